@@ -1,0 +1,12 @@
+using D3Chat.Core.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace D3Chat.Functions.Fanout;
+
+/// <summary>Service registrations of the fanout app, shared by its Program.cs and the LocalHost.</summary>
+public static class FanoutApp
+{
+    public static IServiceCollection AddD3ChatFanout(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddD3ChatCore(configuration);
+}

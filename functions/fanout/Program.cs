@@ -1,0 +1,8 @@
+using D3Chat.Functions.Fanout;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddD3ChatFanout(builder.Configuration);
+builder.Build().Run();

@@ -1,0 +1,8 @@
+using D3Chat.Functions.Federation;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddD3ChatFederation(builder.Configuration);
+builder.Build().Run();

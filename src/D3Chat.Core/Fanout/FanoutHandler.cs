@@ -1,0 +1,74 @@
+using D3Chat.Core.Queue;
+using D3Chat.Core.Realtime;
+using D3Chat.Core.Redis;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace D3Chat.Core.Fanout;
+
+/// <summary>
+/// Consumes one channel event from the work queue and delivers it to SignalR: to the channel's
+/// group and to each addressed user. Throws to have the message retried (and, after the
+/// configured dequeue count, moved to the poison queue); returns normally for a duplicate.
+/// </summary>
+public sealed partial class FanoutHandler(IRealtimeNotifier notifier, IConnectionMultiplexer redis, ILogger<FanoutHandler> logger)
+{
+    public async Task HandleAsync(string messageBody, CancellationToken ct)
+    {
+        var channelEvent = ChannelEvent.TryParse(messageBody)
+            ?? throw new InvalidChannelEventException("The queue message is not a channel event.");
+        if (await AlreadyDeliveredAsync(channelEvent.Id))
+        {
+            LogDuplicate(channelEvent.Id);
+            return;
+        }
+        if (channelEvent.ChannelId is { } channelId)
+        {
+            await notifier.SendToGroupAsync(RealtimeGroups.Channel(channelId), channelEvent.Data, ct);
+        }
+        foreach (var userId in channelEvent.UserIds ?? [])
+        {
+            await notifier.SendToUserAsync(userId, channelEvent.Data, ct);
+        }
+        await MarkDeliveredAsync(channelEvent.Id);
+        LogDelivered(channelEvent.Id, channelEvent.Type);
+    }
+
+    // Dedup is an optimisation (clients dedup by message id too), so Redis trouble only costs a resend.
+    private async Task<bool> AlreadyDeliveredAsync(Guid eventId)
+    {
+        try
+        {
+            return await redis.GetDatabase().KeyExistsAsync(RedisKeys.FanoutDone(eventId));
+        }
+        catch (RedisException ex)
+        {
+            LogRedisUnavailable(ex);
+            return false;
+        }
+    }
+
+    private async Task MarkDeliveredAsync(Guid eventId)
+    {
+        try
+        {
+            await redis.GetDatabase().StringSetAsync(RedisKeys.FanoutDone(eventId), "1", RedisKeys.FanoutDoneTtl);
+        }
+        catch (RedisException ex)
+        {
+            LogRedisUnavailable(ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Fanout skipped duplicate event {EventId}")]
+    private partial void LogDuplicate(Guid eventId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fanout delivered event {EventId} ({EventType})")]
+    private partial void LogDelivered(Guid eventId, string eventType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable for fanout dedup; delivering without it")]
+    private partial void LogRedisUnavailable(Exception exception);
+}
+
+/// <summary>A queue message that can never be processed; it ends in the poison queue.</summary>
+public sealed class InvalidChannelEventException(string message) : Exception(message);

@@ -1,0 +1,67 @@
+using D3Chat.Core.Crypto;
+using D3Chat.Core.Data;
+using D3Chat.Core.Fanout;
+using D3Chat.Core.Health;
+using D3Chat.Core.Outbox;
+using D3Chat.Core.Queue;
+using D3Chat.Core.Realtime;
+using D3Chat.Core.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace D3Chat.Core.Hosting;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers everything the three function apps share. Safe to call more than once (the
+    /// LocalHost hosts all three apps in one process), so every registration is a TryAdd.
+    /// </summary>
+    public static IServiceCollection AddD3ChatCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(s => s.ServiceType == typeof(CoreMarker)))
+        {
+            return services;
+        }
+        services.AddSingleton<CoreMarker>();
+
+        services.AddOptions<PostgresOptions>().BindConfiguration(PostgresOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString));
+        services.TryAddSingleton<IConnectionMultiplexer>(sp => ConnectRedis(sp.GetRequiredService<IOptions<RedisOptions>>().Value));
+        services.TryAddSingleton(_ => new StorageAccount(configuration));
+        services.TryAddSingleton(_ => QueueNames.From(configuration));
+        services.TryAddSingleton<IChannelEventPublisher, StorageQueueChannelEventPublisher>();
+        services.TryAddSingleton(_ => ServerSigningKey.FromBase64Seed(configuration["Federation:SigningKeySeed"]));
+        services.TryAddSingleton<IRealtimeNotifier, UnconfiguredRealtimeNotifier>();
+
+        services.TryAddSingleton<Migrator>();
+        services.AddHostedService<MigrationHostedService>();
+        services.TryAddSingleton<HealthProbe>();
+        services.TryAddSingleton<OutboxStore>();
+        services.TryAddSingleton<OutboxPublisher>();
+        services.TryAddSingleton<OutboxSweeper>();
+        services.TryAddSingleton<FanoutHandler>();
+        services.TryAddSingleton<D3Chat.Core.Federation.RelayHandler>();
+        return services;
+    }
+
+    // abortConnect=false: a process that starts while Redis is down keeps retrying instead of
+    // failing, because Redis only backs degradable features (decision 5).
+    private static ConnectionMultiplexer ConnectRedis(RedisOptions options)
+    {
+        var config = ConfigurationOptions.Parse(options.ConnectionString);
+        config.AbortOnConnectFail = false;
+        return ConnectionMultiplexer.Connect(config);
+    }
+
+    private sealed class CoreMarker;
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace D3Chat.Core.Http;
+
+/// <summary>
+/// The one place that turns outcomes into HTTP results with the spec's <c>{"detail": "..."}</c>
+/// error body. Function classes call these instead of building responses themselves. Results
+/// carry their own serializer options, so the wire format does not depend on the host's MVC setup.
+/// </summary>
+public static class ApiResults
+{
+    /// <summary>The wire JSON style of the spec: snake_case names, ISO-8601 times.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public static IActionResult Ok(object body) => Status(StatusCodes.Status200OK, body);
+
+    public static IActionResult Created(object body) => Status(StatusCodes.Status201Created, body);
+
+    public static IActionResult NoContent() => new StatusCodeResult(StatusCodes.Status204NoContent);
+
+    public static IActionResult Error(int status, string detail) => Status(status, new ErrorBody(detail));
+
+    public static IActionResult Status(int status, object body) => new JsonResult(body, Json) { StatusCode = status };
+}
+
+/// <summary>The spec's error body.</summary>
+public sealed record ErrorBody(string Detail);

@@ -1,0 +1,52 @@
+using D3Chat.Core.Queue;
+using Microsoft.Extensions.Logging;
+
+namespace D3Chat.Core.Outbox;
+
+/// <summary>
+/// Publishes committed outbox events and marks them sent. A failure is logged and left for the
+/// sweep: the change is already committed, so the request that made it still succeeds.
+/// </summary>
+public sealed partial class OutboxPublisher(
+    OutboxStore store, IChannelEventPublisher publisher, TimeProvider time, ILogger<OutboxPublisher> logger)
+{
+    /// <summary>Publishes each event; returns how many the queue accepted.</summary>
+    public async Task<int> PublishAsync(IEnumerable<ChannelEvent> events, CancellationToken ct)
+    {
+        var published = 0;
+        foreach (var channelEvent in events)
+        {
+            try
+            {
+                await publisher.PublishAsync(channelEvent, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogPublishFailed(channelEvent.Id, channelEvent.Type, ex);
+                await TryRecordFailureAsync(channelEvent.Id, ct);
+                continue;
+            }
+            await store.MarkSentAsync(channelEvent.Id, time.GetUtcNow(), ct);
+            published++;
+        }
+        return published;
+    }
+
+    private async Task TryRecordFailureAsync(Guid id, CancellationToken ct)
+    {
+        try
+        {
+            await store.RecordFailedAttemptAsync(id, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRecordFailed(id, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing outbox event {EventId} ({EventType}) failed; the sweep will retry it")]
+    private partial void LogPublishFailed(Guid eventId, string eventType, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording a failed publish of outbox event {EventId} failed")]
+    private partial void LogRecordFailed(Guid eventId, Exception exception);
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace D3Chat.Core.Queue;
+
+/// <summary>
+/// One unit of work on the channel-events queue. <see cref="Data"/> is exactly the realtime event
+/// object clients receive (spec api.md §11.3), so fanout forwards it untouched. Delivery is
+/// at-least-once: <see cref="Id"/> is the Service Bus MessageId and every consumer's dedup key.
+/// </summary>
+public sealed record ChannelEvent
+{
+    [JsonPropertyName("id")]
+    public required Guid Id { get; init; }
+
+    /// <summary>The realtime event type, e.g. <c>message.new</c>.</summary>
+    [JsonPropertyName("type")]
+    public required string Type { get; init; }
+
+    /// <summary>Set for events addressed to a channel's members (SignalR group <c>channel:{id}</c>).</summary>
+    [JsonPropertyName("channel_id")]
+    public Guid? ChannelId { get; init; }
+
+    /// <summary>Set for events addressed to individual users instead of (or as well as) a channel.</summary>
+    [JsonPropertyName("user_ids")]
+    public IReadOnlyList<Guid>? UserIds { get; init; }
+
+    [JsonPropertyName("occurred_at")]
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    [JsonPropertyName("data")]
+    public required JsonElement Data { get; init; }
+
+    public string ToJson() => JsonSerializer.Serialize(this, ChannelEventJson.Default.ChannelEvent);
+
+    /// <summary>Parses a queue message body; returns null when it is not a valid channel event.</summary>
+    public static ChannelEvent? TryParse(string body)
+    {
+        try
+        {
+            var parsed = JsonSerializer.Deserialize(body, ChannelEventJson.Default.ChannelEvent);
+            return parsed is { Id: var id, Type.Length: > 0 } && id != Guid.Empty ? parsed : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+[JsonSerializable(typeof(ChannelEvent))]
+internal sealed partial class ChannelEventJson : JsonSerializerContext;

@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using Azure.Storage.Queues;
+using D3Chat.Core.Storage;
+
+namespace D3Chat.Core.Queue;
+
+/// <summary>
+/// Storage Queues adapter: one queue per consumer, so the event is sent to the fanout queue and the
+/// federation queue. A failure after the first send makes the caller retry both; consumers are
+/// idempotent by event id, so the duplicate is harmless.
+/// </summary>
+public sealed class StorageQueueChannelEventPublisher(StorageAccount storage, QueueNames names) : IChannelEventPublisher
+{
+    private readonly ConcurrentDictionary<string, QueueClient> _ready = new();
+
+    public async Task PublishAsync(ChannelEvent channelEvent, CancellationToken ct)
+    {
+        var body = channelEvent.ToJson();
+        foreach (var name in names.All)
+        {
+            var queue = await GetQueueAsync(name, ct);
+            await queue.SendMessageAsync(body, ct);
+        }
+    }
+
+    // Creating each queue once per process keeps a fresh Azurite (or a new deployment) working
+    // without a setup step; a failed attempt is not cached, so the next publish tries again.
+    private async Task<QueueClient> GetQueueAsync(string name, CancellationToken ct)
+    {
+        if (_ready.TryGetValue(name, out var ready))
+        {
+            return ready;
+        }
+        var queue = storage.Queue(name);
+        await queue.CreateIfNotExistsAsync(cancellationToken: ct);
+        _ready[name] = queue;
+        return queue;
+    }
+}

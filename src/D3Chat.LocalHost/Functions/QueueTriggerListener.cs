@@ -1,0 +1,105 @@
+using System.Reflection;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using D3Chat.Core.Storage;
+
+namespace D3Chat.LocalHost.Functions;
+
+/// <summary>
+/// Runs one <c>[QueueTrigger]</c> function from its Storage queue (Azurite offline) with the Functions
+/// host's semantics: messages are leased while the function runs and deleted when it returns; a
+/// throw makes the message visible again after host.json's visibilityTimeout; once it has been
+/// dequeued maxDequeueCount times it is moved to <c>{queue}-poison</c>.
+/// </summary>
+public sealed partial class QueueTriggerListener(
+    FunctionDescriptor function,
+    QueueHostOptions options,
+    StorageAccount storage,
+    FunctionInvoker invoker,
+    IConfiguration configuration,
+    ILogger<QueueTriggerListener> logger) : BackgroundService
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var queueName = AppSettingExpression.Resolve(function.QueueName!, configuration);
+        var queue = Queue(queueName);
+        var poison = Queue(queueName + "-poison");
+        var delay = MinPollingInterval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                QueueMessage[] messages = await queue.ReceiveMessagesAsync(options.BatchSize, Lease, stoppingToken);
+                foreach (var message in messages)
+                {
+                    await ProcessAsync(queue, poison, message, stoppingToken);
+                }
+                delay = messages.Length > 0 ? MinPollingInterval : Min(delay * 2, options.MaxPollingInterval);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The queue service itself is unreachable: keep polling at the slowest rate until it is back.
+                LogQueueUnavailable(queueName, ex);
+                delay = options.MaxPollingInterval;
+            }
+            await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private QueueClient Queue(string name) => storage.Queue(name, options.Base64);
+
+    private async Task ProcessAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken ct)
+    {
+        try
+        {
+            await invoker.InvokeAsync(function, (parameter, _) => Bind(parameter, message, ct));
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            if (message.DequeueCount >= options.MaxDequeueCount)
+            {
+                LogPoisoned(function.Name, message.MessageId, message.DequeueCount, ex);
+                await poison.CreateIfNotExistsAsync(cancellationToken: ct);
+                await poison.SendMessageAsync(message.Body, cancellationToken: ct);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+            }
+            else
+            {
+                LogFailed(function.Name, message.MessageId, message.DequeueCount, ex);
+                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: options.VisibilityTimeout, cancellationToken: ct);
+            }
+            return;
+        }
+        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+    }
+
+    private static object? Bind(ParameterInfo parameter, QueueMessage message, CancellationToken ct)
+    {
+        var type = parameter.ParameterType;
+        return type == typeof(string) ? message.Body.ToString()
+            : type == typeof(BinaryData) ? message.Body
+            : type == typeof(byte[]) ? message.Body.ToArray()
+            : type == typeof(QueueMessage) ? message
+            : type == typeof(CancellationToken) ? ct
+            : throw new InvalidOperationException($"The LocalHost cannot bind queue parameter '{parameter.Name}' of type {type.Name}.");
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} is unavailable; retrying")]
+    private partial void LogQueueUnavailable(string queue, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Function {Function} failed on message {MessageId} (dequeue {DequeueCount}); it will be retried")]
+    private partial void LogFailed(string function, string messageId, long dequeueCount, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Function {Function} failed on message {MessageId} {DequeueCount} times; moved to the poison queue")]
+    private partial void LogPoisoned(string function, string messageId, long dequeueCount, Exception exception);
+}

@@ -1,0 +1,41 @@
+using System.Reflection;
+using D3Chat.Core.Hosting;
+using D3Chat.Functions.Api;
+using D3Chat.Functions.Fanout;
+using D3Chat.Functions.Federation;
+using D3Chat.LocalHost;
+using D3Chat.LocalHost.Functions;
+using Microsoft.Extensions.Configuration.Memory;
+
+// The offline host of the three function apps (architecture decision 2): one port serving every
+// HTTP function at its Azure path, the queue and timer triggers, and the static web client.
+var builder = WebApplication.CreateBuilder(args);
+var repoRoot = LocalSettings.FindRepoRoot(builder.Configuration["LocalHost:RepoRoot"]);
+// Lowest precedence: environment variables and command-line arguments override local settings.
+builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LocalSettings.Load(repoRoot) });
+
+var apps = new Dictionary<string, Assembly>
+{
+    ["api"] = typeof(ApiApp).Assembly,
+    ["federation"] = typeof(FederationApp).Assembly,
+    ["fanout"] = typeof(FanoutApp).Assembly,
+};
+var functions = FunctionCatalog.Discover(apps);
+
+builder.Services.AddD3ChatApi(builder.Configuration);
+builder.Services.AddD3ChatFederation(builder.Configuration);
+builder.Services.AddD3ChatFanout(builder.Configuration);
+builder.Services.AddMvcCore();
+builder.Services.AddSingleton<FunctionInvoker>();
+builder.Services.AddFunctionTriggers(functions, repoRoot);
+
+var app = builder.Build();
+app.UseLocalStaticWeb(repoRoot);
+app.MapFunctionEndpoints(functions);
+app.MapGet("/_localhost/functions", () => functions.Select(f => new
+{
+    app = f.App, name = f.Name, trigger = f.Trigger.ToString().ToLowerInvariant(),
+    route = f.Route, methods = f.HttpMethods, queue = f.QueueName, schedule = f.Schedule,
+}));
+app.MapUnmatchedRoutes();
+app.Run();
