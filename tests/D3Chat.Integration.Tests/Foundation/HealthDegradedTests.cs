@@ -1,0 +1,24 @@
+using System.Net;
+using D3Chat.Client;
+using D3Chat.Integration.Tests.Infrastructure;
+
+namespace D3Chat.Integration.Tests.Foundation;
+
+public sealed class HealthDegradedTests
+{
+    [Fact]
+    public async Task Health_RedisUnreachable_Is503NamingRedis()
+    {
+        // Port 1 on loopback: nothing listens there, so the Redis check fails fast.
+        await using var server = await D3ChatServer.StartAsync(new Dictionary<string, string>
+        {
+            ["Redis__ConnectionString"] = "127.0.0.1:1,abortConnect=false,connectTimeout=500",
+        });
+        using var response = await server.CreateClient().SendAsync(HttpMethod.Get, "/health");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("Unavailable: redis", D3ChatClient.ReadDetail(body));
+        Assert.Contains("\"postgres\":\"ok\"", body, StringComparison.Ordinal);
+    }
+}
