@@ -1,4 +1,9 @@
+using D3Chat.Core.Auth;
 using D3Chat.Core.Crypto;
+using D3Chat.Core.Devices;
+using D3Chat.Core.Settings;
+using D3Chat.Core.Users;
+using Dapper;
 using D3Chat.Core.Data;
 using D3Chat.Core.Fanout;
 using D3Chat.Core.Health;
@@ -33,6 +38,9 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Dapper maps snake_case columns to PascalCase properties everywhere.
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString));
@@ -50,6 +58,14 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<OutboxPublisher>();
         services.TryAddSingleton<OutboxSweeper>();
         services.TryAddSingleton<FanoutHandler>();
+        services.TryAddSingleton<UserStore>();
+        services.TryAddSingleton<DeviceStore>();
+        services.TryAddSingleton<SessionStore>();
+        services.TryAddSingleton<SettingsStore>();
+        services.TryAddSingleton<PasswordHasher>();
+        services.TryAddSingleton<AccessTokens>();
+        services.TryAddSingleton<AuthGate>();
+        services.TryAddSingleton<AuthService>();
         services.TryAddSingleton<D3Chat.Core.Federation.RelayHandler>();
         return services;
     }

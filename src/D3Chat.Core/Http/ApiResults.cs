@@ -28,6 +28,14 @@ public static class ApiResults
     public static IActionResult Error(int status, string detail) => Status(status, new ErrorBody(detail));
 
     public static IActionResult Status(int status, object body) => new JsonResult(body, Json) { StatusCode = status };
+
+    public static IActionResult From(Problem problem) => Error(problem.Status, problem.Detail);
+
+    /// <summary>The value with <paramref name="successStatus"/>, or the problem's status and detail.</summary>
+    public static IActionResult From<T>(Outcome<T> outcome, int successStatus = StatusCodes.Status200OK) =>
+        outcome.Problem is { } problem ? From(problem)
+        : successStatus == StatusCodes.Status204NoContent ? NoContent()
+        : Status(successStatus, outcome.Value!);
 }
 
 /// <summary>The spec's error body.</summary>

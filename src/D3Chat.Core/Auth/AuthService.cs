@@ -1,0 +1,147 @@
+using System.Text.Json;
+using D3Chat.Core.Devices;
+using D3Chat.Core.Hosting;
+using D3Chat.Core.Http;
+using D3Chat.Core.Settings;
+using D3Chat.Core.Users;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace D3Chat.Core.Auth;
+
+/// <summary>Registration, login and the refresh-token session lifecycle (spec api.md §3).</summary>
+public sealed class AuthService(
+    NpgsqlDataSource dataSource,
+    UserStore users,
+    DeviceStore devices,
+    SessionStore sessions,
+    SettingsStore settings,
+    PasswordHasher hasher,
+    AccessTokens accessTokens,
+    IOptions<AuthOptions> authOptions,
+    IOptions<ServerOptions> server,
+    TimeProvider time)
+{
+    public async Task<Outcome<TokenResponse>> RegisterAsync(RegisterRequest request, CancellationToken ct)
+    {
+        if (await CheckRegistrationPolicyAsync(request, ct) is { } refused)
+        {
+            return refused;
+        }
+        var now = time.GetUtcNow();
+        var user = new User
+        {
+            Id = Guid.NewGuid(),
+            Username = request.Username!,
+            Email = request.Email,
+            PasswordHash = hasher.Hash(request.Password!),
+            ServerDomain = server.Value.Domain,
+            DisplayName = request.DisplayName,
+            CreatedAt = now.UtcDateTime,
+        };
+        var device = NewDevice(user.Id, request.DeviceName, now);
+        var (session, refreshToken) = NewSession(user.Id, device.Id, now);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        try
+        {
+            await users.InsertAsync(connection, tx, user, ct);
+        }
+        catch (PostgresException ex) when (ex.SqlState == UserStore.UniqueViolation)
+        {
+            return Problem.Conflict("Username already taken");
+        }
+        await devices.InsertAsync(connection, tx, device, ct);
+        await sessions.InsertAsync(connection, tx, session, ct);
+        await tx.CommitAsync(ct);
+        return Tokens(user.Id, device.Id, refreshToken);
+    }
+
+    public async Task<Outcome<TokenResponse>> LoginAsync(LoginRequest request, CancellationToken ct)
+    {
+        var user = await users.FindByUsernameAsync(request.Username!, server.Value.Domain, ct);
+        if (user is null || !PasswordHasher.Verify(request.Password!, user.PasswordHash))
+        {
+            return Problem.Unauthorized("Invalid credentials");
+        }
+        var now = time.GetUtcNow();
+        if (AuthGate.Standing(user, now) is { } problem)
+        {
+            return problem;
+        }
+        if (user.IsSuspended)
+        {
+            await users.ClearLapsedSuspensionAsync(user.Id, now, ct);
+        }
+        // The reference creates a new device for every login (device-per-login).
+        var device = NewDevice(user.Id, request.DeviceName, now);
+        var (session, refreshToken) = NewSession(user.Id, device.Id, now);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await devices.InsertAsync(connection, tx, device, ct);
+        await sessions.InsertAsync(connection, tx, session, ct);
+        await tx.CommitAsync(ct);
+        return Tokens(user.Id, device.Id, refreshToken);
+    }
+
+    public async Task<Outcome<TokenResponse>> RefreshAsync(RefreshRequest request, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var newToken = RefreshTokens.New();
+        var session = await sessions.RotateAsync(
+            RefreshTokens.Hash(request.RefreshToken!), RefreshTokens.Hash(newToken), now.AddDays(authOptions.Value.RefreshTokenDays), now, ct);
+        if (session is null)
+        {
+            return Problem.Unauthorized("Invalid refresh token");
+        }
+        return Tokens(session.UserId, session.DeviceId ?? Guid.Empty, newToken);
+    }
+
+    public Task LogoutAsync(RefreshRequest request, CancellationToken ct) =>
+        sessions.DeleteByHashAsync(RefreshTokens.Hash(request.RefreshToken!), ct);
+
+    public Task LogoutAllAsync(CurrentUser caller, CancellationToken ct) => sessions.DeleteAllForUserAsync(caller.Id, ct);
+
+    private async Task<Problem?> CheckRegistrationPolicyAsync(RegisterRequest request, CancellationToken ct)
+    {
+        var mode = await settings.GetValueAsync(SettingKeys.RegistrationMode, ct) is { ValueKind: JsonValueKind.String } m ? m.GetString() : "open";
+        switch (mode)
+        {
+            case "closed":
+                return Problem.Forbidden("Registration is currently closed");
+            case "invite_only":
+                return Problem.Forbidden("Registration is invite-only");
+        }
+        if (request.Email is { } email
+            && await settings.GetValueAsync(SettingKeys.RegistrationDomainAllowlist, ct) is { ValueKind: JsonValueKind.Array } list
+            && list.GetArrayLength() > 0)
+        {
+            var domain = email[(email.LastIndexOf('@') + 1)..].ToLowerInvariant();
+            var allowed = list.EnumerateArray().Where(d => d.ValueKind == JsonValueKind.String).Select(d => d.GetString()!.ToLowerInvariant());
+            if (!allowed.Contains(domain))
+            {
+                return Problem.Forbidden($"Email domain '{domain}' is not allowed for registration");
+            }
+        }
+        return null;
+    }
+
+    private static Device NewDevice(Guid userId, string? name, DateTimeOffset now) =>
+        new() { Id = Guid.NewGuid(), UserId = userId, DeviceName = string.IsNullOrEmpty(name) ? "default" : name, CreatedAt = now.UtcDateTime };
+
+    private (Session Session, string RefreshToken) NewSession(Guid userId, Guid deviceId, DateTimeOffset now)
+    {
+        var token = RefreshTokens.New();
+        return (new Session
+        {
+            Id = Guid.NewGuid(),
+            UserId = userId,
+            DeviceId = deviceId,
+            RefreshTokenHash = RefreshTokens.Hash(token),
+            ExpiresAt = now.AddDays(authOptions.Value.RefreshTokenDays),
+        }, token);
+    }
+
+    private TokenResponse Tokens(Guid userId, Guid deviceId, string refreshToken) =>
+        new(accessTokens.Issue(userId), refreshToken, "bearer", userId, deviceId);
+}

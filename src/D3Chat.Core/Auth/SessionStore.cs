@@ -1,0 +1,55 @@
+using Dapper;
+using Npgsql;
+
+namespace D3Chat.Core.Auth;
+
+/// <summary>A refresh-token session. Only the SHA-256 of the token is ever stored.</summary>
+public sealed record Session
+{
+    public required Guid Id { get; init; }
+    public required Guid UserId { get; init; }
+    public Guid? DeviceId { get; init; }
+    public required string RefreshTokenHash { get; init; }
+    public required DateTimeOffset ExpiresAt { get; init; }
+}
+
+/// <summary>SQL of the <c>sessions</c> table.</summary>
+public sealed class SessionStore(NpgsqlDataSource dataSource)
+{
+    private const string InsertSql = """
+        INSERT INTO sessions (id, user_id, device_id, refresh_token_hash, expires_at)
+        VALUES (@Id, @UserId, @DeviceId, @RefreshTokenHash, @ExpiresAt)
+        """;
+    // Rotation is a compare-and-swap on the old hash, so two refreshes racing with the same token
+    // cannot both succeed.
+    private const string RotateSql = """
+        UPDATE sessions SET refresh_token_hash = @NewHash, expires_at = @ExpiresAt
+        WHERE refresh_token_hash = @OldHash AND expires_at > @Now
+        RETURNING id, user_id, device_id, refresh_token_hash, expires_at
+        """;
+    private const string DeleteByHashSql = "DELETE FROM sessions WHERE refresh_token_hash = @Hash";
+    private const string DeleteAllForUserSql = "DELETE FROM sessions WHERE user_id = @UserId";
+
+    public Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Session session, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(InsertSql, session, transaction, cancellationToken: ct));
+
+    /// <summary>Swaps the token of the live session holding <paramref name="oldHash"/>; null when there is none.</summary>
+    public async Task<Session?> RotateAsync(string oldHash, string newHash, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Session>(new CommandDefinition(
+            RotateSql, new { OldHash = oldHash, NewHash = newHash, ExpiresAt = expiresAt, Now = now }, cancellationToken: ct));
+    }
+
+    public async Task DeleteByHashAsync(string hash, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(DeleteByHashSql, new { Hash = hash }, cancellationToken: ct));
+    }
+
+    public async Task DeleteAllForUserAsync(Guid userId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(DeleteAllForUserSql, new { UserId = userId }, cancellationToken: ct));
+    }
+}
