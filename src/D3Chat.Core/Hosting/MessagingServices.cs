@@ -1,3 +1,4 @@
+using D3Chat.Core.Attachments;
 using D3Chat.Core.Channels;
 using D3Chat.Core.Devices;
 using D3Chat.Core.Keys;
@@ -21,6 +22,9 @@ internal static class MessagingServices
         services.TryAddSingleton<SenderKeyStore>();
         services.TryAddSingleton<X3dhSetupStore>();
         services.TryAddSingleton<KeyService>();
+        services.TryAddSingleton<AttachmentStore>();
+        services.TryAddSingleton<AttachmentLinks>();
+        services.TryAddSingleton<AttachmentService>();
         return services;
     }
 }
