@@ -67,6 +67,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<AuthGate>();
         services.TryAddSingleton<AuthService>();
         services.TryAddSingleton<D3Chat.Core.Federation.RelayHandler>();
+        services.AddMessaging();
         return services;
     }
 
