@@ -49,6 +49,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(_ => QueueNames.From(configuration));
         services.TryAddSingleton<IChannelEventPublisher, StorageQueueChannelEventPublisher>();
         services.TryAddSingleton(_ => ServerSigningKey.FromBase64Seed(configuration["Federation:SigningKeySeed"]));
+        services.AddRealtime();
         services.TryAddSingleton<IRealtimeNotifier, UnconfiguredRealtimeNotifier>();
 
         services.TryAddSingleton<Migrator>();

@@ -25,11 +25,37 @@ public sealed record ChannelEvent
     [JsonPropertyName("user_ids")]
     public IReadOnlyList<Guid>? UserIds { get; init; }
 
+    /// <summary>
+    /// Users to add to the SignalR group <c>channel:{ChannelId}</c> before delivering <see cref="Data"/>
+    /// (create, join, add member, DM), so they receive this event and every later one of the channel.
+    /// </summary>
+    [JsonPropertyName("group_joins")]
+    public IReadOnlyList<Guid>? GroupJoins { get; init; }
+
+    /// <summary>
+    /// Users to remove from the SignalR group <c>channel:{ChannelId}</c> before delivering <see cref="Data"/>
+    /// (leave, removal, ban, channel deletion). Without a <see cref="ChannelId"/> they are removed
+    /// from every group (account deletion).
+    /// </summary>
+    [JsonPropertyName("group_leaves")]
+    public IReadOnlyList<Guid>? GroupLeaves { get; init; }
+
     [JsonPropertyName("occurred_at")]
     public required DateTimeOffset OccurredAt { get; init; }
 
+    /// <summary>
+    /// The realtime event object; JSON <c>null</c> for a pure membership change that delivers nothing
+    /// (e.g. the creator joining the group of a channel they just created).
+    /// </summary>
     [JsonPropertyName("data")]
     public required JsonElement Data { get; init; }
+
+    /// <summary>The <see cref="Data"/> of an event that only changes group membership.</summary>
+    public static JsonElement NoData { get; } = JsonDocument.Parse("null").RootElement.Clone();
+
+    /// <summary>True when <see cref="Data"/> is an event to deliver (not null or absent).</summary>
+    [JsonIgnore]
+    public bool HasData => Data.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined);
 
     public string ToJson() => JsonSerializer.Serialize(this, ChannelEventJson.Default.ChannelEvent);
 
