@@ -29,6 +29,10 @@ public sealed class D3ChatServer : IAsyncDisposable
 
     public string FanoutQueueName => Settings["FanoutQueueName"];
 
+    /// <summary>The AccessKey of the LocalHost's SignalR emulator (random per run).</summary>
+    public string SignalRAccessKey => Settings["SignalR__ConnectionString"].Split(';')
+        .Single(p => p.StartsWith("AccessKey=", StringComparison.Ordinal))["AccessKey=".Length..];
+
     public static async Task<D3ChatServer> StartAsync(IReadOnlyDictionary<string, string>? overrides = null)
     {
         var runId = Guid.NewGuid().ToString("N")[..12];
@@ -44,6 +48,8 @@ public sealed class D3ChatServer : IAsyncDisposable
             ["FederationQueueName"] = $"federation-{runId}",
             ["OutboxSweepSchedule"] = "*/2 * * * * *",
             ["Server__Domain"] = $"test-{runId}.localhost",
+            // Loopback endpoint: the LocalHost serves the SignalR emulator itself and fixes the port.
+            ["SignalR__ConnectionString"] = $"Endpoint=http://127.0.0.1:7071;AccessKey={Convert.ToBase64String(Guid.NewGuid().ToByteArray())}{runId};Version=1.0;",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
         {
