@@ -1,3 +1,5 @@
+using Azure.Messaging.ServiceBus;
+using D3Chat.Core.Queue;
 using D3Chat.Core.Realtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -35,10 +37,29 @@ internal static class RealtimeServices
             return new SignalRServiceNotifier(http, endpoint, connection.Hub, sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<SignalRServiceNotifier>>());
         });
+        services.AddServiceBusTransport();
         services.TryAddSingleton<RealtimeMembershipStore>();
         services.TryAddSingleton<RealtimeNegotiator>();
         services.TryAddSingleton<TypingService>();
         services.TryAddSingleton<PresenceService>();
         return services;
+    }
+
+    /// <summary>
+    /// With <c>Queue__Transport=ServiceBus</c> channel events are published to the topic; otherwise
+    /// the Storage queues adapter (registered by AddD3ChatCore) stays in place.
+    /// </summary>
+    private static void AddServiceBusTransport(this IServiceCollection services)
+    {
+        services.AddOptions<ServiceBusConsumerOptions>().BindConfiguration(QueueOptions.Section);
+        services.TryAddSingleton(sp => new ServiceBusClient(sp.GetRequiredService<IOptions<QueueOptions>>().Value.ServiceBusConnection
+            ?? throw new InvalidOperationException("Queue__ServiceBusConnection is required when Queue__Transport is ServiceBus.")));
+        services.TryAddSingleton<IChannelEventPublisher>(sp =>
+        {
+            var queue = sp.GetRequiredService<IOptions<QueueOptions>>().Value;
+            return queue.Transport == QueueTransports.ServiceBus
+                ? new ServiceBusChannelEventPublisher(sp.GetRequiredService<ServiceBusClient>().CreateSender(queue.TopicName))
+                : ActivatorUtilities.CreateInstance<StorageQueueChannelEventPublisher>(sp);
+        });
     }
 }
