@@ -27,4 +27,11 @@ public static class RedisKeys
     public static string AuthState(Guid userId) => $"auth_state:{userId:D}";
 
     public static readonly TimeSpan AuthStateTtl = TimeSpan.FromSeconds(30);
+
+    // Realtime (presence). Spec api.md §12: `presence:{user_id}` = online|away, 300 s after the last write.
+
+    /// <summary>A user's presence status; absent means offline.</summary>
+    public static string Presence(Guid userId) => $"presence:{userId:D}";
+
+    public static readonly TimeSpan PresenceTtl = TimeSpan.FromSeconds(300);
 }
