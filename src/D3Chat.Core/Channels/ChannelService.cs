@@ -169,7 +169,7 @@ public sealed class ChannelService(
         var now = EventFactory.DbPrecision(time.GetUtcNow());
         var federated = channel.IsFederated || !target.IsLocal;
         var channelNew = EventFactory.Create("channel.new",
-            new { type = "channel.new", channel = (channel with { IsFederated = federated }).ToResponse() }, now,
+            EventFactory.ChannelNew((channel with { IsFederated = federated }).ToResponse()), now,
             userIds: [userId], membership: new MembershipChange { ChannelId = id, Joined = [userId] });
         var added = await WriteIfAsync(channelNew, async (connection, tx) =>
         {
@@ -210,7 +210,7 @@ public sealed class ChannelService(
             CreatedAt = now.UtcDateTime,
             IsPublic = false,
         };
-        var channelNew = EventFactory.Create("channel.new", new { type = "channel.new", channel = channel.ToResponse() }, now,
+        var channelNew = EventFactory.Create("channel.new", EventFactory.ChannelNew(channel.ToResponse()), now,
             userIds: [userId, caller.Id], membership: new MembershipChange { ChannelId = channel.Id, Joined = [caller.Id, userId] });
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);

@@ -32,6 +32,17 @@ public static class EventFactory
         Data = JsonSerializer.SerializeToElement(data, ApiResults.Json),
     };
 
+    /// <summary>
+    /// The data of <c>channel.new</c>: spec api.md §11.3 lists exactly seven channel fields, so the
+    /// departure-2 <c>is_public</c> of <see cref="ChannelResponse"/> stays out of the event
+    /// (clients read it from <c>GET /api/v1/channels/{id}</c>).
+    /// </summary>
+    public static object ChannelNew(ChannelResponse channel) => new
+    {
+        type = "channel.new",
+        channel = new { channel.Id, channel.Name, channel.IsDm, channel.IsFederated, channel.EncryptionType, channel.CreatedBy, channel.CreatedAt },
+    };
+
     /// <summary>A timestamp PostgreSQL stores exactly (microseconds), so what a response shows equals what a later read returns.</summary>
     public static DateTimeOffset DbPrecision(DateTimeOffset value) =>
         new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);
