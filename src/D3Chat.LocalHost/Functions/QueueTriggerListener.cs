@@ -20,14 +20,16 @@ public sealed partial class QueueTriggerListener(
     ILogger<QueueTriggerListener> logger) : BackgroundService
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
+    // After an empty poll the wait starts here and doubles up to host.json's maxPollingInterval;
+    // after a poll that found messages the queue is polled again at once, as the Functions host does.
+    private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(25);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var queueName = AppSettingExpression.Resolve(function.QueueName!, configuration);
         var queue = Queue(queueName);
         var poison = Queue(queueName + "-poison");
-        var delay = MinPollingInterval;
+        var delay = TimeSpan.Zero;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -38,7 +40,7 @@ public sealed partial class QueueTriggerListener(
                 {
                     await ProcessAsync(queue, poison, message, stoppingToken);
                 }
-                delay = messages.Length > 0 ? MinPollingInterval : Min(delay * 2, options.MaxPollingInterval);
+                delay = messages.Length > 0 ? TimeSpan.Zero : Min(Max(delay * 2, MinPollingInterval), options.MaxPollingInterval);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -50,7 +52,10 @@ public sealed partial class QueueTriggerListener(
                 LogQueueUnavailable(queueName, ex);
                 delay = options.MaxPollingInterval;
             }
-            await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
         }
     }
 
@@ -93,6 +98,8 @@ public sealed partial class QueueTriggerListener(
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} is unavailable; retrying")]
     private partial void LogQueueUnavailable(string queue, Exception exception);
