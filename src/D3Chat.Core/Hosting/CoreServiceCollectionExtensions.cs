@@ -66,7 +66,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<AccessTokens>();
         services.TryAddSingleton<AuthGate>();
         services.TryAddSingleton<AuthService>();
-        services.TryAddSingleton<D3Chat.Core.Federation.RelayHandler>();
+        services.AddFederation();
         return services;
     }
 
