@@ -134,6 +134,9 @@ internal static class ArmTemplate
                     return call.Text;
                 }
                 return Text(new TemplateValue(passed, null, passedScope));
+            case ArmCall call when call.Name.Contains('.', StringComparison.Ordinal):
+                // User-defined function (Bicep `func`): show its body, then the call.
+                return UserFunctionBody(call.Name, value.Scope) is { } body ? $"{body} <- {call.Text}" : call.Text;
             case ArmString literal:
                 return literal.Value;
             case not null:
@@ -146,6 +149,19 @@ internal static class ArmTemplate
             null => "null",
             _ => value.Json.ToJsonString(),
         };
+    }
+
+    /// <summary>The output expression of a user-defined function <c>namespace.name</c> of the template.</summary>
+    private static string? UserFunctionBody(string qualifiedName, TemplateScope scope)
+    {
+        var dot = qualifiedName.IndexOf('.', StringComparison.Ordinal);
+        var (ns, name) = (qualifiedName[..dot], qualifiedName[(dot + 1)..]);
+        return scope.Template["functions"] is JsonArray namespaces
+            ? namespaces.OfType<JsonObject>()
+                .Where(n => n["namespace"]?.GetValue<string>() == ns)
+                .Select(n => n["members"]?[name]?["output"]?["value"]?.ToString())
+                .FirstOrDefault(body => body is not null)
+            : null;
     }
 
     private static Dictionary<string, TemplateValue> Merge(IEnumerable<Dictionary<string, TemplateValue>> parts)

@@ -53,7 +53,11 @@ internal static class InboundEvents
             created_by = channel.CreatedBy,
             created_at = new DateTimeOffset(DateTime.SpecifyKind(channel.CreatedAt, DateTimeKind.Utc)),
         },
-    }, now, userIds: [invitee]);
+    }, now, userIds: [invitee]) with
+    {
+        // Fanout adds the invitee to the channel's SignalR group, so relayed messages reach them.
+        Membership = new MembershipChange { ChannelId = channel.Id, Joined = [invitee] },
+    };
 
     public static ChannelEvent SenderKeyNew(Guid channelId, Guid deviceId, string senderUsername, string origin, DateTimeOffset now) => Create("sender_key.new", new
     {

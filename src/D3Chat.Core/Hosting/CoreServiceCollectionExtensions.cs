@@ -66,6 +66,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<AccessTokens>();
         services.TryAddSingleton<AuthGate>();
         services.TryAddSingleton<AuthService>();
+        services.AddMessaging();
         services.AddFederation();
         return services;
     }

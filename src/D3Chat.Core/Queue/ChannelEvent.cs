@@ -25,6 +25,16 @@ public sealed record ChannelEvent
     [JsonPropertyName("user_ids")]
     public IReadOnlyList<Guid>? UserIds { get; init; }
 
+    /// <summary>
+    /// Routing information for fanout, never sent to clients: users to add to or remove from the
+    /// SignalR group <c>channel:{Membership.ChannelId}</c>. Fanout applies it before delivering
+    /// <see cref="Data"/>, so a user added to a channel receives the channel's next event and a user
+    /// who left receives nothing more. Set on channel creation, DM creation, join, leave, member
+    /// add and channel delete (for a delete, every former member is in <c>Left</c>).
+    /// </summary>
+    [JsonPropertyName("membership")]
+    public MembershipChange? Membership { get; init; }
+
     [JsonPropertyName("occurred_at")]
     public required DateTimeOffset OccurredAt { get; init; }
 
@@ -46,6 +56,21 @@ public sealed record ChannelEvent
             return null;
         }
     }
+}
+
+/// <summary>SignalR group changes carried by a <see cref="ChannelEvent"/> (see <see cref="ChannelEvent.Membership"/>).</summary>
+public sealed record MembershipChange
+{
+    [JsonPropertyName("channel_id")]
+    public required Guid ChannelId { get; init; }
+
+    /// <summary>Users who became members: add each to the channel's group.</summary>
+    [JsonPropertyName("joined")]
+    public IReadOnlyList<Guid> Joined { get; init; } = [];
+
+    /// <summary>Users who stopped being members: remove each from the channel's group.</summary>
+    [JsonPropertyName("left")]
+    public IReadOnlyList<Guid> Left { get; init; } = [];
 }
 
 [JsonSerializable(typeof(ChannelEvent))]

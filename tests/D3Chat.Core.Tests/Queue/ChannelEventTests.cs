@@ -29,6 +29,28 @@ public sealed class ChannelEventTests
         Assert.Equal(original.Data.GetRawText(), parsed.Data.GetRawText());
     }
 
+    [Fact]
+    public void ToJson_ThenTryParse_RoundTripsTheMembershipRouting()
+    {
+        var (channel, joined, left) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var original = new ChannelEvent
+        {
+            Id = Guid.NewGuid(),
+            Type = "channel.new",
+            UserIds = [joined],
+            Membership = new MembershipChange { ChannelId = channel, Joined = [joined], Left = [left] },
+            OccurredAt = DateTimeOffset.UnixEpoch,
+            Data = JsonDocument.Parse("""{"type":"channel.new"}""").RootElement,
+        };
+
+        var parsed = ChannelEvent.TryParse(original.ToJson());
+
+        Assert.Equal(channel, parsed!.Membership!.ChannelId);
+        Assert.Equal([joined], parsed.Membership.Joined);
+        Assert.Equal([left], parsed.Membership.Left);
+        Assert.Contains("\"membership\":{\"channel_id\"", original.ToJson(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("{}")]

@@ -9,11 +9,14 @@ namespace D3Chat.Integration.Tests.Infrastructure;
 /// </summary>
 public sealed class D3ChatServer : IAsyncDisposable
 {
-    private D3ChatServer(LocalHostProcess host, string databaseName, IReadOnlyDictionary<string, string> settings)
+    private readonly bool _ownsDatabase;
+
+    private D3ChatServer(LocalHostProcess host, string databaseName, IReadOnlyDictionary<string, string> settings, bool ownsDatabase)
     {
         Host = host;
         DatabaseName = databaseName;
         Settings = settings;
+        _ownsDatabase = ownsDatabase;
     }
 
     public LocalHostProcess Host { get; }
@@ -29,11 +32,18 @@ public sealed class D3ChatServer : IAsyncDisposable
 
     public string FanoutQueueName => Settings["FanoutQueueName"];
 
-    public static async Task<D3ChatServer> StartAsync(IReadOnlyDictionary<string, string>? overrides = null)
+    /// <param name="existingDatabase">
+    /// Serve this (already migrated) database instead of a new one, e.g. to restart a server on the
+    /// data another one left; it is then not dropped on dispose (its creator drops it).
+    /// </param>
+    public static async Task<D3ChatServer> StartAsync(IReadOnlyDictionary<string, string>? overrides = null, string? existingDatabase = null)
     {
         var runId = Guid.NewGuid().ToString("N")[..12];
-        var databaseName = $"d3chat_test_{runId}";
-        await ExecuteAdminAsync($"CREATE DATABASE {databaseName}");
+        var databaseName = existingDatabase ?? $"d3chat_test_{runId}";
+        if (existingDatabase is null)
+        {
+            await ExecuteAdminAsync($"CREATE DATABASE {databaseName}");
+        }
         var settings = new Dictionary<string, string>
         {
             ["Postgres__ConnectionString"] = new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresAdmin) { Database = databaseName }.ConnectionString,
@@ -52,11 +62,14 @@ public sealed class D3ChatServer : IAsyncDisposable
         try
         {
             var host = await LocalHostProcess.StartAsync(settings, waitForHealthy: overrides is null);
-            return new D3ChatServer(host, databaseName, settings);
+            return new D3ChatServer(host, databaseName, settings, existingDatabase is null);
         }
         catch
         {
-            await DropDatabaseAsync(databaseName);
+            if (existingDatabase is null)
+            {
+                await DropDatabaseAsync(databaseName);
+            }
             throw;
         }
     }
@@ -69,7 +82,10 @@ public sealed class D3ChatServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();
-        await DropDatabaseAsync(DatabaseName);
+        if (_ownsDatabase)
+        {
+            await DropDatabaseAsync(DatabaseName);
+        }
     }
 
     private static Task DropDatabaseAsync(string name) => ExecuteAdminAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");

@@ -1,0 +1,78 @@
+using D3Chat.Core.Auth;
+using D3Chat.Core.Http;
+using D3Chat.Core.Messages;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace D3Chat.Functions.Api.Messages;
+
+/// <summary>Spec api.md §7 (mounted under <c>/api/v1/channels</c>). Pages also accept <c>before_id</c> for an exact keyset cursor.</summary>
+public sealed class MessageFunctions(MessageService messages, AuthGate gate)
+{
+    [Function(nameof(ListMessages))]
+    public async Task<IActionResult> ListMessages(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/channels/{channelId}/messages")] HttpRequest req, string channelId, CancellationToken ct)
+    {
+        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
+        if (denied is not null)
+        {
+            return denied;
+        }
+        if (!RouteIds.TryParse(channelId, "channel_id", out var id, out var invalid)
+            || !QueryParams.TryDateTime(req, "before", out var before, out invalid)
+            || !QueryParams.TryGuid(req, "before_id", required: false, out var beforeId, out invalid)
+            || !QueryParams.TryInt(req, "limit", PageQuery.DefaultLimit, 1, PageQuery.MaxLimit, out var limit, out invalid))
+        {
+            return invalid!;
+        }
+        return ApiResults.From(await messages.PageAsync(caller!, id, new PageQuery(before, before is null ? null : beforeId, limit), ct));
+    }
+
+    [Function(nameof(SendMessage))]
+    public async Task<IActionResult> SendMessage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/channels/{channelId}/messages")] HttpRequest req, string channelId, CancellationToken ct)
+    {
+        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
+        if (denied is not null)
+        {
+            return denied;
+        }
+        if (!RouteIds.TryParse(channelId, "channel_id", out var id, out var badId))
+        {
+            return badId!;
+        }
+        var (body, invalid) = await RequestBody.ReadAsync<SendMessageRequest>(req, ct);
+        return invalid ?? ApiResults.From(await messages.SendAsync(caller!, id, body!, ct), StatusCodes.Status201Created);
+    }
+
+    [Function(nameof(EditMessage))]
+    public async Task<IActionResult> EditMessage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "api/v1/channels/messages/{messageId}")] HttpRequest req, string messageId, CancellationToken ct)
+    {
+        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
+        if (denied is not null)
+        {
+            return denied;
+        }
+        if (!RouteIds.TryParse(messageId, "message_id", out var id, out var badId))
+        {
+            return badId!;
+        }
+        var (body, invalid) = await RequestBody.ReadAsync<EditMessageRequest>(req, ct);
+        return invalid ?? ApiResults.From(await messages.EditAsync(caller!, id, body!, ct));
+    }
+
+    [Function(nameof(DeleteMessage))]
+    public async Task<IActionResult> DeleteMessage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/v1/channels/messages/{messageId}")] HttpRequest req, string messageId, CancellationToken ct)
+    {
+        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
+        if (denied is not null)
+        {
+            return denied;
+        }
+        return RouteIds.TryParse(messageId, "message_id", out var id, out var invalid)
+            ? ApiResults.From(await messages.DeleteAsync(caller!, id, ct), StatusCodes.Status204NoContent) : invalid!;
+    }
+}

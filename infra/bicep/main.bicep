@@ -1,0 +1,520 @@
+// D3Chat on Azure: one server domain behind Front Door, three Flex Consumption function apps
+// (api, federation, fanout), and the services they use. Deploy with one command (docs/deploy.md):
+//   az deployment sub create --location <region> --template-file infra/bicep/main.bicep \
+//     --parameters infra/bicep/main.parameters.json environmentName=<env> location=<region> \
+//       jwtSecret=... federationSigningSeed=... postgresAdminPassword=... bootstrapAdminPassword=...
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(24)
+@description('Environment name, e.g. d3chat-prod; names the resource group and seeds every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Region of the resource group and of every regional resource (Flex Consumption must be offered there).')
+param location string
+
+@description('Region of the Static Web App, which runs in a few regions only (westeurope, eastus2, centralus, westus2, eastasia).')
+param staticWebAppLocation string = 'westeurope'
+
+@description('Resource group name; empty gives rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@description('Optional custom domain served by Front Door (e.g. chat.example.com). Empty uses the *.azurefd.net host as the server domain.')
+param customDomainName string = ''
+
+// ----- secrets (pass on the command line or from a CI secret store, never commit them) -----
+
+@secure()
+@minLength(32)
+@description('HS256 key for access tokens (Auth__JwtSecret). Rotating it signs every user out within the token lifetime.')
+param jwtSecret string
+
+@secure()
+@minLength(44)
+@maxLength(44)
+@description('Server Ed25519 identity seed: base64 of 32 random bytes, e.g. `openssl rand -base64 32` (Federation__SigningKeySeed). Rotating it changes the server identity.')
+param federationSigningSeed string
+
+@secure()
+@minLength(12)
+@description('Password of the PostgreSQL administrator the apps connect as.')
+param postgresAdminPassword string
+
+@secure()
+@minLength(12)
+@description('Password of the first superadmin, created once at startup (Bootstrap__AdminPassword).')
+param bootstrapAdminPassword string
+
+// ----- application -----
+
+@description('Username of the first superadmin (Bootstrap__AdminUsername).')
+param bootstrapAdminUsername string = 'admin'
+
+@minValue(1)
+@maxValue(60)
+@description('Access-token lifetime in minutes (Auth__AccessTokenMinutes).')
+param accessTokenMinutes int = 15
+
+@minValue(1)
+@maxValue(365)
+@description('Refresh-token lifetime in days (Auth__RefreshTokenDays).')
+param refreshTokenDays int = 7
+
+@description('Per-IP API requests per minute (RateLimit__PerMinute).')
+param rateLimitPerMinute int = 300
+
+@description('Proxies whose X-Forwarded-For is trusted (RateLimit__TrustedProxies). Front Door and the Functions front ends sit between client and app.')
+param rateLimitTrustedProxies string = ''
+
+@description('NCRONTAB (6 fields) of the outbox sweep timer in the api app (OutboxSweepSchedule).')
+param outboxSweepSchedule string = '0 * * * * *'
+
+@description('NCRONTAB (6 fields) of the federation retry timer in the federation app (FederationRetrySchedule).')
+param federationRetrySchedule string = '*/10 * * * * *'
+
+@description('How long outbound federation deliveries are retried before dead-lettering, as a TimeSpan (Federation__MaxRetryAge).')
+param federationMaxRetryAge string = '1.00:00:00'
+
+@description('Cap of the per-destination federation backoff, as a TimeSpan (Federation__MaxBackoff).')
+param federationMaxBackoff string = '01:00:00'
+
+// ----- sizing (see the sizing table in docs/deploy.md) -----
+
+@description('Upper bound of instances per function app.')
+param functionMaximumInstanceCount int = 40
+
+@description('Memory per function instance, 2048 or 4096 MB.')
+param functionInstanceMemoryMB int = 2048
+
+@description('Always-ready instances of the api app, e.g. [{ name: \'http\', instanceCount: 1 }] to avoid cold starts.')
+param apiAlwaysReady array = []
+
+@description('Always-ready instances of the federation app. They also host its Service Bus processor, so keep at least one.')
+param federationAlwaysReady array = [
+  {
+    name: 'http'
+    instanceCount: 1
+  }
+]
+
+@description('Always-ready instances of the fanout app, named function:<queue-triggered function>. They host its Service Bus processor, so keep at least one.')
+param fanoutAlwaysReady array = [
+  {
+    name: 'function:FanoutChannelEvent'
+    instanceCount: 1
+  }
+]
+
+@description('Free_F1, Standard_S1 or Premium_P1.')
+param signalRSkuName string = 'Standard_S1'
+
+@description('SignalR units (1,000 concurrent connections each on Standard).')
+param signalRCapacity int = 1
+
+@description('Standard or Premium.')
+param serviceBusSkuName string = 'Standard'
+
+param postgresSkuName string = 'Standard_B1ms'
+param postgresSkuTier string = 'Burstable'
+param postgresStorageSizeGB int = 32
+param postgresHighAvailabilityMode string = 'Disabled'
+param postgresAdminLogin string = 'd3chat'
+
+@description('Npgsql pool size per app instance (instances x pool must stay below max_connections).')
+param postgresMaxPoolSize int = 10
+
+@description('Azure Managed Redis SKU.')
+param redisSkuName string = 'Balanced_B0'
+
+@description('Enabled (replica, SLA) or Disabled.')
+param redisHighAvailability string = 'Enabled'
+
+param staticWebAppSkuName string = 'Free'
+
+@description('Only Front Door may call the function apps (X-Azure-FDID check). Turn off only for debugging.')
+param restrictAppsToFrontDoor bool = true
+
+param keyVaultPurgeProtection bool = false
+
+@description('Object id of a user or group allowed to rotate Key Vault secrets; empty for none.')
+param operatorPrincipalId string = ''
+
+@description('User, Group or ServicePrincipal.')
+param operatorPrincipalType string = 'User'
+
+// ----- names -----
+
+var abbrs = loadJsonContent('abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+  application: 'd3chat'
+}
+
+var queueNames = {
+  fanout: 'channel-events-fanout'
+  federation: 'channel-events-federation'
+}
+var topicName = 'channel-events'
+var containers = {
+  avatars: 'avatars'
+  attachments: 'attachments'
+}
+var apps = [
+  'api'
+  'federation'
+  'fanout'
+]
+var deploymentContainers = [for app in apps: 'deploy-${app}-${take(resourceToken, 7)}']
+
+var secretNames = {
+  jwtSecret: 'jwt-secret'
+  federationSigningSeed: 'federation-signing-seed'
+  bootstrapAdminPassword: 'bootstrap-admin-password'
+  postgres: 'postgres-connection-string'
+  redis: 'redis-connection-string'
+  signalR: 'signalr-connection-string'
+  serviceBus: 'servicebus-connection-string'
+}
+
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+// ----- foundation -----
+
+module identity 'modules/identity.bicep' = {
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  scope: rg
+  params: {
+    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module frontDoor 'modules/frontDoor.bicep' = {
+  scope: rg
+  params: {
+    profileName: '${abbrs.cdnProfiles}${resourceToken}'
+    endpointName: '${abbrs.cdnProfilesEndpoints}${resourceToken}'
+    customDomainName: customDomainName
+    tags: tags
+  }
+}
+
+// The federation domain peers and browsers see, and the origin the browser runs on.
+var serverDomain = frontDoor.outputs.PUBLIC_HOST_NAME
+var publicOrigin = 'https://${serverDomain}'
+
+module storage 'modules/storage.bicep' = {
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    queueNames: [
+      queueNames.fanout
+      queueNames.federation
+    ]
+    containerNames: concat([containers.avatars, containers.attachments], deploymentContainers)
+    corsAllowedOrigins: [
+      publicOrigin
+    ]
+  }
+}
+
+module keyVault 'modules/keyVault.bicep' = {
+  scope: rg
+  params: {
+    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    location: location
+    tags: tags
+    enablePurgeProtection: keyVaultPurgeProtection
+    secretNames: secretNames
+    jwtSecret: jwtSecret
+    federationSigningSeed: federationSigningSeed
+    bootstrapAdminPassword: bootstrapAdminPassword
+  }
+}
+
+// ----- services (each writes its connection string into Key Vault) -----
+
+module serviceBus 'modules/serviceBus.bicep' = {
+  scope: rg
+  params: {
+    name: '${abbrs.serviceBusNamespaces}${resourceToken}'
+    location: location
+    tags: tags
+    skuName: serviceBusSkuName
+    topicName: topicName
+    subscriptionNames: [
+      'fanout'
+      'federation'
+    ]
+    keyVaultName: keyVault.outputs.NAME
+    connectionSecretName: secretNames.serviceBus
+  }
+}
+
+module signalR 'modules/signalr.bicep' = {
+  scope: rg
+  params: {
+    name: '${abbrs.signalRServiceSignalR}${resourceToken}'
+    location: location
+    tags: tags
+    skuName: signalRSkuName
+    capacity: signalRCapacity
+    allowedOrigins: [
+      publicOrigin
+    ]
+    keyVaultName: keyVault.outputs.NAME
+    connectionSecretName: secretNames.signalR
+  }
+}
+
+module postgres 'modules/postgres.bicep' = {
+  scope: rg
+  params: {
+    name: '${abbrs.dBforPostgreSQLServers}${resourceToken}'
+    location: location
+    tags: tags
+    administratorLogin: postgresAdminLogin
+    administratorPassword: postgresAdminPassword
+    skuName: postgresSkuName
+    skuTier: postgresSkuTier
+    storageSizeGB: postgresStorageSizeGB
+    highAvailabilityMode: postgresHighAvailabilityMode
+    maxPoolSize: postgresMaxPoolSize
+    keyVaultName: keyVault.outputs.NAME
+    connectionSecretName: secretNames.postgres
+  }
+}
+
+module redis 'modules/redis.bicep' = {
+  scope: rg
+  params: {
+    name: '${abbrs.cacheRedisEnterprise}${resourceToken}'
+    location: location
+    tags: tags
+    skuName: redisSkuName
+    highAvailability: redisHighAvailability
+    keyVaultName: keyVault.outputs.NAME
+    connectionSecretName: secretNames.redis
+  }
+}
+
+module staticWebApp 'modules/staticWebApp.bicep' = {
+  scope: rg
+  params: {
+    name: '${abbrs.webStaticSites}${resourceToken}'
+    location: staticWebAppLocation
+    tags: union(tags, { 'azd-service-name': 'web' })
+    skuName: staticWebAppSkuName
+  }
+}
+
+module rbac 'modules/rbac.bicep' = {
+  scope: rg
+  params: {
+    appPrincipalId: identity.outputs.PRINCIPAL_ID
+    operatorPrincipalId: operatorPrincipalId
+    operatorPrincipalType: operatorPrincipalType
+    storageAccountName: storage.outputs.NAME
+    keyVaultName: keyVault.outputs.NAME
+    applicationInsightsName: monitoring.outputs.APPLICATION_INSIGHTS_NAME
+    serviceBusNamespaceName: serviceBus.outputs.NAME
+  }
+}
+
+// ----- app settings -----
+// Every key of local.settings.sample.json "Values" is set below on each app that reads it;
+// tests/D3Chat.Infra.Tests checks the compiled template against the sample, so a key added to
+// the sample but missing here fails the build. Deliberately not set as app settings:
+//   FUNCTIONS_WORKER_RUNTIME  Flex Consumption takes the runtime from functionAppConfig.runtime
+//                             (functionApp.bicep) and refuses this setting.
+//   AzureWebJobsStorage       set in its identity-based form (AzureWebJobsStorage__accountName,
+//                             __credential, __clientId) by functionApp.bicep: shared keys are off.
+// Secrets are Key Vault references resolved by the shared identity (versionless: rotation needs
+// no redeploy of the settings, see docs/deploy.md).
+
+@description('App-setting value that makes the platform read a Key Vault secret with the app identity.')
+func kvRef(secretUri string) string => '@Microsoft.KeyVault(SecretUri=${secretUri})'
+
+// Read by all three apps: AddD3ChatCore binds and validates these options at startup in every
+// app (Auth included), and the queue names resolve trigger bindings and publishers.
+var sharedSettings = {
+  Auth__JwtSecret: kvRef(keyVault.outputs.JWT_REF_URI)
+  Auth__AccessTokenMinutes: string(accessTokenMinutes)
+  Auth__RefreshTokenDays: string(refreshTokenDays)
+  Postgres__ConnectionString: kvRef(postgres.outputs.CONNECTION_REF_URI)
+  Redis__ConnectionString: kvRef(redis.outputs.CONNECTION_REF_URI)
+  Queue__Transport: 'ServiceBus'
+  Queue__ServiceBusConnection: kvRef(serviceBus.outputs.CONNECTION_REF_URI)
+  Queue__TopicName: serviceBus.outputs.TOPIC_NAME
+  FanoutQueueName: queueNames.fanout
+  FederationQueueName: queueNames.federation
+  Server__Domain: serverDomain
+  Server__ApiBaseUrl: publicOrigin
+  Storage__AvatarsContainer: containers.avatars
+  Storage__AttachmentsContainer: containers.attachments
+}
+
+// api: every /api/v1 route, auth, admin, negotiate, housekeeping timers, user lookup over federation.
+var apiSettings = union(sharedSettings, {
+  Bootstrap__AdminUsername: bootstrapAdminUsername
+  Bootstrap__AdminPassword: kvRef(keyVault.outputs.BOOTSTRAP_ADMIN_REF_URI)
+  Federation__SigningKeySeed: kvRef(keyVault.outputs.SIGNING_SEED_REF_URI)
+  Federation__AllowHttpHosts: ''
+  Federation__MaxRetryAge: federationMaxRetryAge
+  Federation__MaxBackoff: federationMaxBackoff
+  SignalR__ConnectionString: kvRef(signalR.outputs.CONNECTION_REF_URI)
+  RateLimit__PerMinute: string(rateLimitPerMinute)
+  RateLimit__TrustedProxies: rateLimitTrustedProxies
+  OutboxSweepSchedule: outboxSweepSchedule
+})
+
+// federation: /.well-known, the signed inbox and the relay.
+var federationSettings = union(sharedSettings, {
+  Federation__SigningKeySeed: kvRef(keyVault.outputs.SIGNING_SEED_REF_URI)
+  Federation__AllowHttpHosts: ''
+  Federation__MaxRetryAge: federationMaxRetryAge
+  Federation__MaxBackoff: federationMaxBackoff
+  FederationRetrySchedule: federationRetrySchedule
+})
+
+// fanout: channel events -> SignalR Service REST API.
+var fanoutSettings = union(sharedSettings, {
+  SignalR__ConnectionString: kvRef(signalR.outputs.CONNECTION_REF_URI)
+})
+
+var functionAppCommon = {
+  identityId: identity.outputs.ID
+  identityClientId: identity.outputs.CLIENT_ID
+  storageAccountName: storage.outputs.NAME
+  storageBlobEndpoint: storage.outputs.BLOB_ENDPOINT
+  applicationInsightsConnectionString: monitoring.outputs.APPLICATION_INSIGHTS_CONNECTION_STRING
+  frontDoorId: restrictAppsToFrontDoor ? frontDoor.outputs.FRONT_DOOR_ID : ''
+}
+
+// The apps start resolving Key Vault references and host storage as soon as they exist, so they
+// wait for the role assignments.
+module apiApp 'modules/functionApp.bicep' = {
+  scope: rg
+  dependsOn: [
+    rbac
+  ]
+  params: {
+    name: '${abbrs.webSitesFunctions}api-${resourceToken}'
+    planName: '${abbrs.webServerFarms}api-${resourceToken}'
+    location: location
+    tags: tags
+    serviceName: 'api'
+    deploymentContainerName: deploymentContainers[0]
+    appSettings: apiSettings
+    alwaysReady: apiAlwaysReady
+    maximumInstanceCount: functionMaximumInstanceCount
+    instanceMemoryMB: functionInstanceMemoryMB
+    identityId: functionAppCommon.identityId
+    identityClientId: functionAppCommon.identityClientId
+    storageAccountName: functionAppCommon.storageAccountName
+    storageBlobEndpoint: functionAppCommon.storageBlobEndpoint
+    applicationInsightsConnectionString: functionAppCommon.applicationInsightsConnectionString
+    frontDoorId: functionAppCommon.frontDoorId
+  }
+}
+
+module federationApp 'modules/functionApp.bicep' = {
+  scope: rg
+  dependsOn: [
+    rbac
+  ]
+  params: {
+    name: '${abbrs.webSitesFunctions}federation-${resourceToken}'
+    planName: '${abbrs.webServerFarms}federation-${resourceToken}'
+    location: location
+    tags: tags
+    serviceName: 'federation'
+    deploymentContainerName: deploymentContainers[1]
+    appSettings: federationSettings
+    alwaysReady: federationAlwaysReady
+    maximumInstanceCount: functionMaximumInstanceCount
+    instanceMemoryMB: functionInstanceMemoryMB
+    identityId: functionAppCommon.identityId
+    identityClientId: functionAppCommon.identityClientId
+    storageAccountName: functionAppCommon.storageAccountName
+    storageBlobEndpoint: functionAppCommon.storageBlobEndpoint
+    applicationInsightsConnectionString: functionAppCommon.applicationInsightsConnectionString
+    frontDoorId: functionAppCommon.frontDoorId
+  }
+}
+
+module fanoutApp 'modules/functionApp.bicep' = {
+  scope: rg
+  dependsOn: [
+    rbac
+  ]
+  params: {
+    name: '${abbrs.webSitesFunctions}fanout-${resourceToken}'
+    planName: '${abbrs.webServerFarms}fanout-${resourceToken}'
+    location: location
+    tags: tags
+    serviceName: 'fanout'
+    deploymentContainerName: deploymentContainers[2]
+    appSettings: fanoutSettings
+    alwaysReady: fanoutAlwaysReady
+    maximumInstanceCount: functionMaximumInstanceCount
+    instanceMemoryMB: functionInstanceMemoryMB
+    identityId: functionAppCommon.identityId
+    identityClientId: functionAppCommon.identityClientId
+    storageAccountName: functionAppCommon.storageAccountName
+    storageBlobEndpoint: functionAppCommon.storageBlobEndpoint
+    applicationInsightsConnectionString: functionAppCommon.applicationInsightsConnectionString
+    frontDoorId: functionAppCommon.frontDoorId
+  }
+}
+
+module frontDoorRoutes 'modules/frontDoorRoutes.bicep' = {
+  scope: rg
+  params: {
+    profileName: frontDoor.outputs.PROFILE_NAME
+    endpointName: frontDoor.outputs.ENDPOINT_NAME
+    customDomainId: frontDoor.outputs.CUSTOM_DOMAIN_ID
+    apiHostName: apiApp.outputs.DEFAULT_HOST_NAME
+    federationHostName: federationApp.outputs.DEFAULT_HOST_NAME
+    staticWebHostName: staticWebApp.outputs.DEFAULT_HOST_NAME
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output SERVER_DOMAIN string = serverDomain
+output PUBLIC_URL string = publicOrigin
+output FRONT_DOOR_ENDPOINT_HOST_NAME string = frontDoor.outputs.ENDPOINT_HOST_NAME
+output FRONT_DOOR_PROFILE_NAME string = frontDoor.outputs.PROFILE_NAME
+output API_FUNCTION_APP_NAME string = apiApp.outputs.NAME
+output FEDERATION_FUNCTION_APP_NAME string = federationApp.outputs.NAME
+output FANOUT_FUNCTION_APP_NAME string = fanoutApp.outputs.NAME
+output STATIC_WEB_APP_NAME string = staticWebApp.outputs.NAME
+output KEY_VAULT_NAME string = keyVault.outputs.NAME
+output STORAGE_ACCOUNT_NAME string = storage.outputs.NAME
+output POSTGRES_SERVER_NAME string = postgres.outputs.NAME
+output POSTGRES_FQDN string = postgres.outputs.FQDN
+output REDIS_NAME string = redis.outputs.NAME
+output SIGNALR_NAME string = signalR.outputs.NAME
+output SERVICE_BUS_NAMESPACE string = serviceBus.outputs.NAME
+output APPLICATION_INSIGHTS_NAME string = monitoring.outputs.APPLICATION_INSIGHTS_NAME
+output MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.CLIENT_ID

@@ -1,0 +1,273 @@
+using D3Chat.Core.Auth;
+using D3Chat.Core.Http;
+using D3Chat.Core.Keys;
+using D3Chat.Core.Outbox;
+using D3Chat.Core.Queue;
+using D3Chat.Core.Users;
+using Npgsql;
+
+namespace D3Chat.Core.Channels;
+
+/// <summary>
+/// Spec api.md §6 with departure 2: membership is enforced everywhere, private groups and DMs are
+/// not joinable. Every membership change writes an outbox event in the same transaction, so fanout
+/// keeps SignalR groups in step (see <see cref="ChannelEvent.Membership"/>).
+/// </summary>
+public sealed class ChannelService(
+    NpgsqlDataSource dataSource,
+    ChannelStore channels,
+    UserStore users,
+    SenderKeyStore senderKeys,
+    OutboxStore outbox,
+    OutboxPublisher publisher,
+    TimeProvider time)
+{
+    public const string NotFound = "Channel not found";
+    public const string NotMember = "Not a member of this channel";
+    public const string RequiresOwner = "Requires role: owner";
+
+    public async Task<Outcome<ChannelResponse>> CreateAsync(CurrentUser caller, CreateChannelRequest request, CancellationToken ct)
+    {
+        var now = EventFactory.DbPrecision(time.GetUtcNow());
+        var channel = new Channel
+        {
+            Id = Guid.NewGuid(),
+            Name = request.Name,
+            IsDm = request.IsDm,
+            EncryptionType = request.EncryptionType ?? "sender_keys",
+            CreatedBy = caller.Id,
+            CreatedAt = now.UtcDateTime,
+            IsPublic = request.IsPublic && !request.IsDm,
+        };
+        var response = channel.ToResponse();
+        var created = EventFactory.Create(EventFactory.RoutingTypes.ChannelCreated, new { type = EventFactory.RoutingTypes.ChannelCreated, channel = response },
+            now, membership: new MembershipChange { ChannelId = channel.Id, Joined = [caller.Id] });
+        await WriteAsync(created, async (connection, tx) =>
+        {
+            await channels.InsertChannelAsync(connection, tx, channel, ct);
+            await channels.AddMemberAsync(connection, tx, channel.Id, caller.Id, ChannelRoles.Owner, now, ct);
+        }, ct);
+        return response;
+    }
+
+    public async Task<IReadOnlyList<ChannelResponse>> ListAsync(CurrentUser caller, CancellationToken ct) =>
+        (await channels.ListForUserAsync(caller.Id, ct)).Select(c => c.ToResponse()).ToList();
+
+    public async Task<Outcome<ChannelResponse>> GetAsync(CurrentUser caller, Guid id, CancellationToken ct)
+    {
+        var (channel, problem) = await RequireMemberAsync(caller, id, null, ct);
+        return problem is not null ? problem : channel!.ToResponse();
+    }
+
+    public async Task<Outcome<ChannelResponse>> UpdateAsync(CurrentUser caller, Guid id, UpdateChannelRequest request, CancellationToken ct)
+    {
+        var (channel, problem) = await RequireMemberAsync(caller, id, request.IsPublic is null ? null : ChannelRoles.Owner, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (request.IsPublic == true && channel!.IsDm)
+        {
+            return Problem.BadRequest("A DM cannot be made public");
+        }
+        await channels.UpdateAsync(id, request.Name, request.IsPublic, ct);
+        var updated = channel! with { Name = request.Name ?? channel.Name, IsPublic = request.IsPublic ?? channel.IsPublic };
+        return updated.ToResponse();
+    }
+
+    public async Task<Outcome<bool>> DeleteAsync(CurrentUser caller, Guid id, CancellationToken ct)
+    {
+        var (_, problem) = await RequireMemberAsync(caller, id, ChannelRoles.Owner, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var now = time.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var members = await channels.MemberIdsAsync(connection, tx, id, ct);
+        await channels.DeleteAsync(connection, tx, id, ct);
+        var deleted = EventFactory.Create(EventFactory.RoutingTypes.ChannelDelete,
+            new { type = EventFactory.RoutingTypes.ChannelDelete, channel_id = id }, now,
+            membership: new MembershipChange { ChannelId = id, Left = members });
+        await outbox.AddAsync(connection, tx, deleted, ct);
+        await tx.CommitAsync(ct);
+        await publisher.PublishAsync([deleted], ct);
+        return true;
+    }
+
+    public async Task<Outcome<bool>> JoinAsync(CurrentUser caller, Guid id, CancellationToken ct)
+    {
+        var channel = await channels.FindForUserAsync(id, caller.Id, ct);
+        if (channel is null)
+        {
+            return Problem.NotFound(NotFound);
+        }
+        if (channel.MemberRole is not null)
+        {
+            return true;
+        }
+        if (channel.IsDm)
+        {
+            return Problem.Forbidden("Direct messages cannot be joined");
+        }
+        if (!channel.IsPublic)
+        {
+            return Problem.Forbidden("This channel is private; a member must add you");
+        }
+        var now = EventFactory.DbPrecision(time.GetUtcNow());
+        var joined = EventFactory.Create(EventFactory.RoutingTypes.ChannelJoin,
+            new { type = EventFactory.RoutingTypes.ChannelJoin, channel_id = id, user_id = caller.Id }, now,
+            membership: new MembershipChange { ChannelId = id, Joined = [caller.Id] });
+        await WriteIfAsync(joined, (connection, tx) => channels.AddMemberAsync(connection, tx, id, caller.Id, ChannelRoles.Member, now, ct), ct);
+        return true;
+    }
+
+    /// <summary>Always succeeds (spec). Also drops the sender-key envelopes to and from the leaver's devices.</summary>
+    public async Task LeaveAsync(CurrentUser caller, Guid id, CancellationToken ct)
+    {
+        var left = EventFactory.Create(EventFactory.RoutingTypes.ChannelLeave,
+            new { type = EventFactory.RoutingTypes.ChannelLeave, channel_id = id, user_id = caller.Id }, time.GetUtcNow(),
+            membership: new MembershipChange { ChannelId = id, Left = [caller.Id] });
+        await WriteIfAsync(left, async (connection, tx) =>
+        {
+            if (!await channels.RemoveMemberAsync(connection, tx, id, caller.Id, ct))
+            {
+                return false;
+            }
+            await senderKeys.RemoveForUserAsync(connection, tx, id, caller.Id, ct);
+            return true;
+        }, ct);
+    }
+
+    public async Task<Outcome<IReadOnlyList<ChannelMemberResponse>>> MembersAsync(CurrentUser caller, Guid id, CancellationToken ct)
+    {
+        var (_, problem) = await RequireMemberAsync(caller, id, null, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return (await channels.MembersAsync(id, null, ct)).Select(m => m.ToResponse()).ToList();
+    }
+
+    public async Task<Outcome<ChannelMemberResponse>> AddMemberAsync(CurrentUser caller, Guid id, Guid userId, CancellationToken ct)
+    {
+        var (channel, problem) = await RequireMemberAsync(caller, id, null, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (channel!.IsDm)
+        {
+            return Problem.BadRequest("Cannot add members to a DM");
+        }
+        var target = await users.FindByIdAsync(userId, ct);
+        if (target is null)
+        {
+            return Problem.NotFound("User not found");
+        }
+        var now = EventFactory.DbPrecision(time.GetUtcNow());
+        var federated = channel.IsFederated || !target.IsLocal;
+        var channelNew = EventFactory.Create("channel.new",
+            new { type = "channel.new", channel = (channel with { IsFederated = federated }).ToResponse() }, now,
+            userIds: [userId], membership: new MembershipChange { ChannelId = id, Joined = [userId] });
+        var added = await WriteIfAsync(channelNew, async (connection, tx) =>
+        {
+            if (!await channels.AddMemberAsync(connection, tx, id, userId, ChannelRoles.Member, now, ct))
+            {
+                return false;
+            }
+            if (!target.IsLocal)
+            {
+                await channels.MarkFederatedAsync(connection, tx, id, ct);
+            }
+            return true;
+        }, ct);
+        if (!added)
+        {
+            return Problem.Conflict("User is already a member");
+        }
+        return (await channels.MembersAsync(id, userId, ct)).Single().ToResponse();
+    }
+
+    public async Task<Outcome<ChannelResponse>> CreateDmAsync(CurrentUser caller, Guid userId, CancellationToken ct)
+    {
+        if (userId == caller.Id)
+        {
+            return Problem.BadRequest("Cannot create a DM with yourself");
+        }
+        if (await users.FindByIdAsync(userId, ct) is null)
+        {
+            return Problem.NotFound("User not found");
+        }
+        var now = EventFactory.DbPrecision(time.GetUtcNow());
+        var channel = new Channel
+        {
+            Id = Guid.NewGuid(),
+            IsDm = true,
+            EncryptionType = "x3dh",
+            CreatedBy = caller.Id,
+            CreatedAt = now.UtcDateTime,
+            IsPublic = false,
+        };
+        var channelNew = EventFactory.Create("channel.new", new { type = "channel.new", channel = channel.ToResponse() }, now,
+            userIds: [userId, caller.Id], membership: new MembershipChange { ChannelId = channel.Id, Joined = [caller.Id, userId] });
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await channels.LockAndFindDmAsync(connection, tx, caller.Id, userId, ct) is { } existing)
+        {
+            return existing.ToResponse();
+        }
+        await channels.InsertChannelAsync(connection, tx, channel, ct);
+        await channels.AddMemberAsync(connection, tx, channel.Id, caller.Id, ChannelRoles.Member, now, ct);
+        await channels.AddMemberAsync(connection, tx, channel.Id, userId, ChannelRoles.Member, now, ct);
+        await outbox.AddAsync(connection, tx, channelNew, ct);
+        await tx.CommitAsync(ct);
+        await publisher.PublishAsync([channelNew], ct);
+        return channel.ToResponse();
+    }
+
+    /// <summary>
+    /// The spec's membership helper: 404 when the channel is missing, 403 when the caller is not a
+    /// member or lacks <paramref name="role"/>.
+    /// </summary>
+    public async Task<(Channel? Channel, Problem? Problem)> RequireMemberAsync(CurrentUser caller, Guid id, string? role, CancellationToken ct)
+    {
+        var channel = await channels.FindForUserAsync(id, caller.Id, ct);
+        if (channel is null)
+        {
+            return (null, Problem.NotFound(NotFound));
+        }
+        if (channel.MemberRole is null)
+        {
+            return (null, Problem.Forbidden(NotMember));
+        }
+        if (role is not null && channel.MemberRole != role)
+        {
+            return (null, Problem.Forbidden(RequiresOwner));
+        }
+        return (channel, null);
+    }
+
+    private async Task WriteAsync(ChannelEvent channelEvent, Func<NpgsqlConnection, NpgsqlTransaction, Task> change, CancellationToken ct) =>
+        await WriteIfAsync(channelEvent, async (connection, tx) =>
+        {
+            await change(connection, tx);
+            return true;
+        }, ct);
+
+    /// <summary>Runs <paramref name="change"/> in a transaction; when it reports a change, the event is written with it and published after commit.</summary>
+    private async Task<bool> WriteIfAsync(ChannelEvent channelEvent, Func<NpgsqlConnection, NpgsqlTransaction, Task<bool>> change, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (!await change(connection, tx))
+        {
+            return false;
+        }
+        await outbox.AddAsync(connection, tx, channelEvent, ct);
+        await tx.CommitAsync(ct);
+        await publisher.PublishAsync([channelEvent], ct);
+        return true;
+    }
+}

@@ -1,0 +1,119 @@
+using Dapper;
+using Npgsql;
+
+namespace D3Chat.Core.Channels;
+
+/// <summary>SQL of the <c>channels</c> and <c>channel_members</c> tables.</summary>
+public sealed class ChannelStore(NpgsqlDataSource dataSource)
+{
+    private const string ChannelColumns = "c.id, c.name, c.is_dm, c.is_federated, c.encryption_type, c.created_by, c.created_at, c.is_public";
+    private const string InsertChannelSql = """
+        INSERT INTO channels (id, name, is_dm, is_federated, created_by, encryption_type, created_at, is_public)
+        VALUES (@Id, @Name, @IsDm, false, @CreatedBy, @EncryptionType, @CreatedAt, @IsPublic)
+        """;
+    private const string InsertMemberSql = """
+        INSERT INTO channel_members (channel_id, user_id, role, joined_at)
+        VALUES (@ChannelId, @UserId, @Role, @JoinedAt)
+        ON CONFLICT (channel_id, user_id) DO NOTHING
+        """;
+    private const string FindForUserSql = $"""
+        SELECT {ChannelColumns}, m.role AS member_role
+        FROM channels c LEFT JOIN channel_members m ON m.channel_id = c.id AND m.user_id = @UserId
+        WHERE c.id = @Id
+        """;
+    private const string IsMemberSql = "SELECT EXISTS (SELECT 1 FROM channel_members WHERE channel_id = @ChannelId AND user_id = @UserId)";
+    private const string ListForUserSql = $"""
+        SELECT {ChannelColumns}, m.role AS member_role
+        FROM channel_members m JOIN channels c ON c.id = m.channel_id
+        WHERE m.user_id = @UserId
+        ORDER BY c.created_at, c.id
+        """;
+    private const string UpdateSql = """
+        UPDATE channels SET name = COALESCE(@Name, name), is_public = COALESCE(@IsPublic, is_public)
+        WHERE id = @Id
+        """;
+    private const string DeleteSql = "DELETE FROM channels WHERE id = @Id";
+    private const string MemberIdsSql = "SELECT user_id FROM channel_members WHERE channel_id = @ChannelId ORDER BY joined_at, user_id";
+    private const string MembersSql = """
+        SELECT u.id AS user_id, u.username, u.server_domain, COALESCE(u.is_local, true) AS is_local, m.role, m.joined_at,
+               u.display_name, u.avatar_path
+        FROM channel_members m JOIN users u ON u.id = m.user_id
+        WHERE m.channel_id = @ChannelId AND (CAST(@UserId AS uuid) IS NULL OR m.user_id = @UserId)
+        ORDER BY m.joined_at, u.id
+        """;
+    private const string RemoveMemberSql = "DELETE FROM channel_members WHERE channel_id = @ChannelId AND user_id = @UserId";
+    private const string MarkFederatedSql = "UPDATE channels SET is_federated = true WHERE id = @Id AND NOT COALESCE(is_federated, false)";
+    // Serialises DM creation for one pair of users, so two concurrent requests cannot both create a DM.
+    private const string LockPairSql = "SELECT pg_advisory_xact_lock(hashtextextended(@Key, 0))";
+    private const string FindDmSql = $"""
+        SELECT {ChannelColumns}, a.role AS member_role
+        FROM channels c
+        JOIN channel_members a ON a.channel_id = c.id AND a.user_id = @A
+        JOIN channel_members b ON b.channel_id = c.id AND b.user_id = @B
+        WHERE c.is_dm AND (SELECT count(*) FROM channel_members x WHERE x.channel_id = c.id) = 2
+        ORDER BY c.created_at, c.id
+        LIMIT 1
+        """;
+
+    public Task InsertChannelAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Channel channel, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(InsertChannelSql, channel, transaction, cancellationToken: ct));
+
+    /// <summary>Adds a member; false when the user already was one.</summary>
+    public async Task<bool> AddMemberAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        Guid channelId, Guid userId, string role, DateTimeOffset joinedAt, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition(InsertMemberSql,
+            new { ChannelId = channelId, UserId = userId, Role = role, JoinedAt = joinedAt }, transaction, cancellationToken: ct)) == 1;
+
+    /// <summary>The channel with <paramref name="userId"/>'s role in <see cref="Channel.MemberRole"/> (null when not a member).</summary>
+    public async Task<Channel?> FindForUserAsync(Guid id, Guid userId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Channel>(new CommandDefinition(FindForUserSql, new { Id = id, UserId = userId }, cancellationToken: ct));
+    }
+
+    public async Task<bool> IsMemberAsync(Guid channelId, Guid userId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(IsMemberSql, new { ChannelId = channelId, UserId = userId }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<Channel>> ListForUserAsync(Guid userId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<Channel>(new CommandDefinition(ListForUserSql, new { UserId = userId }, cancellationToken: ct))).ToList();
+    }
+
+    public async Task UpdateAsync(Guid id, string? name, bool? isPublic, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(UpdateSql, new { Id = id, Name = name, IsPublic = isPublic }, cancellationToken: ct));
+    }
+
+    public Task DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { Id = id }, transaction, cancellationToken: ct));
+
+    public async Task<IReadOnlyList<Guid>> MemberIdsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid channelId, CancellationToken ct) =>
+        (await connection.QueryAsync<Guid>(new CommandDefinition(MemberIdsSql, new { ChannelId = channelId }, transaction, cancellationToken: ct))).ToList();
+
+    /// <summary>Members with their profiles; only <paramref name="userId"/> when given.</summary>
+    public async Task<IReadOnlyList<ChannelMemberRow>> MembersAsync(Guid channelId, Guid? userId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<ChannelMemberRow>(new CommandDefinition(MembersSql, new { ChannelId = channelId, UserId = userId }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>Removes a membership; false when there was none.</summary>
+    public async Task<bool> RemoveMemberAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid channelId, Guid userId, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition(RemoveMemberSql, new { ChannelId = channelId, UserId = userId }, transaction, cancellationToken: ct)) == 1;
+
+    public Task MarkFederatedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(MarkFederatedSql, new { Id = id }, transaction, cancellationToken: ct));
+
+    /// <summary>Takes the pair lock, then finds the DM whose members are exactly the two users.</summary>
+    public async Task<Channel?> LockAndFindDmAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid a, Guid b, CancellationToken ct)
+    {
+        var key = a.CompareTo(b) < 0 ? $"dm:{a:D}:{b:D}" : $"dm:{b:D}:{a:D}";
+        await connection.ExecuteAsync(new CommandDefinition(LockPairSql, new { Key = key }, transaction, cancellationToken: ct));
+        return await connection.QuerySingleOrDefaultAsync<Channel>(new CommandDefinition(FindDmSql, new { A = a, B = b }, transaction, cancellationToken: ct));
+    }
+}

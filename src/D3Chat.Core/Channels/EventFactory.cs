@@ -1,0 +1,35 @@
+using System.Text.Json;
+using D3Chat.Core.Http;
+using D3Chat.Core.Queue;
+
+namespace D3Chat.Core.Channels;
+
+/// <summary>Builds outbox events whose <c>Data</c> is the realtime event object of spec api.md §11.3.</summary>
+public static class EventFactory
+{
+    /// <summary>Event types that only carry <see cref="ChannelEvent.Membership"/> routing (and feed federation); clients never receive them.</summary>
+    public static class RoutingTypes
+    {
+        public const string ChannelCreated = "channel.created";
+        public const string ChannelJoin = "channel.join";
+        public const string ChannelLeave = "channel.leave";
+        public const string ChannelDelete = "channel.delete";
+    }
+
+    /// <param name="data">The event object, including its <c>type</c>; serialised in the wire style (snake_case).</param>
+    public static ChannelEvent Create(string type, object data, DateTimeOffset now,
+        Guid? channelId = null, IReadOnlyList<Guid>? userIds = null, MembershipChange? membership = null) => new()
+    {
+        Id = Guid.NewGuid(),
+        Type = type,
+        ChannelId = channelId,
+        UserIds = userIds,
+        Membership = membership,
+        OccurredAt = now,
+        Data = JsonSerializer.SerializeToElement(data, ApiResults.Json),
+    };
+
+    /// <summary>A timestamp PostgreSQL stores exactly (microseconds), so what a response shows equals what a later read returns.</summary>
+    public static DateTimeOffset DbPrecision(DateTimeOffset value) =>
+        new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);
+}

@@ -1,0 +1,195 @@
+using D3Chat.Core.Auth;
+using D3Chat.Core.Channels;
+using D3Chat.Core.Devices;
+using D3Chat.Core.Http;
+using D3Chat.Core.Outbox;
+using D3Chat.Core.Queue;
+using Npgsql;
+
+namespace D3Chat.Core.Keys;
+
+/// <summary>
+/// Spec api.md §8 with departures 2 and 3: one-time pre-keys are claimed atomically, x3dh-setup
+/// and sender keys need membership, and sender keys exist only as per-device envelopes.
+/// </summary>
+public sealed class KeyService(
+    NpgsqlDataSource dataSource,
+    KeyStore keys,
+    SenderKeyStore senderKeys,
+    X3dhSetupStore x3dh,
+    ChannelService channels,
+    DeviceOwnership devices,
+    OutboxStore outbox,
+    OutboxPublisher publisher,
+    TimeProvider time)
+{
+    /// <summary>Below this many remaining one-time keys the owner is told to upload more (spec: <c>keys.low_otp</c>).</summary>
+    public const int LowOneTimeKeyThreshold = 10;
+
+    public const string DeviceNotFound = "Device not found";
+
+    public async Task<Outcome<object>> UploadAsync(CurrentUser caller, UploadBundleRequest request, CancellationToken ct)
+    {
+        var deviceId = request.DeviceId!.Value;
+        if (!await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
+        {
+            return Problem.NotFound(DeviceNotFound);
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await keys.UpsertBundleAsync(connection, tx, request, time.GetUtcNow(), ct);
+        await keys.LockBundleAsync(connection, tx, deviceId, ct);
+        await keys.ReplaceOneTimeKeysAsync(connection, tx, deviceId, request.OneTimePreKeys ?? [], ct);
+        await tx.CommitAsync(ct);
+        return StatusResponse.Ok;
+    }
+
+    public async Task<Outcome<object>> AddOneTimeKeysAsync(CurrentUser caller, OneTimeKeysRequest request, CancellationToken ct)
+    {
+        var deviceId = request.DeviceId!.Value;
+        if (!await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
+        {
+            return Problem.NotFound(DeviceNotFound);
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (!await keys.LockBundleAsync(connection, tx, deviceId, ct))
+        {
+            return Problem.NotFound("Key bundle not found, upload bundle first");
+        }
+        await keys.AppendOneTimeKeysAsync(connection, tx, deviceId, request.OneTimePreKeys!, ct);
+        var count = await keys.CountOneTimeKeysAsync(connection, tx, deviceId, ct);
+        await tx.CommitAsync(ct);
+        return new OneTimeKeysResponse("ok", count);
+    }
+
+    /// <summary>One bundle per device of the user that has one, each with a freshly claimed one-time key.</summary>
+    public async Task<IReadOnlyList<KeyBundleResponse>> BundlesOfUserAsync(Guid userId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var claimed = new List<ClaimedBundle>();
+        foreach (var deviceId in await keys.BundleDevicesOfUserAsync(connection, tx, userId, ct))
+        {
+            if (await keys.ClaimAsync(connection, tx, deviceId, ct) is { } bundle)
+            {
+                claimed.Add(bundle);
+            }
+        }
+        var events = await AddLowKeyEventsAsync(connection, tx, claimed, ct);
+        await tx.CommitAsync(ct);
+        await publisher.PublishAsync(events, ct);
+        return claimed.Select(b => b.ToResponse()).ToList();
+    }
+
+    public async Task<Outcome<KeyBundleResponse>> BundleOfDeviceAsync(Guid deviceId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var bundle = await keys.ClaimAsync(connection, tx, deviceId, ct);
+        if (bundle is null)
+        {
+            return Problem.NotFound("Key bundle not found");
+        }
+        var events = await AddLowKeyEventsAsync(connection, tx, [bundle], ct);
+        await tx.CommitAsync(ct);
+        await publisher.PublishAsync(events, ct);
+        return bundle.ToResponse();
+    }
+
+    public async Task<Outcome<object>> PutX3dhSetupAsync(CurrentUser caller, Guid channelId, X3dhSetupRequest request, CancellationToken ct)
+    {
+        var (_, problem) = await channels.RequireMemberAsync(caller, channelId, null, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        await x3dh.UpsertAsync(channelId, caller.Id, request, time.GetUtcNow(), ct);
+        return StatusResponse.Ok;
+    }
+
+    public async Task<Outcome<X3dhSetupResponse>> GetX3dhSetupAsync(CurrentUser caller, Guid channelId, CancellationToken ct)
+    {
+        var (_, problem) = await channels.RequireMemberAsync(caller, channelId, null, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return await x3dh.GetAsync(channelId, ct) is { } setup ? setup : Problem.NotFound("No X3DH setup data found");
+    }
+
+    /// <summary>
+    /// Stores a new sender-key generation of the caller's device as envelopes for member devices,
+    /// replacing the previous ones, and tells the channel (<c>sender_key.new</c>) so recipients fetch theirs.
+    /// </summary>
+    public async Task<Outcome<SenderKeyUploadResponse>> UploadSenderKeyAsync(CurrentUser caller, Guid channelId, UploadSenderKeyRequest request, CancellationToken ct)
+    {
+        var deviceId = request.DeviceId!.Value;
+        if (!await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
+        {
+            return Problem.NotFound(DeviceNotFound);
+        }
+        var (_, problem) = await channels.RequireMemberAsync(caller, channelId, null, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var envelopes = request.Envelopes!;
+        var recipients = envelopes.Select(e => e.RecipientDeviceId!.Value).ToList();
+        var memberDevices = await senderKeys.MemberDevicesAsync(channelId, recipients, ct);
+        if (recipients.Any(r => !memberDevices.Contains(r)))
+        {
+            return Problem.BadRequest("Every recipient_device_id must be a device of a channel member");
+        }
+        var now = time.GetUtcNow();
+        var notice = EventFactory.Create("sender_key.new", new
+        {
+            type = "sender_key.new",
+            channel_id = channelId,
+            device_id = deviceId,
+            sender_username = caller.Username,
+            origin_server = caller.ServerDomain,
+        }, now, channelId: channelId);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await senderKeys.ReplaceAsync(connection, tx, channelId, deviceId, caller.Id, request.SenderKeyPublic!, envelopes, now, ct);
+        await outbox.AddAsync(connection, tx, notice, ct);
+        await tx.CommitAsync(ct);
+        await publisher.PublishAsync([notice], ct);
+        return new SenderKeyUploadResponse(deviceId, request.SenderKeyPublic!, 0, envelopes.Count);
+    }
+
+    /// <summary>Only the envelopes addressed to <paramref name="deviceId"/>, which must be the caller's own device.</summary>
+    public async Task<Outcome<IReadOnlyList<SenderKeyEnvelopeResponse>>> SenderKeysForDeviceAsync(CurrentUser caller, Guid channelId, Guid deviceId, CancellationToken ct)
+    {
+        if (!await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
+        {
+            return Problem.NotFound(DeviceNotFound);
+        }
+        var (_, problem) = await channels.RequireMemberAsync(caller, channelId, null, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return (await senderKeys.ForRecipientAsync(channelId, deviceId, ct)).ToList();
+    }
+
+    // keys.low_otp goes through the outbox with the claim, so the warning is as durable as the claim itself.
+    private async Task<IReadOnlyList<ChannelEvent>> AddLowKeyEventsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IEnumerable<ClaimedBundle> claimed, CancellationToken ct)
+    {
+        var events = new List<ChannelEvent>();
+        foreach (var bundle in claimed.Where(b => b.OneTimePreKey is not null))
+        {
+            var remaining = Math.Max(0, bundle.OneTimePreKeyCount - 1);
+            if (remaining >= LowOneTimeKeyThreshold)
+            {
+                continue;
+            }
+            var low = EventFactory.Create("keys.low_otp", new { type = "keys.low_otp", device_id = bundle.DeviceId, remaining },
+                time.GetUtcNow(), userIds: [bundle.OwnerId]);
+            await outbox.AddAsync(connection, tx, low, ct);
+            events.Add(low);
+        }
+        return events;
+    }
+}

@@ -1,0 +1,79 @@
+using Dapper;
+using Npgsql;
+
+namespace D3Chat.Core.Keys;
+
+/// <summary>SQL of <c>device_keys</c> (pre-key bundles) and <c>one_time_pre_keys</c>.</summary>
+public sealed class KeyStore
+{
+    private const string UpsertBundleSql = """
+        INSERT INTO device_keys (id, device_id, identity_key, signed_pre_key, signed_pre_key_signature, one_time_pre_keys, updated_at)
+        VALUES (@Id, @DeviceId, @IdentityKey, @SignedPreKey, @SignedPreKeySignature, '[]'::jsonb, @Now)
+        ON CONFLICT (device_id) DO UPDATE SET identity_key = EXCLUDED.identity_key, signed_pre_key = EXCLUDED.signed_pre_key,
+            signed_pre_key_signature = EXCLUDED.signed_pre_key_signature, updated_at = EXCLUDED.updated_at
+        """;
+    private const string DeleteOneTimeKeysSql = "DELETE FROM one_time_pre_keys WHERE device_id = @DeviceId";
+    // WITH ORDINALITY keeps the upload order, which is the order keys are handed out.
+    private const string InsertOneTimeKeysSql = """
+        INSERT INTO one_time_pre_keys (device_id, public_key)
+        SELECT @DeviceId, k FROM unnest(@Keys) WITH ORDINALITY AS t(k, n) ORDER BY n
+        """;
+    // Locks the bundle row so appends to one device are serialised with a re-upload.
+    private const string LockBundleSql = "SELECT EXISTS (SELECT 1 FROM device_keys WHERE device_id = @DeviceId FOR UPDATE)";
+    private const string CountSql = "SELECT count(*)::int FROM one_time_pre_keys WHERE device_id = @DeviceId";
+    private const string BundleDevicesOfUserSql = """
+        SELECT k.device_id FROM device_keys k JOIN devices d ON d.id = k.device_id
+        WHERE d.user_id = @UserId ORDER BY d.created_at, d.id
+        """;
+    // One statement claims the oldest unclaimed key: SKIP LOCKED makes concurrent fetches take
+    // different keys (or none), never the same one. The count is read from the statement's
+    // snapshot, i.e. before this claim, which is what one_time_pre_key_count reports.
+    private const string ClaimSql = """
+        WITH claimed AS (
+            DELETE FROM one_time_pre_keys
+            WHERE id = (SELECT id FROM one_time_pre_keys WHERE device_id = @DeviceId ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING public_key
+        )
+        SELECT k.device_id, d.user_id AS owner_id, k.identity_key, k.signed_pre_key, k.signed_pre_key_signature,
+               (SELECT public_key FROM claimed) AS one_time_pre_key,
+               (SELECT count(*) FROM one_time_pre_keys o WHERE o.device_id = k.device_id)::int AS one_time_pre_key_count
+        FROM device_keys k JOIN devices d ON d.id = k.device_id
+        WHERE k.device_id = @DeviceId
+        """;
+
+    public Task UpsertBundleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, UploadBundleRequest bundle, DateTimeOffset now, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(UpsertBundleSql, new
+        {
+            Id = Guid.NewGuid(),
+            bundle.DeviceId,
+            bundle.IdentityKey,
+            bundle.SignedPreKey,
+            bundle.SignedPreKeySignature,
+            Now = now,
+        }, transaction, cancellationToken: ct));
+
+    /// <summary>Replaces the device's one-time keys wholesale (spec: upload replaces the list).</summary>
+    public async Task ReplaceOneTimeKeysAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid deviceId, IReadOnlyList<string> keys, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(DeleteOneTimeKeysSql, new { DeviceId = deviceId }, transaction, cancellationToken: ct));
+        await AppendOneTimeKeysAsync(connection, transaction, deviceId, keys, ct);
+    }
+
+    public Task AppendOneTimeKeysAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid deviceId, IReadOnlyList<string> keys, CancellationToken ct) =>
+        keys.Count == 0 ? Task.CompletedTask
+        : connection.ExecuteAsync(new CommandDefinition(InsertOneTimeKeysSql, new { DeviceId = deviceId, Keys = keys.ToArray() }, transaction, cancellationToken: ct));
+
+    /// <summary>True (and the bundle row locked until commit) when the device has a bundle.</summary>
+    public Task<bool> LockBundleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid deviceId, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<bool>(new CommandDefinition(LockBundleSql, new { DeviceId = deviceId }, transaction, cancellationToken: ct));
+
+    public Task<int> CountOneTimeKeysAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid deviceId, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<int>(new CommandDefinition(CountSql, new { DeviceId = deviceId }, transaction, cancellationToken: ct));
+
+    public async Task<IReadOnlyList<Guid>> BundleDevicesOfUserAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, CancellationToken ct) =>
+        (await connection.QueryAsync<Guid>(new CommandDefinition(BundleDevicesOfUserSql, new { UserId = userId }, transaction, cancellationToken: ct))).ToList();
+
+    /// <summary>The device's bundle with one claimed one-time key (or none left); null when the device has no bundle.</summary>
+    public Task<ClaimedBundle?> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid deviceId, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<ClaimedBundle>(new CommandDefinition(ClaimSql, new { DeviceId = deviceId }, transaction, cancellationToken: ct));
+}

@@ -1,0 +1,143 @@
+using D3Chat.Core.Auth;
+using D3Chat.Core.Channels;
+using D3Chat.Core.Devices;
+using D3Chat.Core.Http;
+using D3Chat.Core.Outbox;
+using Npgsql;
+
+namespace D3Chat.Core.Messages;
+
+/// <summary>
+/// Spec api.md §7. Each write commits the message row and its outbox event together, answers only
+/// after commit, then publishes the event (a failed publish is left to the outbox sweep).
+/// </summary>
+public sealed class MessageService(
+    NpgsqlDataSource dataSource,
+    MessageStore messages,
+    ChannelStore channels,
+    DeviceOwnership devices,
+    OutboxStore outbox,
+    OutboxPublisher publisher,
+    TimeProvider time)
+{
+    public const string NotFound = "Message not found";
+
+    public async Task<Outcome<MessagePage>> PageAsync(CurrentUser caller, Guid channelId, PageQuery query, CancellationToken ct)
+    {
+        if (!await channels.IsMemberAsync(channelId, caller.Id, ct))
+        {
+            return Problem.Forbidden(ChannelService.NotMember);
+        }
+        var rows = await messages.PageAsync(channelId, query, query.Limit + 1, ct);
+        var hasMore = rows.Count > query.Limit;
+        var page = rows.Take(query.Limit).Reverse().ToList();
+        var attachments = await messages.AttachmentsOfAsync(page.Select(m => m.Id).ToList(), ct);
+        return new MessagePage(page.Select(m => m.ToResponse(attachments[m.Id].Select(a => a.ToSnippet()).ToList())).ToList(), hasMore);
+    }
+
+    public async Task<Outcome<MessageResponse>> SendAsync(CurrentUser caller, Guid channelId, SendMessageRequest request, CancellationToken ct)
+    {
+        if (!await channels.IsMemberAsync(channelId, caller.Id, ct))
+        {
+            return Problem.Forbidden(ChannelService.NotMember);
+        }
+        if (request.SenderDeviceId is { } deviceId && !await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
+        {
+            return Problem.BadRequest("sender_device_id must be one of your devices");
+        }
+        MessageRow? parent = null;
+        if (request.ReplyToId is { } replyToId)
+        {
+            parent = await messages.GetAsync(replyToId, ct);
+            if (parent is null || parent.ChannelId != channelId)
+            {
+                return Problem.BadRequest("reply_to_id must reference a message in the same channel");
+            }
+        }
+        var now = EventFactory.DbPrecision(time.GetUtcNow());
+        var row = new MessageRow
+        {
+            Id = Guid.NewGuid(),
+            ChannelId = channelId,
+            SenderId = caller.Id,
+            SenderDeviceId = request.SenderDeviceId,
+            Content = request.Content!,
+            ContentType = request.ContentType ?? "text",
+            ProtocolVersion = request.ProtocolVersion,
+            ReplyToId = parent?.Id,
+            CreatedAt = now.UtcDateTime,
+            ReplyId = parent?.Id,
+            ReplySenderId = parent?.SenderId,
+            ReplyContent = parent?.Content,
+            ReplyContentType = parent?.ContentType,
+            ReplyProtocolVersion = parent?.ProtocolVersion,
+        };
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await messages.InsertAsync(connection, tx, row, ct);
+        var linked = await messages.LinkAttachmentsAsync(connection, tx, row.Id, channelId, caller.Id, request.AttachmentIds ?? [], ct);
+        var response = row.ToResponse(linked.Select(a => a.ToSnippet()).ToList());
+        var created = EventFactory.Create("message.new", new { type = "message.new", message = response }, now, channelId: channelId);
+        await outbox.AddAsync(connection, tx, created, ct);
+        await tx.CommitAsync(ct);
+        await publisher.PublishAsync([created], ct);
+        return response;
+    }
+
+    public async Task<Outcome<MessageResponse>> EditAsync(CurrentUser caller, Guid messageId, EditMessageRequest request, CancellationToken ct)
+    {
+        var message = await messages.GetAsync(messageId, ct);
+        if (message is null)
+        {
+            return Problem.NotFound(NotFound);
+        }
+        if (message.SenderId != caller.Id)
+        {
+            return Problem.Forbidden("Can only edit own messages");
+        }
+        var now = EventFactory.DbPrecision(time.GetUtcNow());
+        var edited = message with { Content = request.Content!, EditedAt = now.UtcDateTime };
+        var attachments = await messages.AttachmentsOfAsync([messageId], ct);
+        var response = edited.ToResponse(attachments[messageId].Select(a => a.ToSnippet()).ToList());
+        var editEvent = EventFactory.Create("message.edit", new
+        {
+            type = "message.edit",
+            message = new { id = response.Id, channel_id = response.ChannelId, content = response.Content, edited_at = response.EditedAt },
+        }, now, channelId: message.ChannelId);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await messages.UpdateContentAsync(connection, tx, messageId, edited.Content, now, ct) == 0)
+        {
+            return Problem.NotFound(NotFound);
+        }
+        await outbox.AddAsync(connection, tx, editEvent, ct);
+        await tx.CommitAsync(ct);
+        await publisher.PublishAsync([editEvent], ct);
+        return response;
+    }
+
+    public async Task<Outcome<bool>> DeleteAsync(CurrentUser caller, Guid messageId, CancellationToken ct)
+    {
+        var message = await messages.GetAsync(messageId, ct);
+        if (message is null)
+        {
+            return Problem.NotFound(NotFound);
+        }
+        if (message.SenderId != caller.Id)
+        {
+            return Problem.Forbidden("Can only delete own messages");
+        }
+        var deleted = EventFactory.Create("message.delete",
+            new { type = "message.delete", message_id = messageId, channel_id = message.ChannelId }, time.GetUtcNow(), channelId: message.ChannelId);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await messages.DeleteAsync(connection, tx, messageId, ct) == 0)
+        {
+            return Problem.NotFound(NotFound);
+        }
+        await outbox.AddAsync(connection, tx, deleted, ct);
+        await tx.CommitAsync(ct);
+        await publisher.PublishAsync([deleted], ct);
+        return true;
+    }
+}

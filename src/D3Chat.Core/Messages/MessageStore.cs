@@ -1,0 +1,114 @@
+using D3Chat.Core.Attachments;
+using Dapper;
+using Npgsql;
+
+namespace D3Chat.Core.Messages;
+
+/// <summary>SQL of the <c>messages</c> table (and the attachment rows a message shows).</summary>
+public sealed class MessageStore(NpgsqlDataSource dataSource)
+{
+    // sender_device_id falls back to remote_sender_device_id (0006), the sending device of a message received through federation.
+    private const string SelectWithReply = """
+        SELECT m.id, m.channel_id, m.sender_id, COALESCE(m.sender_device_id, m.remote_sender_device_id) AS sender_device_id, m.content, m.content_type, m.protocol_version,
+               m.reply_to_id, m.edited_at, m.created_at,
+               r.id AS reply_id, r.sender_id AS reply_sender_id, r.content AS reply_content,
+               r.content_type AS reply_content_type, r.protocol_version AS reply_protocol_version
+        FROM messages m LEFT JOIN messages r ON r.id = m.reply_to_id
+        """;
+    private const string InsertSql = """
+        INSERT INTO messages (id, channel_id, sender_id, sender_device_id, content, content_type, protocol_version, reply_to_id, created_at)
+        VALUES (@Id, @ChannelId, @SenderId, @SenderDeviceId, @Content, @ContentType, @ProtocolVersion, @ReplyToId, @CreatedAt)
+        """;
+    private const string GetSql = $"{SelectWithReply} WHERE m.id = @Id";
+    // Pages read newest first on ix_messages_channel_created_id and are reversed by the caller.
+    private const string PageOrder = " ORDER BY m.created_at DESC, m.id DESC LIMIT @Take";
+    private const string PageSql = $"{SelectWithReply} WHERE m.channel_id = @ChannelId{PageOrder}";
+    private const string PageBeforeSql = $"{SelectWithReply} WHERE m.channel_id = @ChannelId AND m.created_at < @Before{PageOrder}";
+    private const string PageBeforeKeySql = $"{SelectWithReply} WHERE m.channel_id = @ChannelId AND (m.created_at, m.id) < (@Before, @BeforeId){PageOrder}";
+    private const string UpdateContentSql = "UPDATE messages SET content = @Content, edited_at = @EditedAt WHERE id = @Id";
+    private const string DeleteSql = "DELETE FROM messages WHERE id = @Id";
+    private const string AttachmentColumns = """
+        id, message_id, channel_id, uploader_id, filename, content_type, size_bytes, storage_path, thumbnail_path, width, height, created_at
+        """;
+    // Only this channel's attachments that no message claimed yet, uploaded by the sender; others are ignored (spec §7.2).
+    private const string LinkAttachmentsSql = $"""
+        UPDATE attachments SET message_id = @MessageId
+        WHERE id = ANY(@Ids) AND channel_id = @ChannelId AND message_id IS NULL AND uploader_id = @UploaderId
+        RETURNING {AttachmentColumns}
+        """;
+    private const string AttachmentsOfSql = $"""
+        SELECT {AttachmentColumns} FROM attachments WHERE message_id = ANY(@Ids) ORDER BY created_at, id
+        """;
+
+    public Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MessageRow message, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(InsertSql, new
+        {
+            message.Id,
+            message.ChannelId,
+            message.SenderId,
+            message.SenderDeviceId,
+            message.Content,
+            message.ContentType,
+            message.ProtocolVersion,
+            message.ReplyToId,
+            CreatedAt = new DateTimeOffset(message.CreatedAt, TimeSpan.Zero),
+        }, transaction, cancellationToken: ct));
+
+    public async Task<MessageRow?> GetAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<MessageRow>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: ct));
+    }
+
+    /// <summary>Up to <paramref name="take"/> messages before the cursor, newest first.</summary>
+    public async Task<IReadOnlyList<MessageRow>> PageAsync(Guid channelId, PageQuery query, int take, CancellationToken ct)
+    {
+        var sql = query.Before is null ? PageSql : query.BeforeId is null ? PageBeforeSql : PageBeforeKeySql;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<MessageRow>(new CommandDefinition(sql, new
+        {
+            ChannelId = channelId,
+            Before = query.Before?.ToUniversalTime(),
+            query.BeforeId,
+            Take = take,
+        }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>Returns rows changed: 0 when the message was deleted meanwhile.</summary>
+    public Task<int> UpdateContentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string content, DateTimeOffset editedAt, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(UpdateContentSql, new { Id = id, Content = content, EditedAt = editedAt }, transaction, cancellationToken: ct));
+
+    /// <summary>Returns rows deleted: 0 when another request deleted it first.</summary>
+    public Task<int> DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { Id = id }, transaction, cancellationToken: ct));
+
+    /// <summary>Links the caller's pending attachments of the channel to the message; returns those linked.</summary>
+    public async Task<IReadOnlyList<Attachment>> LinkAttachmentsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        Guid messageId, Guid channelId, Guid uploaderId, IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        var linked = await connection.QueryAsync<Attachment>(new CommandDefinition(LinkAttachmentsSql, new
+        {
+            MessageId = messageId,
+            ChannelId = channelId,
+            UploaderId = uploaderId,
+            Ids = ids.Distinct().ToArray(),
+        }, transaction, cancellationToken: ct));
+        return linked.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).ToList();
+    }
+
+    /// <summary>Attachments of the given messages, grouped by message id.</summary>
+    public async Task<ILookup<Guid, Attachment>> AttachmentsOfAsync(IReadOnlyList<Guid> messageIds, CancellationToken ct)
+    {
+        if (messageIds.Count == 0)
+        {
+            return Array.Empty<Attachment>().ToLookup(a => a.MessageId ?? Guid.Empty);
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<Attachment>(new CommandDefinition(AttachmentsOfSql, new { Ids = messageIds.ToArray() }, cancellationToken: ct));
+        return rows.ToLookup(a => a.MessageId ?? Guid.Empty);
+    }
+}

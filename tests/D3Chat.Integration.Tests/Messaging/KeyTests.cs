@@ -1,0 +1,172 @@
+using System.Net;
+using D3Chat.Client;
+using D3Chat.Integration.Tests.Infrastructure;
+
+namespace D3Chat.Integration.Tests.Messaging;
+
+[Collection(ServerCollection.Name)]
+public sealed class KeyTests(ServerFixture fixture)
+{
+    private readonly D3ChatServer _server = fixture.Server;
+
+    private static List<string> Otps(int count) => Enumerable.Range(0, count).Select(i => $"otp-{i}-{Guid.NewGuid():N}").ToList();
+
+    [Fact]
+    public async Task UploadBundle_OwnDevice_Is201AndBundleIsServedFifo()
+    {
+        var alice = await TestUser.NewAsync(_server);
+        var bob = await TestUser.NewAsync(_server);
+        var otps = Otps(3);
+
+        await alice.Client.UploadKeyBundleAsync(alice.DeviceId, "ik", "spk", "sig", otps);
+
+        var first = await bob.Client.GetDeviceKeyBundleAsync(alice.DeviceId);
+        var all = await bob.Client.GetUserKeyBundlesAsync(alice.Id);
+        Assert.Equal(new KeyBundleResponse(alice.DeviceId, "ik", "spk", "sig", otps[0], 3), first);
+        Assert.Equal(new KeyBundleResponse(alice.DeviceId, "ik", "spk", "sig", otps[1], 2), Assert.Single(all));
+        Assert.Empty(await bob.Client.GetUserKeyBundlesAsync(bob.Id));
+    }
+
+    [Fact]
+    public async Task UploadBundle_SomeoneElsesDeviceOrMissingFields_Is404Or422()
+    {
+        var alice = await TestUser.NewAsync(_server);
+        var bob = await TestUser.NewAsync(_server);
+
+        await Expect.FailsAsync(() => alice.Client.UploadKeyBundleAsync(bob.DeviceId, "ik", "spk", "sig"), HttpStatusCode.NotFound, "Device not found");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, await Expect.StatusAsync(alice.Client, HttpMethod.Post, "/api/v1/keys/upload", new { device_id = alice.DeviceId }));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Expect.StatusAsync(_server.CreateClient(), HttpMethod.Get, $"/api/v1/keys/{alice.Id}/bundles"));
+    }
+
+    [Fact]
+    public async Task GetBundle_NoBundleOrMalformedId_Is404Or422()
+    {
+        var alice = await TestUser.NewAsync(_server);
+
+        await Expect.FailsAsync(() => alice.Client.GetDeviceKeyBundleAsync(alice.DeviceId), HttpStatusCode.NotFound, "Key bundle not found");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, await Expect.StatusAsync(alice.Client, HttpMethod.Get, "/api/v1/keys/nope/bundle"));
+    }
+
+    [Fact]
+    public async Task GetBundle_TwentyConcurrentFetchesOfTenKeys_HandOutTenDistinctKeysAndTenNulls()
+    {
+        var alice = await TestUser.NewAsync(_server);
+        var otps = Otps(10);
+        await alice.Client.UploadKeyBundleAsync(alice.DeviceId, "ik", "spk", "sig", otps);
+        var fetchers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => TestUser.NewAsync(_server)));
+
+        var bundles = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => fetchers[i % 4].Client.GetDeviceKeyBundleAsync(alice.DeviceId)));
+
+        var handedOut = bundles.Select(b => b.OneTimePreKey).Where(k => k is not null).ToList();
+        Assert.Equal(10, handedOut.Count);
+        Assert.Equal(10, handedOut.Distinct().Count());
+        Assert.Equal(otps.OrderBy(k => k), handedOut.OrderBy(k => k));
+        Assert.Equal(10, bundles.Count(b => b.OneTimePreKey is null));
+    }
+
+    [Fact]
+    public async Task GetBundle_LeavingFewerThanTenKeys_WritesKeysLowOtpForTheOwner()
+    {
+        var alice = await TestUser.NewAsync(_server);
+        var bob = await TestUser.NewAsync(_server);
+        await alice.Client.UploadKeyBundleAsync(alice.DeviceId, "ik", "spk", "sig", Otps(11));
+
+        await bob.Client.GetDeviceKeyBundleAsync(alice.DeviceId);
+        Assert.Empty(await Outbox.EventsAsync(_server, "payload->>'type' = 'keys.low_otp' AND payload->'data'->>'device_id'", alice.DeviceId.ToString()));
+        await bob.Client.GetDeviceKeyBundleAsync(alice.DeviceId);
+
+        var low = Assert.Single(await Outbox.EventsAsync(_server, "payload->>'type' = 'keys.low_otp' AND payload->'data'->>'device_id'", alice.DeviceId.ToString()));
+        Assert.Equal(9, low.GetProperty("data").GetProperty("remaining").GetInt32());
+        Assert.Equal(alice.Id.ToString(), low.GetProperty("user_ids")[0].GetString());
+    }
+
+    [Fact]
+    public async Task UploadOneTimeKeys_AppendsAndReportsTotal_WithoutBundleIs404()
+    {
+        var alice = await TestUser.NewAsync(_server);
+        var bob = await TestUser.NewAsync(_server);
+        await Expect.FailsAsync(() => alice.Client.UploadOneTimeKeysAsync(alice.DeviceId, Otps(1)), HttpStatusCode.NotFound, "Key bundle not found, upload bundle first");
+        await Expect.FailsAsync(() => alice.Client.UploadOneTimeKeysAsync(bob.DeviceId, Otps(1)), HttpStatusCode.NotFound, "Device not found");
+        await alice.Client.UploadKeyBundleAsync(alice.DeviceId, "ik", "spk", "sig", Otps(2));
+
+        using var response = await alice.Client.SendAsync(HttpMethod.Post, "/api/v1/keys/one-time", new { device_id = alice.DeviceId, one_time_pre_keys = Otps(3) });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("""{"status":"ok","count":5}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task X3dhSetup_MembersStoreAndRead_OthersAre403_MissingIs404()
+    {
+        var alice = await TestUser.NewAsync(_server);
+        var bob = await TestUser.NewAsync(_server);
+        var eve = await TestUser.NewAsync(_server);
+        var dm = await alice.Client.CreateDmAsync(bob.Id);
+        await Expect.FailsAsync(() => bob.Client.GetX3dhSetupAsync(dm.Id), HttpStatusCode.NotFound, "No X3DH setup data found");
+
+        await alice.Client.PostX3dhSetupAsync(dm.Id, new X3dhSetup("ik", "ek", true));
+
+        Assert.Equal(new X3dhSetup("ik", "ek", true), await bob.Client.GetX3dhSetupAsync(dm.Id));
+        await Expect.FailsAsync(() => eve.Client.GetX3dhSetupAsync(dm.Id), HttpStatusCode.Forbidden, "Not a member of this channel");
+        await Expect.FailsAsync(() => eve.Client.PostX3dhSetupAsync(dm.Id, new X3dhSetup("x", "y", false)), HttpStatusCode.Forbidden);
+        await Expect.FailsAsync(() => eve.Client.PostX3dhSetupAsync(Guid.NewGuid(), new X3dhSetup("x", "y", false)), HttpStatusCode.NotFound, "Channel not found");
+    }
+
+    [Fact]
+    public async Task SenderKeys_EachDeviceReadsOnlyTheEnvelopeAddressedToIt()
+    {
+        var alice = await TestUser.NewAsync(_server);
+        var bob = await TestUser.NewAsync(_server);
+        var carol = await TestUser.NewAsync(_server);
+        var channel = await alice.Client.CreateChannelAsync("group");
+        await alice.Client.AddMemberAsync(channel.Id, bob.Id);
+        await alice.Client.AddMemberAsync(channel.Id, carol.Id);
+
+        var uploaded = await alice.Client.UploadSenderKeyAsync(channel.Id, alice.DeviceId, "skp",
+            [new SenderKeyEnvelope(bob.DeviceId, "for-bob"), new SenderKeyEnvelope(carol.DeviceId, "for-carol")]);
+
+        Assert.Equal(new SenderKeyUploadResponse(alice.DeviceId, "skp", 0, 2), uploaded);
+        var bobs = Assert.Single(await bob.Client.GetSenderKeysAsync(channel.Id, bob.DeviceId));
+        Assert.Equal((alice.DeviceId, alice.Id, "skp", bob.DeviceId, "for-bob"), (bobs.DeviceId, bobs.SenderUserId, bobs.SenderKeyPublic, bobs.RecipientDeviceId, bobs.Envelope));
+        Assert.Equal("for-carol", Assert.Single(await carol.Client.GetSenderKeysAsync(channel.Id, carol.DeviceId)).Envelope);
+        Assert.Empty(await alice.Client.GetSenderKeysAsync(channel.Id, alice.DeviceId));
+        await Expect.FailsAsync(() => bob.Client.GetSenderKeysAsync(channel.Id, carol.DeviceId), HttpStatusCode.NotFound, "Device not found");
+        Assert.Single(await Outbox.EventsAsync(_server, "payload->>'type' = 'sender_key.new' AND payload->>'channel_id'", channel.Id.ToString()));
+    }
+
+    [Fact]
+    public async Task SenderKeys_ErrorCases_Are403Or404Or400Or422()
+    {
+        var alice = await TestUser.NewAsync(_server);
+        var bob = await TestUser.NewAsync(_server);
+        var outsider = await TestUser.NewAsync(_server);
+        var channel = await alice.Client.CreateChannelAsync("group");
+        await alice.Client.AddMemberAsync(channel.Id, bob.Id);
+
+        await Expect.FailsAsync(() => outsider.Client.UploadSenderKeyAsync(channel.Id, outsider.DeviceId, "k", []), HttpStatusCode.Forbidden, "Not a member of this channel");
+        await Expect.FailsAsync(() => outsider.Client.GetSenderKeysAsync(channel.Id, outsider.DeviceId), HttpStatusCode.Forbidden, "Not a member of this channel");
+        await Expect.FailsAsync(() => alice.Client.UploadSenderKeyAsync(channel.Id, bob.DeviceId, "k", []), HttpStatusCode.NotFound, "Device not found");
+        await Expect.FailsAsync(() => alice.Client.UploadSenderKeyAsync(channel.Id, alice.DeviceId, "k", [new SenderKeyEnvelope(outsider.DeviceId, "leak")]),
+            HttpStatusCode.BadRequest, "Every recipient_device_id must be a device of a channel member");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, await Expect.StatusAsync(alice.Client, HttpMethod.Post, $"/api/v1/keys/channels/{channel.Id}/sender-keys",
+            new { device_id = alice.DeviceId, sender_key_public = "k", chain_key = "plaintext", envelopes = Array.Empty<object>() }));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, await Expect.StatusAsync(alice.Client, HttpMethod.Get, $"/api/v1/keys/channels/{channel.Id}/sender-keys"));
+    }
+
+    [Fact]
+    public async Task SenderKeys_MemberLeaves_EnvelopesToAndFromTheLeaverAreDropped()
+    {
+        var alice = await TestUser.NewAsync(_server);
+        var bob = await TestUser.NewAsync(_server);
+        var channel = await alice.Client.CreateChannelAsync("group");
+        await bob.Client.JoinChannelAsync(channel.Id);
+        await alice.Client.UploadSenderKeyAsync(channel.Id, alice.DeviceId, "a1", [new SenderKeyEnvelope(bob.DeviceId, "for-bob")]);
+        await bob.Client.UploadSenderKeyAsync(channel.Id, bob.DeviceId, "b1", [new SenderKeyEnvelope(alice.DeviceId, "for-alice")]);
+
+        await bob.Client.LeaveChannelAsync(channel.Id);
+        await bob.Client.JoinChannelAsync(channel.Id);
+
+        Assert.Empty(await alice.Client.GetSenderKeysAsync(channel.Id, alice.DeviceId));
+        Assert.Empty(await bob.Client.GetSenderKeysAsync(channel.Id, bob.DeviceId));
+    }
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Text.Json;
+using D3Chat.Client;
+using D3Chat.Integration.Tests.Infrastructure;
+using Dapper;
+
+namespace D3Chat.Integration.Tests.Messaging;
+
+/// <summary>A registered user of a test: its client (bearer set) and the tokens with its first device.</summary>
+public sealed record TestUser(D3ChatClient Client, TokenResponse Tokens)
+{
+    public Guid Id => Tokens.UserId;
+
+    public Guid DeviceId => Tokens.DeviceId;
+
+    public static async Task<TestUser> NewAsync(D3ChatServer server)
+    {
+        var client = server.CreateClient();
+        return new TestUser(client, await client.RegisterAsync(Names.Username(), Names.Password));
+    }
+}
+
+public static class Expect
+{
+    /// <summary>Asserts that the call fails with <paramref name="status"/> (and <paramref name="detail"/> when given).</summary>
+    public static async Task<ApiException> FailsAsync(Func<Task> call, HttpStatusCode status, string? detail = null)
+    {
+        var error = await Assert.ThrowsAsync<ApiException>(call);
+        Assert.Equal(status, error.Status);
+        if (detail is not null)
+        {
+            Assert.Equal(detail, error.Detail);
+        }
+        return error;
+    }
+
+    /// <summary>Sends a raw request and returns its status (for routes the typed client does not cover, e.g. malformed ids).</summary>
+    public static async Task<HttpStatusCode> StatusAsync(D3ChatClient client, HttpMethod method, string path, object? body = null)
+    {
+        using var response = await client.SendAsync(method, path, body);
+        return response.StatusCode;
+    }
+}
+
+/// <summary>Reads outbox rows directly: the events a change wrote in its transaction.</summary>
+public static class Outbox
+{
+    public static async Task<IReadOnlyList<JsonElement>> EventsAsync(D3ChatServer server, string whereJsonPath, string value)
+    {
+        await using var dataSource = server.CreateDataSource();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var rows = await connection.QueryAsync<string>(
+            $"SELECT payload::text FROM outbox WHERE {whereJsonPath} = @Value ORDER BY created_at", new { Value = value });
+        return rows.Select(r => JsonDocument.Parse(r).RootElement).ToList();
+    }
+}
