@@ -1,0 +1,117 @@
+using System.Net;
+using System.Security.Cryptography;
+using D3Chat.Client;
+using D3Chat.Integration.Tests.Infrastructure;
+
+namespace D3Chat.Integration.Tests.Federation;
+
+/// <summary>
+/// Two complete servers on loopback (own databases, Redis databases, queues, keys and domains
+/// <c>127.0.0.1:{port}</c>), discovering each other over http (Federation__AllowHttpHosts).
+/// </summary>
+public sealed class TwoServerTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(30);
+
+    private D3ChatServer _a = null!;
+    private D3ChatServer _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        var servers = await Task.WhenAll(StartPeerAsync(), StartPeerAsync());
+        (_a, _b) = (servers[0], servers[1]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Federation_TwoServers_MessagesEditsDeletesFlowBothWaysAndSurvivePeerDowntime()
+    {
+        var alice = _a.CreateClient();
+        await alice.RegisterAsync(Names.Username("alice"), Names.Password);
+        var bob = _b.CreateClient();
+        var bobName = Names.Username("bob");
+        await bob.RegisterAsync(bobName, Names.Password);
+
+        // A's user finds B's user through the signed lookup and adds them: B receives channel.invite.
+        var bobOnA = await RemoteStubAsync(_a, bobName, Domain(_b));
+        var channel = await alice.CreateChannelAsync("federated-room", isPublic: false);
+        await alice.AddMemberAsync(channel.Id, bobOnA);
+        await Eventually.TrueAsync(async () => (await bob.ListChannelsAsync()).Any(c => c.Id == channel.Id), Delivery, "B to materialise the channel");
+
+        // A → B, B → A.
+        var hello = await alice.SendMessageAsync(channel.Id, "hello from A");
+        await ExpectContentsAsync(bob, channel.Id, ["hello from A"], "A's message on B");
+        var reply = await bob.SendMessageAsync(channel.Id, "hello from B");
+        await ExpectContentsAsync(alice, channel.Id, ["hello from A", "hello from B"], "B's message on A");
+
+        // Edits and deletes both ways.
+        await alice.EditMessageAsync(hello.Id, "hello from A (edited)");
+        await ExpectContentsAsync(bob, channel.Id, ["hello from A (edited)", "hello from B"], "A's edit on B");
+        await bob.EditMessageAsync(reply.Id, "hello from B (edited)");
+        await ExpectContentsAsync(alice, channel.Id, ["hello from A (edited)", "hello from B (edited)"], "B's edit on A");
+        await bob.DeleteMessageAsync(reply.Id);
+        await ExpectContentsAsync(alice, channel.Id, ["hello from A (edited)"], "B's delete on A");
+        await alice.DeleteMessageAsync(hello.Id);
+        await ExpectContentsAsync(bob, channel.Id, [], "A's delete on B");
+
+        // B goes down; A's users keep posting and every post is accepted.
+        await _b.StopAsync();
+        var whileDown = Enumerable.Range(1, 5).Select(i => $"while B was down #{i}").ToList();
+        foreach (var content in whileDown)
+        {
+            using var response = await alice.SendAsync(HttpMethod.Post, $"/api/v1/channels/{channel.Id}/messages", new { content });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        // B comes back on the same database and port, and receives each of them exactly once.
+        await _b.RestartAsync();
+        await ExpectContentsAsync(bob, channel.Id, whileDown, "the backlog on B after its restart");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(whileDown, await ContentsAsync(bob, channel.Id));
+    }
+
+    private static async Task<D3ChatServer> StartPeerAsync()
+    {
+        var port = LocalHostProcess.FreePort();
+        return await D3ChatServer.StartAsync(new Dictionary<string, string>
+        {
+            ["Server__Domain"] = $"127.0.0.1:{port}",
+            ["Server__ApiBaseUrl"] = $"http://127.0.0.1:{port}",
+            ["Federation__SigningKeySeed"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Federation__AllowHttpHosts"] = "127.0.0.1",
+            ["FederationRetrySchedule"] = "*/1 * * * * *",
+            // Short backoff so the restarted peer is retried within seconds.
+            ["Federation__MaxBackoff"] = "00:00:02",
+        }, port: port);
+    }
+
+    private static string Domain(D3ChatServer server) => server.Settings["Server__Domain"];
+
+    /// <summary>
+    /// The remote-user stub a lookup of <c>user@domain</c> creates. Written directly while
+    /// <c>GET /api/v1/users/lookup</c> (accounts) is not in this branch; the signed lookup itself is
+    /// covered by <see cref="InboxTests.UserLookup_SignedForLocalUser_FindsIt"/>.
+    /// </summary>
+    private static async Task<Guid> RemoteStubAsync(D3ChatServer server, string username, string domain)
+    {
+        var id = Guid.NewGuid();
+        await using var dataSource = server.CreateDataSource();
+        await using var command = dataSource.CreateCommand("INSERT INTO users (id, username, server_domain, is_local) VALUES ($1, $2, $3, false)");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = id });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = username });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = domain });
+        await command.ExecuteNonQueryAsync();
+        return id;
+    }
+
+    private static async Task<List<string>> ContentsAsync(D3ChatClient client, Guid channelId) =>
+        (await client.GetMessagesAsync(channelId, limit: 100)).Messages.Select(m => m.Content).ToList();
+
+    private static Task ExpectContentsAsync(D3ChatClient client, Guid channelId, IReadOnlyList<string> expected, string what) =>
+        Eventually.TrueAsync(async () => (await ContentsAsync(client, channelId)).SequenceEqual(expected), Delivery, what);
+}
