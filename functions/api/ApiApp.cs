@@ -8,5 +8,5 @@ namespace D3Chat.Functions.Api;
 public static class ApiApp
 {
     public static IServiceCollection AddD3ChatApi(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddD3ChatCore(configuration);
+        services.AddD3ChatCore(configuration).AddBootstrapAdmin();
 }

@@ -13,9 +13,6 @@ namespace D3Chat.Functions.Api.Attachments;
 /// </summary>
 public sealed class AttachmentFunctions(AttachmentService attachments, AuthGate gate)
 {
-    // Multipart framing around the file; a body larger than the limit plus this cannot be within the limit.
-    private const long MultipartOverhead = 64 * 1024;
-
     [Function(nameof(UploadAttachment))]
     public async Task<IActionResult> UploadAttachment(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/channels/{channelId}/attachments")] HttpRequest req, string channelId, CancellationToken ct)
@@ -29,16 +26,13 @@ public sealed class AttachmentFunctions(AttachmentService attachments, AuthGate 
         {
             return invalid!;
         }
-        if (req.ContentLength > AttachmentService.MaxBytes + MultipartOverhead)
+        var (file, unreadable) = await UploadedFile.ReadAsync(req, AttachmentService.MaxBytes,
+            ApiResults.Error(StatusCodes.Status413PayloadTooLarge, AttachmentService.TooLarge), ct);
+        if (unreadable is not null)
         {
-            return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, AttachmentService.TooLarge);
+            return unreadable;
         }
-        var file = req.HasFormContentType ? (await req.ReadFormAsync(ct)).Files.GetFile("file") : null;
-        if (file is null)
-        {
-            return RequestBody.Invalid(new FieldError(["body", "file"], "Field required", "missing"));
-        }
-        var upload = new UploadedFile(file.FileName, file.ContentType, file.Length, file.OpenReadStream);
+        var upload = new AttachmentUpload(file!.FileName, file.ContentType, file.Length, file.OpenReadStream);
         return ApiResults.From(await attachments.UploadAsync(caller!, id, upload, ct), StatusCodes.Status201Created);
     }
 

@@ -1,5 +1,6 @@
 using D3Chat.Core.Auth;
 using D3Chat.Core.Http;
+using D3Chat.Core.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -7,12 +8,16 @@ using Microsoft.Azure.Functions.Worker;
 namespace D3Chat.Functions.Api.Auth;
 
 /// <summary>Spec api.md §3. <c>ws-ticket</c> is not built: realtime uses negotiate instead.</summary>
-public sealed class AuthFunctions(AuthService auth, AuthGate gate)
+public sealed class AuthFunctions(AuthService auth, AuthGate gate, RateLimiter limiter)
 {
     [Function(nameof(Register))]
     public async Task<IActionResult> Register(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/auth/register")] HttpRequest req, CancellationToken ct)
     {
+        if (await limiter.CheckAsync(req, ct) is { } limited)
+        {
+            return limited;
+        }
         var (body, invalid) = await RequestBody.ReadAsync<RegisterRequest>(req, ct);
         return invalid ?? ApiResults.From(await auth.RegisterAsync(body!, ct), StatusCodes.Status201Created);
     }
@@ -21,6 +26,10 @@ public sealed class AuthFunctions(AuthService auth, AuthGate gate)
     public async Task<IActionResult> Login(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/auth/login")] HttpRequest req, CancellationToken ct)
     {
+        if (await limiter.CheckAsync(req, ct) is { } limited)
+        {
+            return limited;
+        }
         var (body, invalid) = await RequestBody.ReadAsync<LoginRequest>(req, ct);
         return invalid ?? ApiResults.From(await auth.LoginAsync(body!, ct));
     }
@@ -29,6 +38,10 @@ public sealed class AuthFunctions(AuthService auth, AuthGate gate)
     public async Task<IActionResult> Refresh(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/auth/refresh")] HttpRequest req, CancellationToken ct)
     {
+        if (await limiter.CheckAsync(req, ct) is { } limited)
+        {
+            return limited;
+        }
         var (body, invalid) = await RequestBody.ReadAsync<RefreshRequest>(req, ct);
         return invalid ?? ApiResults.From(await auth.RefreshAsync(body!, ct));
     }
@@ -37,6 +50,10 @@ public sealed class AuthFunctions(AuthService auth, AuthGate gate)
     public async Task<IActionResult> Logout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/auth/logout")] HttpRequest req, CancellationToken ct)
     {
+        if (await limiter.CheckAsync(req, ct) is { } limited)
+        {
+            return limited;
+        }
         var (body, invalid) = await RequestBody.ReadAsync<RefreshRequest>(req, ct);
         if (invalid is not null)
         {

@@ -118,10 +118,15 @@ public sealed class KeyFunctions(KeyService keys, AuthGate gate)
         {
             return denied;
         }
-        if (!RouteIds.TryParse(channelId, "channel_id", out var id, out var invalid)
-            || !QueryParams.TryGuid(req, "device_id", required: true, out var deviceId, out invalid))
+        if (!RouteIds.TryParse(channelId, "channel_id", out var id, out var invalid))
         {
             return invalid!;
+        }
+        var query = new QueryParams(req);
+        var deviceId = query.RequiredUuid("device_id");
+        if (query.Invalid is { } badQuery)
+        {
+            return badQuery;
         }
         return ApiResults.From(await keys.SenderKeysForDeviceAsync(caller!, id, deviceId!.Value, ct));
     }

@@ -19,12 +19,17 @@ public sealed class MessageFunctions(MessageService messages, AuthGate gate)
         {
             return denied;
         }
-        if (!RouteIds.TryParse(channelId, "channel_id", out var id, out var invalid)
-            || !QueryParams.TryDateTime(req, "before", out var before, out invalid)
-            || !QueryParams.TryGuid(req, "before_id", required: false, out var beforeId, out invalid)
-            || !QueryParams.TryInt(req, "limit", PageQuery.DefaultLimit, 1, PageQuery.MaxLimit, out var limit, out invalid))
+        if (!RouteIds.TryParse(channelId, "channel_id", out var id, out var invalid))
         {
             return invalid!;
+        }
+        var query = new QueryParams(req);
+        var before = query.DateTime("before");
+        var beforeId = query.Uuid("before_id");
+        var limit = query.Int("limit", PageQuery.DefaultLimit, 1, PageQuery.MaxLimit);
+        if (query.Invalid is { } badQuery)
+        {
+            return badQuery;
         }
         return ApiResults.From(await messages.PageAsync(caller!, id, new PageQuery(before, before is null ? null : beforeId, limit), ct));
     }

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http;
 namespace D3Chat.Core.Attachments;
 
 /// <summary>What an upload carries: the multipart <c>file</c> part.</summary>
-public sealed record UploadedFile(string? FileName, string? ContentType, long Length, Func<Stream> Open);
+public sealed record AttachmentUpload(string? FileName, string? ContentType, long Length, Func<Stream> Open);
 
 /// <summary>A signed download link (departure 5), valid until <c>expires_at</c>.</summary>
 public sealed record AttachmentLinkResponse(string Url, string? ThumbnailUrl, DateTimeOffset ExpiresAt);
@@ -36,7 +36,7 @@ public sealed class AttachmentService(
 
     private volatile bool _containerReady;
 
-    public async Task<Outcome<AttachmentResponse>> UploadAsync(CurrentUser caller, Guid channelId, UploadedFile file, CancellationToken ct)
+    public async Task<Outcome<AttachmentResponse>> UploadAsync(CurrentUser caller, Guid channelId, AttachmentUpload file, CancellationToken ct)
     {
         if (!await channels.IsMemberAsync(channelId, caller.Id, ct))
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using D3Chat.Core.Http;
+using D3Chat.Core.RateLimiting;
 using D3Chat.Core.Users;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -7,14 +8,19 @@ using Microsoft.AspNetCore.Mvc;
 namespace D3Chat.Core.Auth;
 
 /// <summary>
-/// The bearer-token gate every authenticated API function calls first. Unlike the reference it also
-/// enforces bans and suspensions on every request, so they take effect at once.
+/// The bearer-token gate every authenticated API function calls first. It applies the global rate
+/// limit (spec §0.2) before anything else, and, unlike the reference, enforces bans and suspensions
+/// on every request (through <see cref="AuthStateCache"/>), so they take effect at once.
 /// </summary>
-public sealed class AuthGate(AccessTokens tokens, UserStore users, TimeProvider time)
+public sealed class AuthGate(AccessTokens tokens, AuthStateCache states, RateLimiter rateLimiter, TimeProvider time)
 {
-    /// <summary>The caller, or the 401/403 result to return instead.</summary>
+    /// <summary>The caller, or the 429/401/403 result to return instead.</summary>
     public async Task<(CurrentUser? User, IActionResult? Denied)> AuthenticateAsync(HttpRequest request, CancellationToken ct)
     {
+        if (await rateLimiter.CheckAsync(request, ct) is { } limited)
+        {
+            return (null, limited);
+        }
         var header = request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= 7)
         {
@@ -23,35 +29,53 @@ public sealed class AuthGate(AccessTokens tokens, UserStore users, TimeProvider 
         return await AuthenticateTokenAsync(header[7..].Trim(), ct);
     }
 
-    /// <summary>Authenticates a raw access token (also used where a token arrives outside the header).</summary>
+    /// <summary>Like <see cref="AuthenticateAsync"/>, then requires role admin (or superadmin when <paramref name="superadmin"/>).</summary>
+    public async Task<(CurrentUser? User, IActionResult? Denied)> AuthenticateAdminAsync(HttpRequest request, CancellationToken ct, bool superadmin = false)
+    {
+        var (caller, denied) = await AuthenticateAsync(request, ct);
+        if (denied is not null)
+        {
+            return (null, denied);
+        }
+        if (superadmin ? !caller!.IsSuperadmin : !caller!.IsAdmin)
+        {
+            return (null, ApiResults.Error(StatusCodes.Status403Forbidden, superadmin ? "Superadmin access required" : "Admin access required"));
+        }
+        return (caller, null);
+    }
+
+    /// <summary>Authenticates a raw access token (also used where a token arrives outside the header). No rate limit.</summary>
     public async Task<(CurrentUser? User, IActionResult? Denied)> AuthenticateTokenAsync(string token, CancellationToken ct)
     {
         if (await tokens.ValidateAsync(token) is not { } userId)
         {
             return (null, ApiResults.Error(StatusCodes.Status401Unauthorized, "Invalid token"));
         }
-        var user = await users.FindByIdAsync(userId, ct);
-        if (user is null)
+        var state = await states.GetAsync(userId, ct);
+        if (state is null)
         {
             return (null, ApiResults.Error(StatusCodes.Status401Unauthorized, "User not found"));
         }
-        if (Standing(user, time.GetUtcNow()) is { } problem)
+        if (Standing(state.IsBanned, state.IsSuspended, state.SuspendedUntil, time.GetUtcNow()) is { } problem)
         {
             return (null, ApiResults.From(problem));
         }
-        return (new CurrentUser(user.Id, user.Username, user.ServerDomain, user.Role), null);
+        return (new CurrentUser(userId, state.Username, state.ServerDomain, state.Role), null);
     }
 
     /// <summary>The 403 a banned or currently suspended user gets; null when the account is in good standing.</summary>
-    public static Problem? Standing(User user, DateTimeOffset now)
+    public static Problem? Standing(User user, DateTimeOffset now) =>
+        Standing(user.IsBanned, user.IsSuspended, AuthState.From(user).SuspendedUntil, now);
+
+    private static Problem? Standing(bool banned, bool suspended, DateTimeOffset? suspendedUntil, DateTimeOffset now)
     {
-        if (user.IsBanned)
+        if (banned)
         {
             return Problem.Forbidden("Account has been banned");
         }
-        if (user.IsSuspended && user.SuspendedUntil is { } until && new DateTimeOffset(until, TimeSpan.Zero) > now)
+        if (suspended && suspendedUntil is { } until && until > now)
         {
-            return Problem.Forbidden($"Account suspended until {new DateTimeOffset(until, TimeSpan.Zero).ToString("O", CultureInfo.InvariantCulture)}");
+            return Problem.Forbidden($"Account suspended until {until.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture)}");
         }
         return null;
     }

@@ -4,13 +4,15 @@ using D3Chat.Core.Hosting;
 using D3Chat.Core.Http;
 using D3Chat.Core.Settings;
 using D3Chat.Core.Users;
+using D3Chat.Core.Invites;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace D3Chat.Core.Auth;
 
 /// <summary>Registration, login and the refresh-token session lifecycle (spec api.md §3).</summary>
-public sealed class AuthService(
+public sealed partial class AuthService(
     NpgsqlDataSource dataSource,
     UserStore users,
     DeviceStore devices,
@@ -20,11 +22,14 @@ public sealed class AuthService(
     AccessTokens accessTokens,
     IOptions<AuthOptions> authOptions,
     IOptions<ServerOptions> server,
+    InviteStore invites,
+    ILogger<AuthService> logger,
     TimeProvider time)
 {
     public async Task<Outcome<TokenResponse>> RegisterAsync(RegisterRequest request, CancellationToken ct)
     {
-        if (await CheckRegistrationPolicyAsync(request, ct) is { } refused)
+        var (refused, inviteRequired) = await CheckRegistrationPolicyAsync(request, ct);
+        if (refused is not null)
         {
             return refused;
         }
@@ -43,6 +48,12 @@ public sealed class AuthService(
         var (session, refreshToken) = NewSession(user.Id, device.Id, now);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        // The invite use is taken in the same transaction as the user row: a failed registration
+        // (e.g. username taken) rolls it back, and max_uses cannot be exceeded by racing requests.
+        if (inviteRequired && !await invites.TryConsumeAsync(connection, tx, request.InviteCode!, now, ct))
+        {
+            return Problem.Forbidden(InviteOnly);
+        }
         try
         {
             await users.InsertAsync(connection, tx, user, ct);
@@ -92,6 +103,12 @@ public sealed class AuthService(
             RefreshTokens.Hash(request.RefreshToken!), RefreshTokens.Hash(newToken), now.AddDays(authOptions.Value.RefreshTokenDays), now, ct);
         if (session is null)
         {
+            // A token that was already rotated away is being replayed: whoever holds the current
+            // token and whoever replays this one cannot be told apart, so end the session for both.
+            if (await sessions.RevokeByRetiredHashAsync(RefreshTokens.Hash(request.RefreshToken!), ct) is { } revoked)
+            {
+                LogRefreshReuse(logger, revoked);
+            }
             return Problem.Unauthorized("Invalid refresh token");
         }
         return Tokens(session.UserId, session.DeviceId ?? Guid.Empty, newToken);
@@ -102,15 +119,18 @@ public sealed class AuthService(
 
     public Task LogoutAllAsync(CurrentUser caller, CancellationToken ct) => sessions.DeleteAllForUserAsync(caller.Id, ct);
 
-    private async Task<Problem?> CheckRegistrationPolicyAsync(RegisterRequest request, CancellationToken ct)
+    private const string InviteOnly = "Registration is invite-only";
+
+    /// <summary>The refusal of the registration policy, or whether an invite use must be consumed.</summary>
+    private async Task<(Problem? Refused, bool InviteRequired)> CheckRegistrationPolicyAsync(RegisterRequest request, CancellationToken ct)
     {
         var mode = await settings.GetValueAsync(SettingKeys.RegistrationMode, ct) is { ValueKind: JsonValueKind.String } m ? m.GetString() : "open";
         switch (mode)
         {
             case "closed":
-                return Problem.Forbidden("Registration is currently closed");
-            case "invite_only":
-                return Problem.Forbidden("Registration is invite-only");
+                return (Problem.Forbidden("Registration is currently closed"), false);
+            case "invite_only" when string.IsNullOrEmpty(request.InviteCode):
+                return (Problem.Forbidden(InviteOnly), false);
         }
         if (request.Email is { } email
             && await settings.GetValueAsync(SettingKeys.RegistrationDomainAllowlist, ct) is { ValueKind: JsonValueKind.Array } list
@@ -120,10 +140,10 @@ public sealed class AuthService(
             var allowed = list.EnumerateArray().Where(d => d.ValueKind == JsonValueKind.String).Select(d => d.GetString()!.ToLowerInvariant());
             if (!allowed.Contains(domain))
             {
-                return Problem.Forbidden($"Email domain '{domain}' is not allowed for registration");
+                return (Problem.Forbidden($"Email domain '{domain}' is not allowed for registration"), false);
             }
         }
-        return null;
+        return (null, mode == "invite_only");
     }
 
     private static Device NewDevice(Guid userId, string? name, DateTimeOffset now) =>
@@ -144,4 +164,7 @@ public sealed class AuthService(
 
     private TokenResponse Tokens(Guid userId, Guid deviceId, string refreshToken) =>
         new(accessTokens.Issue(userId), refreshToken, "bearer", userId, deviceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rotated refresh token replayed; session {SessionId} revoked")]
+    private static partial void LogRefreshReuse(ILogger logger, Guid sessionId);
 }

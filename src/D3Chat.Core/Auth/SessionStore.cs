@@ -21,11 +21,23 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
         VALUES (@Id, @UserId, @DeviceId, @RefreshTokenHash, @ExpiresAt)
         """;
     // Rotation is a compare-and-swap on the old hash, so two refreshes racing with the same token
-    // cannot both succeed.
+    // cannot both succeed. The old hash is remembered in the same statement, for reuse detection.
     private const string RotateSql = """
-        UPDATE sessions SET refresh_token_hash = @NewHash, expires_at = @ExpiresAt
-        WHERE refresh_token_hash = @OldHash AND expires_at > @Now
-        RETURNING id, user_id, device_id, refresh_token_hash, expires_at
+        WITH rotated AS (
+            UPDATE sessions SET refresh_token_hash = @NewHash, expires_at = @ExpiresAt
+            WHERE refresh_token_hash = @OldHash AND expires_at > @Now
+            RETURNING id, user_id, device_id, refresh_token_hash, expires_at
+        ), retired AS (
+            INSERT INTO retired_refresh_tokens (token_hash, session_id, retired_at)
+            SELECT @OldHash, id, @Now FROM rotated
+            ON CONFLICT (token_hash) DO NOTHING
+        )
+        SELECT id, user_id, device_id, refresh_token_hash, expires_at FROM rotated
+        """;
+    // A retired token presented again: revoke the session it belonged to (its retired hashes go with it).
+    private const string RevokeByRetiredHashSql = """
+        DELETE FROM sessions WHERE id = (SELECT session_id FROM retired_refresh_tokens WHERE token_hash = @Hash)
+        RETURNING id
         """;
     private const string DeleteByHashSql = "DELETE FROM sessions WHERE refresh_token_hash = @Hash";
     private const string DeleteAllForUserSql = "DELETE FROM sessions WHERE user_id = @UserId";
@@ -41,6 +53,16 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
             RotateSql, new { OldHash = oldHash, NewHash = newHash, ExpiresAt = expiresAt, Now = now }, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// Revokes the session that once held the retired token <paramref name="hash"/>; returns its id,
+    /// or null when the hash was never a rotated-away token of a live session.
+    /// </summary>
+    public async Task<Guid?> RevokeByRetiredHashAsync(string hash, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(RevokeByRetiredHashSql, new { Hash = hash }, cancellationToken: ct));
+    }
+
     public async Task DeleteByHashAsync(string hash, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -50,6 +72,9 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
     public async Task DeleteAllForUserAsync(Guid userId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(DeleteAllForUserSql, new { UserId = userId }, cancellationToken: ct));
+        await DeleteAllForUserAsync(connection, null, userId, ct);
     }
+
+    public Task DeleteAllForUserAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid userId, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(DeleteAllForUserSql, new { UserId = userId }, transaction, cancellationToken: ct));
 }

@@ -26,6 +26,8 @@ public sealed class DeviceStore(NpgsqlDataSource dataSource)
         FROM devices WHERE user_id = @UserId ORDER BY created_at, id
         """;
 
+    private const string DeleteOwnSql = "DELETE FROM devices WHERE id = @Id AND user_id = @UserId";
+
     public Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Device device, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(InsertSql, device, transaction, cancellationToken: ct));
 
@@ -33,5 +35,18 @@ public sealed class DeviceStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<Device>(new CommandDefinition(ListForUserSql, new { UserId = userId }, cancellationToken: ct))).ToList();
+    }
+
+    public async Task InsertAsync(Device device, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await InsertAsync(connection, null, device, ct);
+    }
+
+    /// <summary>Deletes the device only if it belongs to <paramref name="userId"/>; false otherwise.</summary>
+    public async Task<bool> DeleteOwnAsync(Guid userId, Guid deviceId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(DeleteOwnSql, new { Id = deviceId, UserId = userId }, cancellationToken: ct)) == 1;
     }
 }

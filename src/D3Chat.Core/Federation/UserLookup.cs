@@ -31,6 +31,9 @@ public sealed partial class UserLookup(
 {
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
 
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex UsernamePattern();
+
     /// <summary>Answers a verified peer: a LOCAL user of this server with exactly that username.</summary>
     public async Task<UserLookupResponse> FindLocalAsync(string username, CancellationToken ct)
     {
@@ -44,11 +47,12 @@ public sealed partial class UserLookup(
     /// </summary>
     public async Task<User?> FindRemoteAsync(string username, string domain, CancellationToken ct)
     {
-        if (domain == server.Value.Domain || await discovery.DiscoverAsync(domain, ct) is not { } peer)
+        // Usernames are [A-Za-z0-9_-] (spec §5), so the signed path needs no escaping that peers could rebuild differently.
+        if (domain == server.Value.Domain || !UsernamePattern().IsMatch(username) || await discovery.DiscoverAsync(domain, ct) is not { } peer)
         {
             return null;
         }
-        var pathAndQuery = $"{FederationHeaders.UserLookupPath}?username={Uri.EscapeDataString(username)}";
+        var pathAndQuery = $"{FederationHeaders.UserLookupPath}?username={username}";
         var headers = RequestSigning.Sign(signingKey, server.Value.Domain, "GET", pathAndQuery, RequestSigning.FormatTimestamp(time.GetUtcNow()), []);
         using var request = new HttpRequestMessage(HttpMethod.Get, peer.ApiBaseUrl + pathAndQuery);
         request.Headers.Add(FederationHeaders.Origin, headers.Origin);

@@ -53,6 +53,7 @@ public static class CoreServiceCollectionExtensions
 
         services.TryAddSingleton<Migrator>();
         services.AddHostedService<MigrationHostedService>();
+        services.AddAccounts();
         services.TryAddSingleton<HealthProbe>();
         services.TryAddSingleton<OutboxStore>();
         services.TryAddSingleton<OutboxPublisher>();

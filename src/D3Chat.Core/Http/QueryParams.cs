@@ -4,78 +4,101 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace D3Chat.Core.Http;
 
-/// <summary>Parses query parameters; a bad value is the spec's 422 list-form error naming <c>["query", name]</c>.</summary>
-public static class QueryParams
+/// <summary>
+/// Reads query-string parameters with the spec's validation: every failure is collected as a
+/// <c>["query", name]</c> field error, and <see cref="Invalid"/> is the 422 to answer with.
+/// </summary>
+public sealed class QueryParams(HttpRequest request)
 {
-    public static bool TryInt(HttpRequest request, string name, int defaultValue, int min, int max, out int value, out IActionResult? invalid)
+    private readonly List<FieldError> _errors = [];
+
+    /// <summary>The 422 result when any parameter failed, else null.</summary>
+    public IActionResult? Invalid => _errors.Count == 0 ? null : RequestBody.Invalid([.. _errors]);
+
+    /// <summary>An optional string; empty counts as absent.</summary>
+    public string? String(string name) => request.Query[name].ToString() is { Length: > 0 } value ? value : null;
+
+    /// <summary>A required string of at least <paramref name="minLength"/> characters.</summary>
+    public string? RequiredString(string name, int minLength = 1)
     {
-        invalid = null;
-        value = defaultValue;
+        if (!request.Query.ContainsKey(name))
+        {
+            _errors.Add(new FieldError(["query", name], "Field required", "missing"));
+            return null;
+        }
+        var value = request.Query[name].ToString();
+        if (value.Length < minLength)
+        {
+            _errors.Add(new FieldError(["query", name], $"String should have at least {minLength} characters", "string_too_short"));
+            return null;
+        }
+        return value;
+    }
+
+    /// <summary>An integer in [min, max], or <paramref name="fallback"/> when absent.</summary>
+    public int Int(string name, int fallback, int min, int max)
+    {
         var raw = request.Query[name].ToString();
         if (raw.Length == 0)
         {
-            return true;
+            return fallback;
         }
-        if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out value))
+        if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
         {
-            invalid = Fail(name, "Input should be a valid integer, unable to parse string as an integer", "int_parsing");
-            return false;
+            _errors.Add(new FieldError(["query", name], "Input should be a valid integer", "int_parsing"));
+            return fallback;
         }
         if (value < min)
         {
-            invalid = Fail(name, $"Input should be greater than or equal to {min}", "greater_than_equal");
-            return false;
+            _errors.Add(new FieldError(["query", name], $"Input should be greater than or equal to {min}", "greater_than_equal"));
         }
-        if (value > max)
+        else if (value > max)
         {
-            invalid = Fail(name, $"Input should be less than or equal to {max}", "less_than_equal");
-            return false;
+            _errors.Add(new FieldError(["query", name], $"Input should be less than or equal to {max}", "less_than_equal"));
         }
-        return true;
+        return value;
     }
 
-    public static bool TryDateTime(HttpRequest request, string name, out DateTimeOffset? value, out IActionResult? invalid)
+    /// <summary>An optional UUID.</summary>
+    public Guid? Uuid(string name)
     {
-        invalid = null;
-        value = null;
-        var raw = request.Query[name].ToString();
-        if (raw.Length == 0)
+        var raw = String(name);
+        if (raw is null)
         {
-            return true;
+            return null;
         }
-        // A timestamp without an offset is taken as UTC, as the reference's clients send UTC.
-        if (!DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        if (Guid.TryParse(raw, out var id))
         {
-            invalid = Fail(name, "Input should be a valid datetime", "datetime_from_date_parsing");
-            return false;
+            return id;
         }
-        value = parsed;
-        return true;
+        _errors.Add(new FieldError(["query", name], "Input should be a valid UUID", "uuid_parsing"));
+        return null;
     }
 
-    public static bool TryGuid(HttpRequest request, string name, bool required, out Guid? value, out IActionResult? invalid)
+    /// <summary>A required UUID.</summary>
+    public Guid? RequiredUuid(string name)
     {
-        invalid = null;
-        value = null;
-        var raw = request.Query[name].ToString();
-        if (raw.Length == 0)
+        if (String(name) is null)
         {
-            if (required)
-            {
-                invalid = Fail(name, "Field required", "missing");
-                return false;
-            }
-            return true;
+            _errors.Add(new FieldError(["query", name], "Field required", "missing"));
+            return null;
         }
-        if (!Guid.TryParse(raw, out var parsed))
-        {
-            invalid = Fail(name, "Input should be a valid UUID", "uuid_parsing");
-            return false;
-        }
-        value = parsed;
-        return true;
+        return Uuid(name);
     }
 
-    private static IActionResult Fail(string name, string message, string type) =>
-        RequestBody.Invalid(new FieldError(["query", name], message, type));
+    /// <summary>An optional ISO-8601 timestamp; one without an offset is taken as UTC, as the reference's clients send UTC.</summary>
+    public DateTimeOffset? DateTime(string name)
+    {
+        var raw = String(name);
+        if (raw is null)
+        {
+            return null;
+        }
+        if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            return parsed;
+        }
+        _errors.Add(new FieldError(["query", name], "Input should be a valid datetime", "datetime_from_date_parsing"));
+        return null;
+    }
 }

@@ -2,10 +2,10 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace D3Chat.Core.Http;
 
-/// <summary>Parses UUIDs that arrive in a route; a malformed one is the spec's 422 (api.md §0).</summary>
+/// <summary>Parses UUID route values; an unparsable one is the spec's 422 (§0), never a 404 or 500.</summary>
 public static class RouteIds
 {
-    /// <summary>True with the id, or false with the 422 result naming the path parameter.</summary>
+    /// <summary>True with the id, or false with the 422 result naming <c>["path", name]</c>.</summary>
     public static bool TryParse(string? raw, string name, out Guid id, out IActionResult? invalid)
     {
         if (Guid.TryParse(raw, out id))

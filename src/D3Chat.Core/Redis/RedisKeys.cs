@@ -8,6 +8,28 @@ public static class RedisKeys
 
     public static readonly TimeSpan FanoutDoneTtl = TimeSpan.FromHours(24);
 
+    // Accounts and governance.
+
+    /// <summary>Fixed-window request counter of one client IP (spec §0.2); expires 60 s after the first hit.</summary>
+    public static string RateLimit(string clientIp) => $"rate_limit:{clientIp}";
+
+    public static readonly TimeSpan RateLimitWindow = TimeSpan.FromSeconds(60);
+
+    /// <summary>The cached public branding config (spec §9); deleted on every settings change.</summary>
+    public const string PublicConfig = "public_config";
+
+    public static readonly TimeSpan PublicConfigTtl = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// A user's cached auth standing (username, role, ban, suspension) read by the auth gate;
+    /// deleted on every change to those fields, so the TTL only bounds a lost invalidation.
+    /// </summary>
+    public static string AuthState(Guid userId) => $"auth_state:{userId:D}";
+
+    public static readonly TimeSpan AuthStateTtl = TimeSpan.FromSeconds(30);
+
+    // Federation.
+
     /// <summary>Federation inbox dedup: set when an event of <paramref name="origin"/> was accepted (24 h TTL, spec §4).
     /// Scoped by origin, unlike the reference, so one peer cannot pre-claim another peer's event ids.</summary>
     public static string FederationEvent(string origin, string eventId) => $"fed_event:{origin}:{eventId}";

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using Npgsql;
 
@@ -20,6 +21,29 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
     private const string ClearLapsedSuspensionSql = """
         UPDATE users SET is_suspended = false, suspended_until = NULL, updated_at = now()
         WHERE id = @Id AND is_suspended AND suspended_until <= @Now
+        """;
+
+    private const string UpdateProfileSql = $"""
+        UPDATE users SET
+            email          = CASE WHEN @SetEmail THEN @Email ELSE email END,
+            username       = COALESCE(@Username, username),
+            display_name   = CASE WHEN @SetDisplayName THEN @DisplayName ELSE display_name END,
+            bio            = CASE WHEN @SetBio THEN @Bio ELSE bio END,
+            status_message = CASE WHEN @SetStatusMessage THEN @StatusMessage ELSE status_message END,
+            email_visible  = COALESCE(@EmailVisible, email_visible),
+            preferences    = COALESCE(CAST(@Preferences AS jsonb), preferences),
+            updated_at     = @Now
+        WHERE id = @Id
+        RETURNING {Columns}
+        """;
+    private const string SetPasswordSql = "UPDATE users SET password_hash = @Hash, updated_at = @Now WHERE id = @Id";
+    private const string SetAvatarSql = $"UPDATE users SET avatar_path = @Path, updated_at = @Now WHERE id = @Id RETURNING {Columns}";
+    // ILIKE with LIKE wildcards escaped, so "a_b" means the literal underscore.
+    private const string SearchSql = $"""
+        SELECT {Columns} FROM users
+        WHERE username ILIKE '%' || @Pattern || '%' ESCAPE '\'
+        ORDER BY username, server_domain
+        LIMIT 20
         """;
 
     /// <summary>Unique-violation SQLSTATE: username already taken on that domain (<c>uq_user_domain</c>).</summary>
@@ -46,5 +70,48 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(ClearLapsedSuspensionSql, new { Id = id, Now = now }, cancellationToken: ct));
+    }
+
+    /// <summary>Applies a partial profile update; null when the user is gone. Throws 23505 on a username clash.</summary>
+    public async Task<User?> UpdateProfileAsync(Guid id, UpdateProfileRequest r, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(UpdateProfileSql, new
+        {
+            Id = id,
+            SetEmail = r.HasEmail,
+            r.Email,
+            r.Username,
+            SetDisplayName = r.HasDisplayName,
+            r.DisplayName,
+            SetBio = r.HasBio,
+            r.Bio,
+            SetStatusMessage = r.HasStatusMessage,
+            r.StatusMessage,
+            r.EmailVisible,
+            Preferences = r.Preferences is { ValueKind: JsonValueKind.Object } p ? p.GetRawText() : null,
+            Now = now,
+        }, cancellationToken: ct));
+    }
+
+    public async Task SetPasswordHashAsync(Guid id, string hash, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(SetPasswordSql, new { Id = id, Hash = hash, Now = now }, cancellationToken: ct));
+    }
+
+    /// <summary>Sets or clears (null) the avatar blob name; returns the updated user.</summary>
+    public async Task<User?> SetAvatarPathAsync(Guid id, string? path, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(SetAvatarSql, new { Id = id, Path = path, Now = now }, cancellationToken: ct));
+    }
+
+    /// <summary>Case-insensitive substring search on usernames of all users, local and remote (max 20).</summary>
+    public async Task<IReadOnlyList<User>> SearchAsync(string query, CancellationToken ct)
+    {
+        var pattern = query.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return [.. await connection.QueryAsync<User>(new CommandDefinition(SearchSql, new { Pattern = pattern }, cancellationToken: ct))];
     }
 }

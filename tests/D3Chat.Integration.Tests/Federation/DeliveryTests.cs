@@ -17,7 +17,7 @@ public sealed class DeliveryTests(ShortRetryServerFixture fixture) : IClassFixtu
     [Fact]
     public async Task Relay_PeerUnreachable_DeadLettersAfterMaxAgeAndAdminRetryRequeues()
     {
-        var admin = await AdminClientAsync();
+        var admin = await _server.CreateSuperadminClientAsync();
         var ghost = await InsertRemoteUserAsync("ghost", DeadPeer);
         var channel = await admin.CreateChannelAsync("to-nowhere", isPublic: false);
         await admin.AddMemberAsync(channel.Id, ghost);
@@ -53,7 +53,7 @@ public sealed class DeliveryTests(ShortRetryServerFixture fixture) : IClassFixtu
     [Fact]
     public async Task AdminRetry_UnknownPeer_Is404()
     {
-        var admin = await AdminClientAsync();
+        var admin = await _server.CreateSuperadminClientAsync();
 
         using var response = await admin.SendAsync(HttpMethod.Post, "/api/v1/admin/federation/peers/never-seen.example/retry");
 
@@ -65,15 +65,6 @@ public sealed class DeliveryTests(ShortRetryServerFixture fixture) : IClassFixtu
     {
         var peers = await admin.SendAsync<JsonElement>(HttpMethod.Get, "/api/v1/admin/federation/peers");
         return peers.EnumerateArray().Where(p => p.GetProperty("domain").GetString() == DeadPeer).Select(p => (JsonElement?)p).FirstOrDefault();
-    }
-
-    private async Task<D3ChatClient> AdminClientAsync()
-    {
-        var client = _server.CreateClient();
-        var username = Names.Username("adm");
-        await client.RegisterAsync(username, Names.Password);
-        await ExecuteAsync("UPDATE users SET role = 'admin' WHERE username = $1", username);
-        return client;
     }
 
     private async Task<Guid> InsertRemoteUserAsync(string username, string domain)

@@ -38,7 +38,7 @@ public sealed class TwoServerTests : IAsyncLifetime
         await bob.RegisterAsync(bobName, Names.Password);
 
         // A's user finds B's user through the signed lookup and adds them: B receives channel.invite.
-        var bobOnA = await RemoteStubAsync(_a, bobName, Domain(_b));
+        var bobOnA = (await alice.LookupUserAsync($"{bobName}@{Domain(_b)}")).Id;
         var channel = await alice.CreateChannelAsync("federated-room", isPublic: false);
         await alice.AddMemberAsync(channel.Id, bobOnA);
         await Eventually.TrueAsync(async () => (await bob.ListChannelsAsync()).Any(c => c.Id == channel.Id), Delivery, "B to materialise the channel");
@@ -91,23 +91,6 @@ public sealed class TwoServerTests : IAsyncLifetime
     }
 
     private static string Domain(D3ChatServer server) => server.Settings["Server__Domain"];
-
-    /// <summary>
-    /// The remote-user stub a lookup of <c>user@domain</c> creates. Written directly while
-    /// <c>GET /api/v1/users/lookup</c> (accounts) is not in this branch; the signed lookup itself is
-    /// covered by <see cref="InboxTests.UserLookup_SignedForLocalUser_FindsIt"/>.
-    /// </summary>
-    private static async Task<Guid> RemoteStubAsync(D3ChatServer server, string username, string domain)
-    {
-        var id = Guid.NewGuid();
-        await using var dataSource = server.CreateDataSource();
-        await using var command = dataSource.CreateCommand("INSERT INTO users (id, username, server_domain, is_local) VALUES ($1, $2, $3, false)");
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = id });
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = username });
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = domain });
-        await command.ExecuteNonQueryAsync();
-        return id;
-    }
 
     private static async Task<List<string>> ContentsAsync(D3ChatClient client, Guid channelId) =>
         (await client.GetMessagesAsync(channelId, limit: 100)).Messages.Select(m => m.Content).ToList();

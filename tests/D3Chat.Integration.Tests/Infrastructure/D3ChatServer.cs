@@ -32,6 +32,17 @@ public sealed class D3ChatServer : IAsyncDisposable
 
     public string FanoutQueueName => Settings["FanoutQueueName"];
 
+    /// <summary>Username of the superadmin every test server bootstraps (unless overridden).</summary>
+    public const string AdminUsername = "root_admin";
+
+    /// <summary>A client logged in as the bootstrapped superadmin.</summary>
+    public async Task<D3ChatClient> CreateSuperadminClientAsync()
+    {
+        var client = CreateClient();
+        await client.LoginAsync(Settings["Bootstrap__AdminUsername"], Settings["Bootstrap__AdminPassword"]);
+        return client;
+    }
+
     /// <param name="existingDatabase">
     /// Serve this (already migrated) database instead of a new one, e.g. to restart a server on the
     /// data another one left; it is then not dropped on dispose (its creator drops it).
@@ -55,6 +66,12 @@ public sealed class D3ChatServer : IAsyncDisposable
             ["FederationQueueName"] = $"federation-{runId}",
             ["OutboxSweepSchedule"] = "*/2 * * * * *",
             ["Server__Domain"] = $"test-{runId}.localhost",
+            // Every test talks from 127.0.0.1, so the shared server must not rate-limit the suite;
+            // RateLimitTests start their own server with a low limit.
+            ["RateLimit__PerMinute"] = "1000000",
+            // A superadmin for admin tests (no default password exists, architecture departure 6).
+            ["Bootstrap__AdminUsername"] = AdminUsername,
+            ["Bootstrap__AdminPassword"] = $"pw-{Guid.NewGuid():N}",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
         {
