@@ -16,7 +16,8 @@ public sealed record OutboundEvent(string EventId, string Type, string Body, IRe
 /// <item><c>message.new</c> → <c>message.relay</c> (event id <c>msg-{message id}</c>, as the reference)</item>
 /// <item><c>message.edit</c> → <c>message.edit</c>; <c>message.delete</c> → <c>message.delete</c> (D3Chat additions)</item>
 /// <item><c>channel.new</c> naming a remote user → <c>channel.invite</c> to that user's server, followed by
-///   <c>channel.join</c> for every other local member, so the peer accepts their messages too</item>
+///   <c>channel.join</c> for every other local member, so the peer accepts their messages too; naming a
+///   local user of a channel with remote members → <c>channel.join</c> to those members' servers</item>
 /// <item><c>channel.join</c> / <c>channel.leave</c> of a local user → the same type to every peer in the channel</item>
 /// <item><c>sender_key.new</c> of a local device → <c>sender_key.distribute</c> with its envelopes for remote devices</item>
 /// </list>
@@ -95,21 +96,28 @@ public sealed class RelayEventMapper(RelayStore store, IOptions<ServerOptions> s
             return [];
         }
         var invitees = new List<RelayUser>();
+        var addedLocals = new List<RelayUser>();
         foreach (var userId in e.UserIds ?? [])
         {
-            if (await store.UserAsync(userId, ct) is { IsLocal: false } user)
+            if (await store.UserAsync(userId, ct) is { } user)
             {
-                invitees.Add(user);
+                (user.IsLocal ? addedLocals : invitees).Add(user);
             }
+        }
+        var events = new List<OutboundEvent>();
+        // A local user added to an already federated channel joins it on every peer, or peers would drop their messages.
+        foreach (var added in addedLocals)
+        {
+            events.AddRange(await ToChannelPeersAsync(channelId, $"join-{channelId}-{added.Id}-{e.Id}", FederationEventTypes.ChannelJoin, e,
+                new JsonObject { ["channel_id"] = channelId.ToString(), ["username"] = added.Username }, ct));
         }
         var locals = await store.LocalMembersAsync(channelId, ct);
         if (invitees.Count == 0 || locals.Count == 0)
         {
-            return [];
+            return events;
         }
         await store.MarkFederatedAsync(channelId, ct);
         var inviter = locals[0];
-        var events = new List<OutboundEvent>();
         foreach (var invitee in invitees)
         {
             var to = new[] { invitee.ServerDomain };

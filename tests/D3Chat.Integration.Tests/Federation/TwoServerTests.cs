@@ -59,6 +59,15 @@ public sealed class TwoServerTests : IAsyncLifetime
         await alice.DeleteMessageAsync(hello.Id);
         await ExpectContentsAsync(bob, channel.Id, [], "A's delete on B");
 
+        // A member A adds later joins on B too, and their messages are accepted there.
+        var carol = _a.CreateClient();
+        var carolId = (await carol.RegisterAsync(Names.Username("carol"), Names.Password)).UserId;
+        await alice.AddMemberAsync(channel.Id, carolId);
+        var fromCarol = await carol.SendMessageAsync(channel.Id, "hello from carol");
+        await ExpectContentsAsync(bob, channel.Id, ["hello from carol"], "a later member's message on B");
+        await carol.DeleteMessageAsync(fromCarol.Id);
+        await ExpectContentsAsync(bob, channel.Id, [], "the later member's delete on B");
+
         // B goes down; A's users keep posting and every post is accepted.
         await _b.StopAsync();
         var whileDown = Enumerable.Range(1, 5).Select(i => $"while B was down #{i}").ToList();
@@ -73,6 +82,10 @@ public sealed class TwoServerTests : IAsyncLifetime
         await ExpectContentsAsync(bob, channel.Id, whileDown, "the backlog on B after its restart");
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Equal(whileDown, await ContentsAsync(bob, channel.Id));
+
+        // Leaving is relayed: A stops counting B's user as a member.
+        await bob.LeaveChannelAsync(channel.Id);
+        await Eventually.TrueAsync(async () => (await alice.ListMembersAsync(channel.Id)).All(m => m.UserId != bobOnA), Delivery, "B's leave on A");
     }
 
     private static async Task<D3ChatServer> StartPeerAsync()
