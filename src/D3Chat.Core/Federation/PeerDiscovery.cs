@@ -13,7 +13,7 @@ namespace D3Chat.Core.Federation;
 /// </summary>
 public sealed partial class PeerDiscovery(
     IHttpClientFactory httpClients,
-    ServerStore servers,
+    IPeerServerStore servers,
     IOptions<FederationOptions> options,
     TimeProvider time,
     ILogger<PeerDiscovery> logger)

@@ -6,8 +6,18 @@ namespace D3Chat.Core.Federation;
 /// <summary>A <c>servers</c> row: a known peer, or this server itself.</summary>
 public sealed record PeerServer(string Domain, string SigningKeyPublic, string ApiBaseUrl, int ProtocolVersion);
 
+/// <summary>The <c>servers</c> rows discovery reads and writes; an interface so discovery is unit-testable without a database.</summary>
+public interface IPeerServerStore
+{
+    /// <summary>Inserts or refreshes a server row (verified = true).</summary>
+    Task UpsertAsync(PeerServer server, bool isLocal, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>The row of <paramref name="domain"/> when it has a signing key (trust on first use, spec §2.2).</summary>
+    Task<PeerServer?> FindAsync(string domain, CancellationToken ct);
+}
+
 /// <summary>SQL of the <c>servers</c> table.</summary>
-public sealed class ServerStore(NpgsqlDataSource dataSource)
+public sealed class ServerStore(NpgsqlDataSource dataSource) : IPeerServerStore
 {
     private const string UpsertSql = """
         INSERT INTO servers (id, domain, signing_key_public, api_base_url, is_local, verified, protocol_version, created_at)
@@ -22,7 +32,6 @@ public sealed class ServerStore(NpgsqlDataSource dataSource)
         FROM servers WHERE domain = @Domain AND signing_key_public IS NOT NULL
         """;
 
-    /// <summary>Inserts or refreshes a server row (verified = true).</summary>
     public async Task UpsertAsync(PeerServer server, bool isLocal, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -32,7 +41,6 @@ public sealed class ServerStore(NpgsqlDataSource dataSource)
         }, cancellationToken: ct));
     }
 
-    /// <summary>The row of <paramref name="domain"/> when it has a signing key (trust on first use, spec §2.2).</summary>
     public async Task<PeerServer?> FindAsync(string domain, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

@@ -12,6 +12,7 @@ internal static class FederationServices
         services.AddOptions<FederationOptions>().BindConfiguration(FederationOptions.Section);
         services.AddHttpClient(PeerDiscovery.HttpClientName);
         services.TryAddSingleton<ServerStore>();
+        services.TryAddSingleton<IPeerServerStore>(sp => sp.GetRequiredService<ServerStore>());
         services.TryAddSingleton<PeerDiscovery>();
         services.TryAddSingleton<FederationRequestVerifier>();
         services.TryAddSingleton<FederationStore>();
