@@ -1,4 +1,6 @@
+using D3Chat.Core.Fanout;
 using D3Chat.Core.Hosting;
+using D3Chat.Core.Queue;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,5 +10,8 @@ namespace D3Chat.Functions.Fanout;
 public static class FanoutApp
 {
     public static IServiceCollection AddD3ChatFanout(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddD3ChatCore(configuration);
+        services.AddD3ChatCore(configuration)
+            // With Queue__Transport=ServiceBus the "fanout" subscription feeds the same handler as the queue trigger.
+            .AddServiceBusChannelEventConsumer(configuration, ServiceBusSubscriptions.Fanout,
+                sp => sp.GetRequiredService<FanoutHandler>().HandleAsync);
 }

@@ -350,6 +350,9 @@ module rbac 'modules/rbac.bicep' = {
 // Secrets are Key Vault references resolved by the shared identity (versionless: rotation needs
 // no redeploy of the settings, see docs/deploy.md).
 
+// SignalR hub name shared by negotiate (api) and fanout.
+var signalRHubName = 'd3chat'
+
 @description('App-setting value that makes the platform read a Key Vault secret with the app identity.')
 func kvRef(secretUri string) string => '@Microsoft.KeyVault(SecretUri=${secretUri})'
 
@@ -364,6 +367,8 @@ var sharedSettings = {
   Queue__Transport: 'ServiceBus'
   Queue__ServiceBusConnection: kvRef(serviceBus.outputs.CONNECTION_REF_URI)
   Queue__TopicName: serviceBus.outputs.TOPIC_NAME
+  Queue__MaxDeliveryCount: '5'
+  Queue__MaxConcurrentCalls: '8'
   FanoutQueueName: queueNames.fanout
   FederationQueueName: queueNames.federation
   Server__Domain: serverDomain
@@ -381,6 +386,7 @@ var apiSettings = union(sharedSettings, {
   Federation__MaxRetryAge: federationMaxRetryAge
   Federation__MaxBackoff: federationMaxBackoff
   SignalR__ConnectionString: kvRef(signalR.outputs.CONNECTION_REF_URI)
+  SignalR__HubName: signalRHubName
   RateLimit__PerMinute: string(rateLimitPerMinute)
   RateLimit__TrustedProxies: rateLimitTrustedProxies
   OutboxSweepSchedule: outboxSweepSchedule
@@ -398,6 +404,7 @@ var federationSettings = union(sharedSettings, {
 // fanout: channel events -> SignalR Service REST API.
 var fanoutSettings = union(sharedSettings, {
   SignalR__ConnectionString: kvRef(signalR.outputs.CONNECTION_REF_URI)
+  SignalR__HubName: signalRHubName
 })
 
 var functionAppCommon = {

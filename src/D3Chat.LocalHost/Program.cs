@@ -5,14 +5,18 @@ using D3Chat.Functions.Fanout;
 using D3Chat.Functions.Federation;
 using D3Chat.LocalHost;
 using D3Chat.LocalHost.Functions;
+using D3Chat.LocalHost.SignalREmulator;
 using Microsoft.Extensions.Configuration.Memory;
 
 // The offline host of the three function apps (architecture decision 2): one port serving every
-// HTTP function at its Azure path, the queue and timer triggers, and the static web client.
+// HTTP function at its Azure path, the queue and timer triggers, the static web client and,
+// when SignalR__ConnectionString points at loopback, the SignalR Service emulator.
 var builder = WebApplication.CreateBuilder(args);
 var repoRoot = LocalSettings.FindRepoRoot(builder.Configuration["LocalHost:RepoRoot"]);
 // Lowest precedence: environment variables and command-line arguments override local settings.
 builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LocalSettings.Load(repoRoot) });
+builder.Configuration.UseOwnPortForLoopbackSignalR();
+var emulateSignalR = SignalREmulatorExtensions.IsEmulated(builder.Configuration);
 
 var apps = new Dictionary<string, Assembly>
 {
@@ -28,8 +32,16 @@ builder.Services.AddD3ChatFanout(builder.Configuration);
 builder.Services.AddMvcCore();
 builder.Services.AddSingleton<FunctionInvoker>();
 builder.Services.AddFunctionTriggers(functions, repoRoot);
+if (emulateSignalR)
+{
+    builder.Services.AddSignalREmulator();
+}
 
 var app = builder.Build();
+if (emulateSignalR)
+{
+    app.MapSignalREmulator();
+}
 app.UseLocalStaticWeb(repoRoot);
 app.MapFunctionEndpoints(functions);
 app.MapGet("/_localhost/functions", () => functions.Select(f => new

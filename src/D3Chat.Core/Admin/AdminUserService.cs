@@ -1,7 +1,10 @@
 using D3Chat.Core.Audit;
 using D3Chat.Core.Auth;
 using D3Chat.Core.Avatars;
+using D3Chat.Core.Channels;
 using D3Chat.Core.Http;
+using D3Chat.Core.Outbox;
+using D3Chat.Core.Queue;
 using D3Chat.Core.Users;
 using Npgsql;
 
@@ -14,7 +17,7 @@ namespace D3Chat.Core.Admin;
 /// </summary>
 public sealed class AdminUserService(
     NpgsqlDataSource dataSource, AdminUserStore store, SessionStore sessions, AuditLogStore audit,
-    AuthStateCache authStates, AvatarStorage avatarStorage, TimeProvider time)
+    AuthStateCache authStates, AvatarStorage avatarStorage, OutboxStore outbox, OutboxPublisher publisher, TimeProvider time)
 {
     private const string ForeignKeyViolation = "23503";
 
@@ -23,9 +26,14 @@ public sealed class AdminUserService(
     public async Task<Outcome<AdminUserDetail>> GetAsync(Guid id, CancellationToken ct) =>
         await store.GetAsync(id, ct) is { } user ? user : Problem.NotFound("User not found");
 
-    /// <summary>Bans the target and deletes all its sessions, so no refresh token works any more.</summary>
-    public Task<Outcome<AdminUser>> BanAsync(CurrentUser caller, AdminActor actor, Guid id, BanRequest request, CancellationToken ct) =>
-        MutateAsync(actor, id, ct,
+    /// <summary>
+    /// Bans the target, deletes all its sessions (so no refresh token works any more) and, through
+    /// the outbox, removes it from every realtime group (so open connections receive nothing more).
+    /// </summary>
+    public async Task<Outcome<AdminUser>> BanAsync(CurrentUser caller, AdminActor actor, Guid id, BanRequest request, CancellationToken ct)
+    {
+        var revoked = RealtimeRevocation(id);
+        var outcome = await MutateAsync(actor, id, ct,
             target => target.Id == caller.Id ? Problem.BadRequest("Cannot ban yourself")
                 : Roles.IsAdmin(target.Role) && !caller.IsSuperadmin ? Problem.Forbidden("Only superadmins can ban admins")
                 : null,
@@ -33,8 +41,15 @@ public sealed class AdminUserService(
             {
                 var banned = await store.BanAsync(c, tx, id, request.Reason, now, ct);
                 await sessions.DeleteAllForUserAsync(c, tx, id, ct);
+                await outbox.AddAsync(c, tx, revoked, ct);
                 return (banned, AuditActions.BanUser, new { reason = request.Reason });
             });
+        if (outcome.Problem is null)
+        {
+            await publisher.PublishAsync([revoked], ct);
+        }
+        return outcome;
+    }
 
     public Task<Outcome<AdminUser>> UnbanAsync(AdminActor actor, Guid id, CancellationToken ct) =>
         MutateAsync(actor, id, ct, _ => null,
@@ -70,6 +85,7 @@ public sealed class AdminUserService(
     public async Task<Problem?> DeleteAsync(CurrentUser caller, AdminActor actor, Guid id, CancellationToken ct)
     {
         string? avatar;
+        var revoked = RealtimeRevocation(id);
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
@@ -97,6 +113,7 @@ public sealed class AdminUserService(
             }
             await audit.InsertAsync(connection, tx, actor, AuditActions.DeleteUser, AuditActions.TargetUser, id.ToString("D"),
                 new { username = target.Username }, time.GetUtcNow(), ct);
+            await outbox.AddAsync(connection, tx, revoked, ct);
             try
             {
                 avatar = await store.DeleteAsync(connection, tx, id, ct);
@@ -109,12 +126,18 @@ public sealed class AdminUserService(
             }
         }
         await authStates.InvalidateAsync(id);
+        await publisher.PublishAsync([revoked], ct);
         if (avatar is not null)
         {
             await avatarStorage.DeleteAsync(avatar, ct);
         }
         return null;
     }
+
+    /// <summary>A routing-only event that makes fanout remove the user from every SignalR group.</summary>
+    private ChannelEvent RealtimeRevocation(Guid userId) =>
+        EventFactory.Create(EventFactory.RoutingTypes.UserRevoked, new { type = EventFactory.RoutingTypes.UserRevoked, user_id = userId },
+            time.GetUtcNow(), membership: new MembershipChange { ChannelId = null, Left = [userId] });
 
     private async Task<Outcome<AdminUser>> MutateAsync(
         AdminActor actor, Guid id, CancellationToken ct,

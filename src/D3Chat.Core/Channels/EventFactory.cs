@@ -14,6 +14,9 @@ public static class EventFactory
         public const string ChannelJoin = "channel.join";
         public const string ChannelLeave = "channel.leave";
         public const string ChannelDelete = "channel.delete";
+
+        /// <summary>A banned or deleted user leaves every realtime group.</summary>
+        public const string UserRevoked = "user.revoked";
     }
 
     /// <param name="data">The event object, including its <c>type</c>; serialised in the wire style (snake_case).</param>

@@ -7,8 +7,8 @@ using StackExchange.Redis;
 namespace D3Chat.Core.Fanout;
 
 /// <summary>
-/// Consumes one channel event from the work queue and delivers it to SignalR: to the channel's
-/// group and to each addressed user. Throws to have the message retried (and, after the
+/// Consumes one channel event from the work queue and delivers it to SignalR: first the group
+/// membership changes it carries, then the event to the channel's group and to each addressed user. Throws to have the message retried (and, after the
 /// configured dequeue count, moved to the poison queue); returns normally for a duplicate.
 /// </summary>
 public sealed partial class FanoutHandler(IRealtimeNotifier notifier, IConnectionMultiplexer redis, ILogger<FanoutHandler> logger)
@@ -22,16 +22,47 @@ public sealed partial class FanoutHandler(IRealtimeNotifier notifier, IConnectio
             LogDuplicate(channelEvent.Id);
             return;
         }
-        if (channelEvent.ChannelId is { } channelId)
+        await ApplyMembershipAsync(channelEvent, ct);
+        if (channelEvent.HasData)
         {
-            await notifier.SendToGroupAsync(RealtimeGroups.Channel(channelId), channelEvent.Data, ct);
-        }
-        foreach (var userId in channelEvent.UserIds ?? [])
-        {
-            await notifier.SendToUserAsync(userId, channelEvent.Data, ct);
+            if (channelEvent.ChannelId is { } channelId)
+            {
+                await notifier.SendToGroupAsync(RealtimeGroups.Channel(channelId), channelEvent.Data, ct);
+            }
+            foreach (var userId in channelEvent.UserIds ?? [])
+            {
+                await notifier.SendToUserAsync(userId, channelEvent.Data, ct);
+            }
         }
         await MarkDeliveredAsync(channelEvent.Id);
         LogDelivered(channelEvent.Id, channelEvent.Type);
+    }
+
+    // Membership first, so a joining user already gets this event and a leaving one does not.
+    // Every call is idempotent, so a retried event repeats them harmlessly.
+    private async Task ApplyMembershipAsync(ChannelEvent channelEvent, CancellationToken ct)
+    {
+        if (channelEvent.Membership is not { } membership)
+        {
+            return;
+        }
+        if (membership.ChannelId is not { } channelId)
+        {
+            foreach (var userId in membership.Left)
+            {
+                await notifier.RemoveUserFromAllGroupsAsync(userId, ct);
+            }
+            return;
+        }
+        var group = RealtimeGroups.Channel(channelId);
+        foreach (var userId in membership.Joined)
+        {
+            await notifier.AddUserToGroupAsync(userId, group, ct);
+        }
+        foreach (var userId in membership.Left)
+        {
+            await notifier.RemoveUserFromGroupAsync(userId, group, ct);
+        }
     }
 
     // Dedup is an optimisation (clients dedup by message id too), so Redis trouble only costs a resend.

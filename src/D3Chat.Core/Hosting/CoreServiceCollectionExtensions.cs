@@ -47,6 +47,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IConnectionMultiplexer>(sp => ConnectRedis(sp.GetRequiredService<IOptions<RedisOptions>>().Value));
         services.TryAddSingleton(_ => new StorageAccount(configuration));
         services.TryAddSingleton(_ => QueueNames.From(configuration));
+        services.AddRealtime();
         services.TryAddSingleton<IChannelEventPublisher, StorageQueueChannelEventPublisher>();
         services.TryAddSingleton(_ => ServerSigningKey.FromBase64Seed(configuration["Federation:SigningKeySeed"]));
         services.TryAddSingleton<IRealtimeNotifier, UnconfiguredRealtimeNotifier>();

@@ -30,7 +30,8 @@ public sealed record ChannelEvent
     /// SignalR group <c>channel:{Membership.ChannelId}</c>. Fanout applies it before delivering
     /// <see cref="Data"/>, so a user added to a channel receives the channel's next event and a user
     /// who left receives nothing more. Set on channel creation, DM creation, join, leave, member
-    /// add and channel delete (for a delete, every former member is in <c>Left</c>).
+    /// add and channel delete (for a delete, every former member is in <c>Left</c>), and, without a
+    /// channel, on a ban or account deletion (the user leaves every group).
     /// </summary>
     [JsonPropertyName("membership")]
     public MembershipChange? Membership { get; init; }
@@ -38,8 +39,19 @@ public sealed record ChannelEvent
     [JsonPropertyName("occurred_at")]
     public required DateTimeOffset OccurredAt { get; init; }
 
+    /// <summary>
+    /// The realtime event object; JSON <c>null</c> for a pure membership change that delivers nothing
+    /// (e.g. the creator joining the group of a channel they just created).
+    /// </summary>
     [JsonPropertyName("data")]
     public required JsonElement Data { get; init; }
+
+    /// <summary>The <see cref="Data"/> of an event that only changes group membership.</summary>
+    public static JsonElement NoData { get; } = JsonDocument.Parse("null").RootElement.Clone();
+
+    /// <summary>True when <see cref="Data"/> is an event to deliver (not null or absent).</summary>
+    [JsonIgnore]
+    public bool HasData => Data.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined);
 
     public string ToJson() => JsonSerializer.Serialize(this, ChannelEventJson.Default.ChannelEvent);
 
@@ -61,8 +73,9 @@ public sealed record ChannelEvent
 /// <summary>SignalR group changes carried by a <see cref="ChannelEvent"/> (see <see cref="ChannelEvent.Membership"/>).</summary>
 public sealed record MembershipChange
 {
+    /// <summary>The channel whose group changes; null means "every group" (only <see cref="Left"/> applies).</summary>
     [JsonPropertyName("channel_id")]
-    public required Guid ChannelId { get; init; }
+    public required Guid? ChannelId { get; init; }
 
     /// <summary>Users who became members: add each to the channel's group.</summary>
     [JsonPropertyName("joined")]

@@ -15,6 +15,12 @@ public sealed partial class UnconfiguredRealtimeNotifier(ILogger<UnconfiguredRea
 
     public Task SendToUserAsync(Guid userId, JsonElement eventObject, CancellationToken ct) => Skip();
 
+    public Task AddUserToGroupAsync(Guid userId, string group, CancellationToken ct) => Skip();
+
+    public Task RemoveUserFromGroupAsync(Guid userId, string group, CancellationToken ct) => Skip();
+
+    public Task RemoveUserFromAllGroupsAsync(Guid userId, CancellationToken ct) => Skip();
+
     private Task Skip()
     {
         if (Interlocked.Exchange(ref _warned, 1) == 0)

@@ -28,6 +28,13 @@ public static class RedisKeys
 
     public static readonly TimeSpan AuthStateTtl = TimeSpan.FromSeconds(30);
 
+    // Realtime (presence). Spec api.md §12: `presence:{user_id}` = online|away, 300 s after the last write.
+
+    /// <summary>A user's presence status; absent means offline.</summary>
+    public static string Presence(Guid userId) => $"presence:{userId:D}";
+
+    public static readonly TimeSpan PresenceTtl = TimeSpan.FromSeconds(300);
+
     // Federation.
 
     /// <summary>Federation inbox dedup: set when an event of <paramref name="origin"/> was accepted (24 h TTL, spec §4).

@@ -32,6 +32,11 @@ public sealed class D3ChatServer : IAsyncDisposable
 
     public string FanoutQueueName => Settings["FanoutQueueName"];
 
+    /// <summary>The AccessKey of the LocalHost's SignalR emulator (random per run).</summary>
+    public string SignalRAccessKey => Settings["SignalR__ConnectionString"].Split(';')
+        .Single(p => p.StartsWith("AccessKey=", StringComparison.Ordinal))["AccessKey=".Length..];
+
+
     /// <summary>Username of the superadmin every test server bootstraps (unless overridden).</summary>
     public const string AdminUsername = "root_admin";
 
@@ -72,6 +77,8 @@ public sealed class D3ChatServer : IAsyncDisposable
             // A superadmin for admin tests (no default password exists, architecture departure 6).
             ["Bootstrap__AdminUsername"] = AdminUsername,
             ["Bootstrap__AdminPassword"] = $"pw-{Guid.NewGuid():N}",
+            // Loopback endpoint: the LocalHost serves the SignalR emulator itself and fixes the port.
+            ["SignalR__ConnectionString"] = $"Endpoint=http://127.0.0.1:7071;AccessKey={Convert.ToBase64String(Guid.NewGuid().ToByteArray())}{runId};Version=1.0;",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
         {

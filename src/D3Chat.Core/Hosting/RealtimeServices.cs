@@ -1,0 +1,65 @@
+using Azure.Messaging.ServiceBus;
+using D3Chat.Core.Queue;
+using D3Chat.Core.Realtime;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace D3Chat.Core.Hosting;
+
+internal static class RealtimeServices
+{
+    /// <summary>
+    /// Realtime delivery: the SignalR Service notifier when <c>SignalR__ConnectionString</c> is set,
+    /// otherwise <see cref="UnconfiguredRealtimeNotifier"/>; plus negotiate, typing and presence.
+    /// </summary>
+    public static IServiceCollection AddRealtime(this IServiceCollection services)
+    {
+        services.AddOptions<SignalROptions>().BindConfiguration(SignalROptions.Section);
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SignalROptions>>().Value;
+            return new SignalRConnection(SignalREndpoint.Parse(options.ConnectionString), options.HubName);
+        });
+        services.TryAddSingleton<IRealtimeNotifier>(sp =>
+        {
+            var connection = sp.GetRequiredService<SignalRConnection>();
+            if (connection.Endpoint is not { } endpoint)
+            {
+                return ActivatorUtilities.CreateInstance<UnconfiguredRealtimeNotifier>(sp);
+            }
+            // One pooled client per process; connections are recycled so DNS changes are seen.
+            var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            {
+                Timeout = Timeout.InfiniteTimeSpan,
+            };
+            return new SignalRServiceNotifier(http, endpoint, connection.Hub, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<SignalRServiceNotifier>>());
+        });
+        services.AddServiceBusTransport();
+        services.TryAddSingleton<RealtimeMembershipStore>();
+        services.TryAddSingleton<RealtimeNegotiator>();
+        services.TryAddSingleton<TypingService>();
+        services.TryAddSingleton<PresenceService>();
+        return services;
+    }
+
+    /// <summary>
+    /// With <c>Queue__Transport=ServiceBus</c> channel events are published to the topic; otherwise
+    /// the Storage queues adapter (registered by AddD3ChatCore) stays in place.
+    /// </summary>
+    private static void AddServiceBusTransport(this IServiceCollection services)
+    {
+        services.AddOptions<ServiceBusConsumerOptions>().BindConfiguration(QueueOptions.Section);
+        services.TryAddSingleton(sp => new ServiceBusClient(sp.GetRequiredService<IOptions<QueueOptions>>().Value.ServiceBusConnection
+            ?? throw new InvalidOperationException("Queue__ServiceBusConnection is required when Queue__Transport is ServiceBus.")));
+        services.TryAddSingleton<IChannelEventPublisher>(sp =>
+        {
+            var queue = sp.GetRequiredService<IOptions<QueueOptions>>().Value;
+            return queue.Transport == QueueTransports.ServiceBus
+                ? new ServiceBusChannelEventPublisher(sp.GetRequiredService<ServiceBusClient>().CreateSender(queue.TopicName))
+                : ActivatorUtilities.CreateInstance<StorageQueueChannelEventPublisher>(sp);
+        });
+    }
+}

@@ -1,0 +1,72 @@
+using D3Chat.Core.Realtime;
+
+namespace D3Chat.LocalHost.SignalREmulator;
+
+/// <summary>
+/// Hosts the local Azure SignalR Service emulator (architecture decision 2) when the configured
+/// SignalR endpoint is loopback: the client endpoint at <c>/client/</c> and the REST subset at
+/// <c>/api/v1/hubs/{hub}/...</c>, both guarded by tokens signed with the configured AccessKey.
+/// </summary>
+public static class SignalREmulatorExtensions
+{
+    public const string ConnectionStringKey = "SignalR:ConnectionString";
+
+    /// <summary>
+    /// Points a loopback SignalR endpoint at the port this process really listens on (tests and
+    /// D3CHAT_PORT pick ports at run time), so negotiate hands out URLs that reach this emulator.
+    /// </summary>
+    public static void UseOwnPortForLoopbackSignalR(this ConfigurationManager configuration)
+    {
+        var endpoint = SignalREndpoint.Parse(configuration[ConnectionStringKey]);
+        var urls = configuration["urls"] ?? configuration["ASPNETCORE_URLS"] ?? configuration["URLS"];
+        if (endpoint is null || !endpoint.Endpoint.IsLoopback || string.IsNullOrWhiteSpace(urls))
+        {
+            return;
+        }
+        var first = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]
+            .Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal);
+        if (Uri.TryCreate(first, UriKind.Absolute, out var listening) && listening.Port != endpoint.Endpoint.Port)
+        {
+            configuration[ConnectionStringKey] = SignalREndpoint.WithPort(configuration[ConnectionStringKey]!, listening.Port);
+        }
+    }
+
+    public static bool IsEmulated(IConfiguration configuration) =>
+        SignalREndpoint.Parse(configuration[ConnectionStringKey]) is { Endpoint.IsLoopback: true };
+
+    public static IServiceCollection AddSignalREmulator(this IServiceCollection services)
+    {
+        services.AddSignalR();
+        services.AddSingleton<EmulatorState>();
+        return services;
+    }
+
+    public static void MapSignalREmulator(this WebApplication app)
+    {
+        var endpoint = SignalREndpoint.Parse(app.Configuration[ConnectionStringKey])!;
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        app.Use(async (context, next) =>
+        {
+            var path = context.Request.Path;
+            var isClient = path.StartsWithSegments("/client");
+            var isRest = path.StartsWithSegments("/api/v1/hubs");
+            if ((isClient && !await EmulatorAuthentication.AuthenticateClientAsync(context, endpoint, time))
+                || (isRest && !await EmulatorAuthentication.AuthenticateServerAsync(context, endpoint, time)))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            }
+            if (isRest && !EmulatorAuthentication.HubName().IsMatch(HubSegment(path)))
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+            await next(context);
+        });
+        app.MapHub<EmulatorHub>("/client");
+        app.MapEmulatorRestApi();
+    }
+
+    private static string HubSegment(PathString path) =>
+        path.Value is { Length: > 13 } value ? value[13..].Split('/')[0] : "";
+}

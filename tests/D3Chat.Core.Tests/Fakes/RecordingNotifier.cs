@@ -1,0 +1,26 @@
+using System.Text.Json;
+using D3Chat.Core.Realtime;
+
+namespace D3Chat.Core.Tests.Fakes;
+
+/// <summary>An <see cref="IRealtimeNotifier"/> that records each call as one line, in order.</summary>
+public sealed class RecordingNotifier : IRealtimeNotifier
+{
+    public List<string> Calls { get; } = [];
+
+    public Task SendToGroupAsync(string group, JsonElement eventObject, CancellationToken ct) => Record($"group {group} {eventObject.GetRawText()}");
+
+    public Task SendToUserAsync(Guid userId, JsonElement eventObject, CancellationToken ct) => Record($"user {userId} {eventObject.GetRawText()}");
+
+    public Task AddUserToGroupAsync(Guid userId, string group, CancellationToken ct) => Record($"add {userId} {group}");
+
+    public Task RemoveUserFromGroupAsync(Guid userId, string group, CancellationToken ct) => Record($"remove {userId} {group}");
+
+    public Task RemoveUserFromAllGroupsAsync(Guid userId, CancellationToken ct) => Record($"remove-all {userId}");
+
+    private Task Record(string call)
+    {
+        Calls.Add(call);
+        return Task.CompletedTask;
+    }
+}
