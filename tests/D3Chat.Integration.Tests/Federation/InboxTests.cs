@@ -191,6 +191,51 @@ public sealed class InboxTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Inbox_SenderKeyEnvelopes_StoredOnlyForTheRecipientDevice()
+    {
+        using var peer = await TestPeer.RegisterAsync(_server);
+        var local = _server.CreateClient();
+        var username = Names.Username();
+        var tokens = await local.RegisterAsync(username, Names.Password);
+        var (channelId, inviter, _) = await InviteAsync(peer, username);
+        var remoteDevice = Guid.NewGuid();
+
+        using var response = await peer.PostInboxAsync(_server, peer.Event("sender_key.distribute", new
+        {
+            channel_id = channelId, device_id = remoteDevice, sender_username = inviter, sender_key_public = "sk-gen-1",
+            envelopes = new object[]
+            {
+                new { recipient_device_id = tokens.DeviceId, envelope = "opaque-for-local-device" },
+                new { recipient_device_id = Guid.NewGuid(), envelope = "opaque-for-a-stranger" },
+            },
+        }));
+        var mine = await local.GetSenderKeysAsync(channelId, tokens.DeviceId);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var envelope = Assert.Single(mine);
+        Assert.Equal(remoteDevice, envelope.DeviceId);
+        Assert.Equal("opaque-for-local-device", envelope.Envelope);
+        Assert.Equal(1, await ScalarAsync<long>("SELECT count(*) FROM sender_key_envelopes WHERE channel_id = @p", channelId));
+    }
+
+    [Fact]
+    public async Task Inbox_ReferenceSenderKeyWithChainKeyInTheClear_IsNotStored()
+    {
+        using var peer = await TestPeer.RegisterAsync(_server);
+        var (channelId, inviter, _) = await InviteAsync(peer);
+
+        using var response = await peer.PostInboxAsync(_server, peer.Event("sender_key.distribute", new
+        {
+            channel_id = channelId, device_id = Guid.NewGuid(), sender_username = inviter,
+            sender_key_public = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", chain_key = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        }));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, await ScalarAsync<long>("SELECT count(*) FROM sender_key_envelopes WHERE channel_id = @p", channelId));
+        Assert.Equal(0, await ScalarAsync<long>("SELECT count(*) FROM sender_keys WHERE channel_id = @p", channelId));
+    }
+
+    [Fact]
     public async Task UserLookup_SignedForLocalUser_FindsIt()
     {
         using var peer = await TestPeer.RegisterAsync(_server);
@@ -215,10 +260,13 @@ public sealed class InboxTests(ServerFixture fixture)
         Assert.Equal("Missing federation headers", D3ChatClient.ReadDetail(await response.Content.ReadAsStringAsync()));
     }
 
-    private async Task<(Guid ChannelId, string Inviter, string Invitee)> InviteAsync(TestPeer peer)
+    private async Task<(Guid ChannelId, string Inviter, string Invitee)> InviteAsync(TestPeer peer, string? registeredInvitee = null)
     {
-        var invitee = Names.Username();
-        await _server.CreateClient().RegisterAsync(invitee, Names.Password);
+        var invitee = registeredInvitee ?? Names.Username();
+        if (registeredInvitee is null)
+        {
+            await _server.CreateClient().RegisterAsync(invitee, Names.Password);
+        }
         var channelId = Guid.NewGuid();
         var inviter = Names.Username("r");
         using var response = await peer.PostInboxAsync(_server, peer.Event("channel.invite", new
