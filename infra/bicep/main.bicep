@@ -70,6 +70,15 @@ param rateLimitTrustedProxies string = ''
 @description('NCRONTAB (6 fields) of the outbox sweep timer in the api app (OutboxSweepSchedule).')
 param outboxSweepSchedule string = '0 * * * * *'
 
+@description('NCRONTAB (6 fields) of the federation retry timer in the federation app (FederationRetrySchedule).')
+param federationRetrySchedule string = '*/10 * * * * *'
+
+@description('How long outbound federation deliveries are retried before dead-lettering, as a TimeSpan (Federation__MaxRetryAge).')
+param federationMaxRetryAge string = '1.00:00:00'
+
+@description('Cap of the per-destination federation backoff, as a TimeSpan (Federation__MaxBackoff).')
+param federationMaxBackoff string = '01:00:00'
+
 // ----- sizing (see the sizing table in docs/deploy.md) -----
 
 @description('Upper bound of instances per function app.')
@@ -374,6 +383,8 @@ var apiSettings = union(sharedSettings, {
   Bootstrap__AdminPassword: kvRef(keyVault.outputs.BOOTSTRAP_ADMIN_REF_URI)
   Federation__SigningKeySeed: kvRef(keyVault.outputs.SIGNING_SEED_REF_URI)
   Federation__AllowHttpHosts: ''
+  Federation__MaxRetryAge: federationMaxRetryAge
+  Federation__MaxBackoff: federationMaxBackoff
   SignalR__ConnectionString: kvRef(signalR.outputs.CONNECTION_REF_URI)
   SignalR__HubName: signalRHubName
   RateLimit__PerMinute: string(rateLimitPerMinute)
@@ -385,6 +396,9 @@ var apiSettings = union(sharedSettings, {
 var federationSettings = union(sharedSettings, {
   Federation__SigningKeySeed: kvRef(keyVault.outputs.SIGNING_SEED_REF_URI)
   Federation__AllowHttpHosts: ''
+  Federation__MaxRetryAge: federationMaxRetryAge
+  Federation__MaxBackoff: federationMaxBackoff
+  FederationRetrySchedule: federationRetrySchedule
 })
 
 // fanout: channel events -> SignalR Service REST API.

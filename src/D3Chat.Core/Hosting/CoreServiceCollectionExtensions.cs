@@ -68,8 +68,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<AccessTokens>();
         services.TryAddSingleton<AuthGate>();
         services.TryAddSingleton<AuthService>();
-        services.TryAddSingleton<D3Chat.Core.Federation.RelayHandler>();
         services.AddMessaging();
+        services.AddFederation();
         return services;
     }
 

@@ -7,8 +7,9 @@ namespace D3Chat.Core.Messages;
 /// <summary>SQL of the <c>messages</c> table (and the attachment rows a message shows).</summary>
 public sealed class MessageStore(NpgsqlDataSource dataSource)
 {
+    // sender_device_id falls back to remote_sender_device_id (0006), the sending device of a message received through federation.
     private const string SelectWithReply = """
-        SELECT m.id, m.channel_id, m.sender_id, m.sender_device_id, m.content, m.content_type, m.protocol_version,
+        SELECT m.id, m.channel_id, m.sender_id, COALESCE(m.sender_device_id, m.remote_sender_device_id) AS sender_device_id, m.content, m.content_type, m.protocol_version,
                m.reply_to_id, m.edited_at, m.created_at,
                r.id AS reply_id, r.sender_id AS reply_sender_id, r.content AS reply_content,
                r.content_type AS reply_content_type, r.protocol_version AS reply_protocol_version

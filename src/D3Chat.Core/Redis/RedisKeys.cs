@@ -34,4 +34,17 @@ public static class RedisKeys
     public static string Presence(Guid userId) => $"presence:{userId:D}";
 
     public static readonly TimeSpan PresenceTtl = TimeSpan.FromSeconds(300);
+
+    // Federation.
+
+    /// <summary>Federation inbox dedup: set when an event of <paramref name="origin"/> was accepted (24 h TTL, spec §4).
+    /// Scoped by origin, unlike the reference, so one peer cannot pre-claim another peer's event ids.</summary>
+    public static string FederationEvent(string origin, string eventId) => $"fed_event:{origin}:{eventId}";
+
+    public static readonly TimeSpan FederationEventTtl = TimeSpan.FromSeconds(86400);
+
+    /// <summary>Per-origin inbox request counter, fixed 60 s window (spec §4).</summary>
+    public static string FederationRate(string origin) => $"fed_rate:{origin}";
+
+    public static readonly TimeSpan FederationRateWindow = TimeSpan.FromSeconds(60);
 }

@@ -6,7 +6,7 @@ namespace D3Chat.Core.Users;
 
 /// <summary>The users route group (spec api.md §4), except avatars (<see cref="Avatars.AvatarService"/>).</summary>
 public sealed class UserService(
-    UserStore users, PasswordHasher hasher, AuthStateCache authStates, TimeProvider time)
+    UserStore users, PasswordHasher hasher, AuthStateCache authStates, Federation.UserLookup remoteLookup, TimeProvider time)
 {
     public async Task<Outcome<UserResponse>> GetMeAsync(CurrentUser caller, CancellationToken ct) =>
         await users.FindByIdAsync(caller.Id, ct) is { } user ? UserResponse.From(user) : Problem.NotFound("User not found");
@@ -59,10 +59,9 @@ public sealed class UserService(
         [.. (await users.SearchAsync(query, ct)).Select(PublicUserProfile.From)];
 
     /// <summary>
-    /// Looks up <c>user@server</c>. Only users this server already knows are found: the remote lookup
-    /// of the reference (signed <c>GET /federation/user-lookup</c> on the peer, then a remote stub
-    /// user) needs the federation client and is not wired here yet, so an unknown user on another
-    /// domain is 404 <c>User not found</c>, the same answer the reference gives when federation fails.
+    /// Looks up <c>user@server</c>: a user this server knows, else (other domain) the peer's answer to
+    /// a signed <c>GET /federation/user-lookup</c>, which creates the remote stub user (spec §5). Any
+    /// federation failure reads as 404 <c>User not found</c>, as in the reference.
     /// </summary>
     public async Task<Outcome<PublicUserProfile>> LookupAsync(string identity, CancellationToken ct)
     {
@@ -73,7 +72,7 @@ public sealed class UserService(
         }
         var username = identity[..at];
         var domain = identity[(at + 1)..];
-        if (await users.FindByUsernameAsync(username, domain, ct) is { } user)
+        if ((await users.FindByUsernameAsync(username, domain, ct) ?? await remoteLookup.FindRemoteAsync(username, domain, ct)) is { } user)
         {
             return PublicUserProfile.From(user);
         }

@@ -19,7 +19,7 @@ public sealed class D3ChatServer : IAsyncDisposable
         _ownsDatabase = ownsDatabase;
     }
 
-    public LocalHostProcess Host { get; }
+    public LocalHostProcess Host { get; private set; }
 
     public string DatabaseName { get; }
 
@@ -52,7 +52,8 @@ public sealed class D3ChatServer : IAsyncDisposable
     /// Serve this (already migrated) database instead of a new one, e.g. to restart a server on the
     /// data another one left; it is then not dropped on dispose (its creator drops it).
     /// </param>
-    public static async Task<D3ChatServer> StartAsync(IReadOnlyDictionary<string, string>? overrides = null, string? existingDatabase = null)
+    /// <param name="port">Listen on this loopback port (e.g. when the domain names it); a free one when null.</param>
+    public static async Task<D3ChatServer> StartAsync(IReadOnlyDictionary<string, string>? overrides = null, string? existingDatabase = null, int? port = null)
     {
         var runId = Guid.NewGuid().ToString("N")[..12];
         var databaseName = existingDatabase ?? $"d3chat_test_{runId}";
@@ -85,7 +86,7 @@ public sealed class D3ChatServer : IAsyncDisposable
         }
         try
         {
-            var host = await LocalHostProcess.StartAsync(settings, waitForHealthy: overrides is null);
+            var host = await LocalHostProcess.StartAsync(settings, waitForHealthy: overrides is null || port is not null, port);
             return new D3ChatServer(host, databaseName, settings, existingDatabase is null);
         }
         catch
@@ -96,6 +97,16 @@ public sealed class D3ChatServer : IAsyncDisposable
             }
             throw;
         }
+    }
+
+    /// <summary>Stops the LocalHost process; the database, Redis database and queues stay for <see cref="RestartAsync"/>.</summary>
+    public async Task StopAsync() => await Host.DisposeAsync();
+
+    /// <summary>Starts the LocalHost again with the same settings, on the same port and database.</summary>
+    public async Task RestartAsync()
+    {
+        await Host.DisposeAsync();
+        Host = await LocalHostProcess.StartAsync(Settings, waitForHealthy: true, Host.BaseAddress.Port);
     }
 
     /// <summary>A client for this server; each test makes its own (and its own users).</summary>

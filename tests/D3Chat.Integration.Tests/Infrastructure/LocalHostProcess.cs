@@ -13,6 +13,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private bool _disposed;
 
     private LocalHostProcess(Process process, Uri baseAddress)
     {
@@ -34,9 +35,10 @@ public sealed class LocalHostProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<LocalHostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, bool waitForHealthy = true)
+    /// <param name="port">A fixed port (e.g. to restart a server where peers know it); a free one when null.</param>
+    public static async Task<LocalHostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, bool waitForHealthy = true, int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var dll = Path.Combine(TestEnvironment.RepoRoot, "src", "D3Chat.LocalHost", "bin", TestEnvironment.BuildConfiguration, "net10.0", "D3Chat.LocalHost.dll");
         if (!File.Exists(dll))
         {
@@ -105,7 +107,8 @@ public sealed class LocalHostProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on right now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -114,6 +117,12 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: a stopped server (D3ChatServer.StopAsync) is disposed again on restart or at the end.
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -1,0 +1,40 @@
+using D3Chat.Core.Federation;
+using D3Chat.Core.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace D3Chat.Functions.Federation.Inbox;
+
+/// <summary>Spec federation.md §4-5. The signature is verified first, before anything is counted or stored.</summary>
+public sealed class InboxFunctions(FederationRequestVerifier verifier, FederationInbox inbox, UserLookup lookup)
+{
+    [Function(nameof(FederationInbox))]
+    public async Task<IActionResult> FederationInbox(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "federation/inbox")] HttpRequest req, CancellationToken ct)
+    {
+        var (body, tooLarge) = await FederationRequest.ReadBodyAsync(req, ct);
+        if (tooLarge is not null)
+        {
+            return tooLarge;
+        }
+        var (origin, rejected) = await verifier.VerifyAsync(req, body!, ct);
+        return rejected is not null ? ApiResults.From(rejected) : ApiResults.From(await inbox.ReceiveAsync(origin!, body!, ct));
+    }
+
+    [Function(nameof(FederationUserLookup))]
+    public async Task<IActionResult> FederationUserLookup(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "federation/user-lookup")] HttpRequest req, CancellationToken ct)
+    {
+        var (_, rejected) = await verifier.VerifyAsync(req, [], ct);
+        if (rejected is not null)
+        {
+            return ApiResults.From(rejected);
+        }
+        if (req.Query["username"].ToString() is not { Length: > 0 } username)
+        {
+            return RequestBody.Invalid(new FieldError(["query", "username"], "Field required", "missing"));
+        }
+        return ApiResults.Ok(await lookup.FindLocalAsync(username, ct));
+    }
+}

@@ -1,0 +1,158 @@
+using Dapper;
+using Npgsql;
+
+namespace D3Chat.Core.Federation;
+
+/// <summary>One pending delivery of a federation event to one destination.</summary>
+public sealed record Delivery(string EventId, string Destination, string EventType, string Body, DateTime CreatedAt, int Attempts);
+
+/// <summary>Per-peer delivery state for operators.</summary>
+public sealed record PeerStatus(
+    string Domain, DateTime? LastSuccessAt, DateTime? LastFailureAt, int ConsecutiveFailures, DateTime? BackoffUntil, long Queued, long DeadLetters);
+
+/// <summary>
+/// SQL of <c>federation_deliveries</c> (one row per event and destination) and <c>federation_peers</c>
+/// (per-destination backoff state). A row is claimed by moving its <c>next_attempt_at</c> past a lease,
+/// so the queue handler's immediate attempt and the retry timer never send the same row at once.
+/// </summary>
+public sealed class DeliveryStore(NpgsqlDataSource dataSource)
+{
+    private const string Columns = "event_id AS eventid, destination, event_type AS eventtype, body, created_at AS createdat, attempts";
+    private const string InsertSql = $"""
+        INSERT INTO federation_deliveries (event_id, destination, event_type, body, created_at, next_attempt_at)
+        VALUES (@EventId, @Destination, @EventType, @Body, @Now, @LeaseUntil)
+        ON CONFLICT (event_id, destination) DO NOTHING
+        RETURNING {Columns}
+        """;
+    private const string ClaimDueSql = $"""
+        UPDATE federation_deliveries d SET next_attempt_at = @LeaseUntil
+        FROM (
+            SELECT event_id, destination FROM federation_deliveries f
+            WHERE f.dead_at IS NULL AND f.next_attempt_at <= @Now
+              AND NOT EXISTS (SELECT 1 FROM federation_peers p WHERE p.domain = f.destination AND p.backoff_until > @Now)
+            ORDER BY f.seq
+            LIMIT @Limit
+            FOR UPDATE SKIP LOCKED
+        ) due
+        WHERE d.event_id = due.event_id AND d.destination = due.destination
+        RETURNING d.seq, d.event_id AS eventid, d.destination, d.event_type AS eventtype, d.body, d.created_at AS createdat, d.attempts
+        """;
+    private const string DeleteSql = "DELETE FROM federation_deliveries WHERE event_id = @EventId AND destination = @Destination";
+    private const string RescheduleSql = """
+        UPDATE federation_deliveries SET next_attempt_at = @NextAttemptAt, attempts = attempts + @Attempted, last_error = COALESCE(@Error, last_error)
+        WHERE event_id = @EventId AND destination = @Destination
+        """;
+    private const string DeadLetterSql = """
+        UPDATE federation_deliveries SET dead_at = @Now, attempts = attempts + @Attempted, last_error = COALESCE(@Error, last_error)
+        WHERE event_id = @EventId AND destination = @Destination
+        """;
+    private const string PeerSuccessSql = """
+        INSERT INTO federation_peers (domain, last_success_at, consecutive_failures) VALUES (@Domain, @Now, 0)
+        ON CONFLICT (domain) DO UPDATE SET last_success_at = @Now, consecutive_failures = 0, backoff_until = NULL
+        """;
+    private const string PeerFailureSql = """
+        INSERT INTO federation_peers (domain, last_failure_at, consecutive_failures) VALUES (@Domain, @Now, 1)
+        ON CONFLICT (domain) DO UPDATE SET last_failure_at = @Now, consecutive_failures = federation_peers.consecutive_failures + 1
+        RETURNING consecutive_failures
+        """;
+    private const string PeerBackoffSql = "UPDATE federation_peers SET backoff_until = @BackoffUntil WHERE domain = @Domain";
+    private const string PeerBackoffUntilSql = "SELECT backoff_until FROM federation_peers WHERE domain = @Domain";
+    private const string ListPeersSql = """
+        SELECT k.domain, p.last_success_at AS lastsuccessat, p.last_failure_at AS lastfailureat,
+               COALESCE(p.consecutive_failures, 0) AS consecutivefailures, p.backoff_until AS backoffuntil,
+               (SELECT count(*) FROM federation_deliveries d WHERE d.destination = k.domain AND d.dead_at IS NULL) AS queued,
+               (SELECT count(*) FROM federation_deliveries d WHERE d.destination = k.domain AND d.dead_at IS NOT NULL) AS deadletters
+        FROM (SELECT domain FROM federation_peers
+              UNION SELECT destination FROM federation_deliveries
+              UNION SELECT domain FROM servers WHERE is_local = false) k
+        LEFT JOIN federation_peers p ON p.domain = k.domain
+        ORDER BY k.domain
+        """;
+    private const string RequeueDeadSql = """
+        UPDATE federation_deliveries SET dead_at = NULL, created_at = @Now, next_attempt_at = @Now, attempts = 0
+        WHERE destination = @Domain AND dead_at IS NOT NULL
+        """;
+    private const string ResetPeerSql = "UPDATE federation_peers SET backoff_until = NULL WHERE domain = @Domain";
+
+    /// <summary>
+    /// Inserts rows for new (event, destination) pairs, already claimed until <paramref name="leaseUntil"/>;
+    /// returns only the rows this call inserted (a redelivered queue message inserts none).
+    /// </summary>
+    public async Task<IReadOnlyList<Delivery>> EnqueueAsync(IEnumerable<(string EventId, string Destination, string EventType, string Body)> rows,
+        DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var inserted = new List<Delivery>();
+        foreach (var row in rows)
+        {
+            inserted.AddRange(await connection.QueryAsync<Delivery>(new CommandDefinition(InsertSql, new
+            {
+                row.EventId, row.Destination, row.EventType, row.Body, Now = now, LeaseUntil = leaseUntil,
+            }, tx, cancellationToken: ct)));
+        }
+        await tx.CommitAsync(ct);
+        return inserted;
+    }
+
+    /// <summary>Claims due rows of destinations that are not backing off, in send order.</summary>
+    public async Task<IReadOnlyList<Delivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<ClaimedRow>(new CommandDefinition(ClaimDueSql, new { Now = now, LeaseUntil = leaseUntil, Limit = limit }, cancellationToken: ct));
+        return rows.OrderBy(r => r.Seq).Select(r => new Delivery(r.EventId, r.Destination, r.EventType, r.Body, r.CreatedAt, r.Attempts)).ToList();
+    }
+
+    public Task DeleteAsync(Delivery d, CancellationToken ct) => ExecuteAsync(DeleteSql, new { d.EventId, d.Destination }, ct);
+
+    public Task RescheduleAsync(Delivery d, DateTimeOffset nextAttemptAt, bool attempted, string? error, CancellationToken ct) =>
+        ExecuteAsync(RescheduleSql, new { d.EventId, d.Destination, NextAttemptAt = nextAttemptAt, Attempted = attempted ? 1 : 0, Error = error }, ct);
+
+    public Task DeadLetterAsync(Delivery d, DateTimeOffset now, bool attempted, string? error, CancellationToken ct) =>
+        ExecuteAsync(DeadLetterSql, new { d.EventId, d.Destination, Now = now, Attempted = attempted ? 1 : 0, Error = error }, ct);
+
+    public Task RecordPeerSuccessAsync(string domain, DateTimeOffset now, CancellationToken ct) =>
+        ExecuteAsync(PeerSuccessSql, new { Domain = domain, Now = now }, ct);
+
+    /// <summary>Counts a failure and sets the peer's backoff from the new failure count; returns when the peer may be tried again.</summary>
+    public async Task<DateTimeOffset> RecordPeerFailureAsync(string domain, DateTimeOffset now, Func<int, TimeSpan> backoff, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var failures = await connection.ExecuteScalarAsync<int>(new CommandDefinition(PeerFailureSql, new { Domain = domain, Now = now }, cancellationToken: ct));
+        var until = now + backoff(failures);
+        await connection.ExecuteAsync(new CommandDefinition(PeerBackoffSql, new { Domain = domain, BackoffUntil = until }, cancellationToken: ct));
+        return until;
+    }
+
+    public async Task<DateTimeOffset?> PeerBackoffUntilAsync(string domain, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var until = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(PeerBackoffUntilSql, new { Domain = domain }, cancellationToken: ct));
+        return until is { } u ? new DateTimeOffset(DateTime.SpecifyKind(u, DateTimeKind.Utc)) : null;
+    }
+
+    public async Task<IReadOnlyList<PeerStatus>> ListPeersAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<PeerStatus>(new CommandDefinition(ListPeersSql, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>Turns the destination's dead letters back into fresh deliveries (new retry age) and lifts its backoff.</summary>
+    public async Task<int> RequeueDeadLettersAsync(string domain, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var count = await connection.ExecuteAsync(new CommandDefinition(RequeueDeadSql, new { Domain = domain, Now = now }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(ResetPeerSql, new { Domain = domain }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return count;
+    }
+
+    private async Task ExecuteAsync(string sql, object args, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, args, cancellationToken: ct));
+    }
+
+    private sealed record ClaimedRow(long Seq, string EventId, string Destination, string EventType, string Body, DateTime CreatedAt, int Attempts);
+}

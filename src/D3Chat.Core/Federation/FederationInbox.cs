@@ -1,0 +1,142 @@
+using System.Text.Json;
+using D3Chat.Core.Http;
+using D3Chat.Core.Redis;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace D3Chat.Core.Federation;
+
+/// <summary>The inbox answer of spec §4: <c>{"status": "ok"|"duplicate", "event_id": …}</c>.</summary>
+public sealed record InboxAck(string Status, string EventId);
+
+/// <summary>
+/// Steps 4 and 7-11 of the inbox (spec federation.md §4) for a request whose signature
+/// <see cref="FederationRequestVerifier"/> already checked: per-origin rate limit, JSON, envelope
+/// fields, body origin = signed origin, dedup, dispatch.
+/// </summary>
+public sealed partial class FederationInbox(
+    IConnectionMultiplexer redis, InboxHandlers handlers, ILogger<FederationInbox> logger)
+{
+    /// <summary>Requests one origin may make per <see cref="RedisKeys.FederationRateWindow"/> (spec §4).</summary>
+    public const int RateLimitPerWindow = 100;
+
+    public const string OriginMismatch = "origin_server does not match X-D3Chat-Origin";
+
+    public async Task<Outcome<InboxAck>> ReceiveAsync(string origin, byte[] body, CancellationToken ct)
+    {
+        if (!await WithinRateLimitAsync(origin))
+        {
+            LogRateLimited(origin);
+            return new Problem(429, "Federation rate limit exceeded");
+        }
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return Problem.BadRequest("Invalid JSON body");
+        }
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return Problem.BadRequest("Invalid JSON body");
+        }
+        var parsed = new InboxEvent("", "", origin, root);
+        if (parsed.String("event_id") is not { Length: > 0 } eventId)
+        {
+            return Problem.BadRequest("Missing event_id");
+        }
+        if (parsed.String("type") is not { Length: > 0 } type)
+        {
+            return Problem.BadRequest("Missing event type");
+        }
+        // Departure 4: handlers build remote identities from the origin, so it must be the signed one.
+        if (!string.Equals(parsed.String("origin_server"), origin, StringComparison.Ordinal))
+        {
+            LogOriginMismatch(origin, eventId);
+            return Problem.BadRequest(OriginMismatch);
+        }
+        var inboxEvent = parsed with { EventId = eventId, Type = type };
+        if (!await ClaimAsync(origin, eventId))
+        {
+            LogDuplicate(origin, eventId);
+            return new InboxAck("duplicate", eventId);
+        }
+        try
+        {
+            await handlers.DispatchAsync(inboxEvent, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogHandlerFailed(origin, eventId, type, ex);
+            // Unlike the reference, release the claim so the sender's retry is processed, not read as a duplicate.
+            await ReleaseAsync(origin, eventId);
+            return new Problem(500, "Error processing event");
+        }
+        return new InboxAck("ok", eventId);
+    }
+
+    private async Task<bool> WithinRateLimitAsync(string origin)
+    {
+        try
+        {
+            var db = redis.GetDatabase();
+            var key = RedisKeys.FederationRate(origin);
+            var count = await db.StringIncrementAsync(key);
+            if (count == 1)
+            {
+                await db.KeyExpireAsync(key, RedisKeys.FederationRateWindow);
+            }
+            return count <= RateLimitPerWindow;
+        }
+        catch (RedisException ex)
+        {
+            LogRedisDegraded("rate limit", ex);
+            return true;
+        }
+    }
+
+    /// <summary>True when this is the first delivery of the event in 24 h. Redis down → process (PostgreSQL uniqueness still dedups messages).</summary>
+    private async Task<bool> ClaimAsync(string origin, string eventId)
+    {
+        try
+        {
+            return await redis.GetDatabase().StringSetAsync(
+                RedisKeys.FederationEvent(origin, eventId), "1", RedisKeys.FederationEventTtl, When.NotExists);
+        }
+        catch (RedisException ex)
+        {
+            LogRedisDegraded("dedup", ex);
+            return true;
+        }
+    }
+
+    private async Task ReleaseAsync(string origin, string eventId)
+    {
+        try
+        {
+            await redis.GetDatabase().KeyDeleteAsync(RedisKeys.FederationEvent(origin, eventId));
+        }
+        catch (RedisException ex)
+        {
+            LogRedisDegraded("dedup release", ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Federation rate limit exceeded by {Origin}")]
+    private partial void LogRateLimited(string origin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected event {EventId} from {Origin}: body origin_server differs from the signed origin")]
+    private partial void LogOriginMismatch(string origin, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate federation event {EventId} from {Origin} ignored")]
+    private partial void LogDuplicate(string origin, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handling federation event {EventId} ({EventType}) from {Origin} failed")]
+    private partial void LogHandlerFailed(string origin, string eventId, string eventType, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable for federation {Feature}; continuing without it")]
+    private partial void LogRedisDegraded(string feature, Exception exception);
+}

@@ -1,0 +1,33 @@
+using D3Chat.Core.Federation;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace D3Chat.Core.Hosting;
+
+internal static class FederationServices
+{
+    /// <summary>Federation: signing verification, discovery, inbox, relay with durable per-destination delivery, admin view.</summary>
+    public static IServiceCollection AddFederation(this IServiceCollection services)
+    {
+        services.AddOptions<FederationOptions>().BindConfiguration(FederationOptions.Section);
+        services.AddHttpClient(PeerDiscovery.HttpClientName);
+        services.TryAddSingleton<ServerStore>();
+        services.TryAddSingleton<IPeerServerStore>(sp => sp.GetRequiredService<ServerStore>());
+        services.TryAddSingleton<PeerDiscovery>();
+        services.TryAddSingleton<FederationRequestVerifier>();
+        services.TryAddSingleton<FederationStore>();
+        services.TryAddSingleton<InboxHandlers>();
+        services.TryAddSingleton<FederationInbox>();
+        services.TryAddSingleton<UserLookup>();
+        services.TryAddSingleton<RelayStore>();
+        services.TryAddSingleton<RelayEventMapper>();
+        services.TryAddSingleton<DeliveryStore>();
+        services.TryAddSingleton<FederationSender>();
+        services.TryAddSingleton<DeliveryProcessor>();
+        services.TryAddSingleton<RelayHandler>();
+        services.TryAddSingleton<FederationAdmin>();
+        // After the migration service (registered earlier in AddD3ChatCore), so servers exists.
+        services.AddHostedService<LocalServerRegistration>();
+        return services;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Security.Cryptography;
+using D3Chat.Client;
+using D3Chat.Integration.Tests.Infrastructure;
+
+namespace D3Chat.Integration.Tests.Federation;
+
+/// <summary>
+/// Two complete servers on loopback (own databases, Redis databases, queues, keys and domains
+/// <c>127.0.0.1:{port}</c>), discovering each other over http (Federation__AllowHttpHosts).
+/// </summary>
+public sealed class TwoServerTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(30);
+
+    private D3ChatServer _a = null!;
+    private D3ChatServer _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        var servers = await Task.WhenAll(StartPeerAsync(), StartPeerAsync());
+        (_a, _b) = (servers[0], servers[1]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Federation_TwoServers_MessagesEditsDeletesFlowBothWaysAndSurvivePeerDowntime()
+    {
+        var alice = _a.CreateClient();
+        await alice.RegisterAsync(Names.Username("alice"), Names.Password);
+        var bob = _b.CreateClient();
+        var bobName = Names.Username("bob");
+        await bob.RegisterAsync(bobName, Names.Password);
+
+        // A's user finds B's user through the signed lookup and adds them: B receives channel.invite.
+        var bobOnA = (await alice.LookupUserAsync($"{bobName}@{Domain(_b)}")).Id;
+        var channel = await alice.CreateChannelAsync("federated-room", isPublic: false);
+        await alice.AddMemberAsync(channel.Id, bobOnA);
+        await Eventually.TrueAsync(async () => (await bob.ListChannelsAsync()).Any(c => c.Id == channel.Id), Delivery, "B to materialise the channel");
+
+        // A → B, B → A.
+        var hello = await alice.SendMessageAsync(channel.Id, "hello from A");
+        await ExpectContentsAsync(bob, channel.Id, ["hello from A"], "A's message on B");
+        var reply = await bob.SendMessageAsync(channel.Id, "hello from B");
+        await ExpectContentsAsync(alice, channel.Id, ["hello from A", "hello from B"], "B's message on A");
+
+        // Edits and deletes both ways.
+        await alice.EditMessageAsync(hello.Id, "hello from A (edited)");
+        await ExpectContentsAsync(bob, channel.Id, ["hello from A (edited)", "hello from B"], "A's edit on B");
+        await bob.EditMessageAsync(reply.Id, "hello from B (edited)");
+        await ExpectContentsAsync(alice, channel.Id, ["hello from A (edited)", "hello from B (edited)"], "B's edit on A");
+        await bob.DeleteMessageAsync(reply.Id);
+        await ExpectContentsAsync(alice, channel.Id, ["hello from A (edited)"], "B's delete on A");
+        await alice.DeleteMessageAsync(hello.Id);
+        await ExpectContentsAsync(bob, channel.Id, [], "A's delete on B");
+
+        // A member A adds later joins on B too, and their messages are accepted there.
+        var carol = _a.CreateClient();
+        var carolId = (await carol.RegisterAsync(Names.Username("carol"), Names.Password)).UserId;
+        await alice.AddMemberAsync(channel.Id, carolId);
+        var fromCarol = await carol.SendMessageAsync(channel.Id, "hello from carol");
+        await ExpectContentsAsync(bob, channel.Id, ["hello from carol"], "a later member's message on B");
+        await carol.DeleteMessageAsync(fromCarol.Id);
+        await ExpectContentsAsync(bob, channel.Id, [], "the later member's delete on B");
+
+        // B goes down; A's users keep posting and every post is accepted.
+        await _b.StopAsync();
+        var whileDown = Enumerable.Range(1, 5).Select(i => $"while B was down #{i}").ToList();
+        foreach (var content in whileDown)
+        {
+            using var response = await alice.SendAsync(HttpMethod.Post, $"/api/v1/channels/{channel.Id}/messages", new { content });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        // B comes back on the same database and port, and receives each of them exactly once.
+        await _b.RestartAsync();
+        await ExpectContentsAsync(bob, channel.Id, whileDown, "the backlog on B after its restart");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(whileDown, await ContentsAsync(bob, channel.Id));
+
+        // Leaving is relayed: A stops counting B's user as a member.
+        await bob.LeaveChannelAsync(channel.Id);
+        await Eventually.TrueAsync(async () => (await alice.ListMembersAsync(channel.Id)).All(m => m.UserId != bobOnA), Delivery, "B's leave on A");
+    }
+
+    private static async Task<D3ChatServer> StartPeerAsync()
+    {
+        var port = LocalHostProcess.FreePort();
+        return await D3ChatServer.StartAsync(new Dictionary<string, string>
+        {
+            ["Server__Domain"] = $"127.0.0.1:{port}",
+            ["Server__ApiBaseUrl"] = $"http://127.0.0.1:{port}",
+            ["Federation__SigningKeySeed"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Federation__AllowHttpHosts"] = "127.0.0.1",
+            ["FederationRetrySchedule"] = "*/1 * * * * *",
+            // Short backoff so the restarted peer is retried within seconds.
+            ["Federation__MaxBackoff"] = "00:00:02",
+        }, port: port);
+    }
+
+    private static string Domain(D3ChatServer server) => server.Settings["Server__Domain"];
+
+    private static async Task<List<string>> ContentsAsync(D3ChatClient client, Guid channelId) =>
+        (await client.GetMessagesAsync(channelId, limit: 100)).Messages.Select(m => m.Content).ToList();
+
+    private static Task ExpectContentsAsync(D3ChatClient client, Guid channelId, IReadOnlyList<string> expected, string what) =>
+        Eventually.TrueAsync(async () => (await ContentsAsync(client, channelId)).SequenceEqual(expected), Delivery, what);
+}
