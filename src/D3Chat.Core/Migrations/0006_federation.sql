@@ -6,14 +6,9 @@
 -- no devices row). Readers show COALESCE(sender_device_id, remote_sender_device_id).
 ALTER TABLE messages ADD COLUMN remote_sender_device_id uuid;
 
--- A Redis flush must not let a replayed relay create a second copy: one row per origin message.
--- Migration 0005 creates this very index; IF NOT EXISTS keeps this step valid on its own.
-CREATE UNIQUE INDEX IF NOT EXISTS ux_messages_origin ON messages (origin_server, origin_message_id)
-    WHERE origin_server IS NOT NULL AND origin_message_id IS NOT NULL;
-
--- Copies of remote channels are created private (0005 adds this column; IF NOT EXISTS keeps this
--- step valid on its own): local users join them only through an invitation.
-ALTER TABLE channels ADD COLUMN IF NOT EXISTS is_public boolean NOT NULL DEFAULT true;
+-- A replayed relay cannot create a second copy even after a Redis flush: migration 0005's unique
+-- index ux_messages_origin on (origin_server, origin_message_id) backs the inbox's dedup, and remote
+-- channel copies are created with 0005's channels.is_public = false.
 
 -- One row per (federation event, destination domain): the relay inserts it, tries once at once,
 -- and the retry timer works off what is left. Delivered rows are deleted.
@@ -40,18 +35,4 @@ CREATE TABLE federation_peers (
     last_failure_at      timestamptz,
     consecutive_failures integer NOT NULL DEFAULT 0,      -- reset by any successful delivery
     backoff_until        timestamptz                      -- no sends to this peer before this
-);
-
--- Sender-key envelopes (architecture departure 3), as migration 0005 defines them; inbound
--- sender_key.distribute events store remote devices' envelopes here. IF NOT EXISTS: 0005 normally
--- created it already.
-CREATE TABLE IF NOT EXISTS sender_key_envelopes (
-    channel_id          uuid NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
-    sender_device_id    uuid NOT NULL,                    -- no FK: may be a remote device
-    recipient_device_id uuid NOT NULL,                    -- no FK: may be a remote device
-    sender_user_id      uuid REFERENCES users (id) ON DELETE CASCADE,
-    sender_key_public   text NOT NULL,                    -- identifies the sender-key generation; not secret
-    envelope            text NOT NULL,                    -- ciphertext for the recipient device only
-    created_at          timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (channel_id, recipient_device_id, sender_device_id)
 );
