@@ -362,6 +362,8 @@ var sharedSettings = {
   Auth__JwtSecret: kvRef(keyVault.outputs.JWT_REF_URI)
   Auth__AccessTokenMinutes: string(accessTokenMinutes)
   Auth__RefreshTokenDays: string(refreshTokenDays)
+  Auth__Argon2MemoryKiB: '19456'
+  Auth__Argon2Iterations: '2'
   Postgres__ConnectionString: kvRef(postgres.outputs.CONNECTION_REF_URI)
   Redis__ConnectionString: kvRef(redis.outputs.CONNECTION_REF_URI)
   Queue__Transport: 'ServiceBus'
@@ -374,7 +376,6 @@ var sharedSettings = {
   Server__Domain: serverDomain
   Server__ApiBaseUrl: publicOrigin
   Storage__AvatarsContainer: containers.avatars
-  Storage__AttachmentsContainer: containers.attachments
 }
 
 // api: every /api/v1 route, auth, admin, negotiate, housekeeping timers, user lookup over federation.
