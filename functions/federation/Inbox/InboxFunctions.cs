@@ -1,5 +1,6 @@
 using D3Chat.Core.Federation;
 using D3Chat.Core.Http;
+using D3Chat.Core.Keys;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -7,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace D3Chat.Functions.Federation.Inbox;
 
 /// <summary>Spec federation.md §4-5. The signature is verified first, before anything is counted or stored.</summary>
-public sealed class InboxFunctions(FederationRequestVerifier verifier, FederationInbox inbox, UserLookup lookup)
+public sealed class InboxFunctions(FederationRequestVerifier verifier, FederationInbox inbox, UserLookup lookup, RemoteKeyBundles keyBundles)
 {
     [Function(nameof(FederationInbox))]
     public async Task<IActionResult> FederationInbox(
@@ -26,15 +27,31 @@ public sealed class InboxFunctions(FederationRequestVerifier verifier, Federatio
     public async Task<IActionResult> FederationUserLookup(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "federation/user-lookup")] HttpRequest req, CancellationToken ct)
     {
+        var (username, error) = await VerifiedUsernameAsync(req, ct);
+        return error ?? ApiResults.Ok(await lookup.FindLocalAsync(username!, ct));
+    }
+
+    /// <summary>A local user's published key bundles, without one-time pre-keys (see <see cref="RemoteKeyBundles"/>).</summary>
+    [Function(nameof(FederationKeyBundles))]
+    public async Task<IActionResult> FederationKeyBundles(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "federation/key-bundles")] HttpRequest req, CancellationToken ct)
+    {
+        var (username, error) = await VerifiedUsernameAsync(req, ct);
+        return error ?? ApiResults.Ok(await keyBundles.FindLocalAsync(username!, ct));
+    }
+
+    // The signed GETs: verify (empty body), then require ?username=.
+    private async Task<(string? Username, IActionResult? Error)> VerifiedUsernameAsync(HttpRequest req, CancellationToken ct)
+    {
         var (_, rejected) = await verifier.VerifyAsync(req, [], ct);
         if (rejected is not null)
         {
-            return ApiResults.From(rejected);
+            return (null, ApiResults.From(rejected));
         }
         if (req.Query["username"].ToString() is not { Length: > 0 } username)
         {
-            return RequestBody.Invalid(new FieldError(["query", "username"], "Field required", "missing"));
+            return (null, RequestBody.Invalid(new FieldError(["query", "username"], "Field required", "missing")));
         }
-        return ApiResults.Ok(await lookup.FindLocalAsync(username, ct));
+        return (username, null);
     }
 }

@@ -1,10 +1,5 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using D3Chat.Core.Crypto;
 using D3Chat.Core.Hosting;
-using D3Chat.Core.Http;
 using D3Chat.Core.Users;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace D3Chat.Core.Federation;
@@ -22,17 +17,18 @@ public sealed record UserLookupResponse(bool Found, string? Username, Guid? User
 public sealed partial class UserLookup(
     UserStore users,
     FederationStore store,
-    PeerDiscovery discovery,
-    IHttpClientFactory httpClients,
-    ServerSigningKey signingKey,
+    FederationGetClient client,
     IOptions<ServerOptions> server,
-    TimeProvider time,
-    ILogger<UserLookup> logger)
+    TimeProvider time)
 {
-    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
-
     [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial System.Text.RegularExpressions.Regex UsernamePattern();
+
+    /// <summary>
+    /// Usernames are [A-Za-z0-9_-] (spec §5), so a signed path carrying one needs no escaping that
+    /// peers could rebuild differently.
+    /// </summary>
+    public static bool IsUsername(string username) => UsernamePattern().IsMatch(username);
 
     /// <summary>Answers a verified peer: a LOCAL user of this server with exactly that username.</summary>
     public async Task<UserLookupResponse> FindLocalAsync(string username, CancellationToken ct)
@@ -47,31 +43,11 @@ public sealed partial class UserLookup(
     /// </summary>
     public async Task<User?> FindRemoteAsync(string username, string domain, CancellationToken ct)
     {
-        // Usernames are [A-Za-z0-9_-] (spec §5), so the signed path needs no escaping that peers could rebuild differently.
-        if (domain == server.Value.Domain || !UsernamePattern().IsMatch(username) || await discovery.DiscoverAsync(domain, ct) is not { } peer)
+        if (domain == server.Value.Domain || !IsUsername(username))
         {
             return null;
         }
-        var pathAndQuery = $"{FederationHeaders.UserLookupPath}?username={username}";
-        var headers = RequestSigning.Sign(signingKey, server.Value.Domain, "GET", pathAndQuery, RequestSigning.FormatTimestamp(time.GetUtcNow()), []);
-        using var request = new HttpRequestMessage(HttpMethod.Get, peer.ApiBaseUrl + pathAndQuery);
-        request.Headers.Add(FederationHeaders.Origin, headers.Origin);
-        request.Headers.Add(FederationHeaders.Timestamp, headers.Timestamp);
-        request.Headers.Add(FederationHeaders.Signature, headers.Signature);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(RequestTimeout);
-        UserLookupResponse? answer;
-        try
-        {
-            using var response = await httpClients.CreateClient(PeerDiscovery.HttpClientName).SendAsync(request, timeout.Token);
-            answer = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<UserLookupResponse>(ApiResults.Json, timeout.Token) : null;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or NotSupportedException
-            || (ex is OperationCanceledException && !ct.IsCancellationRequested))
-        {
-            LogLookupFailed(domain, ex.GetType().Name);
-            return null;
-        }
+        var answer = await client.GetAsync<UserLookupResponse>(domain, $"{FederationHeaders.UserLookupPath}?username={username}", ct);
         if (answer is not { Found: true, Username: { } found } || found != username)
         {
             return null;
@@ -85,7 +61,4 @@ public sealed partial class UserLookup(
         }
         return await users.FindByUsernameAsync(username, domain, ct);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Remote user lookup at {Domain} failed: {Reason}")]
-    private partial void LogLookupFailed(string domain, string reason);
 }

@@ -18,6 +18,7 @@ internal static class FederationServices
         services.TryAddSingleton<FederationStore>();
         services.TryAddSingleton<InboxHandlers>();
         services.TryAddSingleton<FederationInbox>();
+        services.TryAddSingleton<FederationGetClient>();
         services.TryAddSingleton<UserLookup>();
         services.TryAddSingleton<RelayStore>();
         services.TryAddSingleton<RelayEventMapper>();

@@ -21,6 +21,8 @@ internal static class MessagingServices
         services.TryAddSingleton<KeyStore>();
         services.TryAddSingleton<SenderKeyStore>();
         services.TryAddSingleton<X3dhSetupStore>();
+        services.TryAddSingleton<RemoteDeviceStore>();
+        services.TryAddSingleton<RemoteKeyBundles>();
         services.TryAddSingleton<KeyService>();
         services.TryAddSingleton<AttachmentStore>();
         services.TryAddSingleton<AttachmentLinks>();

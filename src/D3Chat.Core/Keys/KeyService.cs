@@ -4,6 +4,7 @@ using D3Chat.Core.Devices;
 using D3Chat.Core.Http;
 using D3Chat.Core.Outbox;
 using D3Chat.Core.Queue;
+using D3Chat.Core.Users;
 using Npgsql;
 
 namespace D3Chat.Core.Keys;
@@ -19,6 +20,8 @@ public sealed class KeyService(
     X3dhSetupStore x3dh,
     ChannelService channels,
     DeviceOwnership devices,
+    UserStore users,
+    RemoteKeyBundles remoteBundles,
     OutboxStore outbox,
     OutboxPublisher publisher,
     TimeProvider time)
@@ -63,9 +66,16 @@ public sealed class KeyService(
         return new OneTimeKeysResponse("ok", count);
     }
 
-    /// <summary>One bundle per device of the user that has one, each with a freshly claimed one-time key.</summary>
+    /// <summary>
+    /// One bundle per device of the user that has one, each with a freshly claimed one-time key; for a
+    /// remote user, the bundles its server publishes (no one-time keys), see <see cref="RemoteKeyBundles"/>.
+    /// </summary>
     public async Task<IReadOnlyList<KeyBundleResponse>> BundlesOfUserAsync(Guid userId, CancellationToken ct)
     {
+        if (await users.FindByIdAsync(userId, ct) is { IsLocal: false } remote)
+        {
+            return await remoteBundles.FetchAsync(remote, ct);
+        }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var claimed = new List<ClaimedBundle>();

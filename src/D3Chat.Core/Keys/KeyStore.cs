@@ -25,6 +25,13 @@ public sealed class KeyStore
         SELECT k.device_id FROM device_keys k JOIN devices d ON d.id = k.device_id
         WHERE d.user_id = @UserId ORDER BY d.created_at, d.id
         """;
+    // The published part of each bundle of a LOCAL user, nothing claimed (GET /federation/key-bundles).
+    private const string PublishedBundlesSql = """
+        SELECT k.device_id, k.identity_key, k.signed_pre_key, k.signed_pre_key_signature
+        FROM device_keys k JOIN devices d ON d.id = k.device_id JOIN users u ON u.id = d.user_id
+        WHERE u.username = @Username AND u.server_domain = @Domain AND u.is_local
+        ORDER BY d.created_at, d.id
+        """;
     // One statement claims the oldest unclaimed key: SKIP LOCKED makes concurrent fetches take
     // different keys (or none), never the same one. The count is read from the statement's
     // snapshot, i.e. before this claim, which is what one_time_pre_key_count reports.
@@ -72,6 +79,11 @@ public sealed class KeyStore
 
     public async Task<IReadOnlyList<Guid>> BundleDevicesOfUserAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, CancellationToken ct) =>
         (await connection.QueryAsync<Guid>(new CommandDefinition(BundleDevicesOfUserSql, new { UserId = userId }, transaction, cancellationToken: ct))).ToList();
+
+    /// <summary>Bundles of the local user without one-time keys: nothing is claimed, so the answer can be repeated freely.</summary>
+    public async Task<IReadOnlyList<KeyBundleResponse>> PublishedBundlesAsync(NpgsqlConnection connection, string username, string domain, CancellationToken ct) =>
+        (await connection.QueryAsync<ClaimedBundle>(new CommandDefinition(PublishedBundlesSql, new { Username = username, Domain = domain }, cancellationToken: ct)))
+        .Select(b => b.ToResponse()).ToList();
 
     /// <summary>The device's bundle with one claimed one-time key (or none left); null when the device has no bundle.</summary>
     public Task<ClaimedBundle?> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid deviceId, CancellationToken ct) =>

@@ -18,15 +18,21 @@ public sealed class SenderKeyStore(NpgsqlDataSource dataSource)
         WHERE channel_id = @ChannelId AND recipient_device_id = @RecipientDeviceId
         ORDER BY created_at, sender_device_id
         """;
-    // Recipients must be devices of current members: a sender key is never handed to an outsider.
+    // Recipients must be devices of current members, local or remote (remote_devices, learnt from
+    // the member's server): a sender key is never handed to an outsider.
     private const string MemberDevicesSql = """
         SELECT d.id FROM devices d JOIN channel_members m ON m.user_id = d.user_id AND m.channel_id = @ChannelId
         WHERE d.id = ANY(@Ids)
+        UNION
+        SELECT r.device_id FROM remote_devices r JOIN channel_members m ON m.user_id = r.user_id AND m.channel_id = @ChannelId
+        WHERE r.device_id = ANY(@Ids)
         """;
     private const string RemoveForUserSql = """
         DELETE FROM sender_key_envelopes
         WHERE channel_id = @ChannelId
-          AND (sender_user_id = @UserId OR recipient_device_id IN (SELECT id FROM devices WHERE user_id = @UserId))
+          AND (sender_user_id = @UserId
+               OR recipient_device_id IN (SELECT id FROM devices WHERE user_id = @UserId)
+               OR recipient_device_id IN (SELECT device_id FROM remote_devices WHERE user_id = @UserId))
         """;
 
     /// <summary>Replaces every envelope the sending device distributed in the channel (a new sender-key generation).</summary>

@@ -1,0 +1,65 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using D3Chat.Core.Crypto;
+using D3Chat.Core.Hosting;
+using D3Chat.Core.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace D3Chat.Core.Federation;
+
+/// <summary>
+/// The one outbound signed federation GET (spec federation.md §3, empty body), shared by the user
+/// lookup and the key-bundle fetch: discovery of the peer, signing, a bounded timeout, JSON decoding.
+/// </summary>
+public sealed partial class FederationGetClient(
+    PeerDiscovery discovery,
+    IHttpClientFactory httpClients,
+    ServerSigningKey signingKey,
+    IOptions<ServerOptions> server,
+    TimeProvider time,
+    ILogger<FederationGetClient> logger)
+{
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// GETs <paramref name="pathAndQuery"/> (signed byte for byte, so it must need no escaping) from
+    /// <paramref name="domain"/>; null on any failure (undiscoverable peer, non-2xx, bad JSON, timeout), logged.
+    /// </summary>
+    public async Task<T?> GetAsync<T>(string domain, string pathAndQuery, CancellationToken ct) where T : class
+    {
+        if (domain == server.Value.Domain || await discovery.DiscoverAsync(domain, ct) is not { } peer)
+        {
+            return null;
+        }
+        var headers = RequestSigning.Sign(signingKey, server.Value.Domain, "GET", pathAndQuery, RequestSigning.FormatTimestamp(time.GetUtcNow()), []);
+        using var request = new HttpRequestMessage(HttpMethod.Get, peer.ApiBaseUrl + pathAndQuery);
+        request.Headers.Add(FederationHeaders.Origin, headers.Origin);
+        request.Headers.Add(FederationHeaders.Timestamp, headers.Timestamp);
+        request.Headers.Add(FederationHeaders.Signature, headers.Signature);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(RequestTimeout);
+        try
+        {
+            using var response = await httpClients.CreateClient(PeerDiscovery.HttpClientName).SendAsync(request, timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                LogGetFailed(PathOnly(pathAndQuery), domain, $"HTTP {(int)response.StatusCode}");
+                return null;
+            }
+            return await response.Content.ReadFromJsonAsync<T>(ApiResults.Json, timeout.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or NotSupportedException
+            || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            LogGetFailed(PathOnly(pathAndQuery), domain, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    // The query carries a username; the path alone says which lookup failed.
+    private static string PathOnly(string pathAndQuery) => pathAndQuery.Split('?')[0];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Federation GET {Path} at {Domain} failed: {Reason}")]
+    private partial void LogGetFailed(string path, string domain, string reason);
+}

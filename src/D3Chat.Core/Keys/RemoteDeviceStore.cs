@@ -1,0 +1,69 @@
+using Dapper;
+using Npgsql;
+
+namespace D3Chat.Core.Keys;
+
+/// <summary>SQL of <c>remote_devices</c>: the last known devices (and bundle keys) of remote users.</summary>
+public sealed class RemoteDeviceStore(NpgsqlDataSource dataSource)
+{
+    // A device id already recorded for another user, or hosted here, is never taken over: a peer
+    // cannot make a device of someone else a recipient of this user's envelopes.
+    private const string UpsertSql = """
+        INSERT INTO remote_devices (device_id, user_id, identity_key, signed_pre_key, signed_pre_key_signature, fetched_at)
+        SELECT @DeviceId, @UserId, @IdentityKey, @SignedPreKey, @SignedPreKeySignature, @Now
+        WHERE NOT EXISTS (SELECT 1 FROM devices WHERE id = @DeviceId)
+        ON CONFLICT (device_id) DO UPDATE SET identity_key = EXCLUDED.identity_key, signed_pre_key = EXCLUDED.signed_pre_key,
+            signed_pre_key_signature = EXCLUDED.signed_pre_key_signature, fetched_at = EXCLUDED.fetched_at
+        WHERE remote_devices.user_id = EXCLUDED.user_id
+        """;
+    // Devices the user's server no longer lists are gone there too.
+    private const string DeleteOthersSql = "DELETE FROM remote_devices WHERE user_id = @UserId AND NOT (device_id = ANY(@Keep))";
+    private const string OfUserSql = """
+        SELECT device_id, identity_key, signed_pre_key, signed_pre_key_signature
+        FROM remote_devices WHERE user_id = @UserId ORDER BY fetched_at, device_id
+        """;
+
+    /// <summary>Makes <paramref name="bundles"/> the user's known devices; returns those recorded for this user.</summary>
+    public async Task<IReadOnlyList<KeyBundleResponse>> ReplaceAsync(Guid userId, IReadOnlyList<KeyBundleResponse> bundles, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var kept = new List<KeyBundleResponse>();
+        foreach (var bundle in bundles)
+        {
+            var stored = await connection.ExecuteAsync(new CommandDefinition(UpsertSql, new
+            {
+                bundle.DeviceId,
+                UserId = userId,
+                bundle.IdentityKey,
+                bundle.SignedPreKey,
+                bundle.SignedPreKeySignature,
+                Now = now,
+            }, tx, cancellationToken: ct));
+            if (stored > 0)
+            {
+                kept.Add(bundle);
+            }
+        }
+        await connection.ExecuteAsync(new CommandDefinition(DeleteOthersSql,
+            new { UserId = userId, Keep = kept.Select(b => b.DeviceId).ToArray() }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return kept;
+    }
+
+    /// <summary>The last known devices of the user as bundles without one-time keys.</summary>
+    public async Task<IReadOnlyList<KeyBundleResponse>> OfUserAsync(Guid userId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(OfUserSql, new { UserId = userId }, cancellationToken: ct));
+        return rows.Select(r => new KeyBundleResponse(r.DeviceId, r.IdentityKey, r.SignedPreKey, r.SignedPreKeySignature, null, 0)).ToList();
+    }
+
+    private sealed record Row
+    {
+        public Guid DeviceId { get; init; }
+        public string IdentityKey { get; init; } = "";
+        public string SignedPreKey { get; init; } = "";
+        public string SignedPreKeySignature { get; init; } = "";
+    }
+}
