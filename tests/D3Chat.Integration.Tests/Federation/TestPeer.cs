@@ -77,10 +77,13 @@ public sealed class TestPeer : IDisposable
         return await Send(server, request);
     }
 
-    public async Task<HttpResponseMessage> GetUserLookupAsync(D3ChatServer server, string username)
+    public Task<HttpResponseMessage> GetUserLookupAsync(D3ChatServer server, string username) =>
+        SignedGetAsync(server, $"{FederationHeaders.UserLookupPath}?username={username}");
+
+    /// <summary>A signed GET of <paramref name="path"/>; <paramref name="signWith"/> lets a test sign with the wrong key.</summary>
+    public async Task<HttpResponseMessage> SignedGetAsync(D3ChatServer server, string path, ServerSigningKey? signWith = null)
     {
-        var path = $"{FederationHeaders.UserLookupPath}?username={username}";
-        var headers = RequestSigning.Sign(Key, Domain, "GET", path, RequestSigning.FormatTimestamp(DateTimeOffset.UtcNow), []);
+        var headers = RequestSigning.Sign(signWith ?? Key, Domain, "GET", path, RequestSigning.FormatTimestamp(DateTimeOffset.UtcNow), []);
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         AddHeaders(request, headers, []);
         return await Send(server, request);

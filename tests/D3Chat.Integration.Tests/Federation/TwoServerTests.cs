@@ -88,7 +88,8 @@ public sealed class TwoServerTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => (await alice.ListMembersAsync(channel.Id)).All(m => m.UserId != bobOnA), Delivery, "B's leave on A");
     }
 
-    private static async Task<D3ChatServer> StartPeerAsync()
+    /// <summary>A server that federates with other loopback servers over http; shared with the other two-server tests.</summary>
+    internal static async Task<D3ChatServer> StartPeerAsync()
     {
         var port = LocalHostProcess.FreePort();
         return await D3ChatServer.StartAsync(new Dictionary<string, string>
@@ -103,7 +104,7 @@ public sealed class TwoServerTests : IAsyncLifetime
         }, port: port);
     }
 
-    private static string Domain(D3ChatServer server) => server.Settings["Server__Domain"];
+    internal static string Domain(D3ChatServer server) => server.Settings["Server__Domain"];
 
     private static async Task<List<string>> ContentsAsync(D3ChatClient client, Guid channelId) =>
         (await client.GetMessagesAsync(channelId, limit: 100)).Messages.Select(m => m.Content).ToList();
