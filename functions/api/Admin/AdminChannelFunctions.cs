@@ -64,14 +64,10 @@ public sealed class AdminChannelFunctions(AdminChannelService admin, AuthGate ga
     public async Task<IActionResult> AdminDeleteChannel(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/v1/admin/channels/{channel_id}")] HttpRequest req, string channel_id, CancellationToken ct)
     {
-        var (caller, denied) = await gate.AuthenticateAdminAsync(req, ct);
+        var (caller, id, denied) = await gate.AuthenticateAdminAsync(req, channel_id, "channel_id", ct);
         if (denied is not null)
         {
             return denied;
-        }
-        if (!RouteIds.TryParse(channel_id, "channel_id", out var id, out var invalid))
-        {
-            return invalid!;
         }
         return await admin.DeleteAsync(new AdminActor(caller!.Id, clients.Of(req)), id, ct) is { } problem
             ? ApiResults.From(problem) : ApiResults.NoContent();

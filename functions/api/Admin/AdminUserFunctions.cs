@@ -42,14 +42,10 @@ public sealed class AdminUserFunctions(AdminUserService admin, AuthGate gate, Cl
     public async Task<IActionResult> AdminBanUser(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/users/{user_id}/ban")] HttpRequest req, string user_id, CancellationToken ct)
     {
-        var (caller, denied) = await gate.AuthenticateAdminAsync(req, ct);
+        var (caller, id, denied) = await gate.AuthenticateAdminAsync(req, user_id, "user_id", ct);
         if (denied is not null)
         {
             return denied;
-        }
-        if (!RouteIds.TryParse(user_id, "user_id", out var id, out var badId))
-        {
-            return badId!;
         }
         var (body, invalid) = await RequestBody.ReadAsync<BanRequest>(req, ct);
         return invalid ?? ApiResults.From(await admin.BanAsync(caller!, Actor(caller!, req), id, body!, ct));
@@ -72,14 +68,10 @@ public sealed class AdminUserFunctions(AdminUserService admin, AuthGate gate, Cl
     public async Task<IActionResult> AdminSuspendUser(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/users/{user_id}/suspend")] HttpRequest req, string user_id, CancellationToken ct)
     {
-        var (caller, denied) = await gate.AuthenticateAdminAsync(req, ct);
+        var (caller, id, denied) = await gate.AuthenticateAdminAsync(req, user_id, "user_id", ct);
         if (denied is not null)
         {
             return denied;
-        }
-        if (!RouteIds.TryParse(user_id, "user_id", out var id, out var badId))
-        {
-            return badId!;
         }
         var (body, invalid) = await RequestBody.ReadAsync<SuspendRequest>(req, ct);
         return invalid ?? ApiResults.From(await admin.SuspendAsync(caller!, Actor(caller!, req), id, body!, ct));

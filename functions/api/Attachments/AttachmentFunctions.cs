@@ -17,14 +17,10 @@ public sealed class AttachmentFunctions(AttachmentService attachments, AuthGate 
     public async Task<IActionResult> UploadAttachment(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/channels/{channelId}/attachments")] HttpRequest req, string channelId, CancellationToken ct)
     {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
+        var (caller, id, denied) = await gate.AuthenticateAsync(req, channelId, "channel_id", ct);
         if (denied is not null)
         {
             return denied;
-        }
-        if (!RouteIds.TryParse(channelId, "channel_id", out var id, out var invalid))
-        {
-            return invalid!;
         }
         var (file, unreadable) = await UploadedFile.ReadAsync(req, AttachmentService.MaxBytes,
             ApiResults.Error(StatusCodes.Status413PayloadTooLarge, AttachmentService.TooLarge), ct);

@@ -48,14 +48,10 @@ public sealed class ChannelFunctions(ChannelService channels, AuthGate gate)
     public async Task<IActionResult> UpdateChannel(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "api/v1/channels/{channelId}")] HttpRequest req, string channelId, CancellationToken ct)
     {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
+        var (caller, id, denied) = await gate.AuthenticateAsync(req, channelId, "channel_id", ct);
         if (denied is not null)
         {
             return denied;
-        }
-        if (!RouteIds.TryParse(channelId, "channel_id", out var id, out var badId))
-        {
-            return badId!;
         }
         var (body, invalid) = await RequestBody.ReadAsync<UpdateChannelRequest>(req, ct);
         return invalid ?? ApiResults.From(await channels.UpdateAsync(caller!, id, body!, ct));
@@ -91,14 +87,10 @@ public sealed class ChannelFunctions(ChannelService channels, AuthGate gate)
     public async Task<IActionResult> LeaveChannel(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/channels/{channelId}/leave")] HttpRequest req, string channelId, CancellationToken ct)
     {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
+        var (caller, id, denied) = await gate.AuthenticateAsync(req, channelId, "channel_id", ct);
         if (denied is not null)
         {
             return denied;
-        }
-        if (!RouteIds.TryParse(channelId, "channel_id", out var id, out var invalid))
-        {
-            return invalid!;
         }
         await channels.LeaveAsync(caller!, id, ct);
         return ApiResults.NoContent();
@@ -121,14 +113,10 @@ public sealed class ChannelFunctions(ChannelService channels, AuthGate gate)
     public async Task<IActionResult> AddChannelMember(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/channels/{channelId}/members")] HttpRequest req, string channelId, CancellationToken ct)
     {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
+        var (caller, id, denied) = await gate.AuthenticateAsync(req, channelId, "channel_id", ct);
         if (denied is not null)
         {
             return denied;
-        }
-        if (!RouteIds.TryParse(channelId, "channel_id", out var id, out var badId))
-        {
-            return badId!;
         }
         var (body, invalid) = await RequestBody.ReadAsync<UserIdRequest>(req, ct);
         return invalid ?? ApiResults.From(await channels.AddMemberAsync(caller!, id, body!.UserId!.Value, ct), StatusCodes.Status201Created);

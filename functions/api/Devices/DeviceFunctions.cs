@@ -35,14 +35,10 @@ public sealed class DeviceFunctions(DeviceService devices, AuthGate gate)
     public async Task<IActionResult> DeleteDevice(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/v1/devices/{device_id}")] HttpRequest req, string device_id, CancellationToken ct)
     {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
+        var (caller, id, denied) = await gate.AuthenticateAsync(req, device_id, "device_id", ct);
         if (denied is not null)
         {
             return denied;
-        }
-        if (!RouteIds.TryParse(device_id, "device_id", out var id, out var invalid))
-        {
-            return invalid!;
         }
         return await devices.DeleteAsync(caller!, id, ct) is { } problem ? ApiResults.From(problem) : ApiResults.NoContent();
     }

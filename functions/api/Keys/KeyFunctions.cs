@@ -66,14 +66,10 @@ public sealed class KeyFunctions(KeyService keys, AuthGate gate)
     public async Task<IActionResult> PostX3dhSetup(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/keys/channels/{channelId}/x3dh-setup")] HttpRequest req, string channelId, CancellationToken ct)
     {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
+        var (caller, id, denied) = await gate.AuthenticateAsync(req, channelId, "channel_id", ct);
         if (denied is not null)
         {
             return denied;
-        }
-        if (!RouteIds.TryParse(channelId, "channel_id", out var id, out var badId))
-        {
-            return badId!;
         }
         var (body, invalid) = await RequestBody.ReadAsync<X3dhSetupRequest>(req, ct);
         return invalid ?? ApiResults.From(await keys.PutX3dhSetupAsync(caller!, id, body!, ct), StatusCodes.Status201Created);
@@ -96,14 +92,10 @@ public sealed class KeyFunctions(KeyService keys, AuthGate gate)
     public async Task<IActionResult> UploadSenderKey(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/keys/channels/{channelId}/sender-keys")] HttpRequest req, string channelId, CancellationToken ct)
     {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
+        var (caller, id, denied) = await gate.AuthenticateAsync(req, channelId, "channel_id", ct);
         if (denied is not null)
         {
             return denied;
-        }
-        if (!RouteIds.TryParse(channelId, "channel_id", out var id, out var badId))
-        {
-            return badId!;
         }
         var (body, invalid) = await RequestBody.ReadAsync<UploadSenderKeyRequest>(req, ct);
         return invalid ?? ApiResults.From(await keys.UploadSenderKeyAsync(caller!, id, body!, ct), StatusCodes.Status201Created);
@@ -113,14 +105,10 @@ public sealed class KeyFunctions(KeyService keys, AuthGate gate)
     public async Task<IActionResult> GetSenderKeys(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys/channels/{channelId}/sender-keys")] HttpRequest req, string channelId, CancellationToken ct)
     {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
+        var (caller, id, denied) = await gate.AuthenticateAsync(req, channelId, "channel_id", ct);
         if (denied is not null)
         {
             return denied;
-        }
-        if (!RouteIds.TryParse(channelId, "channel_id", out var id, out var invalid))
-        {
-            return invalid!;
         }
         var query = new QueryParams(req);
         var deviceId = query.RequiredUuid("device_id");

@@ -14,14 +14,10 @@ public sealed class MessageFunctions(MessageService messages, AuthGate gate)
     public async Task<IActionResult> ListMessages(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/channels/{channelId}/messages")] HttpRequest req, string channelId, CancellationToken ct)
     {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
+        var (caller, id, denied) = await gate.AuthenticateAsync(req, channelId, "channel_id", ct);
         if (denied is not null)
         {
             return denied;
-        }
-        if (!RouteIds.TryParse(channelId, "channel_id", out var id, out var invalid))
-        {
-            return invalid!;
         }
         var query = new QueryParams(req);
         var before = query.DateTime("before");
@@ -38,14 +34,10 @@ public sealed class MessageFunctions(MessageService messages, AuthGate gate)
     public async Task<IActionResult> SendMessage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/channels/{channelId}/messages")] HttpRequest req, string channelId, CancellationToken ct)
     {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
+        var (caller, id, denied) = await gate.AuthenticateAsync(req, channelId, "channel_id", ct);
         if (denied is not null)
         {
             return denied;
-        }
-        if (!RouteIds.TryParse(channelId, "channel_id", out var id, out var badId))
-        {
-            return badId!;
         }
         var (body, invalid) = await RequestBody.ReadAsync<SendMessageRequest>(req, ct);
         return invalid ?? ApiResults.From(await messages.SendAsync(caller!, id, body!, ct), StatusCodes.Status201Created);
@@ -55,14 +47,10 @@ public sealed class MessageFunctions(MessageService messages, AuthGate gate)
     public async Task<IActionResult> EditMessage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "api/v1/channels/messages/{messageId}")] HttpRequest req, string messageId, CancellationToken ct)
     {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
+        var (caller, id, denied) = await gate.AuthenticateAsync(req, messageId, "message_id", ct);
         if (denied is not null)
         {
             return denied;
-        }
-        if (!RouteIds.TryParse(messageId, "message_id", out var id, out var badId))
-        {
-            return badId!;
         }
         var (body, invalid) = await RequestBody.ReadAsync<EditMessageRequest>(req, ct);
         return invalid ?? ApiResults.From(await messages.EditAsync(caller!, id, body!, ct));

@@ -26,14 +26,10 @@ public sealed class RealtimeFunctions(AuthGate gate, RealtimeNegotiator negotiat
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/channels/{channel_id}/typing")] HttpRequest req,
         string channel_id, CancellationToken ct)
     {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
+        var (caller, channelId, denied) = await gate.AuthenticateAsync(req, channel_id, "channel_id", ct);
         if (denied is not null)
         {
             return denied;
-        }
-        if (!RouteIds.TryParse(channel_id, "channel_id", out var channelId, out var badId))
-        {
-            return badId!;
         }
         var (body, invalid) = await RequestBody.ReadAsync<TypingRequest>(req, ct);
         return invalid ?? ApiResults.From(await typing.SendAsync(caller!, channelId, body!, ct), StatusCodes.Status204NoContent);

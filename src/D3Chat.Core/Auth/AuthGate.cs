@@ -44,6 +44,29 @@ public sealed class AuthGate(AccessTokens tokens, AuthStateCache states, RateLim
         return (caller, null);
     }
 
+    /// <summary>
+    /// <see cref="AuthenticateAsync(HttpRequest, CancellationToken)"/>, then parses the UUID route value
+    /// <paramref name="rawId"/>: the 429/401/403 comes first, then the spec's 422 naming <paramref name="idName"/>.
+    /// </summary>
+    public async Task<(CurrentUser? User, Guid Id, IActionResult? Denied)> AuthenticateAsync(
+        HttpRequest request, string? rawId, string idName, CancellationToken ct) =>
+        WithRouteId(await AuthenticateAsync(request, ct), rawId, idName);
+
+    /// <summary><see cref="AuthenticateAdminAsync(HttpRequest, CancellationToken, bool)"/>, then parses a UUID route value.</summary>
+    public async Task<(CurrentUser? User, Guid Id, IActionResult? Denied)> AuthenticateAdminAsync(
+        HttpRequest request, string? rawId, string idName, CancellationToken ct) =>
+        WithRouteId(await AuthenticateAdminAsync(request, ct), rawId, idName);
+
+    private static (CurrentUser? User, Guid Id, IActionResult? Denied) WithRouteId(
+        (CurrentUser? User, IActionResult? Denied) auth, string? rawId, string idName)
+    {
+        if (auth.Denied is not null)
+        {
+            return (null, Guid.Empty, auth.Denied);
+        }
+        return RouteIds.TryParse(rawId, idName, out var id, out var invalid) ? (auth.User, id, null) : (null, Guid.Empty, invalid);
+    }
+
     /// <summary>Authenticates a raw access token (also used where a token arrives outside the header). No rate limit.</summary>
     public async Task<(CurrentUser? User, IActionResult? Denied)> AuthenticateTokenAsync(string token, CancellationToken ct)
     {
