@@ -266,7 +266,7 @@ async function groupMessages(): Promise<void> {
   const chainId = (await scalarFor('group chain id')).slice(0, 16);
   const ck0 = await scalarFor('group chain CK_0');
   const ctx: GroupContext = { channelId: IDS.channel, senderUserId: IDS.aliceUser, senderDeviceId: IDS.aliceDevice };
-  let chain: OwnChain = { version: 1, channelId: IDS.channel, chainId, index: 0, chainKey: ck0, signing: signing.pair, createdAt: 0, distributedTo: [], rotationDue: false };
+  let chain: OwnChain = { version: 1, channelId: IDS.channel, chainId, index: 0, chainKey: ck0, signing: signing.pair, createdAt: 0, distributedTo: [], envelopes: [], envelopesPosted: true, rotationDue: false };
   const sent: { index: number; chainKey: Bytes; plaintext: Bytes; message: Bytes }[] = [];
   for (const body of ['{"text":"hello group"}', '{"text":"second"}', '{"text":""}', '{"text":"héllo ✓","attachments":[]}']) {
     const before = chain;

@@ -13,7 +13,7 @@ export interface DeviceKeys {
 }
 
 /** A bundle as bytes, after base64 decoding at the edge; not yet trusted. */
-export interface PreKeyBundle {
+export interface BundleKeys {
   readonly userId: string;
   readonly deviceId: string;
   readonly identityKey: Bytes;
@@ -53,7 +53,7 @@ export async function generateOneTimePreKeys(count: number): Promise<KeyPair[]> 
  * A bundle is usable only if every key is a valid point and the signing key signed IK ‖ SPK; anything
  * else is `untrusted_identity` and no session is started (reference weakness 4).
  */
-export async function isTrustworthyBundle(bundle: PreKeyBundle): Promise<boolean> {
+export async function isTrustworthyBundle(bundle: BundleKeys): Promise<boolean> {
   const points = [bundle.identityKey, bundle.signingKey, bundle.signedPreKey];
   if (bundle.oneTimePreKey) points.push(bundle.oneTimePreKey);
   for (const point of points) if (!(await isValidPublicKey(point))) return false;

@@ -24,6 +24,13 @@ export interface OwnChain {
   readonly createdAt: number;
   /** Device ids that hold this chain (got a distribution). */
   readonly distributedTo: readonly string[];
+  /**
+   * The pairwise-encrypted distributions, base64 as posted. The server keeps one set per (channel,
+   * device) and a post replaces it, so every post repeats the earlier envelopes of this chain.
+   */
+  readonly envelopes: readonly { readonly recipientDeviceId: string; readonly envelope: string }[];
+  /** false while `envelopes` has entries the server has not accepted yet (posted again before the next send). */
+  readonly envelopesPosted: boolean;
   /** Set when a member or device left: the next send starts a new chain. */
   readonly rotationDue: boolean;
 }
@@ -60,6 +67,8 @@ export async function createOwnChain(channelId: string, now: number): Promise<Ow
     signing: await generateSigningKeyPair(),
     createdAt: now,
     distributedTo: [],
+    envelopes: [],
+    envelopesPosted: true,
     rotationDue: false,
   };
 }

@@ -1,0 +1,36 @@
+// Builds clients (an E2ee per device over a MemoryProtocolStore) around one FakeServer.
+
+import { E2ee, MemoryProtocolStore, type KeyDirectory } from '../index';
+import { FakeServer } from './fakeServer';
+
+export interface Client {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly e2ee: E2ee;
+  readonly store: MemoryProtocolStore;
+  readonly directory: KeyDirectory;
+}
+
+let counter = 0;
+export function uuid(prefix: number): string {
+  counter++;
+  return `${prefix.toString(16).padStart(8, '0')}-0000-4000-8000-${counter.toString(16).padStart(12, '0')}`;
+}
+
+export async function client(server: FakeServer, userId: string, options: { now?: () => number; directory?: KeyDirectory } = {}): Promise<Client> {
+  const deviceId = uuid(0xd);
+  const store = new MemoryProtocolStore();
+  const directory = options.directory ?? server.directoryFor(userId);
+  const e2ee = await E2ee.open({ userId, deviceId, directory, store, ...(options.now ? { now: options.now } : {}) });
+  await e2ee.ensureDeviceKeys();
+  return { userId, deviceId, e2ee, store, directory };
+}
+
+export function newServer(): FakeServer {
+  return new FakeServer();
+}
+
+export async function send(from: Client, channelId: string, text: string) {
+  const m = await from.e2ee.encryptMessage(channelId, { text });
+  return { channelId, senderUserId: from.userId, senderDeviceId: m.senderDeviceId, content: m.content, protocolVersion: m.protocolVersion as number };
+}
