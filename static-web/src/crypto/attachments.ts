@@ -12,9 +12,12 @@ export interface SealedAttachment {
   readonly sha256: Bytes;
 }
 
-export async function sealAttachment(data: Bytes): Promise<SealedAttachment> {
-  const key = randomBytes(SYMMETRIC_KEY_LENGTH);
-  const nonce = randomBytes(NONCE_LENGTH);
+export function sealAttachment(data: Bytes): Promise<SealedAttachment> {
+  return sealAttachmentWith(randomBytes(SYMMETRIC_KEY_LENGTH), randomBytes(NONCE_LENGTH), data);
+}
+
+/** blob = nonce ‖ AES-GCM(key, nonce, data, aad = ATTACHMENT_AAD); exported for the vectors. */
+export async function sealAttachmentWith(key: Bytes, nonce: Bytes, data: Bytes): Promise<SealedAttachment> {
   const blob = concat(nonce, await aesGcmSeal(key, nonce, data, ATTACHMENT_AAD));
   return { blob, key, sha256: await sha256(blob) };
 }

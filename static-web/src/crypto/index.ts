@@ -6,15 +6,14 @@ import { equalBytes, fromBase64, toBase64, toHex, utf8Decode, utf8Encode, type B
 import { openAttachment, sealAttachment } from './attachments';
 import { generateDeviceKeys, generateOneTimePreKeys, isTrustworthyBundle, verifyPreKeySignature, type BundleKeys } from './keys';
 import { ONE_TIME_PREKEYS, ONE_TIME_PREKEYS_LOW_WATER, PROTOCOL_VERSION, ROTATE_AFTER_MESSAGES, ROTATE_AFTER_SECONDS } from './labels';
-import { generateEcdhKeyPair, isValidPublicKey } from './primitives';
+import { isValidPublicKey } from './primitives';
 import { KeyedQueue } from './queue';
 import { EncryptionUnavailableError, fail, ok, type DecryptFailureReason, type DecryptResult } from './result';
 import { safetyNumber as formatSafetyNumber, userDigest } from './safety';
 import { createOwnChain, distributionOf, groupDecrypt, groupEncrypt, receivedChainFrom, type OwnChain, type ReceivedChain } from './senderKeys';
-import { initiatorState, recordDecrypt, recordDecryptWithBaseKey, responderState, sessionDecrypt, sessionEncrypt, stateWithBaseKey, withState, type SessionRecord } from './session';
+import { decryptPairwise, recordEncrypt, startSession, type SessionRecord } from './session';
 import type { DeviceRecord, ProtocolStore, StoreChanges } from './stores';
-import { decodeDistribution, decodeGroupMessage, decodePairwiseMessage, encodeDistribution } from './wire';
-import { x3dhInitiate, x3dhRespond } from './x3dh';
+import { decodeDistribution, decodeGroupMessage, encodeDistribution } from './wire';
 
 export type { DecryptFailureReason, DecryptResult, EncryptFailureReason } from './result';
 export { DECRYPT_FAILURE_REASONS, EncryptionUnavailableError } from './result';
@@ -269,31 +268,13 @@ export class E2ee {
         if (!keys || !equalBytes(keys.identityKey, recipient.identityKey) || !(await isTrustworthyBundle(keys))) {
           throw new EncryptionUnavailableError('untrusted_identity', recipient.userId, recipient.device.deviceId);
         }
-        const ephemeral = await generateEcdhKeyPair();
-        const x = await x3dhInitiate({
-          identity: device.identity,
-          ephemeral,
-          deviceId: this.deviceId,
-          remoteIdentityKey: keys.identityKey,
-          remoteSignedPreKey: keys.signedPreKey,
-          remoteOneTimePreKey: keys.oneTimePreKey,
-          remoteDeviceId: keys.deviceId,
-        });
-        if (!x) throw new EncryptionUnavailableError('untrusted_identity', recipient.userId, recipient.device.deviceId);
-        const state = await initiatorState({
-          sharedSecret: x.sharedSecret,
-          associatedData: x.associatedData,
-          remoteSignedPreKey: keys.signedPreKey,
-          pending: { identityKey: device.identity.publicKey, ephemeralKey: ephemeral.publicKey, signedPreKey: keys.signedPreKey, oneTimePreKey: keys.oneTimePreKey },
-        });
-        record = { version: 1, remoteUserId: recipient.userId, remoteDeviceId: recipient.device.deviceId, remoteIdentityKey: keys.identityKey, states: [state] };
+        record = await startSession({ deviceId: this.deviceId, identity: device.identity }, keys);
+        if (!record) throw new EncryptionUnavailableError('untrusted_identity', recipient.userId, recipient.device.deviceId);
       }
-      const [current, ...older] = record.states;
-      const r = await sessionEncrypt(current!, plaintext);
-      const next: SessionRecord = { ...record, states: [r.state, ...older] };
+      const { record: next, message } = await recordEncrypt(record, plaintext);
       // Stored before the message leaves: a message key is never used twice, even after a crash.
       await this.store.commit({ putSessions: [next] });
-      return { record: next, message: r.message };
+      return { record: next, message };
     });
   }
 
@@ -312,48 +293,23 @@ export class E2ee {
    * changes to commit; nothing is stored here, so the caller commits together with what it derives.
    */
   private async decryptPairwise(senderUserId: string, senderDeviceId: string, data: Bytes): Promise<DecryptResult<{ plaintext: Bytes; changes: StoreChanges }>> {
-    const decoded = decodePairwiseMessage(data);
-    if (!decoded.ok) return decoded;
-    const record = await this.store.getSession(senderDeviceId);
-    if (decoded.value.kind === 'ratchet') {
-      if (!record) return fail('no_session');
-      const r = await recordDecrypt(record, decoded.value.value);
-      return r.ok ? ok({ plaintext: r.value.plaintext, changes: { putSessions: [r.value.record] } }) : r;
-    }
-    const pre = decoded.value.value;
-    if (record && !equalBytes(record.remoteIdentityKey, pre.identityKey)) return fail('untrusted_identity');
-    if (record && stateWithBaseKey(record, pre.ephemeralKey)) {
-      const r = await recordDecryptWithBaseKey(record, pre.ephemeralKey, pre.message);
-      return r.ok ? ok({ plaintext: r.value.plaintext, changes: { putSessions: [r.value.record] } }) : r;
-    }
     const device = await this.requireDevice();
-    if (!equalBytes(pre.signedPreKey, device.signedPreKey.publicKey)) return fail('unknown_prekey');
-    const oneTimePreKey = pre.oneTimePreKey ? await this.store.getOneTimePreKey(pre.oneTimePreKey) : null;
-    if (pre.oneTimePreKey && !oneTimePreKey) return fail('unknown_prekey');
-    if (!record) {
+    const record = await this.store.getSession(senderDeviceId);
+    const r = await decryptPairwise(
+      record,
+      { deviceId: this.deviceId, identity: device.identity, signedPreKey: device.signedPreKey, oneTimePreKey: (k) => this.store.getOneTimePreKey(k) },
+      { userId: senderUserId, deviceId: senderDeviceId },
+      data,
       // A first contact: the initiator's identity key must be the one its user publishes for that device.
-      const { devices } = await this.verifiedDevices(senderUserId);
-      const listed = devices.find((d) => d.device.deviceId === senderDeviceId);
-      if (!listed || !equalBytes(listed.identityKey, pre.identityKey)) return fail('untrusted_identity');
-    }
-    const x = await x3dhRespond({
-      identity: device.identity,
-      signedPreKey: device.signedPreKey,
-      oneTimePreKey,
-      deviceId: this.deviceId,
-      remoteIdentityKey: pre.identityKey,
-      remoteEphemeralKey: pre.ephemeralKey,
-      remoteDeviceId: senderDeviceId,
-    });
-    if (!x) return fail('malformed');
-    const state = responderState({ sharedSecret: x.sharedSecret, associatedData: x.associatedData, signedPreKey: device.signedPreKey, baseKey: pre.ephemeralKey });
-    const r = await sessionDecrypt(state, pre.message);
+      async (identityKey) => {
+        const { devices } = await this.verifiedDevices(senderUserId);
+        const listed = devices.find((d) => d.device.deviceId === senderDeviceId);
+        return !!listed && equalBytes(listed.identityKey, identityKey);
+      },
+    );
     if (!r.ok) return r;
-    const base: SessionRecord = record ?? { version: 1, remoteUserId: senderUserId, remoteDeviceId: senderDeviceId, remoteIdentityKey: pre.identityKey, states: [] };
-    return ok({
-      plaintext: r.value.plaintext,
-      changes: { putSessions: [withState(base, r.value.state)], ...(pre.oneTimePreKey ? { deleteOneTimePreKeys: [pre.oneTimePreKey] } : {}) },
-    });
+    const changes: StoreChanges = { putSessions: [r.value.record], ...(r.value.usedOneTimePreKey ? { deleteOneTimePreKeys: [r.value.usedOneTimePreKey] } : {}) };
+    return ok({ plaintext: r.value.plaintext, changes });
   }
 
   // ---- sender-key distributions ----

@@ -7,7 +7,8 @@ import { MAX_FORWARD_JUMP, MAX_SESSION_STATES, MAX_SKIPPED_KEYS, MESSAGE_KEYS_IN
 import { aesGcmOpen, aesGcmSeal, ecdh, generateEcdhKeyPair, type KeyPair } from './primitives';
 import { kdfChain, kdfRoot, messageKeys } from './ratchet';
 import { fail, ok, type DecryptFailureReason, type DecryptResult } from './result';
-import { encodePreKeyMessage, encodeRatchetMessage, ratchetMessagePrefix, type RatchetHeader, type RatchetMessage } from './wire';
+import { decodePairwiseMessage, encodePreKeyMessage, encodeRatchetMessage, ratchetMessagePrefix, type RatchetHeader, type RatchetMessage } from './wire';
+import { x3dhInitiate, x3dhRespond } from './x3dh';
 
 export interface SkippedMessageKey {
   readonly ratchetKey: Bytes;
@@ -241,4 +242,100 @@ export async function recordDecryptWithBaseKey(
   const r = await sessionDecrypt(state, m);
   if (!r.ok) return r;
   return ok({ record: withState(record, r.value.state), plaintext: r.value.plaintext });
+}
+
+// ---- starting and answering sessions (X3DH + first ratchet state) ----
+
+export interface OwnSessionKeys {
+  readonly deviceId: string;
+  readonly identity: KeyPair;
+  readonly signedPreKey: KeyPair;
+  /** Looks up a one-time pre-key private half by its public bytes. */
+  readonly oneTimePreKey: (publicKey: Bytes) => Promise<KeyPair | null>;
+}
+
+/** Starts a session as initiator from a bundle the caller has verified (keys.isTrustworthyBundle). */
+export async function startSession(
+  own: { deviceId: string; identity: KeyPair },
+  bundle: { userId: string; deviceId: string; identityKey: Bytes; signedPreKey: Bytes; oneTimePreKey: Bytes | null },
+): Promise<SessionRecord | null> {
+  const ephemeral = await generateEcdhKeyPair();
+  const x = await x3dhInitiate({
+    identity: own.identity,
+    ephemeral,
+    deviceId: own.deviceId,
+    remoteIdentityKey: bundle.identityKey,
+    remoteSignedPreKey: bundle.signedPreKey,
+    remoteOneTimePreKey: bundle.oneTimePreKey,
+    remoteDeviceId: bundle.deviceId,
+  });
+  if (!x) return null;
+  const state = await initiatorState({
+    sharedSecret: x.sharedSecret,
+    associatedData: x.associatedData,
+    remoteSignedPreKey: bundle.signedPreKey,
+    pending: { identityKey: own.identity.publicKey, ephemeralKey: ephemeral.publicKey, signedPreKey: bundle.signedPreKey, oneTimePreKey: bundle.oneTimePreKey },
+  });
+  return { version: 1, remoteUserId: bundle.userId, remoteDeviceId: bundle.deviceId, remoteIdentityKey: bundle.identityKey, states: [state] };
+}
+
+/** Encrypts with the current state of a record. */
+export async function recordEncrypt(record: SessionRecord, plaintext: Bytes): Promise<{ record: SessionRecord; message: Bytes }> {
+  const [current, ...older] = record.states;
+  if (!current) throw new Error('recordEncrypt: empty session record');
+  const r = await sessionEncrypt(current, plaintext);
+  return { record: { ...record, states: [r.state, ...older] }, message: r.message };
+}
+
+export interface PairwiseDecrypted {
+  readonly record: SessionRecord;
+  readonly plaintext: Bytes;
+  /** The one-time pre-key this message consumed; the caller deletes it with the new record. */
+  readonly usedOneTimePreKey: Bytes | null;
+}
+
+/**
+ * Decrypts a pairwise message (either type) from one remote device. `firstContact` is asked whether
+ * an initiator identity key is acceptable when there is no record yet (the caller checks the directory).
+ * Pure: nothing is stored; the caller stores `record` (and deletes the used one-time pre-key) on success.
+ */
+export async function decryptPairwise(
+  record: SessionRecord | null,
+  own: OwnSessionKeys,
+  sender: { userId: string; deviceId: string },
+  data: Bytes,
+  firstContact: (identityKey: Bytes) => Promise<boolean>,
+): Promise<DecryptResult<PairwiseDecrypted>> {
+  const decoded = decodePairwiseMessage(data);
+  if (!decoded.ok) return decoded;
+  if (decoded.value.kind === 'ratchet') {
+    if (!record) return fail('no_session');
+    const r = await recordDecrypt(record, decoded.value.value);
+    return r.ok ? ok({ ...r.value, usedOneTimePreKey: null }) : r;
+  }
+  const pre = decoded.value.value;
+  if (record && !equalBytes(record.remoteIdentityKey, pre.identityKey)) return fail('untrusted_identity');
+  if (record && stateWithBaseKey(record, pre.ephemeralKey)) {
+    const r = await recordDecryptWithBaseKey(record, pre.ephemeralKey, pre.message);
+    return r.ok ? ok({ ...r.value, usedOneTimePreKey: null }) : r;
+  }
+  if (!equalBytes(pre.signedPreKey, own.signedPreKey.publicKey)) return fail('unknown_prekey');
+  const oneTimePreKey = pre.oneTimePreKey ? await own.oneTimePreKey(pre.oneTimePreKey) : null;
+  if (pre.oneTimePreKey && !oneTimePreKey) return fail('unknown_prekey');
+  if (!record && !(await firstContact(pre.identityKey))) return fail('untrusted_identity');
+  const x = await x3dhRespond({
+    identity: own.identity,
+    signedPreKey: own.signedPreKey,
+    oneTimePreKey,
+    deviceId: own.deviceId,
+    remoteIdentityKey: pre.identityKey,
+    remoteEphemeralKey: pre.ephemeralKey,
+    remoteDeviceId: sender.deviceId,
+  });
+  if (!x) return fail('malformed');
+  const state = responderState({ sharedSecret: x.sharedSecret, associatedData: x.associatedData, signedPreKey: own.signedPreKey, baseKey: pre.ephemeralKey });
+  const r = await sessionDecrypt(state, pre.message);
+  if (!r.ok) return r;
+  const base: SessionRecord = record ?? { version: 1, remoteUserId: sender.userId, remoteDeviceId: sender.deviceId, remoteIdentityKey: pre.identityKey, states: [] };
+  return ok({ record: withState(base, r.value.state), plaintext: r.value.plaintext, usedOneTimePreKey: pre.oneTimePreKey });
 }
