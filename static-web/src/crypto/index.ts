@@ -169,6 +169,8 @@ export class E2ee {
   private readonly queue = new KeyedQueue();
   private readonly listeners = new Set<(e: SafetyNumberChanged) => void>();
   private readonly now: () => number;
+  /** Device listings whose pre-key signature already verified (public data; saves an ECDSA verify per device per send). */
+  private readonly verifiedListings = new Set<string>();
 
   private constructor(
     readonly userId: string,
@@ -244,7 +246,10 @@ export class E2ee {
       const sig = b64(device.signingKey);
       const spk = b64(device.signedPreKey);
       const spkSig = b64(device.signedPreKeySignature);
-      const trusted = ik && sig && spk && spkSig && (await isValidPublicKey(ik)) && (await verifyPreKeySignature(sig, ik, spk, spkSig));
+      const listing = `${device.deviceId}|${device.identityKey}|${device.signingKey}|${device.signedPreKey}|${device.signedPreKeySignature}`;
+      const trusted =
+        ik && sig && spk && spkSig && (this.verifiedListings.has(listing) || ((await isValidPublicKey(ik)) && (await verifyPreKeySignature(sig, ik, spk, spkSig))));
+      if (trusted && this.verifiedListings.size < 10_000) this.verifiedListings.add(listing);
       if (trusted) devices.push({ userId, device, identityKey: ik });
       else untrusted.push(device);
     }
