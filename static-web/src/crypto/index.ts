@@ -10,10 +10,10 @@ import { isValidPublicKey } from './primitives';
 import { KeyedQueue } from './queue';
 import { EncryptionUnavailableError, fail, ok, type DecryptFailureReason, type DecryptResult } from './result';
 import { safetyNumber as formatSafetyNumber, userDigest } from './safety';
-import { createOwnChain, distributionOf, groupDecrypt, groupEncrypt, receivedChainFrom, type OwnChain, type ReceivedChain } from './senderKeys';
+import { distributionOf, distributionsFor, groupDecrypt, groupEncrypt, receivedChainFrom, rotateOwnChain, type OwnChain, type ReceivedChain } from './senderKeys';
 import { decryptPairwise, recordEncrypt, startSession, type SessionRecord } from './session';
 import type { DeviceRecord, ProtocolStore, StoreChanges } from './stores';
-import { decodeDistribution, decodeGroupMessage, encodeDistribution } from './wire';
+import { decodeDistributions, decodeGroupMessage, encodeDistributions } from './wire';
 
 export type { DecryptFailureReason, DecryptResult, EncryptFailureReason } from './result';
 export { DECRYPT_FAILURE_REASONS, EncryptionUnavailableError } from './result';
@@ -342,12 +342,16 @@ export class E2ee {
     return this.queue.run(`session:${e.senderDeviceId}`, async () => {
       const r = await this.decryptPairwise(senderUserId, e.senderDeviceId, data);
       if (!r.ok) return r;
-      const d = decodeDistribution(r.value.plaintext);
+      const d = decodeDistributions(r.value.plaintext);
       if (!d.ok) return d;
-      if (d.value.channelId !== channelId) return fail('wrong_channel');
-      if (!equalBytes(d.value.chainId, chainId)) return fail('malformed');
-      const chain = receivedChainFrom(d.value, senderUserId, e.senderDeviceId);
-      await this.store.commit({ ...r.value.changes, putReceivedChains: [chain] });
+      const [current, ...earlier] = d.value;
+      if (current!.channelId !== channelId) return fail('wrong_channel');
+      if (!equalBytes(current!.chainId, chainId)) return fail('malformed');
+      const chains = [receivedChainFrom(current!, senderUserId, e.senderDeviceId)];
+      for (const item of earlier) {
+        if (!(await this.store.getReceivedChain(item.chainId))) chains.push(receivedChainFrom(item, senderUserId, e.senderDeviceId));
+      }
+      await this.store.commit({ ...r.value.changes, putReceivedChains: chains });
       return ok(true);
     });
   }
@@ -390,23 +394,23 @@ export class E2ee {
         chain.rotationDue ||
         chain.index >= ROTATE_AFTER_MESSAGES ||
         now - chain.createdAt >= ROTATE_AFTER_SECONDS * 1000 ||
-        chain.distributedTo.some((id) => !present.has(id));
+        chain.recipients.some((r) => !present.has(r.deviceId));
       const changes: { putOwnChains?: OwnChain[]; putReceivedChains?: ReceivedChain[] } = {};
       if (rotate || !chain) {
-        chain = await createOwnChain(channelId, now);
+        chain = await rotateOwnChain(chain, channelId, now);
         // The sender reads its own messages like any member, from index 0.
         changes.putReceivedChains = [receivedChainFrom(distributionOf(chain), this.userId, this.deviceId)];
       }
 
-      const newcomers = recipients.filter((r) => !chain!.distributedTo.includes(r.device.deviceId));
+      const newcomers = recipients.filter((r) => !chain!.recipients.some((x) => x.deviceId === r.device.deviceId));
       if (newcomers.length > 0) {
-        const distribution = encodeDistribution(distributionOf(chain));
         const envelopes = [...chain.envelopes];
         for (const r of newcomers) {
-          const { message } = await this.encryptPairwise(r, distribution);
+          const { message } = await this.encryptPairwise(r, encodeDistributions(distributionsFor(chain, r.device.deviceId)));
           envelopes.push({ recipientDeviceId: r.device.deviceId, envelope: toBase64(message) });
         }
-        chain = { ...chain, envelopes, envelopesPosted: false, distributedTo: [...chain.distributedTo, ...newcomers.map((r) => r.device.deviceId)] };
+        const added = newcomers.map((r) => ({ deviceId: r.device.deviceId, index: chain!.index, chainKey: chain!.chainKey }));
+        chain = { ...chain, envelopes, envelopesPosted: false, recipients: [...chain.recipients, ...added] };
       }
       if (!chain.envelopesPosted) {
         await this.store.commit({ ...changes, putOwnChains: [chain] });

@@ -4,11 +4,23 @@
 // decryption leaves the caller's state untouched (cf. libsignal group_cipher.rs).
 
 import { equalBytes, toHex, type Bytes } from './bytes';
-import { CHAIN_ID_LENGTH, GROUP_MESSAGE_KEYS_INFO, MAX_FORWARD_JUMP, MAX_SKIPPED_KEYS } from './labels';
+import { CHAIN_ID_LENGTH, GROUP_MESSAGE_KEYS_INFO, MAX_FORWARD_JUMP, MAX_PREVIOUS_CHAINS, MAX_SKIPPED_KEYS } from './labels';
 import { aesGcmOpen, aesGcmSeal, ecdsaSign, ecdsaVerify, generateSigningKeyPair, importVerifyKey, randomBytes, type KeyPair, type VerifyKey } from './primitives';
 import { kdfChain, messageKeys } from './ratchet';
 import { fail, ok, type DecryptResult } from './result';
 import { encodeGroupMessage, groupAad, groupSignatureInput, type Distribution, type GroupContext, type GroupMessage } from './wire';
+
+export interface ChainRecipient {
+  readonly deviceId: string;
+  readonly index: number;
+  readonly chainKey: Bytes;
+}
+
+export interface PreviousChain {
+  readonly chainId: Bytes;
+  readonly signingKey: Bytes;
+  readonly recipients: readonly ChainRecipient[];
+}
 
 /** The sending side of a chain, kept by the device that owns it. */
 export interface OwnChain {
@@ -22,8 +34,14 @@ export interface OwnChain {
   readonly signing: KeyPair;
   /** Milliseconds since the epoch. */
   readonly createdAt: number;
-  /** Device ids that hold this chain (got a distribution). */
-  readonly distributedTo: readonly string[];
+  /** Devices that hold this chain, with the index and chain key they received it at. */
+  readonly recipients: readonly ChainRecipient[];
+  /**
+   * Earlier chains of this channel (newest first, at most MAX_PREVIOUS_CHAINS). The server keeps one
+   * envelope per (sender, recipient) device, so a new distribution also carries, for each recipient,
+   * the earlier chains it had been given: a device offline across a rotation still reads them.
+   */
+  readonly previous: readonly PreviousChain[];
   /**
    * The pairwise-encrypted distributions, base64 as posted. The server keeps one set per (channel,
    * device) and a post replaces it, so every post repeats the earlier envelopes of this chain.
@@ -66,11 +84,30 @@ export async function createOwnChain(channelId: string, now: number): Promise<Ow
     chainKey: randomBytes(32),
     signing: await generateSigningKeyPair(),
     createdAt: now,
-    distributedTo: [],
+    recipients: [],
+    previous: [],
     envelopes: [],
     envelopesPosted: true,
     rotationDue: false,
   };
+}
+
+/** A new chain that remembers the one it replaces (for recipients of both, see OwnChain.previous). */
+export async function rotateOwnChain(old: OwnChain | null, channelId: string, now: number): Promise<OwnChain> {
+  const fresh = await createOwnChain(channelId, now);
+  if (!old) return fresh;
+  const summary: PreviousChain = { chainId: old.chainId, signingKey: old.signing.publicKey, recipients: old.recipients };
+  return { ...fresh, previous: [summary, ...old.previous].slice(0, MAX_PREVIOUS_CHAINS) };
+}
+
+/** What one recipient device gets: the current chain at its current index, then earlier chains it already held. */
+export function distributionsFor(chain: OwnChain, deviceId: string): Distribution[] {
+  const out = [distributionOf(chain)];
+  for (const p of chain.previous) {
+    const r = p.recipients.find((x) => x.deviceId === deviceId);
+    if (r) out.push({ channelId: chain.channelId, chainId: p.chainId, index: r.index, chainKey: r.chainKey, signingKey: p.signingKey });
+  }
+  return out;
 }
 
 /** The chain at its current index: whoever receives it reads from there on, never before. */

@@ -218,3 +218,26 @@ export function decodeDistribution(data: Bytes): DecryptResult<Distribution> {
   const signingKey = data.slice(at, (at += PUBLIC_KEY_LENGTH));
   return ok({ channelId, chainId, index, chainKey, signingKey });
 }
+
+/**
+ * A distribution envelope's plaintext: one or more items (the current chain first, then earlier chains
+ * the recipient already held), all for one channel. A single item is exactly encodeDistribution.
+ */
+export function encodeDistributions(items: readonly Distribution[]): Bytes {
+  if (items.length === 0) throw new Error('encodeDistributions: no item');
+  return concat(...items.map(encodeDistribution));
+}
+
+export function decodeDistributions(data: Bytes): DecryptResult<Distribution[]> {
+  if (data.length < 2) return fail('malformed');
+  if (data[0] !== VERSION) return fail('unsupported_version');
+  if (data.length % DISTRIBUTION_LENGTH !== 0) return fail('malformed');
+  const items: Distribution[] = [];
+  for (let at = 0; at < data.length; at += DISTRIBUTION_LENGTH) {
+    const item = decodeDistribution(data.slice(at, at + DISTRIBUTION_LENGTH));
+    if (!item.ok) return item;
+    if (items.length > 0 && item.value.channelId !== items[0]!.channelId) return fail('malformed');
+    items.push(item.value);
+  }
+  return ok(items);
+}
