@@ -10,7 +10,7 @@ import { isValidPublicKey } from './primitives';
 import { KeyedQueue } from './queue';
 import { EncryptionUnavailableError, fail, ok, type DecryptFailureReason, type DecryptResult } from './result';
 import { safetyNumber as formatSafetyNumber, userDigest } from './safety';
-import { distributionOf, distributionsFor, groupDecrypt, groupEncrypt, receivedChainFrom, rotateOwnChain, type OwnChain, type ReceivedChain } from './senderKeys';
+import { distributionOf, distributionsFor, groupEncrypt, groupOpen, groupVerify, receivedChainFrom, rotateOwnChain, type OwnChain, type ReceivedChain } from './senderKeys';
 import { decryptPairwise, recordEncrypt, startSession, type SessionRecord } from './session';
 import type { DeviceRecord, ProtocolStore, StoreChanges } from './stores';
 import { decodeDistributions, decodeGroupMessage, encodeDistributions } from './wire';
@@ -442,10 +442,15 @@ export class E2ee {
     let chain = await this.store.getReceivedChain(message.chainId);
     if (!chain) {
       await this.syncSenderKeys(m.channelId);
-    }
-    return this.queue.run(`chain:${toHex(message.chainId)}`, async () => {
       chain = await this.store.getReceivedChain(message.chainId);
-      const r = await groupDecrypt(chain, ctx, message);
+    }
+    // Channel, sender and signature depend only on the chain's fixed fields: checked outside the chain's
+    // queue, so a page of history verifies concurrently; the ratchet steps then run one at a time.
+    const verified = await groupVerify(chain, ctx, message);
+    if (!verified.ok) return verified;
+    return this.queue.run(`chain:${toHex(message.chainId)}`, async () => {
+      const current = (await this.store.getReceivedChain(message.chainId))!;
+      const r = await groupOpen(current, ctx, message);
       if (!r.ok) return r;
       const payload = parsePayload(r.value.plaintext);
       if (!payload) return fail('malformed');
