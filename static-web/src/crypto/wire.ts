@@ -145,15 +145,13 @@ export function groupMessageHeader(chainId: Bytes, index: number): Bytes {
   return concat(prefix(TYPE_GROUP), chainId, u32(index));
 }
 
-/** AAD = GROUP_AAD_LABEL ‖ channel_id ‖ sender_user_id ‖ sender_device_id ‖ VERSION ‖ TYPE_GROUP ‖ chain_id ‖ u32 index */
+/**
+ * AAD = GROUP_AAD_LABEL ‖ channel_id ‖ sender_device_id ‖ VERSION ‖ TYPE_GROUP ‖ chain_id ‖ u32 index.
+ * Only ids that are the same on every server: channel and device ids survive federation, user ids do
+ * not (a remote user is a local stub with its own id). The sender user is checked against the chain.
+ */
 export function groupAad(ctx: GroupContext, chainId: Bytes, index: number): Bytes {
-  return concat(
-    GROUP_AAD_LABEL,
-    uuidToBytes(ctx.channelId),
-    uuidToBytes(ctx.senderUserId),
-    uuidToBytes(ctx.senderDeviceId),
-    groupMessageHeader(chainId, index),
-  );
+  return concat(GROUP_AAD_LABEL, uuidToBytes(ctx.channelId), uuidToBytes(ctx.senderDeviceId), groupMessageHeader(chainId, index));
 }
 
 /** What the chain's signing key signs: AAD ‖ ciphertext‖tag. */
