@@ -8,6 +8,9 @@ import { createOwnChain, distributionOf, groupDecrypt, groupEncrypt, groupOpen, 
 import { decodeGroupMessage, type GroupContext } from '../../static-web/src/crypto/wire';
 import { generateDeviceKeys } from '../../static-web/src/crypto/keys';
 import { decryptPairwise, recordEncrypt, startSession } from '../../static-web/src/crypto/session';
+import { kdfChain, messageKeys } from '../../static-web/src/crypto/ratchet';
+import { aesGcmSeal } from '../../static-web/src/crypto/primitives';
+import { GROUP_MESSAGE_KEYS_INFO } from '../../static-web/src/crypto/labels';
 
 const uuid = (n: number, tag: number) => `${tag.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 const text200 = 'x'.repeat(200);
@@ -76,6 +79,25 @@ async function moduleCatchUp(count: number) {
     rx = r.value.chain;
   }
   return { count, sequentialMs, pipelinedMs: ms(t1) };
+}
+
+async function primitiveCosts(count: number) {
+  const key = new Uint8Array(32).fill(1);
+  const nonce = new Uint8Array(12);
+  const signer = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  const sig = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, signer.privateKey, bytes200);
+  const time = async (f: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    for (let i = 0; i < count; i++) await f();
+    return ms(t0) / count;
+  };
+  return {
+    kdfChain: await time(() => kdfChain(key)),
+    messageKeys: await time(() => messageKeys(GROUP_MESSAGE_KEYS_INFO, key)),
+    aesSeal200: await time(() => aesGcmSeal(key, nonce, bytes200, key)),
+    ecdsaSign: await time(() => crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, signer.privateKey, bytes200)),
+    ecdsaVerify: await time(() => crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, signer.publicKey, sig, bytes200)),
+  };
 }
 
 async function subtleBaseline(count: number) {
@@ -168,6 +190,7 @@ async function main() {
     userAgent: navigator.userAgent,
     hardwareConcurrency: navigator.hardwareConcurrency,
     subtleBaseline: await subtleBaseline(2000),
+    primitives: await primitiveCosts(1000),
     moduleRoundTrip: await moduleRoundTrip(2000, 200),
     apiRoundTrip: await apiRoundTrip(1000, 100),
     moduleCatchUp1000: await moduleCatchUp(1000),

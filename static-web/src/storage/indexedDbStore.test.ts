@@ -3,7 +3,8 @@ import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../crypto/bytes';
 import { E2ee } from '../crypto/index';
-import { client, newServer, read, send, uuid } from '../crypto/test/harness';
+import { client, newServer, send, uuid } from '../crypto/test/harness';
+import type { IncomingMessage } from '../crypto/index';
 import { IndexedDbProtocolStore } from './indexedDbStore';
 import { dbName, RECORD_STORES, type SealedRecord } from './schema';
 
@@ -17,6 +18,11 @@ async function rawValues(deviceId: string): Promise<{ store: string; value: unkn
 
 function rawBytesHex(values: { value: unknown }[]): string {
   return values.map((v) => toHex((v.value as SealedRecord).sealed)).join('');
+}
+
+async function readWith(e2ee: E2ee, m: IncomingMessage): Promise<string> {
+  const r = await e2ee.decryptMessage(m);
+  return r.ok ? r.value.text : r.reason;
 }
 
 async function setup() {
@@ -35,7 +41,7 @@ async function setup() {
 describe('IndexedDB ProtocolStore', () => {
   it('runs the protocol, and a second instance on the same database continues where the first stopped', async () => {
     const { server, alice, bobId, bobDevice, bob, channel } = await setup();
-    expect(await read({ e2ee: bob } as never, await send(alice, channel, 'one'))).toBe('one');
+    expect(await readWith(bob, await send(alice, channel, 'one'))).toBe('one');
     const m2 = await send(alice, channel, 'two');
     const reopened = await E2ee.open({ userId: bobId, deviceId: bobDevice, directory: server.directoryFor(bobId), store: await IndexedDbProtocolStore.open(bobDevice) });
     expect((await reopened.decryptMessage(m2)).ok).toBe(true);
@@ -47,7 +53,7 @@ describe('IndexedDB ProtocolStore', () => {
 
   it('private keys are stored as non-extractable CryptoKeys; chain keys never appear in the clear', async () => {
     const { alice, bob, bobDevice, store, channel } = await setup();
-    expect(await read({ e2ee: bob } as never, await send(alice, channel, 'hello'))).toBe('hello');
+    expect(await readWith(bob, await send(alice, channel, 'hello'))).toBe('hello');
     const raw = await rawValues(bobDevice);
     const keys = raw.flatMap((r) => (r.value as SealedRecord).keys);
     expect(keys.length).toBeGreaterThan(100);
