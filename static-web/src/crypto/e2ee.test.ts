@@ -142,6 +142,8 @@ describe('E2ee: failure reasons, and a failure stores nothing', () => {
     expect(await read(bob, { ...m, protocolVersion: 1, content: 'plain text' })).toBe('legacy_protocol');
     expect(await read(bob, { ...m, protocolVersion: 2 })).toBe('legacy_protocol');
     expect(await read(bob, { ...m, senderDeviceId: null })).toBe('malformed');
+    expect(await read(bob, { ...m, senderDeviceId: 'not-a-uuid' })).toBe('malformed');
+    expect(await read(bob, { ...m, channelId: 'general' })).toBe('malformed');
     expect(await read(bob, { ...m, content: 'not base64!' })).toBe('malformed');
     const bytes = fromBase64(m.content)!;
     bytes[0] = 0x02;

@@ -2,7 +2,7 @@
 // ProtocolStore (IndexedDB); this module never fetches, touches the DOM or logs key material.
 // Base64 appears only here, at the edge with the app.
 
-import { equalBytes, fromBase64, toBase64, toHex, utf8Decode, utf8Encode, type Bytes } from './bytes';
+import { equalBytes, fromBase64, isUuid, toBase64, toHex, utf8Decode, utf8Encode, type Bytes } from './bytes';
 import { openAttachment, sealAttachment } from './attachments';
 import { generateDeviceKeys, generateOneTimePreKeys, isTrustworthyBundle, verifyPreKeySignature, type BundleKeys } from './keys';
 import { ONE_TIME_PREKEYS, ONE_TIME_PREKEYS_LOW_WATER, PROTOCOL_VERSION, ROTATE_AFTER_MESSAGES, ROTATE_AFTER_SECONDS } from './labels';
@@ -335,7 +335,7 @@ export class E2ee {
     if (e.recipientDeviceId !== this.deviceId) return fail('not_a_recipient');
     const chainId = b64(e.senderKeyPublic);
     const data = b64(e.envelope);
-    if (!chainId || !data || !e.senderUserId) return fail('malformed');
+    if (!chainId || !data || !e.senderUserId || !isUuid(e.senderUserId) || !isUuid(e.senderDeviceId)) return fail('malformed');
     // The server repeats earlier envelopes with every post; a chain already held is not read again.
     if (await this.store.getReceivedChain(chainId)) return ok(true);
     const senderUserId = e.senderUserId;
@@ -432,7 +432,8 @@ export class E2ee {
    */
   async decryptMessage(m: IncomingMessage): Promise<DecryptResult<MessagePayload>> {
     if (m.protocolVersion !== PROTOCOL_VERSION) return fail('legacy_protocol');
-    if (!m.senderDeviceId) return fail('malformed');
+    // Ids come from the server: anything but UUIDs is malformed input, not a programming error.
+    if (!m.senderDeviceId || !isUuid(m.senderDeviceId) || !isUuid(m.channelId) || !isUuid(m.senderUserId)) return fail('malformed');
     const data = fromBase64(m.content);
     if (!data) return fail('malformed');
     const decoded = decodeGroupMessage(data);
