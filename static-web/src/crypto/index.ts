@@ -171,6 +171,8 @@ export class E2ee {
   private readonly now: () => number;
   /** Device listings whose pre-key signature already verified (public data; saves an ECDSA verify per device per send). */
   private readonly verifiedListings = new Set<string>();
+  /** Safety-number changes already reported through `on('safety_number_changed')`. */
+  private readonly reported = new Set<string>();
 
   private constructor(
     readonly userId: string,
@@ -470,7 +472,12 @@ export class E2ee {
       return false;
     }
     if (equalBytes(known.digest, digest)) return false;
-    for (const listener of this.listeners) listener({ userId });
+    // Reported once per new digest (not at every send), and again if it changes once more.
+    const notice = `${userId}|${toHex(digest)}`;
+    if (!this.reported.has(notice)) {
+      this.reported.add(notice);
+      for (const listener of this.listeners) listener({ userId });
+    }
     return true;
   }
 
