@@ -6,16 +6,34 @@ using D3Chat.Integration.Tests.Messaging;
 namespace D3Chat.Integration.Tests.Realtime;
 
 /// <summary>
-/// <c>device.update</c>: when a user's device publishes keys or is removed, the members of each of the
-/// user's channels hear it over SignalR (so their clients refresh device lists and rotate chains).
+/// The key events clients act on, over SignalR: <c>sender_key.new</c> when a member's device posts
+/// envelopes (recipients fetch theirs), and <c>device.update</c> when a user's device publishes keys
+/// or is removed (members of each of the user's channels refresh device lists and rotate chains).
 /// </summary>
 [Collection(ServerCollection.Name)]
-public sealed class DeviceUpdateTests(ServerFixture fixture)
+public sealed class KeyEventDeliveryTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;
 
     private static Func<JsonElement, bool> DeviceUpdate(Guid deviceId, bool removed) => e =>
         RealtimeListener.OfType("device.update")(e) && e.GetProperty("device_id").GetGuid() == deviceId && e.GetProperty("removed").GetBoolean() == removed;
+
+    [Fact]
+    public async Task SenderKeyUpload_ReachesTheRecipientAsSenderKeyNew_ThenItFetchesItsEnvelope()
+    {
+        var alice = await TestUser.NewAsync(_server);
+        var bob = await TestUser.NewAsync(_server);
+        var channel = await alice.Client.CreateChannelAsync("chains");
+        await alice.Client.AddMemberAsync(channel.Id, bob.Id);
+        await using var bobListener = await RealtimeListener.ConnectAsync(bob.Client);
+
+        await alice.Client.UploadSenderKeyAsync(channel.Id, alice.DeviceId, "chain-1", [new SenderKeyEnvelope(bob.DeviceId, "for-bob")]);
+
+        var notice = await bobListener.WaitForAsync(e => RealtimeListener.OfType("sender_key.new")(e)
+            && e.GetProperty("device_id").GetGuid() == alice.DeviceId, "sender_key.new at bob");
+        Assert.Equal(channel.Id, notice.GetProperty("channel_id").GetGuid());
+        Assert.Equal("for-bob", Assert.Single(await bob.Client.GetSenderKeysAsync(channel.Id, bob.DeviceId)).Envelope);
+    }
 
     [Fact]
     public async Task KeyUploadAndDeviceRemoval_ReachChannelMembers()
