@@ -1,0 +1,109 @@
+namespace D3Chat.Infra.Tests;
+
+/// <summary>
+/// The repository stands on its own: every link and repository path in README.md and docs/**/*.md
+/// resolves inside the checkout, and nothing points at material a clone does not have.
+/// </summary>
+public sealed class DocumentationLinkTests
+{
+    private static readonly DocReferences Repository = new(RepoPaths.Root);
+
+    public static TheoryData<string> Documents() => new(Repository.Documents());
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void Document_EveryLinkAndPath_ResolvesInsideTheRepository(string document)
+    {
+        var broken = Repository.Check(document).Where(reference => reference.Problem is not null).Select(r => r.ToString()).ToList();
+
+        Assert.True(broken.Count == 0, "Broken or outside references:\n" + string.Join('\n', broken));
+    }
+
+    [Fact]
+    public void Documents_IncludeTheReadmeAndTheProtocol()
+    {
+        var documents = Repository.Documents();
+
+        Assert.Contains("README.md", documents);
+        Assert.Contains("docs/protocol/http-api.md", documents);
+        Assert.Contains("docs/protocol/federation.md", documents);
+    }
+
+    [Fact]
+    public void Readme_DocumentationSection_ListsEveryDocument()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var section = readme[readme.IndexOf("## Documentation", StringComparison.Ordinal)..];
+        var linked = Repository.Check("README.md", section).Select(reference => reference.Target.Split('#')[0]).ToHashSet(StringComparer.Ordinal);
+
+        var missing = Repository.Documents().Where(d => d.StartsWith("docs/", StringComparison.Ordinal) && !linked.Contains(d)).ToList();
+
+        Assert.True(missing.Count == 0, "Not listed under ## Documentation in README.md: " + string.Join(", ", missing));
+    }
+
+    [Theory]
+    [InlineData("See `../shared/spec/api.md` for the contract.", "../shared/spec/api.md")]
+    [InlineData("The spec (/work/shared/spec/federation.md) says so.", "/work/shared/spec/federation.md")]
+    [InlineData("The design note (`shared/design/architecture.md`).", "shared/design/architecture.md")]
+    [InlineData("Read [the spec](../../shared/spec/api.md).", "../../shared/spec/api.md")]
+    [InlineData("```\ncat /home/me/notes.md\n```", "/home/me/notes.md")]
+    public void Check_PointerOutsideTheRepository_IsReported(string text, string target)
+    {
+        var references = Repository.Check("docs/example.md", text);
+
+        Assert.Contains(references, r => r.Target == target && r.Problem == "points outside the repository");
+    }
+
+    [Theory]
+    [InlineData("[api](missing.md)", "missing.md", "no such file or folder in the repository")]
+    [InlineData("[up](../../outside.md)", "../../outside.md", "leaves the repository")]
+    [InlineData("[abs](/docs/api.md)", "/docs/api.md", "absolute path: links must be relative to the document")]
+    [InlineData("[anchor](api.md#no-such-heading)", "api.md#no-such-heading", "no heading #no-such-heading in docs/api.md")]
+    [InlineData("[here](#nowhere)", "#nowhere", "no heading #nowhere in docs/api.md")]
+    [InlineData("Code in `src/D3Chat.Core/NoSuchFolder/Thing.cs`.", "src/D3Chat.Core/NoSuchFolder/Thing.cs", "no such file or folder in the repository")]
+    [InlineData("See `nosuch.md`.", "nosuch.md", "no such file or folder in the repository")]
+    [InlineData("See `spec/api.md`.", "spec/api.md", "no such file or folder in the repository")]
+    [InlineData("Run `./scripts/nosuch`.", "./scripts/nosuch", "no such file or folder in the repository")]
+    [InlineData("Under `/src/D3Chat.Core`.", "/src/D3Chat.Core", "absolute path: write it relative to the repository root")]
+    public void Check_BrokenReference_IsReportedWithItsReason(string text, string target, string problem)
+    {
+        var references = Repository.Check("docs/api.md", text);
+
+        var reference = Assert.Single(references);
+        Assert.Equal((target, problem), (reference.Target, reference.Problem));
+    }
+
+    [Theory]
+    [InlineData("[Azure](https://learn.microsoft.com/azure/) and <https://example.org/x.md>")]
+    [InlineData("`GET /api/v1/users/me`, `/health`, `/.well-known/d3chat-server`, `/federation/inbox`")]
+    [InlineData("`application/json`, `multipart/form-data`, `image/webp`, `X-D3Chat-*`, `user@domain`")]
+    [InlineData("`D3Chat.Core`, `Outcome<T>`, `ApiResults.From`, `channel:{id}`, `http://{domain}`, `Version=1.0;`")]
+    [InlineData("`{UPLOAD_DIR}/avatars/{user_id}.{ext}`, `api/v1/channels/{channelId}`, `.data/`")]
+    public void Check_UrlsRoutesAndIdentifiers_AreNotRepositoryPaths(string text)
+    {
+        Assert.Empty(Repository.Check("docs/api.md", text));
+    }
+
+    [Theory]
+    [InlineData("[realtime](realtime.md#events)")]
+    [InlineData("[readme](../README.md), [top](#d3chat-http-api-as-built)")]
+    [InlineData("`src/D3Chat.Core/Migrations/NNNN_name.sql`, `functions/*`, `tests/D3Chat.Infra.Tests`")]
+    [InlineData("`realtime.md`, `docs/deploy.md`, `infra/bicep/main.bicep`, `./scripts/run`")]
+    [InlineData("`host.json` of each app, `Migrations/0001_initial_schema.sql`")]
+    [InlineData("`static-web/dist` and `src/D3Chat.LocalHost/bin/Release` are build output")]
+    public void Check_ReferenceInsideTheRepository_Resolves(string text)
+    {
+        var references = Repository.Check("docs/api.md", text);
+
+        Assert.NotEmpty(references);
+        Assert.All(references, reference => Assert.Null(reference.Problem));
+    }
+
+    [Fact]
+    public void HeadingAnchors_FollowGitHub()
+    {
+        var anchors = DocReferences.HeadingAnchors("# Inbox — `POST /federation/inbox`\n## 3. Auth\n## 3. Auth\n```\n# not a heading\n```\n");
+
+        Assert.Equal(["3-auth", "3-auth-1", "inbox--post-federationinbox"], anchors.Order(StringComparer.Ordinal));
+    }
+}
