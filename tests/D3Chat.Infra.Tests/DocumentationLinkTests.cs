@@ -1,10 +1,12 @@
+using System.Text.RegularExpressions;
+
 namespace D3Chat.Infra.Tests;
 
 /// <summary>
 /// The repository stands on its own: every link and repository path in README.md and docs/**/*.md
 /// resolves inside the checkout, and nothing points at material a clone does not have.
 /// </summary>
-public sealed class DocumentationLinkTests
+public sealed partial class DocumentationLinkTests
 {
     private static readonly DocReferences Repository = new(RepoPaths.Root);
 
@@ -39,6 +41,17 @@ public sealed class DocumentationLinkTests
         var missing = Repository.Documents().Where(d => d.StartsWith("docs/", StringComparison.Ordinal) && !linked.Contains(d)).ToList();
 
         Assert.True(missing.Count == 0, "Not listed under ## Documentation in README.md: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void FederationVectors_EveryConstantPinnedByTheCoreTest_AppearsInTheProtocolDocument()
+    {
+        var test = File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "D3Chat.Core.Tests", "Federation", "ProtocolVectorTests.cs"));
+        var document = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "protocol", "federation.md"));
+        var constants = StringConstant().Matches(test).Select(m => m.Groups["raw"].Success ? m.Groups["raw"].Value : m.Groups["plain"].Value).ToList();
+
+        Assert.True(constants.Count >= 10, $"Only {constants.Count} constants found in ProtocolVectorTests.cs");
+        Assert.All(constants, constant => Assert.Contains(constant, document, StringComparison.Ordinal));
     }
 
     [Theory]
@@ -106,4 +119,7 @@ public sealed class DocumentationLinkTests
 
         Assert.Equal(["3-auth", "3-auth-1", "inbox--post-federationinbox"], anchors.Order(StringComparer.Ordinal));
     }
+
+    [GeneratedRegex("const string \\w+ =\\s*(?:\"\"\"(?<raw>.*?)\"\"\"|\"(?<plain>[^\"]*)\")", RegexOptions.Singleline)]
+    private static partial Regex StringConstant();
 }
