@@ -54,6 +54,51 @@ public sealed partial class DocumentationLinkTests
         Assert.All(constants, constant => Assert.Contains(constant, document, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Code comments cite the protocol as "spec api.md §7" or "federation.md §4"; each cited section
+    /// must exist in docs/protocol, so a citation never points at a document a clone does not have.
+    /// </summary>
+    [Fact]
+    public void CodeComments_ProtocolSectionCitations_ExistInDocsProtocol()
+    {
+        var documents = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["api"] = "http-api.md",
+            ["http-api"] = "http-api.md",
+            ["federation"] = "federation.md",
+            ["data-model"] = "data-model.md",
+        };
+        var missing = new List<string>();
+        var cited = 0;
+        foreach (var file in SourceFiles())
+        {
+            foreach (Match citation in SectionCitation().Matches(File.ReadAllText(file)))
+            {
+                var document = documents[citation.Groups["doc"].Value];
+                var text = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "protocol", document));
+                foreach (Capture section in citation.Groups["section"].Captures)
+                {
+                    cited++;
+                    var heading = new Regex($@"^#{{2,4}} {Regex.Escape(section.Value)}(\.|\s)", RegexOptions.Multiline);
+                    if (!heading.IsMatch(text))
+                    {
+                        missing.Add($"{Path.GetRelativePath(RepoPaths.Root, file)}: {citation.Value} (no section {section.Value} in docs/protocol/{document})");
+                    }
+                }
+            }
+        }
+
+        Assert.True(cited > 0, "No protocol citation found: is the pattern still right?");
+        Assert.True(missing.Count == 0, "Citations of missing protocol sections:\n" + string.Join('\n', missing));
+    }
+
+    private static IEnumerable<string> SourceFiles() =>
+        new[] { "src", "functions", "tests" }
+            .Select(folder => Path.Combine(RepoPaths.Root, folder))
+            .SelectMany(folder => Directory.EnumerateFiles(folder, "*.*", SearchOption.AllDirectories))
+            .Where(path => path.EndsWith(".cs", StringComparison.Ordinal) || path.EndsWith(".sql", StringComparison.Ordinal))
+            .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(segment => segment is "bin" or "obj" or "node_modules"));
+
     [Theory]
     [InlineData("See `../shared/spec/api.md` for the contract.", "../shared/spec/api.md")]
     [InlineData("The spec (/work/shared/spec/federation.md) says so.", "/work/shared/spec/federation.md")]
@@ -122,4 +167,7 @@ public sealed partial class DocumentationLinkTests
 
     [GeneratedRegex("const string \\w+ =\\s*(?:\"\"\"(?<raw>.*?)\"\"\"|\"(?<plain>[^\"]*)\")", RegexOptions.Singleline)]
     private static partial Regex StringConstant();
+
+    [GeneratedRegex(@"\b(?<doc>http-api|api|federation|data-model)\.md §(?<section>\d+(?:\.\d+)?)(?:(?:[–/-]|-§|–§|/§)(?<section>\d+(?:\.\d+)?))?")]
+    private static partial Regex SectionCitation();
 }
