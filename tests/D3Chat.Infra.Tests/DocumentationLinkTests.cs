@@ -92,12 +92,26 @@ public sealed partial class DocumentationLinkTests
         Assert.True(missing.Count == 0, "Citations of missing protocol sections:\n" + string.Join('\n', missing));
     }
 
+    [Fact]
+    public void SourceFiles_DocumentPaths_Exist()
+    {
+        var cited = SourceFiles().SelectMany(file => DocumentPath().Matches(File.ReadAllText(file))
+            .Select(match => (File: Path.GetRelativePath(RepoPaths.Root, file), Path: match.Value))).ToList();
+
+        var missing = cited.Where(c => !File.Exists(Path.Combine(RepoPaths.Root, c.Path))).Select(c => $"{c.File}: {c.Path}").ToList();
+
+        Assert.NotEmpty(cited);
+        Assert.True(missing.Count == 0, "Source files cite documents that do not exist:\n" + string.Join('\n', missing));
+    }
+
+    /// <summary>Code, SQL, scripts and Bicep of the repository (build output and dependencies excluded).</summary>
     private static IEnumerable<string> SourceFiles() =>
-        new[] { "src", "functions", "tests" }
+        new[] { "src", "functions", "tests", "scripts", "infra", "bench" }
             .Select(folder => Path.Combine(RepoPaths.Root, folder))
-            .SelectMany(folder => Directory.EnumerateFiles(folder, "*.*", SearchOption.AllDirectories))
-            .Where(path => path.EndsWith(".cs", StringComparison.Ordinal) || path.EndsWith(".sql", StringComparison.Ordinal))
-            .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(segment => segment is "bin" or "obj" or "node_modules"));
+            .Where(Directory.Exists)
+            .SelectMany(folder => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+            .Where(path => Path.GetExtension(path) is ".cs" or ".sql" or ".sh" or ".bicep" or "" || path.EndsWith(".ts", StringComparison.Ordinal))
+            .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(segment => segment is "bin" or "obj" or "node_modules" or "TestResults"));
 
     [Theory]
     [InlineData("See `../shared/spec/api.md` for the contract.", "../shared/spec/api.md")]
@@ -107,7 +121,7 @@ public sealed partial class DocumentationLinkTests
     [InlineData("```\ncat /home/me/notes.md\n```", "/home/me/notes.md")]
     public void Check_PointerOutsideTheRepository_IsReported(string text, string target)
     {
-        var references = Repository.Check("docs/example.md", text);
+        var references = Repository.Check("docs/api.md", text);
 
         Assert.Contains(references, r => r.Target == target && r.Problem == "points outside the repository");
     }
@@ -170,4 +184,7 @@ public sealed partial class DocumentationLinkTests
 
     [GeneratedRegex(@"\b(?<doc>http-api|api|federation|data-model)\.md §(?<section>\d+(?:\.\d+)?)(?:(?:[–/-]|-§|–§|/§)(?<section>\d+(?:\.\d+)?))?")]
     private static partial Regex SectionCitation();
+
+    [GeneratedRegex(@"(?<![\w/.-])docs/[\w./-]+\.md")]
+    private static partial Regex DocumentPath();
 }
