@@ -34,11 +34,12 @@ internal sealed partial class DocReferences(string root)
     private readonly Dictionary<string, HashSet<string>> _anchors = new(StringComparer.Ordinal);
     private List<string>? _entries;
 
-    /// <summary>README.md and every markdown file under docs/, relative to the root with forward slashes.</summary>
+    /// <summary>
+    /// Every markdown file of the checkout (README.md, docs/**, bench/README.md, ...), relative to the
+    /// root with forward slashes; dependencies and build output that .gitignore excludes are skipped.
+    /// </summary>
     public IReadOnlyList<string> Documents() =>
-        new[] { "README.md" }
-            .Concat(Directory.EnumerateFiles(Path.Combine(_root, "docs"), "*.md", SearchOption.AllDirectories)
-                .Select(path => Path.GetRelativePath(_root, path).Replace('\\', '/')))
+        Entries().Where(path => path.EndsWith(".md", StringComparison.Ordinal) && File.Exists(Path.Combine(_root, path)))
             .Order(StringComparer.Ordinal)
             .ToList();
 
@@ -216,10 +217,11 @@ internal sealed partial class DocReferences(string root)
 
     private bool IsTailOfRepositoryPath(string tail)
     {
-        _entries ??= Walk("").ToList();
         var suffix = "/" + tail.TrimEnd('/');
-        return _entries.Any(entry => entry.EndsWith(suffix, StringComparison.Ordinal));
+        return Entries().Any(entry => entry.EndsWith(suffix, StringComparison.Ordinal));
     }
+
+    private List<string> Entries() => _entries ??= Walk("").ToList();
 
     /// <summary>Files and folders of the checkout, without .git and what .gitignore keeps out of it (node_modules, bin, .data, ...).</summary>
     private IEnumerable<string> Walk(string relative)

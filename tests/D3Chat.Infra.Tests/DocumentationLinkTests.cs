@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace D3Chat.Infra.Tests;
 
 /// <summary>
-/// The repository stands on its own: every link and repository path in README.md and docs/**/*.md
+/// The repository stands on its own: every link and repository path in its markdown files (README.md, docs/**, ...)
 /// resolves inside the checkout, and nothing points at material a clone does not have.
 /// </summary>
 public sealed partial class DocumentationLinkTests
