@@ -1,4 +1,4 @@
-// Routing of the one public domain (architecture.md, "Routing on one domain"):
+// Routing of the one public domain (docs/deploy.md, the Front Door row):
 //   /api/* and /health            -> api function app
 //   /federation/* and /.well-known/* -> federation function app
 //   /*                             -> static web app
