@@ -1,0 +1,158 @@
+// The app's one crypto call site: opens the module after sign-in, encrypts before every send,
+// decrypts what arrives, and wipes everything at logout. Nothing is ever posted unencrypted.
+import { keyDirectory } from '../api/keys';
+import type { DecryptFailureReason, DecryptResult, E2eeApi, MessagePayload } from './e2eeTypes';
+
+interface CryptoModule {
+  E2ee: { open(o: { userId: string; deviceId: string; directory: typeof keyDirectory; store: unknown }): Promise<E2eeApi> };
+}
+interface StorageModule {
+  openProtocolStore(o: { userId: string; deviceId: string }): Promise<unknown>;
+}
+
+// Loaded lazily (its own chunk, after sign-in) so the sign-in screen stays small.
+const cryptoModules = import.meta.glob<CryptoModule>('../crypto/index.ts');
+const storageModules = import.meta.glob<StorageModule>('../storage/index.ts');
+
+/** Why the app refused to send; shown to the user, and nothing was posted. */
+export class SendRefusedError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'SendRefusedError';
+  }
+}
+
+/** A decrypted (or undecryptable) message body, as the UI shows it. */
+export type Plain = { ok: true; value: MessagePayload } | { ok: false; reason: DecryptFailureReason | 'crypto_unavailable' };
+
+let current: E2eeApi | null = null;
+let opening: Promise<E2eeApi | null> | null = null;
+// Results by message id and ciphertext, so a re-fetch after reconnect never decrypts twice
+// (a consumed message key would answer `duplicate`). Memory only; logout clears it.
+const decrypted = new Map<string, { content: string; result: Plain }>();
+
+export function e2eeAvailable(): boolean {
+  return Object.keys(cryptoModules).length > 0 && Object.keys(storageModules).length > 0;
+}
+
+export function startE2ee(userId: string, deviceId: string): Promise<E2eeApi | null> {
+  opening ??= (async () => {
+    const loadCrypto = Object.values(cryptoModules)[0];
+    const loadStorage = Object.values(storageModules)[0];
+    if (loadCrypto === undefined || loadStorage === undefined) return null;
+    const [crypto, storage] = await Promise.all([loadCrypto(), loadStorage()]);
+    const store = await storage.openProtocolStore({ userId, deviceId });
+    const e2ee = await crypto.E2ee.open({ userId, deviceId, directory: keyDirectory, store });
+    await e2ee.ensureDeviceKeys();
+    current = e2ee;
+    return e2ee;
+  })();
+  return opening;
+}
+
+async function ready(): Promise<E2eeApi | null> {
+  return current ?? (opening === null ? null : opening);
+}
+
+export async function encryptForChannel(channelId: string, payload: MessagePayload) {
+  const e2ee = await ready();
+  if (e2ee === null) throw new SendRefusedError('Encryption is not available in this build, so nothing was sent.');
+  try {
+    return await e2ee.encryptMessage(channelId, payload);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new SendRefusedError(`Could not encrypt for every member (${why}); nothing was sent.`);
+  }
+}
+
+export async function encryptFile(file: File) {
+  const e2ee = await ready();
+  if (e2ee === null) throw new SendRefusedError('Encryption is not available in this build, so nothing was sent.');
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  return e2ee.encryptAttachment(bytes, file.name, file.type === '' ? 'application/octet-stream' : file.type);
+}
+
+export async function decryptBody(m: {
+  id: string;
+  channelId: string;
+  senderUserId: string | null;
+  senderDeviceId: string | null;
+  content: string;
+  protocolVersion: number;
+}): Promise<Plain> {
+  const cached = decrypted.get(m.id);
+  if (cached !== undefined && cached.content === m.content) return cached.result;
+  const e2ee = await ready();
+  let result: Plain;
+  if (e2ee === null) result = { ok: false, reason: 'crypto_unavailable' };
+  else if (m.senderUserId === null) result = { ok: false, reason: 'wrong_sender' };
+  else {
+    const r: DecryptResult<MessagePayload> = await e2ee.decryptMessage({
+      channelId: m.channelId,
+      senderUserId: m.senderUserId,
+      senderDeviceId: m.senderDeviceId,
+      content: m.content,
+      protocolVersion: m.protocolVersion,
+    });
+    result = r;
+  }
+  decrypted.set(m.id, { content: m.content, result });
+  return result;
+}
+
+/** Our own sends are known in clear already: remember them so they are never decrypted. */
+export function rememberOwn(id: string, content: string, payload: MessagePayload): void {
+  decrypted.set(id, { content, result: { ok: true, value: payload } });
+}
+
+export async function decryptFile(blob: Uint8Array<ArrayBuffer>, ref: Parameters<E2eeApi['decryptAttachment']>[1]) {
+  const e2ee = await ready();
+  if (e2ee === null) return { ok: false as const, reason: 'crypto_unavailable' as const };
+  return e2ee.decryptAttachment(blob, ref);
+}
+
+export async function membersChanged(channelId: string): Promise<void> {
+  const e2ee = await ready();
+  await e2ee?.membersChanged(channelId);
+}
+
+export async function safetyNumber(userId: string) {
+  const e2ee = await ready();
+  if (e2ee === null) return null;
+  return e2ee.safetyNumber(userId);
+}
+
+export async function acceptSafetyNumber(userId: string): Promise<void> {
+  const e2ee = await ready();
+  await e2ee?.acceptSafetyNumber(userId);
+}
+
+export function onSafetyNumberChanged(listener: (userId: string) => void): () => void {
+  if (current === null) return () => undefined;
+  return current.on('safety_number_changed', (e) => listener(e.userId));
+}
+
+/** Logout: the module wipes keys, sessions and chains; then every IndexedDB database of this origin goes. */
+export async function wipeLocalSecrets(): Promise<void> {
+  const e2ee = await ready().catch(() => null);
+  try {
+    await e2ee?.wipe();
+  } finally {
+    current = null;
+    opening = null;
+    decrypted.clear();
+    const dbs = typeof indexedDB.databases === 'function' ? await indexedDB.databases() : [];
+    await Promise.all(
+      dbs.map(
+        (db) =>
+          new Promise<void>((resolve) => {
+            if (db.name === undefined) return resolve();
+            const req = indexedDB.deleteDatabase(db.name);
+            req.onsuccess = () => resolve();
+            req.onerror = () => resolve();
+            req.onblocked = () => resolve();
+          }),
+      ),
+    );
+  }
+}
