@@ -98,8 +98,8 @@ export function Composer(p: ComposerProps) {
                 e.target.value = '';
               }}
             />
-            <button type="button" onClick={() => fileRef.current?.click()} aria-label="Attach a file">
-              📎
+            <button type="button" onClick={() => fileRef.current?.click()}>
+              Attach
             </button>
           </>
         )}

@@ -23,11 +23,11 @@ export function SafetyNumber({ contact, digits, changed, error, onAccept }: Safe
         </div>
       )}
       <p>Compare these numbers with {contact} in person or over a call you trust. If they match, the conversation is end-to-end encrypted with their devices.</p>
-      <p className="safety-digits" aria-label="Safety number">
+      <div className="safety-digits" role="group" aria-label="Safety number">
         {groups.map((g, i) => (
           <span key={i}>{g}</span>
         ))}
-      </p>
+      </div>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Avatar } from '../components/Avatar';
 import { ChannelNav, type NavItem } from '../components/ChannelNav';
 import { OfflineBanner } from '../components/OfflineBanner';
@@ -24,14 +24,6 @@ export function Shell() {
   const [dialog, setDialog] = useState<'channel' | 'dm' | null>(null);
   const [navOpen, setNavOpen] = useState(false);
 
-  useEffect(() => {
-    const root = document.documentElement.style;
-    if (config.data !== undefined) {
-      root.setProperty('--brand', config.data.brand_primary_color);
-      root.setProperty('--accent', config.data.brand_accent_color);
-      document.title = config.data.app_name;
-    }
-  }, [config.data]);
 
   const items: NavItem[] = (channels.data ?? []).map((c) => {
     if (!c.is_dm) return { id: c.id, label: c.name ?? 'unnamed', isDm: false, federated: c.is_federated };

@@ -92,7 +92,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
         <div>
           <h1>{title}</h1>
           <p className="muted small">
-            <span className="badge badge-lock">🔒 End-to-end encrypted</span>
+            <span className="badge badge-lock">End-to-end encrypted</span>
             {isDm ? (
               <span> {otherPresence === undefined ? '' : otherPresence === 'offline' ? 'Offline' : otherPresence === 'away' ? 'Away' : 'Online'}</span>
             ) : (
