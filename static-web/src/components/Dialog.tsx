@@ -12,7 +12,11 @@ export function Dialog({ title, onClose, children }: Props) {
   const titleId = useId();
   useEffect(() => {
     const d = ref.current;
-    if (d !== null && !d.open) d.showModal();
+    if (d !== null && !d.open) {
+      d.showModal();
+      // showModal focuses the first control (the close button); the first field is where people start.
+      d.querySelector<HTMLElement>('.dialog-body input, .dialog-body textarea, .dialog-body select')?.focus();
+    }
     return () => d?.close();
   }, []);
   return (
@@ -21,7 +25,7 @@ export function Dialog({ title, onClose, children }: Props) {
         <h2 id={titleId}>{title}</h2>
         <button type="button" onClick={onClose} aria-label="Close dialog">×</button>
       </div>
-      {children}
+      <div className="dialog-body">{children}</div>
     </dialog>
   );
 }

@@ -63,10 +63,10 @@ export function Shell() {
           <span>{myName}</span>
         </a>
         <div className="sidebar-actions">
-          <button type="button" onClick={() => setDialog('channel')}>
+          <button type="button" onClick={() => { setDialog('channel'); setNavOpen(false); }}>
             New channel
           </button>
-          <button type="button" onClick={() => setDialog('dm')}>
+          <button type="button" onClick={() => { setDialog('dm'); setNavOpen(false); }}>
             New direct message
           </button>
         </div>

@@ -73,5 +73,5 @@ export function messages(page: Page) {
 export async function send(page: Page, text: string): Promise<void> {
   await page.getByRole('textbox', { name: 'Message' }).fill(text);
   await page.getByRole('button', { name: 'Send', exact: true }).click();
-  await expect(messages(page).getByText(text)).toBeVisible();
+  await expect(messages(page).getByText(text, { exact: true })).toBeVisible();
 }
