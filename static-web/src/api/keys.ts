@@ -1,4 +1,4 @@
-import { api } from './client';
+import { api, ApiError } from './client';
 import type { DeviceKeys, KeyBundle, SenderKeyEnvelope } from './types';
 import { listMembers } from './channels';
 import type { KeyDirectoryPort } from '../state/e2eeTypes';
@@ -25,13 +25,18 @@ export const keyDirectory: KeyDirectoryPort = {
   },
   async listDevices(userId) {
     const devices = await api.request<DeviceKeys[]>('GET', `/api/v1/keys/${userId}/devices`);
-    return devices.map((d) => ({ userId, deviceId: d.device_id, identityKey: d.identity_key, signingKey: d.signing_key }));
+    return devices.map((d) => ({
+      deviceId: d.device_id,
+      identityKey: d.identity_key,
+      signingKey: d.signing_key,
+      signedPreKey: d.signed_pre_key,
+      signedPreKeySignature: d.signed_pre_key_signature,
+    }));
   },
-  async claimBundle(userId, deviceId) {
+  async claimBundle(_userId, deviceId) {
     try {
       const b = await api.request<KeyBundle>('GET', `/api/v1/keys/${deviceId}/bundle`);
       return {
-        userId,
         deviceId: b.device_id,
         identityKey: b.identity_key,
         signingKey: b.signing_key ?? null,
@@ -40,7 +45,7 @@ export const keyDirectory: KeyDirectoryPort = {
         oneTimePreKey: b.one_time_pre_key,
       };
     } catch (e) {
-      if (e instanceof Error && 'status' in e && (e as { status: number }).status === 404) return null;
+      if (e instanceof ApiError && e.status === 404) return null;
       throw e;
     }
   },
@@ -64,7 +69,8 @@ export const keyDirectory: KeyDirectoryPort = {
     return list.map((e) => ({
       senderUserId: e.sender_user_id,
       senderDeviceId: e.device_id,
-      chainId: e.sender_key_public,
+      recipientDeviceId: e.recipient_device_id,
+      senderKeyPublic: e.sender_key_public,
       envelope: e.envelope,
     }));
   },

@@ -124,6 +124,8 @@ export interface DeviceKeys {
   device_id: string;
   identity_key: string;
   signing_key: string | null;
+  signed_pre_key: string | null;
+  signed_pre_key_signature: string | null;
 }
 
 export interface SenderKeyEnvelope {

@@ -5,7 +5,8 @@ import { ChannelNav, type NavItem } from '../components/ChannelNav';
 import { OfflineBanner } from '../components/OfflineBanner';
 import { channelsQuery, configQuery, meQuery, membersQuery } from '../state/queries';
 import { navigate, useRoute } from '../state/router';
-import { signOut, useConnectionStatus, useSession } from '../state/session';
+import { dismissSafetyChange, signOut, useConnectionStatus, useSession } from '../state/session';
+import { userQuery } from '../state/queries';
 import { AdminArea } from './admin/AdminArea';
 import { ChannelView } from './channels/ChannelView';
 import { NewChannelDialog } from './channels/NewChannelDialog';
@@ -101,6 +102,9 @@ export function Shell() {
             {session.cryptoError}
           </p>
         )}
+        {session.safetyChanged.map((id) => (
+          <SafetyChangedBanner key={id} userId={id} />
+        ))}
         <main id="main" className="main">
           {route.name === 'channel' ? (
             <ChannelView key={route.id} channelId={route.id} />
@@ -118,6 +122,20 @@ export function Shell() {
       </div>
       {dialog === 'channel' && <NewChannelDialog onClose={() => setDialog(null)} onCreated={(id) => { setDialog(null); navigate(`/channels/${id}`); }} />}
       {dialog === 'dm' && <NewDmDialog onClose={() => setDialog(null)} onOpened={(id) => { setDialog(null); navigate(`/dms/${id}`); }} />}
+    </div>
+  );
+}
+
+function SafetyChangedBanner({ userId }: { userId: string }) {
+  const user = useQuery(userQuery(userId));
+  const name = user.data === undefined ? 'a contact' : user.data.display_name ?? user.data.username;
+  return (
+    <div role="alert" className="banner banner-warning">
+      The safety number with {name} has changed: they may have a new device, or someone may be intercepting. Compare it
+      again in your direct messages before trusting the conversation.{' '}
+      <button type="button" onClick={() => dismissSafetyChange(userId)}>
+        Dismiss
+      </button>
     </div>
   );
 }

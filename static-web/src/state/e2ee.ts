@@ -1,18 +1,20 @@
 // The app's one crypto call site: opens the module after sign-in, encrypts before every send,
 // decrypts what arrives, and wipes everything at logout. Nothing is ever posted unencrypted.
 import { keyDirectory } from '../api/keys';
-import type { DecryptFailureReason, DecryptResult, E2eeApi, MessagePayload } from './e2eeTypes';
+import type { DecryptFailureReason, DecryptResult, E2eeApi, MessagePayload, PlaintextCache } from './e2eeTypes';
 
+// The crypto module (src/crypto/index.ts) and its IndexedDB store (src/storage/indexedDbStore.ts),
+// loaded lazily as their own chunk after sign-in so the sign-in screen stays small. Typed here by
+// the part of their API the app uses (docs/crypto.md §8).
+type ProtocolStoreLike = PlaintextCache & object;
 interface CryptoModule {
-  E2ee: { open(o: { userId: string; deviceId: string; directory: typeof keyDirectory; store: unknown }): Promise<E2eeApi> };
+  E2ee: { open(o: { userId: string; deviceId: string; directory: typeof keyDirectory; store: never }): Promise<E2eeApi> };
 }
 interface StorageModule {
-  openProtocolStore(o: { userId: string; deviceId: string }): Promise<unknown>;
+  IndexedDbProtocolStore: { open(deviceId: string): Promise<ProtocolStoreLike> };
 }
-
-// Loaded lazily (its own chunk, after sign-in) so the sign-in screen stays small.
 const cryptoModules = import.meta.glob<CryptoModule>('../crypto/index.ts');
-const storageModules = import.meta.glob<StorageModule>('../storage/index.ts');
+const storageModules = import.meta.glob<StorageModule>('../storage/indexedDbStore.ts');
 
 /** Why the app refused to send; shown to the user, and nothing was posted. */
 export class SendRefusedError extends Error {
@@ -26,6 +28,7 @@ export class SendRefusedError extends Error {
 export type Plain = { ok: true; value: MessagePayload } | { ok: false; reason: DecryptFailureReason | 'crypto_unavailable' };
 
 let current: E2eeApi | null = null;
+let cache: PlaintextCache | null = null;
 let opening: Promise<E2eeApi | null> | null = null;
 // Results by message id and ciphertext, so a re-fetch after reconnect never decrypts twice
 // (a consumed message key would answer `duplicate`). Memory only; logout clears it.
@@ -41,9 +44,10 @@ export function startE2ee(userId: string, deviceId: string): Promise<E2eeApi | n
     const loadStorage = Object.values(storageModules)[0];
     if (loadCrypto === undefined || loadStorage === undefined) return null;
     const [crypto, storage] = await Promise.all([loadCrypto(), loadStorage()]);
-    const store = await storage.openProtocolStore({ userId, deviceId });
-    const e2ee = await crypto.E2ee.open({ userId, deviceId, directory: keyDirectory, store });
+    const store = await storage.IndexedDbProtocolStore.open(deviceId);
+    const e2ee = await crypto.E2ee.open({ userId, deviceId, directory: keyDirectory, store: store as never });
     await e2ee.ensureDeviceKeys();
+    cache = store;
     current = e2ee;
     return e2ee;
   })();
@@ -83,6 +87,12 @@ export async function decryptBody(m: {
   const cached = decrypted.get(m.id);
   if (cached !== undefined && cached.content === m.content) return cached.result;
   const e2ee = await ready();
+  const stored = await cache?.cacheGet(m.id).catch(() => undefined);
+  if (isCachedPlain(stored) && stored.content === m.content) {
+    const result: Plain = { ok: true, value: stored.payload };
+    decrypted.set(m.id, { content: m.content, result });
+    return result;
+  }
   let result: Plain;
   if (e2ee === null) result = { ok: false, reason: 'crypto_unavailable' };
   else if (m.senderUserId === null) result = { ok: false, reason: 'wrong_sender' };
@@ -95,14 +105,28 @@ export async function decryptBody(m: {
       protocolVersion: m.protocolVersion,
     });
     result = r;
+    // A message key is used once: what decrypted is kept (sealed in IndexedDB) so a reload shows it again.
+    if (r.ok) await cache?.cachePut(m.id, { content: m.content, payload: r.value }).catch(() => undefined);
   }
   decrypted.set(m.id, { content: m.content, result });
   return result;
 }
 
-/** Our own sends are known in clear already: remember them so they are never decrypted. */
-export function rememberOwn(id: string, content: string, payload: MessagePayload): void {
+interface CachedPlain {
+  content: string;
+  payload: MessagePayload;
+}
+
+function isCachedPlain(v: unknown): v is CachedPlain {
+  if (typeof v !== 'object' || v === null) return false;
+  const c = v as { content?: unknown; payload?: unknown };
+  return typeof c.content === 'string' && typeof c.payload === 'object' && c.payload !== null && typeof (c.payload as { text?: unknown }).text === 'string';
+}
+
+/** Our own sends are known in clear already: remember them (sealed) so they are never decrypted. */
+export async function rememberOwn(id: string, content: string, payload: MessagePayload): Promise<void> {
   decrypted.set(id, { content, result: { ok: true, value: payload } });
+  await cache?.cachePut(id, { content, payload }).catch(() => undefined);
 }
 
 export async function decryptFile(blob: Uint8Array<ArrayBuffer>, ref: Parameters<E2eeApi['decryptAttachment']>[1]) {
@@ -139,6 +163,7 @@ export async function wipeLocalSecrets(): Promise<void> {
     await e2ee?.wipe();
   } finally {
     current = null;
+    cache = null;
     opening = null;
     decrypted.clear();
     const dbs = typeof indexedDB.databases === 'function' ? await indexedDB.databases() : [];

@@ -21,61 +21,73 @@ export type DecryptFailureReason =
 export type DecryptResult<T> = { ok: true; value: T } | { ok: false; reason: DecryptFailureReason };
 
 export interface AttachmentRef {
-  id: string;
-  key: string;
-  sha256: string;
-  name: string;
-  type: string;
-  size: number;
+  readonly id: string;
+  readonly key: string;
+  readonly sha256: string;
+  readonly name: string;
+  readonly type: string;
+  readonly size: number;
 }
 
 export interface MessagePayload {
-  text: string;
-  attachments?: AttachmentRef[];
+  readonly text: string;
+  readonly attachments?: readonly AttachmentRef[];
 }
 
 export interface DeviceKeyUpload {
-  deviceId: string;
-  identityKey: string;
-  signingKey: string;
-  signedPreKey: string;
-  signedPreKeySignature: string;
-  oneTimePreKeys: string[];
+  readonly deviceId: string;
+  readonly identityKey: string;
+  readonly signingKey: string;
+  readonly signedPreKey: string;
+  readonly signedPreKeySignature: string;
+  readonly oneTimePreKeys: readonly string[];
 }
 
+/** One device as GET /keys/{user_id}/devices lists it (claims nothing). */
 export interface DeviceIdentity {
-  userId: string;
-  deviceId: string;
-  identityKey: string;
-  signingKey: string | null;
+  readonly deviceId: string;
+  readonly identityKey: string;
+  readonly signingKey: string | null;
+  readonly signedPreKey: string | null;
+  readonly signedPreKeySignature: string | null;
 }
 
-export interface PreKeyBundle extends DeviceIdentity {
-  signedPreKey: string;
-  signedPreKeySignature: string;
-  oneTimePreKey: string | null;
+export interface PreKeyBundle {
+  readonly deviceId: string;
+  readonly identityKey: string;
+  readonly signingKey: string | null;
+  readonly signedPreKey: string;
+  readonly signedPreKeySignature: string;
+  readonly oneTimePreKey: string | null;
 }
 
 export interface ReceivedEnvelope {
-  senderUserId: string | null;
-  senderDeviceId: string;
-  chainId: string;
-  envelope: string;
+  readonly senderUserId: string | null;
+  readonly senderDeviceId: string;
+  readonly recipientDeviceId: string;
+  readonly senderKeyPublic: string;
+  readonly envelope: string;
+}
+
+export interface RecipientEnvelope {
+  readonly recipientDeviceId: string;
+  readonly envelope: string;
 }
 
 export interface KeyDirectoryPort {
   uploadDeviceKeys(upload: DeviceKeyUpload): Promise<void>;
-  uploadOneTimeKeys(deviceId: string, keys: string[]): Promise<number>;
-  listDevices(userId: string): Promise<DeviceIdentity[]>;
+  uploadOneTimeKeys(deviceId: string, keys: readonly string[]): Promise<number>;
+  listDevices(userId: string): Promise<readonly DeviceIdentity[]>;
   claimBundle(userId: string, deviceId: string): Promise<PreKeyBundle | null>;
-  channelMemberIds(channelId: string): Promise<string[]>;
-  postSenderKeyEnvelopes(
-    channelId: string,
-    deviceId: string,
-    chainId: string,
-    envelopes: { recipientDeviceId: string; envelope: string }[],
-  ): Promise<void>;
-  fetchSenderKeyEnvelopes(channelId: string, deviceId: string): Promise<ReceivedEnvelope[]>;
+  channelMemberIds(channelId: string): Promise<readonly string[]>;
+  postSenderKeyEnvelopes(channelId: string, deviceId: string, chainId: string, envelopes: readonly RecipientEnvelope[]): Promise<void>;
+  fetchSenderKeyEnvelopes(channelId: string, deviceId: string): Promise<readonly ReceivedEnvelope[]>;
+}
+
+/** The app's side of src/storage's IndexedDbProtocolStore: the encrypted plaintext cache. */
+export interface PlaintextCache {
+  cachePut(key: string, value: unknown): Promise<void>;
+  cacheGet(key: string): Promise<unknown>;
 }
 
 export interface E2eeApi {

@@ -47,7 +47,7 @@ export async function sendEncrypted(channelId: string, text: string, files: File
       attachment_ids: refs.map((r) => r.id),
     }),
   );
-  rememberOwn(msg.id, msg.content, payload);
+  await rememberOwn(msg.id, msg.content, payload);
   timelines.addOwn({ ...toView(msg), plain: { ok: true, value: payload } });
   return msg;
 }
@@ -56,7 +56,7 @@ export async function editEncrypted(channelId: string, messageId: string, text: 
   const payload: MessagePayload = keep.attachments !== undefined ? { text, attachments: keep.attachments } : { text };
   const enc = await encryptForChannel(channelId, payload);
   const msg = await withRetries(() => editMessage(messageId, enc.content));
-  rememberOwn(messageId, enc.content, payload);
+  await rememberOwn(messageId, enc.content, payload);
   timelines.replaceOwn(messageId, channelId, enc.content, { ok: true, value: payload }, msg.edited_at ?? new Date().toISOString());
 }
 

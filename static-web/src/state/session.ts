@@ -5,7 +5,7 @@ import { setPresence } from '../api/presence';
 import type { TokenResponse } from '../api/types';
 import { RealtimeHub, type ConnectionStatus } from '../realtime/hub';
 import type { ServerEvent } from '../realtime/events';
-import { e2eeAvailable, startE2ee, wipeLocalSecrets } from './e2ee';
+import { e2eeAvailable, onSafetyNumberChanged, startE2ee, wipeLocalSecrets } from './e2ee';
 import { channelsQuery, queryClient } from './queries';
 import { timelines } from './timeline';
 import { typing } from './typing';
@@ -18,6 +18,8 @@ export interface SessionState {
   endedReason: SessionEndReason | null;
   /** Set when device keys could not be created or uploaded. */
   cryptoError: string | null;
+  /** Contacts whose safety number changed since it was last accepted (the module's event). */
+  safetyChanged: string[];
 }
 
 let state: SessionState = {
@@ -26,6 +28,7 @@ let state: SessionState = {
   deviceId: api.current?.deviceId ?? null,
   endedReason: null,
   cryptoError: null,
+  safetyChanged: [],
 };
 const listeners = new Set<() => void>();
 function set(next: Partial<SessionState>): void {
@@ -83,7 +86,7 @@ let heartbeat: ReturnType<typeof setInterval> | null = null;
 async function startSignedIn(): Promise<void> {
   const s = api.current;
   if (s === null) return;
-  set({ signedIn: true, userId: s.userId, deviceId: s.deviceId, endedReason: null, cryptoError: null });
+  set({ signedIn: true, userId: s.userId, deviceId: s.deviceId, endedReason: null, cryptoError: null, safetyChanged: [] });
   timelines.ownDeviceId = s.deviceId;
   void hub.start();
   void setPresence('online').catch(() => undefined);
@@ -94,9 +97,16 @@ async function startSignedIn(): Promise<void> {
   }
   try {
     await startE2ee(s.userId, s.deviceId);
+    onSafetyNumberChanged((userId) => {
+      if (!state.safetyChanged.includes(userId)) set({ safetyChanged: [...state.safetyChanged, userId] });
+    });
   } catch (e) {
     set({ cryptoError: `Device keys could not be set up: ${e instanceof Error ? e.message : String(e)}` });
   }
+}
+
+export function dismissSafetyChange(userId: string): void {
+  set({ safetyChanged: state.safetyChanged.filter((id) => id !== userId) });
 }
 
 export async function signedIn(tokens: TokenResponse): Promise<void> {
@@ -125,13 +135,13 @@ export async function signOut(): Promise<void> {
     await apiLogout(s.refreshToken).catch(() => undefined);
   }
   await wipeLocal();
-  set({ signedIn: false, userId: null, deviceId: null, endedReason: null, cryptoError: null });
+  set({ signedIn: false, userId: null, deviceId: null, endedReason: null, cryptoError: null, safetyChanged: [] });
   window.history.replaceState(null, '', '/');
 }
 
 api.onSessionEnded((reason) => {
   void wipeLocal().finally(() => {
-    set({ signedIn: false, userId: null, deviceId: null, endedReason: reason, cryptoError: null });
+    set({ signedIn: false, userId: null, deviceId: null, endedReason: reason, cryptoError: null, safetyChanged: [] });
     window.history.replaceState(null, '', '/');
   });
 });
