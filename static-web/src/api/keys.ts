@@ -1,10 +1,10 @@
 import { api, ApiError } from './client';
 import type { DeviceKeys, KeyBundle, SenderKeyEnvelope } from './types';
 import { listMembers } from './channels';
-import type { KeyDirectoryPort } from '../state/e2eeTypes';
+import type { KeyDirectory } from '../state/e2eeTypes';
 
 /** The crypto module's KeyDirectory port (docs/crypto.md §8) over HTTP. Base64 strings pass through untouched. */
-export const keyDirectory: KeyDirectoryPort = {
+export const keyDirectory: KeyDirectory = {
   async uploadDeviceKeys(upload) {
     await api.request<unknown>('POST', '/api/v1/keys/upload', {
       json: {

@@ -1,3 +1,4 @@
+import type { SendRefusal } from '../state/e2ee';
 import type { DecryptFailureReason } from '../state/e2eeTypes';
 
 export type FailureReason = DecryptFailureReason | 'crypto_unavailable';
@@ -46,4 +47,22 @@ export function DecryptionFailure({ reason }: { reason: FailureReason }) {
       {failureCopy(reason)}
     </p>
   );
+}
+
+/** Why nothing was sent, in words. Exhaustive like failureCopy. */
+export function sendRefusedCopy(reason: SendRefusal): string {
+  switch (reason) {
+    case 'no_bundle':
+      return 'Not sent: a member has a device without published keys yet. Try again in a moment.';
+    case 'untrusted_identity':
+      return "Not sent: a member's device keys could not be verified.";
+    case 'no_devices':
+      return 'Not sent: a member has no device that can receive encrypted messages.';
+    case 'not_a_member':
+      return 'Not sent: you are no longer a member of this conversation.';
+    case 'crypto_unavailable':
+      return 'Not sent: this build has no encryption module.';
+    case 'encryption_failed':
+      return 'Not sent: the message could not be encrypted.';
+  }
 }

@@ -1,27 +1,35 @@
 // The app's one crypto call site: opens the module after sign-in, encrypts before every send,
 // decrypts what arrives, and wipes everything at logout. Nothing is ever posted unencrypted.
 import { keyDirectory } from '../api/keys';
-import type { DecryptFailureReason, DecryptResult, E2eeApi, MessagePayload, PlaintextCache } from './e2eeTypes';
+import type { DecryptFailureReason, DecryptResult, E2eeApi, EncryptFailureReason, MessagePayload, PlaintextCache } from './e2eeTypes';
 
 // The crypto module (src/crypto/index.ts) and its IndexedDB store (src/storage/indexedDbStore.ts),
 // loaded lazily as their own chunk after sign-in so the sign-in screen stays small. Typed here by
 // the part of their API the app uses (docs/crypto.md §8).
-type ProtocolStoreLike = PlaintextCache & object;
-interface CryptoModule {
-  E2ee: { open(o: { userId: string; deviceId: string; directory: typeof keyDirectory; store: never }): Promise<E2eeApi> };
-}
+type CryptoModule = typeof import('../crypto/index');
+type ProtocolStore = Parameters<CryptoModule['E2ee']['open']>[0]['store'];
 interface StorageModule {
-  IndexedDbProtocolStore: { open(deviceId: string): Promise<ProtocolStoreLike> };
+  IndexedDbProtocolStore: { open(deviceId: string): Promise<ProtocolStore & PlaintextCache> };
 }
 const cryptoModules = import.meta.glob<CryptoModule>('../crypto/index.ts');
 const storageModules = import.meta.glob<StorageModule>('../storage/indexedDbStore.ts');
 
-/** Why the app refused to send; shown to the user, and nothing was posted. */
+/** Why the app refused to send (nothing was posted); components/DecryptionFailure.tsx words it. */
+export type SendRefusal = EncryptFailureReason | 'crypto_unavailable' | 'encryption_failed';
+
 export class SendRefusedError extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
+  constructor(readonly reason: SendRefusal) {
+    super(`send refused: ${reason}`);
     this.name = 'SendRefusedError';
   }
+}
+
+function refusalOf(e: unknown): SendRefusal {
+  if (e instanceof Error && e.name === 'EncryptionUnavailableError' && 'reason' in e) {
+    const reason = (e as { reason: unknown }).reason;
+    if (reason === 'no_bundle' || reason === 'untrusted_identity' || reason === 'no_devices' || reason === 'not_a_member') return reason;
+  }
+  return 'encryption_failed';
 }
 
 /** A decrypted (or undecryptable) message body, as the UI shows it. */
@@ -45,7 +53,7 @@ export function startE2ee(userId: string, deviceId: string): Promise<E2eeApi | n
     if (loadCrypto === undefined || loadStorage === undefined) return null;
     const [crypto, storage] = await Promise.all([loadCrypto(), loadStorage()]);
     const store = await storage.IndexedDbProtocolStore.open(deviceId);
-    const e2ee = await crypto.E2ee.open({ userId, deviceId, directory: keyDirectory, store: store as never });
+    const e2ee = await crypto.E2ee.open({ userId, deviceId, directory: keyDirectory, store });
     await e2ee.ensureDeviceKeys();
     cache = store;
     current = e2ee;
@@ -60,18 +68,17 @@ async function ready(): Promise<E2eeApi | null> {
 
 export async function encryptForChannel(channelId: string, payload: MessagePayload) {
   const e2ee = await ready();
-  if (e2ee === null) throw new SendRefusedError('Encryption is not available in this build, so nothing was sent.');
+  if (e2ee === null) throw new SendRefusedError('crypto_unavailable');
   try {
     return await e2ee.encryptMessage(channelId, payload);
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    throw new SendRefusedError(`Could not encrypt for every member (${why}); nothing was sent.`);
+    throw new SendRefusedError(refusalOf(e));
   }
 }
 
 export async function encryptFile(file: File) {
   const e2ee = await ready();
-  if (e2ee === null) throw new SendRefusedError('Encryption is not available in this build, so nothing was sent.');
+  if (e2ee === null) throw new SendRefusedError('crypto_unavailable');
   const bytes = new Uint8Array(await file.arrayBuffer());
   return e2ee.encryptAttachment(bytes, file.name, file.type === '' ? 'application/octet-stream' : file.type);
 }

@@ -6,7 +6,8 @@ import { Dialog } from '../../components/Dialog';
 import { MessageList } from '../../components/MessageList';
 import { TypingIndicator } from '../../components/TypingIndicator';
 import { UserPicker } from '../../components/UserPicker';
-import { membersChanged } from '../../state/e2ee';
+import { membersChanged, SendRefusedError } from '../../state/e2ee';
+import { sendRefusedCopy } from '../../components/DecryptionFailure';
 import { channelQuery, membersQuery, presenceQuery } from '../../state/queries';
 import { editEncrypted, removeMessage, sendEncrypted } from '../../state/send';
 import { useSession } from '../../state/session';
@@ -76,7 +77,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
       }
       return true;
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(e instanceof SendRefusedError ? sendRefusedCopy(e.reason) : e instanceof Error ? e.message : String(e));
       return false;
     } finally {
       setBusy(false);
