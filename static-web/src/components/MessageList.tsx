@@ -17,6 +17,8 @@ export interface MessageListProps {
   renderAttachment: (ref: AttachmentRef) => ReactNode;
 }
 
+const ESTIMATED_ROW = 88;
+
 function time(iso: string): string {
   return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
@@ -37,8 +39,12 @@ export function MessageList(p: MessageListProps) {
   const v = useVirtualizer({
     count: p.messages.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => 64,
+    estimateSize: () => ESTIMATED_ROW,
     overscan: 8,
+    // A conversation opens at its newest message: start the range at the end, so the very first
+    // render already holds the rows the reader will see.
+    initialOffset: () => p.messages.length * ESTIMATED_ROW,
+    initialRect: { width: 0, height: 800 },
     getItemKey: (i) => p.messages[i]?.id ?? i,
   });
 

@@ -42,7 +42,6 @@ test.afterAll(async () => {
 
 test('three people register in their own browsers', async () => {
   await registerInUi(a.page, alice, 'Alice');
-  await screenshot(a.page, 'sign-in-done');
   await registerInUi(b.page, bob, 'Bob');
   await registerInUi(c.page, carol, 'Carol');
 });
