@@ -14,6 +14,18 @@ export class RealtimeHub {
   private status: ConnectionStatus = 'offline';
   private readonly statusListeners = new Set<() => void>();
   private stopped = false;
+  // The browser says the network is gone: stop at once (rather than after the 30 s server timeout)
+  // and reconnect as soon as it is back, re-fetching what is on screen.
+  private paused = false;
+  private readonly onOffline = (): void => {
+    this.paused = true;
+    this.setStatus('offline');
+    void this.connection?.stop();
+  };
+  private readonly onOnline = (): void => {
+    this.paused = false;
+    void this.connect();
+  };
 
   constructor(
     private readonly onEvent: (e: ServerEvent) => void,
@@ -51,15 +63,17 @@ export class RealtimeHub {
     // Automatic reconnect gives up after a failed negotiate; keep trying while signed in.
     connection.onclose(() => {
       this.setStatus('offline');
-      if (!this.stopped) setTimeout(() => void this.connect(), 3000);
+      if (!this.stopped && !this.paused) setTimeout(() => void this.connect(), 3000);
     });
     this.connection = connection;
+    window.addEventListener('offline', this.onOffline);
+    window.addEventListener('online', this.onOnline);
     await this.connect();
   }
 
   private async connect(): Promise<void> {
     const c = this.connection;
-    if (c === null || this.stopped || c.state !== HubConnectionState.Disconnected) return;
+    if (c === null || this.stopped || this.paused || c.state !== HubConnectionState.Disconnected) return;
     this.setStatus('connecting');
     try {
       await c.start();
@@ -67,7 +81,7 @@ export class RealtimeHub {
       this.onResync();
     } catch {
       this.setStatus('offline');
-      if (!this.stopped) {
+      if (!this.stopped && !this.paused) {
         // The token may have expired: refresh once, then retry later.
         await api.accessToken(true).catch(() => null);
         if (api.current !== null) setTimeout(() => void this.connect(), 3000);
@@ -77,6 +91,8 @@ export class RealtimeHub {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    window.removeEventListener('offline', this.onOffline);
+    window.removeEventListener('online', this.onOnline);
     const c = this.connection;
     this.connection = null;
     await c?.stop();
