@@ -164,7 +164,7 @@ function Users() {
           </tbody>
         </table>
       </div>
-      {users.data !== undefined && <p className="muted">{users.data.total} users</p>}
+      {users.data !== undefined && <p className="muted">{users.data.total === 1 ? '1 user' : `${users.data.total} users`}</p>}
       {banTarget !== null && (
         <Dialog title={`Ban ${banTarget.username}`} onClose={() => setBanTarget(null)}>
           <form
