@@ -79,6 +79,7 @@ function labels(): void {
     ['CHAIN_ID_LENGTH', L.CHAIN_ID_LENGTH],
     ['RATCHET_HEADER_LENGTH', L.RATCHET_HEADER_LENGTH],
     ['MAX_SESSION_STATES', L.MAX_SESSION_STATES],
+    ['MAX_PREVIOUS_CHAINS', L.MAX_PREVIOUS_CHAINS],
   ];
   for (const [name, value] of ints) b.add({ comment: `constant ${name}`, operation: 'constant', name, value, result: 'valid' });
   write('labels', 'Every protocol constant of docs/crypto.md §1: labels as UTF-8 hex, integers as values', b);
@@ -266,7 +267,7 @@ async function groupMessages(): Promise<void> {
   const chainId = (await scalarFor('group chain id')).slice(0, 16);
   const ck0 = await scalarFor('group chain CK_0');
   const ctx: GroupContext = { channelId: IDS.channel, senderUserId: IDS.aliceUser, senderDeviceId: IDS.aliceDevice };
-  let chain: OwnChain = { version: 1, channelId: IDS.channel, chainId, index: 0, chainKey: ck0, signing: signing.pair, createdAt: 0, distributedTo: [], envelopes: [], envelopesPosted: true, rotationDue: false };
+  let chain: OwnChain = { version: 1, channelId: IDS.channel, chainId, index: 0, chainKey: ck0, signing: signing.pair, createdAt: 0, recipients: [], previous: [], envelopes: [], envelopesPosted: true, rotationDue: false };
   const sent: { index: number; chainKey: Bytes; plaintext: Bytes; message: Bytes }[] = [];
   for (const body of ['{"text":"hello group"}', '{"text":"second"}', '{"text":""}', '{"text":"héllo ✓","attachments":[]}']) {
     const before = chain;

@@ -7,7 +7,7 @@ import { ecdh } from '../src/crypto/primitives';
 import { kdfRoot } from '../src/crypto/ratchet';
 import { sealAttachmentWith } from '../src/crypto/attachments';
 import { digitsOf, safetyNumber, userDigest } from '../src/crypto/safety';
-import { decodePairwiseMessage, encodeDistribution } from '../src/crypto/wire';
+import { decodePairwiseMessage, encodeDistribution, encodeDistributions } from '../src/crypto/wire';
 import { IDS, namedKey, scalarFor } from '../src/crypto/testSupport';
 import { Builder, hex, keyJson, write } from './generate.vectors';
 import { playScenario, type PartyKeys, type Step } from './sessionScenario';
@@ -197,6 +197,11 @@ async function envelopes(): Promise<void> {
   const d = { channelId: IDS.channel, chainId: (await scalarFor('distribution chain id')).slice(0, 16), index: 7, chainKey: await scalarFor('distribution chain key'), signingKey: signing.pair.publicKey };
   const encoded = encodeDistribution(d);
   b.add({ comment: 'distribution at index 7', operation: 'distribution', channelId: d.channelId, chainId: hex(d.chainId), index: d.index, chainKey: hex(d.chainKey), signingKey: hex(d.signingKey), encoded: hex(encoded), result: 'valid' });
+  const older = { channelId: IDS.channel, chainId: (await scalarFor('older chain id')).slice(0, 16), index: 42, chainKey: await scalarFor('older chain key'), signingKey: (await namedKey('older signing key', 'ecdsa')).pair.publicKey };
+  const two = encodeDistributions([d, older]);
+  b.add({ comment: 'two items: the current chain, then an earlier chain the recipient held', operation: 'distribution_list', items: [d, older].map((x) => ({ channelId: x.channelId, chainId: hex(x.chainId), index: x.index, chainKey: hex(x.chainKey), signingKey: hex(x.signingKey) })), encoded: hex(two), result: 'valid' });
+  const otherChannel = encodeDistributions([d, { ...older, channelId: IDS.otherChannel }]);
+  b.add({ comment: 'items for two channels in one envelope', operation: 'distribution_list', encoded: hex(otherChannel), result: 'invalid', reason: 'malformed' });
   b.add({ comment: 'distribution with a trailing byte', operation: 'distribution_decode', encoded: hex(concat(encoded, new Uint8Array([0]))), result: 'invalid', reason: 'malformed' });
   b.add({ comment: 'distribution one byte short', operation: 'distribution_decode', encoded: hex(encoded.slice(0, -1)), result: 'invalid', reason: 'malformed' });
   const v2 = encoded.slice();
@@ -226,7 +231,7 @@ async function envelopes(): Promise<void> {
   b.add({ comment: 'unknown type byte', operation: 'pairwise_decode', encoded: hex(concat(new Uint8Array([L.VERSION, 0x7f]), header, sealed)), result: 'invalid', reason: 'malformed' });
   b.add({ comment: 'reference version byte', operation: 'pairwise_decode', encoded: hex(concat(new Uint8Array([0x02, L.TYPE_RATCHET]), header, sealed)), result: 'invalid', reason: 'unsupported_version' });
   void decodePairwiseMessage;
-  write('envelopes', 'Framing (docs/crypto.md §3–4): sender-key distributions and pairwise TYPE_PREKEY / TYPE_RATCHET messages', b);
+  write('envelopes', 'Framing (docs/crypto.md §3–4): sender-key distributions (one or more 135-byte items) and pairwise TYPE_PREKEY / TYPE_RATCHET messages', b);
 }
 
 export async function moreVectorFiles(): Promise<void> {

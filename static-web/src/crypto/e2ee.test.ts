@@ -90,6 +90,19 @@ describe('E2ee: channel messages', () => {
     expect(await read(carol, after)).toBe('unknown_chain');
   });
 
+  it('a reader offline across rotations still reads every chain; a later device gets none from before it', async () => {
+    const { server, alice, bob, channel } = await dm();
+    const ms = [];
+    for (let i = 0; i < 2 * ROTATE_AFTER_MESSAGES + 10; i++) ms.push(await send(alice, channel, `m${i}`));
+    const bob2 = await client(server, bob.userId);
+    const late = await send(alice, channel, 'late');
+    // The server kept only the newest envelope per device pair; it carried the two earlier chains.
+    for (const i of [0, 150, 205]) expect(await read(bob, ms[i]!)).toBe(`m${i}`);
+    expect(await read(bob2, late)).toBe('late');
+    expect(await read(bob2, ms[0]!)).toBe('unknown_chain');
+    expect(await read(bob2, ms[205]!)).toBe('before_device_joined');
+  }, 30_000);
+
   it('a device added later reads from the point it received the chain, never before', async () => {
     const { server, alice, bob, channel } = await dm();
     const early = await send(alice, channel, 'early');
@@ -129,6 +142,8 @@ describe('E2ee: failure reasons, and a failure stores nothing', () => {
     expect(await read(bob, { ...m, protocolVersion: 1, content: 'plain text' })).toBe('legacy_protocol');
     expect(await read(bob, { ...m, protocolVersion: 2 })).toBe('legacy_protocol');
     expect(await read(bob, { ...m, senderDeviceId: null })).toBe('malformed');
+    expect(await read(bob, { ...m, senderDeviceId: 'not-a-uuid' })).toBe('malformed');
+    expect(await read(bob, { ...m, channelId: 'general' })).toBe('malformed');
     expect(await read(bob, { ...m, content: 'not base64!' })).toBe('malformed');
     const bytes = fromBase64(m.content)!;
     bytes[0] = 0x02;
@@ -252,7 +267,8 @@ describe('E2ee: device keys, safety numbers, attachments, wipe', () => {
     const after = await alice.e2ee.safetyNumber(bob.userId);
     expect(after.changed).toBe(true);
     expect(after.digits).not.toBe(a.digits);
-    expect(seen).toEqual([bob.userId]);
+    expect((await alice.e2ee.safetyNumber(bob.userId)).changed).toBe(true);
+    expect(seen).toEqual([bob.userId]); // reported once, while `changed` stays true
     await alice.e2ee.acceptSafetyNumber(bob.userId);
     expect((await alice.e2ee.safetyNumber(bob.userId)).changed).toBe(false);
   });

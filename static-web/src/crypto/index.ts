@@ -2,7 +2,7 @@
 // ProtocolStore (IndexedDB); this module never fetches, touches the DOM or logs key material.
 // Base64 appears only here, at the edge with the app.
 
-import { equalBytes, fromBase64, toBase64, toHex, utf8Decode, utf8Encode, type Bytes } from './bytes';
+import { equalBytes, fromBase64, isUuid, toBase64, toHex, utf8Decode, utf8Encode, type Bytes } from './bytes';
 import { openAttachment, sealAttachment } from './attachments';
 import { generateDeviceKeys, generateOneTimePreKeys, isTrustworthyBundle, verifyPreKeySignature, type BundleKeys } from './keys';
 import { ONE_TIME_PREKEYS, ONE_TIME_PREKEYS_LOW_WATER, PROTOCOL_VERSION, ROTATE_AFTER_MESSAGES, ROTATE_AFTER_SECONDS } from './labels';
@@ -10,10 +10,10 @@ import { isValidPublicKey } from './primitives';
 import { KeyedQueue } from './queue';
 import { EncryptionUnavailableError, fail, ok, type DecryptFailureReason, type DecryptResult } from './result';
 import { safetyNumber as formatSafetyNumber, userDigest } from './safety';
-import { createOwnChain, distributionOf, groupDecrypt, groupEncrypt, receivedChainFrom, type OwnChain, type ReceivedChain } from './senderKeys';
+import { distributionOf, distributionsFor, groupEncrypt, groupOpen, groupVerify, receivedChainFrom, rotateOwnChain, type OwnChain, type ReceivedChain } from './senderKeys';
 import { decryptPairwise, recordEncrypt, startSession, type SessionRecord } from './session';
 import type { DeviceRecord, ProtocolStore, StoreChanges } from './stores';
-import { decodeDistribution, decodeGroupMessage, encodeDistribution } from './wire';
+import { decodeDistributions, decodeGroupMessage, encodeDistributions } from './wire';
 
 export type { DecryptFailureReason, DecryptResult, EncryptFailureReason } from './result';
 export { DECRYPT_FAILURE_REASONS, EncryptionUnavailableError } from './result';
@@ -169,6 +169,10 @@ export class E2ee {
   private readonly queue = new KeyedQueue();
   private readonly listeners = new Set<(e: SafetyNumberChanged) => void>();
   private readonly now: () => number;
+  /** Device listings whose pre-key signature already verified (public data; saves an ECDSA verify per device per send). */
+  private readonly verifiedListings = new Set<string>();
+  /** Safety-number changes already reported through `on('safety_number_changed')`. */
+  private readonly reported = new Set<string>();
 
   private constructor(
     readonly userId: string,
@@ -244,7 +248,10 @@ export class E2ee {
       const sig = b64(device.signingKey);
       const spk = b64(device.signedPreKey);
       const spkSig = b64(device.signedPreKeySignature);
-      const trusted = ik && sig && spk && spkSig && (await isValidPublicKey(ik)) && (await verifyPreKeySignature(sig, ik, spk, spkSig));
+      const listing = `${device.deviceId}|${device.identityKey}|${device.signingKey}|${device.signedPreKey}|${device.signedPreKeySignature}`;
+      const trusted =
+        ik && sig && spk && spkSig && (this.verifiedListings.has(listing) || ((await isValidPublicKey(ik)) && (await verifyPreKeySignature(sig, ik, spk, spkSig))));
+      if (trusted && this.verifiedListings.size < 10_000) this.verifiedListings.add(listing);
       if (trusted) devices.push({ userId, device, identityKey: ik });
       else untrusted.push(device);
     }
@@ -330,19 +337,23 @@ export class E2ee {
     if (e.recipientDeviceId !== this.deviceId) return fail('not_a_recipient');
     const chainId = b64(e.senderKeyPublic);
     const data = b64(e.envelope);
-    if (!chainId || !data || !e.senderUserId) return fail('malformed');
+    if (!chainId || !data || !e.senderUserId || !isUuid(e.senderUserId) || !isUuid(e.senderDeviceId)) return fail('malformed');
     // The server repeats earlier envelopes with every post; a chain already held is not read again.
     if (await this.store.getReceivedChain(chainId)) return ok(true);
     const senderUserId = e.senderUserId;
     return this.queue.run(`session:${e.senderDeviceId}`, async () => {
       const r = await this.decryptPairwise(senderUserId, e.senderDeviceId, data);
       if (!r.ok) return r;
-      const d = decodeDistribution(r.value.plaintext);
+      const d = decodeDistributions(r.value.plaintext);
       if (!d.ok) return d;
-      if (d.value.channelId !== channelId) return fail('wrong_channel');
-      if (!equalBytes(d.value.chainId, chainId)) return fail('malformed');
-      const chain = receivedChainFrom(d.value, senderUserId, e.senderDeviceId);
-      await this.store.commit({ ...r.value.changes, putReceivedChains: [chain] });
+      const [current, ...earlier] = d.value;
+      if (current!.channelId !== channelId) return fail('wrong_channel');
+      if (!equalBytes(current!.chainId, chainId)) return fail('malformed');
+      const chains = [receivedChainFrom(current!, senderUserId, e.senderDeviceId)];
+      for (const item of earlier) {
+        if (!(await this.store.getReceivedChain(item.chainId))) chains.push(receivedChainFrom(item, senderUserId, e.senderDeviceId));
+      }
+      await this.store.commit({ ...r.value.changes, putReceivedChains: chains });
       return ok(true);
     });
   }
@@ -385,23 +396,23 @@ export class E2ee {
         chain.rotationDue ||
         chain.index >= ROTATE_AFTER_MESSAGES ||
         now - chain.createdAt >= ROTATE_AFTER_SECONDS * 1000 ||
-        chain.distributedTo.some((id) => !present.has(id));
+        chain.recipients.some((r) => !present.has(r.deviceId));
       const changes: { putOwnChains?: OwnChain[]; putReceivedChains?: ReceivedChain[] } = {};
       if (rotate || !chain) {
-        chain = await createOwnChain(channelId, now);
+        chain = await rotateOwnChain(chain, channelId, now);
         // The sender reads its own messages like any member, from index 0.
         changes.putReceivedChains = [receivedChainFrom(distributionOf(chain), this.userId, this.deviceId)];
       }
 
-      const newcomers = recipients.filter((r) => !chain!.distributedTo.includes(r.device.deviceId));
+      const newcomers = recipients.filter((r) => !chain!.recipients.some((x) => x.deviceId === r.device.deviceId));
       if (newcomers.length > 0) {
-        const distribution = encodeDistribution(distributionOf(chain));
         const envelopes = [...chain.envelopes];
         for (const r of newcomers) {
-          const { message } = await this.encryptPairwise(r, distribution);
+          const { message } = await this.encryptPairwise(r, encodeDistributions(distributionsFor(chain, r.device.deviceId)));
           envelopes.push({ recipientDeviceId: r.device.deviceId, envelope: toBase64(message) });
         }
-        chain = { ...chain, envelopes, envelopesPosted: false, distributedTo: [...chain.distributedTo, ...newcomers.map((r) => r.device.deviceId)] };
+        const added = newcomers.map((r) => ({ deviceId: r.device.deviceId, index: chain!.index, chainKey: chain!.chainKey }));
+        chain = { ...chain, envelopes, envelopesPosted: false, recipients: [...chain.recipients, ...added] };
       }
       if (!chain.envelopesPosted) {
         await this.store.commit({ ...changes, putOwnChains: [chain] });
@@ -423,7 +434,8 @@ export class E2ee {
    */
   async decryptMessage(m: IncomingMessage): Promise<DecryptResult<MessagePayload>> {
     if (m.protocolVersion !== PROTOCOL_VERSION) return fail('legacy_protocol');
-    if (!m.senderDeviceId) return fail('malformed');
+    // Ids come from the server: anything but UUIDs is malformed input, not a programming error.
+    if (!m.senderDeviceId || !isUuid(m.senderDeviceId) || !isUuid(m.channelId) || !isUuid(m.senderUserId)) return fail('malformed');
     const data = fromBase64(m.content);
     if (!data) return fail('malformed');
     const decoded = decodeGroupMessage(data);
@@ -433,10 +445,15 @@ export class E2ee {
     let chain = await this.store.getReceivedChain(message.chainId);
     if (!chain) {
       await this.syncSenderKeys(m.channelId);
-    }
-    return this.queue.run(`chain:${toHex(message.chainId)}`, async () => {
       chain = await this.store.getReceivedChain(message.chainId);
-      const r = await groupDecrypt(chain, ctx, message);
+    }
+    // Channel, sender and signature depend only on the chain's fixed fields: checked outside the chain's
+    // queue, so a page of history verifies concurrently; the ratchet steps then run one at a time.
+    const verified = await groupVerify(chain, ctx, message);
+    if (!verified.ok) return verified;
+    return this.queue.run(`chain:${toHex(message.chainId)}`, async () => {
+      const current = (await this.store.getReceivedChain(message.chainId))!;
+      const r = await groupOpen(current, ctx, message);
       if (!r.ok) return r;
       const payload = parsePayload(r.value.plaintext);
       if (!payload) return fail('malformed');
@@ -455,7 +472,12 @@ export class E2ee {
       return false;
     }
     if (equalBytes(known.digest, digest)) return false;
-    for (const listener of this.listeners) listener({ userId });
+    // Reported once per new digest (not at every send), and again if it changes once more.
+    const notice = `${userId}|${toHex(digest)}`;
+    if (!this.reported.has(notice)) {
+      this.reported.add(notice);
+      for (const listener of this.listeners) listener({ userId });
+    }
     return true;
   }
 

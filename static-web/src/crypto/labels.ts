@@ -43,5 +43,7 @@ export const ID_LENGTH = 16;
 export const CHAIN_ID_LENGTH = 16;
 /** DHs_pub (65) ‖ u32 pn ‖ u32 n */
 export const RATCHET_HEADER_LENGTH = 73;
+/** Earlier chains of a channel a new distribution may carry (a reader offline across rotations still reads them). */
+export const MAX_PREVIOUS_CHAINS = 10;
 /** Session states kept per device pair (the current one plus earlier ones a late message may still use). */
 export const MAX_SESSION_STATES = 5;

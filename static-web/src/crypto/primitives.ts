@@ -53,6 +53,14 @@ export async function hmacSha256(key: Bytes, data: Bytes): Promise<Bytes> {
   return new Uint8Array(await subtle().sign('HMAC', k, data));
 }
 
+/** HMAC-SHA-256 of several messages under one key: one import, the MACs computed concurrently. */
+export async function hmacSha256Many(key: Bytes, messages: readonly Bytes[]): Promise<Bytes[]> {
+  assertLength('hmac key', key, SYMMETRIC_KEY_LENGTH);
+  const k = await subtle().importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const macs = await Promise.all(messages.map((m) => subtle().sign('HMAC', k, m)));
+  return macs.map((m) => new Uint8Array(m));
+}
+
 /** HKDF-SHA-256 (RFC 5869). */
 export async function hkdfSha256(ikm: Bytes, salt: Bytes, info: Bytes, length: number): Promise<Bytes> {
   if (!Number.isInteger(length) || length <= 0 || length > 255 * 32) throw new RangeError('hkdf: bad length');

@@ -3,7 +3,7 @@
 
 import { assertLength, type Bytes } from './bytes';
 import { CHAIN_MESSAGE_SEED, CHAIN_NEXT_SEED, NONCE_LENGTH, ROOT_INFO, SYMMETRIC_KEY_LENGTH } from './labels';
-import { hkdfSha256, hmacSha256 } from './primitives';
+import { hkdfSha256, hmacSha256Many } from './primitives';
 
 const ZERO_SALT = new Uint8Array(32);
 const MESSAGE_SEED = new Uint8Array([CHAIN_MESSAGE_SEED]);
@@ -20,8 +20,7 @@ export async function kdfRoot(rootKey: Bytes, dhOutput: Bytes): Promise<{ rootKe
 /** KDF_CK(ck): mk = HMAC(ck, 0x01), ck' = HMAC(ck, 0x02). */
 export async function kdfChain(chainKey: Bytes): Promise<{ messageKey: Bytes; nextChainKey: Bytes }> {
   assertLength('chain key', chainKey, 32);
-  const messageKey = await hmacSha256(chainKey, MESSAGE_SEED);
-  const nextChainKey = await hmacSha256(chainKey, NEXT_SEED);
+  const [messageKey, nextChainKey] = (await hmacSha256Many(chainKey, [MESSAGE_SEED, NEXT_SEED])) as [Bytes, Bytes];
   return { messageKey, nextChainKey };
 }
 

@@ -4,11 +4,23 @@
 // decryption leaves the caller's state untouched (cf. libsignal group_cipher.rs).
 
 import { equalBytes, toHex, type Bytes } from './bytes';
-import { CHAIN_ID_LENGTH, GROUP_MESSAGE_KEYS_INFO, MAX_FORWARD_JUMP, MAX_SKIPPED_KEYS } from './labels';
+import { CHAIN_ID_LENGTH, GROUP_MESSAGE_KEYS_INFO, MAX_FORWARD_JUMP, MAX_PREVIOUS_CHAINS, MAX_SKIPPED_KEYS } from './labels';
 import { aesGcmOpen, aesGcmSeal, ecdsaSign, ecdsaVerify, generateSigningKeyPair, importVerifyKey, randomBytes, type KeyPair, type VerifyKey } from './primitives';
 import { kdfChain, messageKeys } from './ratchet';
 import { fail, ok, type DecryptResult } from './result';
 import { encodeGroupMessage, groupAad, groupSignatureInput, type Distribution, type GroupContext, type GroupMessage } from './wire';
+
+export interface ChainRecipient {
+  readonly deviceId: string;
+  readonly index: number;
+  readonly chainKey: Bytes;
+}
+
+export interface PreviousChain {
+  readonly chainId: Bytes;
+  readonly signingKey: Bytes;
+  readonly recipients: readonly ChainRecipient[];
+}
 
 /** The sending side of a chain, kept by the device that owns it. */
 export interface OwnChain {
@@ -22,8 +34,14 @@ export interface OwnChain {
   readonly signing: KeyPair;
   /** Milliseconds since the epoch. */
   readonly createdAt: number;
-  /** Device ids that hold this chain (got a distribution). */
-  readonly distributedTo: readonly string[];
+  /** Devices that hold this chain, with the index and chain key they received it at. */
+  readonly recipients: readonly ChainRecipient[];
+  /**
+   * Earlier chains of this channel (newest first, at most MAX_PREVIOUS_CHAINS). The server keeps one
+   * envelope per (sender, recipient) device, so a new distribution also carries, for each recipient,
+   * the earlier chains it had been given: a device offline across a rotation still reads them.
+   */
+  readonly previous: readonly PreviousChain[];
   /**
    * The pairwise-encrypted distributions, base64 as posted. The server keeps one set per (channel,
    * device) and a post replaces it, so every post repeats the earlier envelopes of this chain.
@@ -66,11 +84,30 @@ export async function createOwnChain(channelId: string, now: number): Promise<Ow
     chainKey: randomBytes(32),
     signing: await generateSigningKeyPair(),
     createdAt: now,
-    distributedTo: [],
+    recipients: [],
+    previous: [],
     envelopes: [],
     envelopesPosted: true,
     rotationDue: false,
   };
+}
+
+/** A new chain that remembers the one it replaces (for recipients of both, see OwnChain.previous). */
+export async function rotateOwnChain(old: OwnChain | null, channelId: string, now: number): Promise<OwnChain> {
+  const fresh = await createOwnChain(channelId, now);
+  if (!old) return fresh;
+  const summary: PreviousChain = { chainId: old.chainId, signingKey: old.signing.publicKey, recipients: old.recipients };
+  return { ...fresh, previous: [summary, ...old.previous].slice(0, MAX_PREVIOUS_CHAINS) };
+}
+
+/** What one recipient device gets: the current chain at its current index, then earlier chains it already held. */
+export function distributionsFor(chain: OwnChain, deviceId: string): Distribution[] {
+  const out = [distributionOf(chain)];
+  for (const p of chain.previous) {
+    const r = p.recipients.find((x) => x.deviceId === deviceId);
+    if (r) out.push({ channelId: chain.channelId, chainId: p.chainId, index: r.index, chainKey: r.chainKey, signingKey: p.signingKey });
+  }
+  return out;
 }
 
 /** The chain at its current index: whoever receives it reads from there on, never before. */
@@ -124,46 +161,58 @@ function capSkipped(skipped: SkippedKey[]): SkippedKey[] {
   return skipped.length > MAX_SKIPPED_KEYS ? skipped.slice(skipped.length - MAX_SKIPPED_KEYS) : skipped;
 }
 
+/** The message key for `index` and the chain after it, or why there is none (checks after the signature, in order). */
+async function deriveFor(chain: ReceivedChain, index: number): Promise<DecryptResult<{ messageKey: Bytes; next: ReceivedChain }>> {
+  if (index < chain.firstIndex) return fail('before_device_joined');
+  if (index < chain.nextIndex) {
+    const found = chain.skipped.find((s) => s.index === index);
+    if (!found) return fail('duplicate');
+    return ok({ messageKey: found.messageKey, next: { ...chain, skipped: chain.skipped.filter((s) => s.index !== index) } });
+  }
+  if (index - chain.nextIndex > MAX_FORWARD_JUMP) return fail('too_far_ahead');
+  const skipped = [...chain.skipped];
+  let chainKey = chain.chainKey;
+  for (let i = chain.nextIndex; i < index; i++) {
+    const step = await kdfChain(chainKey);
+    skipped.push({ index: i, messageKey: step.messageKey });
+    chainKey = step.nextChainKey;
+  }
+  const step = await kdfChain(chainKey);
+  return ok({ messageKey: step.messageKey, next: { ...chain, nextIndex: index + 1, chainKey: step.nextChainKey, skipped: capSkipped(skipped) } });
+}
+
 /**
- * The checks of docs/crypto.md §4, in order, after decoding: the chain must be the message's (found by
- * the caller from chain_id, else `unknown_chain`), channel and sender must match, the signature must
- * verify, the index must be at or after the join point, unused, and within reach.
+ * The checks of docs/crypto.md §4 that depend only on the chain's fixed fields: the chain must be the
+ * message's (found by the caller from chain_id, else `unknown_chain`), channel and sender must match,
+ * the signature must verify. Needs no chain state, so messages of one chain can be verified concurrently.
  */
+export async function groupVerify(chain: ReceivedChain | null, ctx: GroupContext, m: GroupMessage): Promise<DecryptResult<true>> {
+  if (!chain || !equalBytes(chain.chainId, m.chainId)) return fail('unknown_chain');
+  if (chain.channelId !== ctx.channelId) return fail('wrong_channel');
+  if (chain.senderUserId !== ctx.senderUserId || chain.senderDeviceId !== ctx.senderDeviceId) return fail('wrong_sender');
+  const verifyKey = await verifyKeyFor(chain.signingKey);
+  const aad = groupAad(ctx, m.chainId, m.index);
+  if (!verifyKey || !(await ecdsaVerify(verifyKey, m.signature, groupSignatureInput(aad, m.sealed)))) return fail('bad_signature');
+  return ok(true);
+}
+
+/** The remaining checks, in order (join point, duplicate, reach, AEAD) for a message groupVerify accepted. */
+export async function groupOpen(chain: ReceivedChain, ctx: GroupContext, m: GroupMessage): Promise<DecryptResult<{ chain: ReceivedChain; plaintext: Bytes }>> {
+  const d = await deriveFor(chain, m.index);
+  if (!d.ok) return d;
+  const { key, nonce } = await messageKeys(GROUP_MESSAGE_KEYS_INFO, d.value.messageKey);
+  const plaintext = await aesGcmOpen(key, nonce, m.sealed, groupAad(ctx, m.chainId, m.index));
+  if (!plaintext) return fail('bad_mac');
+  return ok({ chain: d.value.next, plaintext });
+}
+
+/** Every check of docs/crypto.md §4, in order. Pure: the caller stores the returned chain. */
 export async function groupDecrypt(
   chain: ReceivedChain | null,
   ctx: GroupContext,
   m: GroupMessage,
 ): Promise<DecryptResult<{ chain: ReceivedChain; plaintext: Bytes }>> {
-  if (!chain || !equalBytes(chain.chainId, m.chainId)) return fail('unknown_chain');
-  if (chain.channelId !== ctx.channelId) return fail('wrong_channel');
-  if (chain.senderUserId !== ctx.senderUserId || chain.senderDeviceId !== ctx.senderDeviceId) return fail('wrong_sender');
-  const aad = groupAad(ctx, m.chainId, m.index);
-  const verifyKey = await verifyKeyFor(chain.signingKey);
-  if (!verifyKey || !(await ecdsaVerify(verifyKey, m.signature, groupSignatureInput(aad, m.sealed)))) return fail('bad_signature');
-  if (m.index < chain.firstIndex) return fail('before_device_joined');
-
-  let messageKey: Bytes;
-  let next: ReceivedChain;
-  if (m.index < chain.nextIndex) {
-    const found = chain.skipped.find((s) => s.index === m.index);
-    if (!found) return fail('duplicate');
-    messageKey = found.messageKey;
-    next = { ...chain, skipped: chain.skipped.filter((s) => s.index !== m.index) };
-  } else {
-    if (m.index - chain.nextIndex > MAX_FORWARD_JUMP) return fail('too_far_ahead');
-    const skipped = [...chain.skipped];
-    let chainKey = chain.chainKey;
-    for (let i = chain.nextIndex; i < m.index; i++) {
-      const step = await kdfChain(chainKey);
-      skipped.push({ index: i, messageKey: step.messageKey });
-      chainKey = step.nextChainKey;
-    }
-    const step = await kdfChain(chainKey);
-    messageKey = step.messageKey;
-    next = { ...chain, nextIndex: m.index + 1, chainKey: step.nextChainKey, skipped: capSkipped(skipped) };
-  }
-  const { key, nonce } = await messageKeys(GROUP_MESSAGE_KEYS_INFO, messageKey);
-  const plaintext = await aesGcmOpen(key, nonce, m.sealed, aad);
-  if (!plaintext) return fail('bad_mac');
-  return ok({ chain: next, plaintext });
+  const v = await groupVerify(chain, ctx, m);
+  if (!v.ok) return v;
+  return groupOpen(chain!, ctx, m);
 }

@@ -30,7 +30,7 @@ interface File {
 }
 
 const EXPECTED: Record<string, number> = {
-  labels: 32,
+  labels: 33,
   kdf: 14,
   x3dh: 5,
   signatures: 10,

@@ -5,7 +5,7 @@ import { ecdh, importPrivateScalar } from './primitives';
 import { kdfRoot } from './ratchet';
 import { openAttachment, sealAttachmentWith } from './attachments';
 import { digitsOf, safetyNumber, userDigest } from './safety';
-import { decodeDistribution, decodePairwiseMessage, encodeDistribution } from './wire';
+import { decodeDistribution, decodeDistributions, decodePairwiseMessage, encodeDistribution, encodeDistributions } from './wire';
 import { partyFromJson, playScenario, type Step } from '../../vectors/sessionScenario';
 
 export const MORE_EXPECTED: Record<string, number> = {
@@ -13,7 +13,7 @@ export const MORE_EXPECTED: Record<string, number> = {
   session: 10,
   safety: 3,
   attachments: 6,
-  envelopes: 12,
+  envelopes: 14,
 };
 
 type Entry = { operation: string; tcId: number; result: 'valid' | 'invalid'; reason?: string; [k: string]: unknown };
@@ -72,6 +72,18 @@ export async function checkMoreVectors(e: Entry): Promise<void> {
         chainKey: e['chainKey'],
         signingKey: e['signingKey'],
       });
+      return;
+    }
+    case 'distribution_list': {
+      const r = decodeDistributions(h(e['encoded']));
+      if (e.result === 'invalid') {
+        expect(r.ok ? 'decoded' : r.reason).toBe(e.reason);
+        return;
+      }
+      if (!r.ok) throw new Error(r.reason);
+      const items = r.value.map((x) => ({ channelId: x.channelId, chainId: toHex(x.chainId), index: x.index, chainKey: toHex(x.chainKey), signingKey: toHex(x.signingKey) }));
+      expect(items).toEqual(e['items']);
+      expect(toHex(encodeDistributions(r.value))).toBe(e['encoded']);
       return;
     }
     case 'distribution_decode': {

@@ -145,15 +145,13 @@ export function groupMessageHeader(chainId: Bytes, index: number): Bytes {
   return concat(prefix(TYPE_GROUP), chainId, u32(index));
 }
 
-/** AAD = GROUP_AAD_LABEL ‖ channel_id ‖ sender_user_id ‖ sender_device_id ‖ VERSION ‖ TYPE_GROUP ‖ chain_id ‖ u32 index */
+/**
+ * AAD = GROUP_AAD_LABEL ‖ channel_id ‖ sender_device_id ‖ VERSION ‖ TYPE_GROUP ‖ chain_id ‖ u32 index.
+ * Only ids that are the same on every server: channel and device ids survive federation, user ids do
+ * not (a remote user is a local stub with its own id). The sender user is checked against the chain.
+ */
 export function groupAad(ctx: GroupContext, chainId: Bytes, index: number): Bytes {
-  return concat(
-    GROUP_AAD_LABEL,
-    uuidToBytes(ctx.channelId),
-    uuidToBytes(ctx.senderUserId),
-    uuidToBytes(ctx.senderDeviceId),
-    groupMessageHeader(chainId, index),
-  );
+  return concat(GROUP_AAD_LABEL, uuidToBytes(ctx.channelId), uuidToBytes(ctx.senderDeviceId), groupMessageHeader(chainId, index));
 }
 
 /** What the chain's signing key signs: AAD ‖ ciphertext‖tag. */
@@ -217,4 +215,27 @@ export function decodeDistribution(data: Bytes): DecryptResult<Distribution> {
   const chainKey = data.slice(at, (at += SYMMETRIC_KEY_LENGTH));
   const signingKey = data.slice(at, (at += PUBLIC_KEY_LENGTH));
   return ok({ channelId, chainId, index, chainKey, signingKey });
+}
+
+/**
+ * A distribution envelope's plaintext: one or more items (the current chain first, then earlier chains
+ * the recipient already held), all for one channel. A single item is exactly encodeDistribution.
+ */
+export function encodeDistributions(items: readonly Distribution[]): Bytes {
+  if (items.length === 0) throw new Error('encodeDistributions: no item');
+  return concat(...items.map(encodeDistribution));
+}
+
+export function decodeDistributions(data: Bytes): DecryptResult<Distribution[]> {
+  if (data.length < 2) return fail('malformed');
+  if (data[0] !== VERSION) return fail('unsupported_version');
+  if (data.length % DISTRIBUTION_LENGTH !== 0) return fail('malformed');
+  const items: Distribution[] = [];
+  for (let at = 0; at < data.length; at += DISTRIBUTION_LENGTH) {
+    const item = decodeDistribution(data.slice(at, at + DISTRIBUTION_LENGTH));
+    if (!item.ok) return item;
+    if (items.length > 0 && item.value.channelId !== items[0]!.channelId) return fail('malformed');
+    items.push(item.value);
+  }
+  return ok(items);
 }
