@@ -3,16 +3,8 @@
 import { keyDirectory } from '../api/keys';
 import type { DecryptFailureReason, DecryptResult, E2eeApi, EncryptFailureReason, MessagePayload, PlaintextCache } from './e2eeTypes';
 
-// The crypto module (src/crypto/index.ts) and its IndexedDB store (src/storage/indexedDbStore.ts),
-// loaded lazily as their own chunk after sign-in so the sign-in screen stays small. Typed here by
-// the part of their API the app uses (docs/crypto.md §8).
-type CryptoModule = typeof import('../crypto/index');
-type ProtocolStore = Parameters<CryptoModule['E2ee']['open']>[0]['store'];
-interface StorageModule {
-  IndexedDbProtocolStore: { open(deviceId: string): Promise<ProtocolStore & PlaintextCache> };
-}
-const cryptoModules = import.meta.glob<CryptoModule>('../crypto/index.ts');
-const storageModules = import.meta.glob<StorageModule>('../storage/indexedDbStore.ts');
+// The crypto module (src/crypto/index.ts) and its IndexedDB store (src/storage/indexedDbStore.ts)
+// are imported dynamically: their own chunks, loaded after sign-in, so the sign-in screen stays small.
 
 /** Why the app refused to send (nothing was posted); components/DecryptionFailure.tsx words it. */
 export type SendRefusal = EncryptFailureReason | 'crypto_unavailable' | 'encryption_failed';
@@ -42,16 +34,9 @@ let opening: Promise<E2eeApi | null> | null = null;
 // (a consumed message key would answer `duplicate`). Memory only; logout clears it.
 const decrypted = new Map<string, { content: string; result: Plain }>();
 
-export function e2eeAvailable(): boolean {
-  return Object.keys(cryptoModules).length > 0 && Object.keys(storageModules).length > 0;
-}
-
 export function startE2ee(userId: string, deviceId: string): Promise<E2eeApi | null> {
   opening ??= (async () => {
-    const loadCrypto = Object.values(cryptoModules)[0];
-    const loadStorage = Object.values(storageModules)[0];
-    if (loadCrypto === undefined || loadStorage === undefined) return null;
-    const [crypto, storage] = await Promise.all([loadCrypto(), loadStorage()]);
+    const [crypto, storage] = await Promise.all([import('../crypto/index'), import('../storage/indexedDbStore')]);
     const store = await storage.IndexedDbProtocolStore.open(deviceId);
     const e2ee = await crypto.E2ee.open({ userId, deviceId, directory: keyDirectory, store });
     await e2ee.ensureDeviceKeys();

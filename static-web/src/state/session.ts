@@ -5,7 +5,7 @@ import { setPresence } from '../api/presence';
 import type { TokenResponse } from '../api/types';
 import { RealtimeHub, type ConnectionStatus } from '../realtime/hub';
 import type { ServerEvent } from '../realtime/events';
-import { e2eeAvailable, onSafetyNumberChanged, startE2ee, wipeLocalSecrets } from './e2ee';
+import { onSafetyNumberChanged, startE2ee, wipeLocalSecrets } from './e2ee';
 import { channelsQuery, queryClient } from './queries';
 import { timelines } from './timeline';
 import { typing } from './typing';
@@ -91,10 +91,6 @@ async function startSignedIn(): Promise<void> {
   void hub.start();
   void setPresence('online').catch(() => undefined);
   heartbeat = setInterval(() => void setPresence('online').catch(() => undefined), 120_000);
-  if (!e2eeAvailable()) {
-    set({ cryptoError: 'This build has no encryption module: messages can be neither sent nor read.' });
-    return;
-  }
   try {
     await startE2ee(s.userId, s.deviceId);
     onSafetyNumberChanged((userId) => {
