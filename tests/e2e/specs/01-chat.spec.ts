@@ -184,12 +184,16 @@ test('an admin bans a user and that browser session ends', async ({ browser }) =
   await expect(c.page.getByRole('button', { name: 'Sign in' })).toBeVisible();
 });
 
-test('settings: profile saved, devices listed', async () => {
+test('settings: profile saved, avatar uploaded, devices listed', async () => {
   await b.page.getByRole('link', { name: /^Profile and settings/ }).click();
   await b.page.getByLabel('Status').fill('Testing D3Chat');
   await b.page.getByRole('button', { name: 'Save profile' }).click();
   await expect(b.page.getByRole('status').filter({ hasText: 'Profile saved.' })).toBeVisible();
   await expect(b.page.getByRole('list', { name: 'Your devices' }).getByText('this device')).toBeVisible();
+  // Avatars are public profile pictures (not end-to-end encrypted), so no marker goes in this one.
+  await b.page.getByLabel('Upload a new avatar').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: pngWithText('avatar', 64, 64) });
+  await expect(b.page.getByRole('status').filter({ hasText: 'Avatar updated.' })).toBeVisible();
+  await expect(b.page.getByRole('button', { name: 'Remove avatar' })).toBeVisible();
   await screenshot(b.page, 'settings');
 });
 

@@ -31,7 +31,7 @@ export function Settings() {
       <section aria-labelledby="profile-h">
         <h2 id="profile-h">Profile</h2>
         <div className="row">
-          <Avatar name={me.data.display_name ?? me.data.username} url={me.data.avatar_url === null ? null : `${me.data.avatar_url}?v=${Date.parse(me.data.created_at)}`} size={64} />
+          <Avatar name={me.data.display_name ?? me.data.username} url={me.data.avatar_url === null ? null : `${me.data.avatar_url}?v=${me.dataUpdatedAt}`} size={64} />
           <label className="file-button">
             Upload a new avatar
             <input
