@@ -127,6 +127,12 @@ export async function decryptFile(blob: Uint8Array<ArrayBuffer>, ref: Parameters
   return e2ee.decryptAttachment(blob, ref);
 }
 
+/** keys.low_otp for this device: top the one-time pre-keys up again. */
+export async function replenishKeys(): Promise<void> {
+  const e2ee = await ready();
+  await e2ee?.ensureDeviceKeys();
+}
+
 export async function membersChanged(channelId: string): Promise<void> {
   const e2ee = await ready();
   await e2ee?.membersChanged(channelId);

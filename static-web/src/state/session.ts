@@ -5,7 +5,7 @@ import { setPresence } from '../api/presence';
 import type { TokenResponse } from '../api/types';
 import { RealtimeHub, type ConnectionStatus } from '../realtime/hub';
 import type { ServerEvent } from '../realtime/events';
-import { onSafetyNumberChanged, startE2ee, wipeLocalSecrets } from './e2ee';
+import { onSafetyNumberChanged, replenishKeys, startE2ee, wipeLocalSecrets } from './e2ee';
 import { channelsQuery, queryClient } from './queries';
 import { timelines } from './timeline';
 import { typing } from './typing';
@@ -59,6 +59,9 @@ function onEvent(e: ServerEvent): void {
       return;
     case 'typing.stop':
       typing.stop(e.channel_id, e.user_id);
+      return;
+    case 'keys.low_otp':
+      if (e.device_id === state.deviceId) void replenishKeys().catch(() => undefined);
       return;
     case 'channel.new':
       void queryClient.invalidateQueries({ queryKey: channelsQuery().queryKey });
