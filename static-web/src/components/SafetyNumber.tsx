@@ -10,7 +10,8 @@ export interface SafetyNumberProps {
 export function SafetyNumber({ contact, digits, changed, error, onAccept }: SafetyNumberProps) {
   if (error !== null) return <p role="alert" className="error">{error}</p>;
   if (digits === null) return <p role="status">Computing the safety number…</p>;
-  const groups = digits.match(/.{1,5}/g) ?? [];
+  // The module may hand the digits already spaced; group them here, once, from the bare digits.
+  const groups = digits.replace(/\s/g, '').match(/.{1,5}/g) ?? [];
   return (
     <div>
       {changed && (

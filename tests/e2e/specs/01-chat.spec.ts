@@ -86,7 +86,11 @@ test('a DM: messages, typing, edit and delete appear live on the other side', as
 test('the safety-number dialog shows 60 digits, the same on both sides', async () => {
   await a.page.getByRole('button', { name: 'Safety number' }).click();
   const dialog = a.page.getByRole('dialog', { name: 'Safety number with Bob' });
-  const digitsA = (await dialog.getByLabel('Safety number').innerText()).replace(/\s/g, '');
+  const shownA = await dialog.getByLabel('Safety number').innerText();
+  const groupsA = shownA.trim().split(/\s+/);
+  expect(groupsA).toHaveLength(12);
+  expect(groupsA.every((g) => /^\d{5}$/.test(g))).toBe(true);
+  const digitsA = shownA.replace(/\s/g, '');
   expect(digitsA).toMatch(/^\d{60}$/);
   await screenshot(a.page, 'dm-safety-number');
   await dialog.getByRole('button', { name: 'Close dialog' }).click();
