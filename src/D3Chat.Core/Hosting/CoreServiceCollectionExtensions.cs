@@ -43,7 +43,7 @@ public static class CoreServiceCollectionExtensions
         DefaultTypeMap.MatchNamesWithUnderscores = true;
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString));
+        services.TryAddSingleton(sp => PostgresDataSource.Create(sp.GetRequiredService<IOptions<PostgresOptions>>().Value));
         services.TryAddSingleton<IConnectionMultiplexer>(sp => ConnectRedis(sp.GetRequiredService<IOptions<RedisOptions>>().Value));
         services.TryAddSingleton(_ => new StorageAccount(configuration));
         services.TryAddSingleton(_ => QueueNames.From(configuration));

@@ -2,13 +2,25 @@ using System.ComponentModel.DataAnnotations;
 
 namespace D3Chat.Core.Hosting;
 
-/// <summary>PostgreSQL connection (<c>Postgres__ConnectionString</c>).</summary>
+/// <summary>PostgreSQL connection (<c>Postgres__ConnectionString</c>, <c>Postgres__Credential</c>, <c>Postgres__ClientId</c>).</summary>
 public sealed class PostgresOptions
 {
     public const string Section = "Postgres";
 
+    /// <summary>Npgsql connection string. With Entra ID authentication it names the role but holds no password.</summary>
     [Required]
     public string ConnectionString { get; set; } = "";
+
+    /// <summary>
+    /// Empty: the password in <see cref="ConnectionString"/> (offline, tests). <c>managedidentity</c>:
+    /// Microsoft Entra ID tokens of the app's managed identity are the password (Azure).
+    /// </summary>
+    public string? Credential { get; set; }
+
+    /// <summary>Client id of the user-assigned managed identity; empty uses the default credential chain.</summary>
+    public string? ClientId { get; set; }
+
+    public bool UsesEntraId => string.Equals(Credential, Identity.AzureCredentials.ManagedIdentity, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Redis connection (<c>Redis__ConnectionString</c>, StackExchange.Redis syntax).</summary>
