@@ -621,7 +621,10 @@ module frontDoorRoutes 'modules/frontDoorRoutes.bicep' = {
     customDomainId: frontDoor.outputs.CUSTOM_DOMAIN_ID
     apiHostName: apiApp.outputs.DEFAULT_HOST_NAME
     federationHostName: federationApp.outputs.DEFAULT_HOST_NAME
+    fanoutHostName: fanoutApp.outputs.DEFAULT_HOST_NAME
     staticWebHostName: staticWebApp.outputs.DEFAULT_HOST_NAME
+    signalRHostName: signalR.outputs.HOST_NAME
+    storageBlobHostName: split(storage.outputs.BLOB_ENDPOINT, '/')[2]
   }
 }
 
@@ -636,6 +639,7 @@ output API_FUNCTION_APP_NAME string = apiApp.outputs.NAME
 output FEDERATION_FUNCTION_APP_NAME string = federationApp.outputs.NAME
 output FANOUT_FUNCTION_APP_NAME string = fanoutApp.outputs.NAME
 output STATIC_WEB_APP_NAME string = staticWebApp.outputs.NAME
+output CONTENT_SECURITY_POLICY string = frontDoorRoutes.outputs.CONTENT_SECURITY_POLICY
 output KEY_VAULT_NAME string = keyVault.outputs.NAME
 output STORAGE_ACCOUNT_NAME string = storage.outputs.NAME
 output POSTGRES_SERVER_NAME string = postgres.outputs.NAME
