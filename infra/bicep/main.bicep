@@ -143,6 +143,16 @@ param signalRCapacity int = 1
 @description('Standard or Premium.')
 param serviceBusSkuName string = 'Standard'
 
+@allowed([
+  'ServiceBus'
+  'StorageQueues'
+])
+@description('Queue__Transport. ServiceBus (default): topic with duplicate detection, consumers on always-ready instances. StorageQueues (small profile): no Service Bus namespace; queue triggers scale fanout and federation from zero.')
+param queueTransport string = 'ServiceBus'
+
+@description('Deploy Azure Managed Redis. False (small profile) runs without Redis: rate limits are off, presence answers 503, caches read PostgreSQL (docs/deploy.md, "Small profile").')
+param redisEnabled bool = true
+
 param postgresSkuName string = 'Standard_B1ms'
 param postgresSkuTier string = 'Burstable'
 param postgresStorageSizeGB int = 32
@@ -330,7 +340,9 @@ module keyVault 'modules/keyVault.bicep' = {
 
 // ----- services -----
 
-module serviceBus 'modules/serviceBus.bicep' = {
+var useServiceBus = queueTransport == 'ServiceBus'
+
+module serviceBus 'modules/serviceBus.bicep' = if (useServiceBus) {
   scope: rg
   params: {
     name: names.serviceBus
@@ -383,7 +395,7 @@ module postgres 'modules/postgres.bicep' = {
   }
 }
 
-module redis 'modules/redis.bicep' = {
+module redis 'modules/redis.bicep' = if (redisEnabled) {
   scope: rg
   dependsOn: [
     keyVault
@@ -432,6 +444,7 @@ module rbac 'modules/rbac.bicep' = {
     applicationInsightsName: names.applicationInsights
     serviceBusNamespaceName: names.serviceBus
     topicName: topicName
+    queueTransport: queueTransport
     signalRName: names.signalR
   }
 }
@@ -470,11 +483,11 @@ var sharedSettings = {
   Auth__Argon2MemoryKiB: '19456'
   Auth__Argon2Iterations: '2'
   Postgres__Credential: 'managedidentity'
-  Redis__ConnectionString: kvRef(redis.outputs.CONNECTION_REF_URI)
-  Queue__Transport: 'ServiceBus'
-  Queue__ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.FULLY_QUALIFIED_NAMESPACE
+  Redis__ConnectionString: redisEnabled ? kvRef(redis!.outputs.CONNECTION_REF_URI) : ''
+  Queue__Transport: queueTransport
+  Queue__ServiceBusConnection__fullyQualifiedNamespace: useServiceBus ? serviceBus!.outputs.FULLY_QUALIFIED_NAMESPACE : ''
   Queue__ServiceBusConnection__credential: 'managedidentity'
-  Queue__TopicName: serviceBus.outputs.TOPIC_NAME
+  Queue__TopicName: topicName
   Queue__MaxDeliveryCount: '5'
   Queue__MaxConcurrentCalls: '8'
   FanoutQueueName: queueNames.fanout
@@ -644,9 +657,10 @@ output KEY_VAULT_NAME string = keyVault.outputs.NAME
 output STORAGE_ACCOUNT_NAME string = storage.outputs.NAME
 output POSTGRES_SERVER_NAME string = postgres.outputs.NAME
 output POSTGRES_FQDN string = postgres.outputs.FQDN
-output REDIS_NAME string = redis.outputs.NAME
+output REDIS_NAME string = redisEnabled ? redis!.outputs.NAME : ''
+output QUEUE_TRANSPORT string = queueTransport
 output SIGNALR_NAME string = signalR.outputs.NAME
-output SERVICE_BUS_NAMESPACE string = serviceBus.outputs.NAME
+output SERVICE_BUS_NAMESPACE string = useServiceBus ? serviceBus!.outputs.NAME : ''
 output APPLICATION_INSIGHTS_NAME string = monitoring.outputs.APPLICATION_INSIGHTS_NAME
 output API_IDENTITY_CLIENT_ID string = identities[0].outputs.CLIENT_ID
 output FEDERATION_IDENTITY_CLIENT_ID string = identities[1].outputs.CLIENT_ID

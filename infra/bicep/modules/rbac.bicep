@@ -20,6 +20,9 @@ param serviceBusNamespaceName string
 param topicName string
 param signalRName string
 
+@description('ServiceBus or StorageQueues (Queue__Transport); decides which messaging roles exist.')
+param queueTransport string = 'ServiceBus'
+
 var roles = {
   // Host storage (AzureWebJobsStorage), the app's deployment package; for api also avatars and
   // attachments (incl. user-delegation SAS).
@@ -42,7 +45,18 @@ var roles = {
 }
 
 // What each app uses. Scopes: storage, vault, insights, topic, subscription:<name>, signalR.
-var grants = [
+// With Storage queues as the transport the Service Bus grants go and the api (the publisher, whose
+// health check also reads the queue) gets the queue role instead.
+var serviceBusScopes = [
+  'topic'
+  'subscription:fanout'
+  'subscription:federation'
+]
+var storageQueueTransportGrants = [
+  { app: 'api', scope: 'storage', role: roles.storageQueueDataContributor }
+]
+var grants = queueTransport == 'ServiceBus' ? allTransportGrants : concat(filter(allTransportGrants, g => !contains(serviceBusScopes, g.scope)), storageQueueTransportGrants)
+var allTransportGrants = [
   { app: 'api', scope: 'storage', role: roles.storageBlobDataOwner }
   { app: 'api', scope: 'storage', role: roles.storageTableDataContributor }
   { app: 'api', scope: 'vault', role: roles.keyVaultSecretsUser }

@@ -12,9 +12,10 @@ namespace D3Chat.Core.Health;
 /// <summary>The outcome of one health probe: the transport in use, per-component state, and whether all are up.</summary>
 public sealed record HealthReport(string Transport, IReadOnlyDictionary<string, string> Checks)
 {
-    public bool Healthy => Checks.Values.All(v => v == HealthProbe.Ok);
+    public bool Healthy => !Down.Any();
 
-    public IEnumerable<string> Down => Checks.Where(c => c.Value != HealthProbe.Ok).Select(c => c.Key);
+    /// <summary>Components that fail; a component switched off by configuration (<c>off</c>) is not down.</summary>
+    public IEnumerable<string> Down => Checks.Where(c => c.Value is not (HealthProbe.Ok or HealthProbe.Off)).Select(c => c.Key);
 }
 
 /// <summary>
@@ -38,10 +39,14 @@ public sealed class HealthProbe(
     StorageAccount storage,
     QueueNames queues,
     IOptions<QueueOptions> queueOptions,
+    IOptions<RedisOptions> redisOptions,
     IOptions<HealthProbeOptions> probeOptions,
     IServiceProvider services)
 {
     public const string Ok = "ok";
+
+    /// <summary>A component this deployment runs without (Redis in the small profile).</summary>
+    public const string Off = "off";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
     public string Transport => queueOptions.Value.Transport;
@@ -53,7 +58,7 @@ public sealed class HealthProbe(
             await using var command = dataSource.CreateCommand("SELECT 1");
             await command.ExecuteScalarAsync(token);
         }, ct);
-        var redisCheck = ProbeAsync(async _ => await redis.GetDatabase().PingAsync(), ct);
+        var redisCheck = redisOptions.Value.Enabled ? ProbeAsync(async _ => await redis.GetDatabase().PingAsync(), ct) : Task.FromResult(Off);
         var queue = ProbeAsync(QueueProbe(), ct);
         return new HealthReport(Transport, new Dictionary<string, string>
         {

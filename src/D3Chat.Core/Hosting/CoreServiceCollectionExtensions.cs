@@ -9,6 +9,7 @@ using D3Chat.Core.Fanout;
 using D3Chat.Core.Health;
 using D3Chat.Core.Outbox;
 using D3Chat.Core.Queue;
+using D3Chat.Core.Redis;
 using D3Chat.Core.Realtime;
 using D3Chat.Core.Storage;
 using Microsoft.Extensions.Configuration;
@@ -75,8 +76,12 @@ public static class CoreServiceCollectionExtensions
 
     // abortConnect=false: a process that starts while Redis is down keeps retrying instead of
     // failing, because Redis only backs degradable features (decision 5).
-    private static ConnectionMultiplexer ConnectRedis(RedisOptions options)
+    private static IConnectionMultiplexer ConnectRedis(RedisOptions options)
     {
+        if (!options.Enabled)
+        {
+            return DisabledRedis.Create();
+        }
         var config = ConfigurationOptions.Parse(options.ConnectionString);
         config.AbortOnConnectFail = false;
         return ConnectionMultiplexer.Connect(config);

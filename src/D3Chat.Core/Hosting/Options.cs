@@ -28,8 +28,10 @@ public sealed class RedisOptions
 {
     public const string Section = "Redis";
 
-    [Required]
+    /// <summary>Empty runs without Redis (deployment profile <c>small</c>): every Redis-backed feature stays in its degraded mode.</summary>
     public string ConnectionString { get; set; } = "";
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(ConnectionString);
 }
 
 /// <summary>Which transport carries channel events, and its names.</summary>

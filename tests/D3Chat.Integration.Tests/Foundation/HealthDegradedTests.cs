@@ -39,4 +39,19 @@ public sealed class HealthDegradedTests
         Assert.Equal("Unavailable: queue", D3ChatClient.ReadDetail(body));
         Assert.Contains("\"transport\":\"ServiceBus\"", body, StringComparison.Ordinal);
     }
+
+    /// <summary>The small profile runs without Redis: health stays 200 and names Redis "off".</summary>
+    [Fact]
+    public async Task Health_RedisNotConfigured_Is200WithRedisOff()
+    {
+        await using var server = await D3ChatServer.StartAsync(new Dictionary<string, string>
+        {
+            ["Redis__ConnectionString"] = "",
+        });
+        using var response = await server.CreateClient().SendAsync(HttpMethod.Get, "/health");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"redis\":\"off\"", body, StringComparison.Ordinal);
+    }
 }
