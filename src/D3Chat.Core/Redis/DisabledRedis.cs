@@ -16,7 +16,7 @@ public class DisabledRedis : DispatchProxy
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
         targetMethod?.Name is "Dispose" or "DisposeAsync" or "Close" or "CloseAsync"
             ? DefaultResult(targetMethod)
-            : throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "Redis is not configured (Redis__ConnectionString is empty).");
+            : throw new RedisException("Redis is not configured (Redis__ConnectionString is empty).");
 
     private static object? DefaultResult(MethodInfo method) =>
         method.ReturnType == typeof(Task) ? Task.CompletedTask
