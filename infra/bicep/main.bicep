@@ -483,6 +483,8 @@ var sharedSettings = {
   Auth__Argon2MemoryKiB: '19456'
   Auth__Argon2Iterations: '2'
   Postgres__Credential: 'managedidentity'
+  // The migrator's session-level advisory lock needs a direct connection when the apps use PgBouncer.
+  Postgres__DirectPort: '5432'
   Redis__ConnectionString: redisEnabled ? kvRef(redis!.outputs.CONNECTION_REF_URI) : ''
   Queue__Transport: queueTransport
   Queue__ServiceBusConnection__fullyQualifiedNamespace: useServiceBus ? serviceBus!.outputs.FULLY_QUALIFIED_NAMESPACE : ''

@@ -27,6 +27,22 @@ public static class PostgresDataSource
     public static NpgsqlDataSource Create(PostgresOptions options) =>
         Create(options, options.UsesEntraId ? AzureCredentials.For(options.ClientId) : null);
 
+    /// <summary>
+    /// The data source of the migrator: a direct one on <see cref="PostgresOptions.DirectPort"/>
+    /// when the main connection goes through PgBouncer, else <paramref name="shared"/>.
+    /// </summary>
+    public static NpgsqlDataSource ForMigrations(PostgresOptions options, NpgsqlDataSource shared)
+    {
+        var main = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        if (options.DirectPort is not { } port || port == main.Port)
+        {
+            return shared;
+        }
+        main.Port = port;
+        main.MaxPoolSize = 1;
+        return Create(new PostgresOptions { ConnectionString = main.ConnectionString, Credential = options.Credential, ClientId = options.ClientId });
+    }
+
     public static NpgsqlDataSource Create(PostgresOptions options, TokenCredential? credential)
     {
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);

@@ -53,7 +53,9 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(_ => ServerSigningKey.FromBase64Seed(configuration["Federation:SigningKeySeed"]));
         services.TryAddSingleton<IRealtimeNotifier, UnconfiguredRealtimeNotifier>();
 
-        services.TryAddSingleton<Migrator>();
+        services.TryAddSingleton(sp => new Migrator(
+            PostgresDataSource.ForMigrations(sp.GetRequiredService<IOptions<PostgresOptions>>().Value, sp.GetRequiredService<NpgsqlDataSource>()),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Migrator>>()));
         services.AddHostedService<MigrationHostedService>();
         services.AddAccounts();
         services.TryAddSingleton<HealthProbe>();

@@ -20,6 +20,14 @@ public sealed class PostgresOptions
     /// <summary>Client id of the user-assigned managed identity; empty uses the default credential chain.</summary>
     public string? ClientId { get; set; }
 
+    /// <summary>
+    /// Port of a direct PostgreSQL connection for the migrator, when <see cref="ConnectionString"/>
+    /// goes through PgBouncer (6432): its transaction pooling would break the migrator's
+    /// session-level advisory lock. Empty or equal to the connection's port: the migrator uses the
+    /// same connections as everything else.
+    /// </summary>
+    public int? DirectPort { get; set; }
+
     public bool UsesEntraId => string.Equals(Credential, Identity.AzureCredentials.ManagedIdentity, StringComparison.OrdinalIgnoreCase);
 }
 

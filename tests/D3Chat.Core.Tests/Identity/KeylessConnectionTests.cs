@@ -35,6 +35,31 @@ public sealed class KeylessConnectionTests
     public void PostgresOptions_Credential_SelectsEntraIdOnlyForManagedIdentity(string? credential, bool expected) =>
         Assert.Equal(expected, new PostgresOptions { ConnectionString = "Host=x", Credential = credential }.UsesEntraId);
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(6432)]
+    public async Task MigrationDataSource_WithoutADifferentDirectPort_IsTheSharedOne(int? directPort)
+    {
+        var options = new PostgresOptions { ConnectionString = "Host=db;Port=6432;Username=u", DirectPort = directPort };
+        await using var shared = PostgresDataSource.Create(options);
+
+        Assert.Same(shared, PostgresDataSource.ForMigrations(options, shared));
+    }
+
+    [Fact]
+    public async Task MigrationDataSource_BehindPgBouncer_ConnectsDirectlyOnTheDirectPort()
+    {
+        var options = new PostgresOptions { ConnectionString = "Host=db;Port=6432;Username=u;Maximum Pool Size=4", DirectPort = 5432 };
+        await using var shared = PostgresDataSource.Create(options);
+
+        await using var direct = PostgresDataSource.ForMigrations(options, shared);
+
+        var builder = new NpgsqlConnectionStringBuilder(direct.ConnectionString);
+        Assert.Equal(5432, builder.Port);
+        Assert.Equal("db", builder.Host);
+        Assert.Equal(1, builder.MaxPoolSize);
+    }
+
     [Fact]
     public async Task ServiceBusClient_FromConnectionString_UsesIt()
     {
