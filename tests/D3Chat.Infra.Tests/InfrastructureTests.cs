@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace D3Chat.Infra.Tests;
 
-/// <summary>The compiled templates hold the architecture's decisions (architecture.md, "The shape", "Routing on one domain").</summary>
+/// <summary>The compiled templates hold the deployment's decisions (docs/deploy.md: the resource table and the Front Door routing).</summary>
 [Collection(CompiledBicepCollection.Name)]
 public sealed partial class InfrastructureTests(CompiledBicep compiled)
 {

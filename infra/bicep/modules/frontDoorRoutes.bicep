@@ -1,6 +1,6 @@
-// Routing of the one public domain (architecture.md, "Routing on one domain"): the web client and
-// the API share one origin, so the browser needs no CORS and the client's Content-Security-Policy
-// can say 'self' for the API.
+// Routing of the one public domain (docs/deploy.md, the Front Door row): the web client and the
+// API share one origin, so the browser needs no CORS and the client's Content-Security-Policy can
+// say 'self' for the API.
 //   /api/* and /health               -> api function app
 //   /federation/* and /.well-known/* -> federation function app
 //   /fanout/health                   -> fanout function app (its only HTTP route)
