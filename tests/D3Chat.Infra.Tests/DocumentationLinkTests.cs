@@ -163,6 +163,7 @@ public sealed partial class DocumentationLinkTests
     [InlineData("`realtime.md`, `docs/deploy.md`, `infra/bicep/main.bicep`, `./scripts/run`")]
     [InlineData("`host.json` of each app, `Migrations/0001_initial_schema.sql`")]
     [InlineData("`static-web/dist` and `src/D3Chat.LocalHost/bin/Release` are build output")]
+    [InlineData("screenshots go to `tests/e2e/test-results/screenshots` (ignored by a nested .gitignore)")]
     public void Check_ReferenceInsideTheRepository_Resolves(string text)
     {
         var references = Repository.Check("docs/api.md", text);
