@@ -93,8 +93,8 @@ internal sealed partial class DocReferences(string root)
     }
 
     /// <summary>Fragments that can only mean a place outside this repository, wherever they stand.</summary>
-    private static IEnumerable<string> OutsidePointers(string line) =>
-        OutsidePointer().Matches(line).Select(match => match.Value);
+    public static IEnumerable<string> OutsidePointers(string text) =>
+        OutsidePointer().Matches(text).Select(match => match.Value);
 
     private string? CheckLink(string document, string target)
     {
