@@ -30,7 +30,7 @@ internal sealed partial class DocReferences(string root)
     private readonly string _root = Path.GetFullPath(root);
     private readonly HashSet<string> _topLevel = Directory.EnumerateFileSystemEntries(root)
         .Select(Path.GetFileName).OfType<string>().Where(name => name != ".git").ToHashSet(StringComparer.Ordinal);
-    private readonly string[] _generated = ReadGenerated(root);
+    private readonly IgnoreRule[] _generated = ReadGenerated(Path.GetFullPath(root));
     private readonly Dictionary<string, HashSet<string>> _anchors = new(StringComparer.Ordinal);
     private List<string>? _entries;
 
@@ -93,8 +93,8 @@ internal sealed partial class DocReferences(string root)
     }
 
     /// <summary>Fragments that can only mean a place outside this repository, wherever they stand.</summary>
-    private static IEnumerable<string> OutsidePointers(string line) =>
-        OutsidePointer().Matches(line).Select(match => match.Value);
+    public static IEnumerable<string> OutsidePointers(string text) =>
+        OutsidePointer().Matches(text).Select(match => match.Value);
 
     private string? CheckLink(string document, string target)
     {
@@ -188,21 +188,56 @@ internal sealed partial class DocReferences(string root)
         return dot > 0 && FileExtensions.Contains(segment[(dot + 1)..], StringComparer.Ordinal);
     }
 
-    /// <summary>Build output and local state that .gitignore keeps out of a clone (static-web/dist, .data/, ...).</summary>
-    private bool IsGenerated(string[] segments) =>
-        _generated.Any(ignored => ignored.Contains('/')
-            ? string.Join('/', segments).StartsWith(ignored, StringComparison.Ordinal)
-            : segments.Contains(ignored, StringComparer.Ordinal));
-
-    private static string[] ReadGenerated(string root)
+    /// <summary>Build output and local state that a .gitignore keeps out of a clone (static-web/dist, .data/, tests/e2e/test-results, ...).</summary>
+    private bool IsGenerated(string[] segments)
     {
-        var gitignore = Path.Combine(root, ".gitignore");
-        return File.Exists(gitignore)
-            ? File.ReadAllLines(gitignore)
-                .Select(line => line.Trim().Trim('/'))
-                .Where(line => line.Length > 0 && !line.StartsWith('#') && !line.Contains('*') && !line.StartsWith('!'))
-                .ToArray()
-            : [];
+        var path = string.Join('/', segments);
+        foreach (var rule in _generated)
+        {
+            if (rule.Folder.Length > 0 && !path.StartsWith(rule.Folder + "/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var rest = rule.Folder.Length == 0 ? path : path[(rule.Folder.Length + 1)..];
+            if (rule.Pattern.Contains('/')
+                ? rest == rule.Pattern || rest.StartsWith(rule.Pattern + "/", StringComparison.Ordinal)
+                : rest.Split('/').Contains(rule.Pattern, StringComparer.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>One literal entry of a .gitignore (wildcard and negated entries are not needed here) and the folder it applies under.</summary>
+    private sealed record IgnoreRule(string Folder, string Pattern);
+
+    /// <summary>The entries of the root .gitignore and of every nested one (dependency folders are not searched).</summary>
+    private static IgnoreRule[] ReadGenerated(string root)
+    {
+        var rules = new List<IgnoreRule>();
+        var folders = new Stack<string>([""]);
+        while (folders.TryPop(out var folder))
+        {
+            var full = Path.Combine(root, folder);
+            var gitignore = Path.Combine(full, ".gitignore");
+            if (File.Exists(gitignore))
+            {
+                rules.AddRange(File.ReadAllLines(gitignore)
+                    .Select(line => line.Trim().Trim('/'))
+                    .Where(line => line.Length > 0 && !line.StartsWith('#') && !line.Contains('*') && !line.StartsWith('!'))
+                    .Select(line => new IgnoreRule(folder, line)));
+            }
+            foreach (var child in Directory.EnumerateDirectories(full))
+            {
+                var name = Path.GetFileName(child);
+                if (name is not (".git" or "node_modules" or "bin" or "obj" or ".data"))
+                {
+                    folders.Push(folder.Length == 0 ? name : folder + "/" + name);
+                }
+            }
+        }
+        return rules.ToArray();
     }
 
     /// <summary>The root-relative path of <paramref name="relative"/> seen from <paramref name="directory"/>; null when it leaves the root.</summary>

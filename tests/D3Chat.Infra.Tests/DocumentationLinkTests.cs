@@ -104,14 +104,33 @@ public sealed partial class DocumentationLinkTests
         Assert.True(missing.Count == 0, "Source files cite documents that do not exist:\n" + string.Join('\n', missing));
     }
 
-    /// <summary>Code, SQL, scripts and Bicep of the repository (build output and dependencies excluded).</summary>
+    [Fact]
+    public void SourceFiles_PointNowhereOutsideTheRepository()
+    {
+        var checker = new[] { nameof(DocReferences) + ".cs", nameof(DocumentationLinkTests) + ".cs" };
+        var files = SourceFiles().Where(file => !checker.Contains(Path.GetFileName(file))).ToList();
+
+        var outside = files.SelectMany(file => DocReferences.OutsidePointers(File.ReadAllText(file))
+            .Select(pointer => $"{Path.GetRelativePath(RepoPaths.Root, file)}: {pointer}")).ToList();
+
+        Assert.Contains(files, file => file.EndsWith(".ts", StringComparison.Ordinal));
+        Assert.True(outside.Count == 0, "Source files point outside the repository:\n" + string.Join('\n', outside));
+    }
+
+    /// <summary>
+    /// Code, SQL, scripts, Bicep, web sources and CI files of the repository; dependencies, build output
+    /// and lock files excluded.
+    /// </summary>
     private static IEnumerable<string> SourceFiles() =>
-        new[] { "src", "functions", "tests", "scripts", "infra", "bench" }
+        new[] { "src", "functions", "tests", "scripts", "infra", "bench", "static-web", "tools", ".ci", ".github" }
             .Select(folder => Path.Combine(RepoPaths.Root, folder))
             .Where(Directory.Exists)
             .SelectMany(folder => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
-            .Where(path => Path.GetExtension(path) is ".cs" or ".sql" or ".sh" or ".bicep" or "" || path.EndsWith(".ts", StringComparison.Ordinal))
-            .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(segment => segment is "bin" or "obj" or "node_modules" or "TestResults"));
+            .Where(path => Path.GetExtension(path) is ".cs" or ".sql" or ".sh" or ".bicep" or ".ts" or ".tsx" or ".js" or ".mjs"
+                or ".json" or ".yml" or ".yaml" or ".html" or "")
+            .Where(path => Path.GetFileName(path) != "package-lock.json")
+            .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(segment =>
+                segment is "bin" or "obj" or "node_modules" or "dist" or "TestResults" or "test-results" or "playwright-report" or ".data"));
 
     [Theory]
     [InlineData("See `../shared/spec/api.md` for the contract.", "../shared/spec/api.md")]
@@ -163,6 +182,7 @@ public sealed partial class DocumentationLinkTests
     [InlineData("`realtime.md`, `docs/deploy.md`, `infra/bicep/main.bicep`, `./scripts/run`")]
     [InlineData("`host.json` of each app, `Migrations/0001_initial_schema.sql`")]
     [InlineData("`static-web/dist` and `src/D3Chat.LocalHost/bin/Release` are build output")]
+    [InlineData("screenshots go to `tests/e2e/test-results/screenshots` (ignored by a nested .gitignore)")]
     public void Check_ReferenceInsideTheRepository_Resolves(string text)
     {
         var references = Repository.Check("docs/api.md", text);

@@ -1,4 +1,4 @@
-// Connection settings exported by scripts/test (and /work/helper-env.sh). A missing one fails the run.
+// Connection settings exported by scripts/test. A missing one fails the run.
 
 export function requiredEnv(name: string): string {
   const v = process.env[name];
