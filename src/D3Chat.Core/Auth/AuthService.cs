@@ -33,6 +33,11 @@ public sealed partial class AuthService(
         {
             return refused;
         }
+        if (await users.IsRetiredAsync(request.Username!, ct))
+        {
+            // Peers know a deleted or renamed user by this name: it is never given to someone else.
+            return Problem.Conflict(UsernameTaken);
+        }
         var now = time.GetUtcNow();
         var user = new User
         {
@@ -60,7 +65,7 @@ public sealed partial class AuthService(
         }
         catch (PostgresException ex) when (ex.SqlState == UserStore.UniqueViolation)
         {
-            return Problem.Conflict("Username already taken");
+            return Problem.Conflict(UsernameTaken);
         }
         await devices.InsertAsync(connection, tx, device, ct);
         await sessions.InsertAsync(connection, tx, session, ct);
@@ -120,6 +125,7 @@ public sealed partial class AuthService(
     public Task LogoutAllAsync(CurrentUser caller, CancellationToken ct) => sessions.DeleteAllForUserAsync(caller.Id, ct);
 
     private const string InviteOnly = "Registration is invite-only";
+    public const string UsernameTaken = "Username already taken";
 
     /// <summary>The refusal of the registration policy, or whether an invite use must be consumed.</summary>
     private async Task<(Problem? Refused, bool InviteRequired)> CheckRegistrationPolicyAsync(RegisterRequest request, CancellationToken ct)

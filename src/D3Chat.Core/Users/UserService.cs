@@ -13,6 +13,10 @@ public sealed class UserService(
 
     public async Task<Outcome<UserResponse>> UpdateMeAsync(CurrentUser caller, UpdateProfileRequest request, CancellationToken ct)
     {
+        if (request.Username is { } name && name != caller.Username && await users.IsRetiredAsync(name, ct))
+        {
+            return Problem.Conflict(Auth.AuthService.UsernameTaken);
+        }
         User? updated;
         try
         {
@@ -21,7 +25,7 @@ public sealed class UserService(
         catch (PostgresException ex) when (ex.SqlState == UserStore.UniqueViolation)
         {
             // The reference lets this reach the unique constraint and answers 500.
-            return Problem.Conflict("Username already taken");
+            return Problem.Conflict(Auth.AuthService.UsernameTaken);
         }
         if (updated is null)
         {

@@ -10,7 +10,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
     private const string Columns = """
         id, username, email, password_hash, server_domain, is_local, role, is_banned, is_suspended,
         suspended_until, ban_reason, display_name, avatar_path, bio, status_message, email_visible,
-        preferences::text AS preferences, created_at, updated_at
+        preferences::text AS preferences, sessions_valid_after, created_at, updated_at
         """;
     private const string InsertSql = """
         INSERT INTO users (id, username, email, password_hash, server_domain, is_local, role, display_name, created_at, updated_at)
@@ -23,7 +23,14 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         WHERE id = @Id AND is_suspended AND suspended_until <= @Now
         """;
 
+    // A rename retires the old name in the same statement: peers know the user by it (issue 12 item 5).
     private const string UpdateProfileSql = $"""
+        WITH old AS (SELECT username FROM users WHERE id = @Id),
+        retired AS (
+            INSERT INTO retired_usernames (username, retired_at)
+            SELECT username, @Now FROM old WHERE CAST(@Username AS text) IS NOT NULL AND old.username <> @Username
+            ON CONFLICT DO NOTHING
+        )
         UPDATE users SET
             email          = CASE WHEN @SetEmail THEN @Email ELSE email END,
             username       = COALESCE(@Username, username),
@@ -36,6 +43,9 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         WHERE id = @Id
         RETURNING {Columns}
         """;
+    private const string IsRetiredSql = "SELECT EXISTS (SELECT 1 FROM retired_usernames WHERE username = @Username)";
+    // Access tokens issued before this instant are refused by the auth gate (AuthState.SessionsValidAfter).
+    private const string EndAccessTokensSql = "UPDATE users SET sessions_valid_after = @Now WHERE id = @Id";
     private const string SetPasswordSql = "UPDATE users SET password_hash = @Hash, updated_at = @Now WHERE id = @Id";
     private const string SetAvatarSql = $"UPDATE users SET avatar_path = @Path, updated_at = @Now WHERE id = @Id RETURNING {Columns}";
     // ILIKE with LIKE wildcards escaped, so "a_b" means the literal underscore.
@@ -93,6 +103,17 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
             Now = now,
         }, cancellationToken: ct));
     }
+
+    /// <summary>Whether the name belonged to a deleted or renamed local user (never handed out again).</summary>
+    public async Task<bool> IsRetiredAsync(string username, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(IsRetiredSql, new { Username = username }, cancellationToken: ct));
+    }
+
+    /// <summary>Makes every access token of the user issued until <paramref name="now"/> fail at the gate.</summary>
+    public Task EndAccessTokensAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid id, DateTimeOffset now, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(EndAccessTokensSql, new { Id = id, Now = now }, transaction, cancellationToken: ct));
 
     public async Task SetPasswordHashAsync(Guid id, string hash, DateTimeOffset now, CancellationToken ct)
     {

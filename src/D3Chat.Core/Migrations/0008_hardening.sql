@@ -1,0 +1,22 @@
+-- Issue 12: deleting a user always works, names are never reused, sessions can be ended at once.
+
+-- A deleted creator leaves the channel to its other members (rules in docs/security.md).
+ALTER TABLE channels DROP CONSTRAINT channels_created_by_fkey,
+    ADD CONSTRAINT channels_created_by_fkey FOREIGN KEY (created_by) REFERENCES users (id) ON DELETE SET NULL;
+ALTER TABLE server_settings DROP CONSTRAINT server_settings_updated_by_fkey,
+    ADD CONSTRAINT server_settings_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES users (id) ON DELETE SET NULL;
+
+-- Audit rows are history: they outlive the admin who wrote them, keeping the id and the name.
+ALTER TABLE audit_logs DROP CONSTRAINT audit_logs_admin_user_id_fkey;
+ALTER TABLE audit_logs ADD COLUMN admin_username varchar(64);
+UPDATE audit_logs a SET admin_username = u.username FROM users u WHERE u.id = a.admin_user_id;
+
+-- Peers know our users by name: a name once used here (deleted, or renamed away) is never given to
+-- someone else. Checked by registration and rename.
+CREATE TABLE retired_usernames (
+    username   varchar(64) PRIMARY KEY,
+    retired_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Access tokens issued before this instant are refused (logout-all, password change, ban, suspension).
+ALTER TABLE users ADD COLUMN sessions_valid_after timestamptz;
