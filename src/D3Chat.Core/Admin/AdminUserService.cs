@@ -148,10 +148,7 @@ public sealed class AdminUserService(
         locked.Target is { Role: Roles.Superadmin } target && target.IsUsable(now) && locked.OtherUsableSuperadmins(now) == 0
             ? Problem.Conflict(LastSuperadmin) : null;
 
-    /// <summary>A routing-only event that makes fanout remove the user from every SignalR group.</summary>
-    private ChannelEvent RealtimeRevocation(Guid userId) =>
-        EventFactory.Create(EventFactory.RoutingTypes.UserRevoked, new { type = EventFactory.RoutingTypes.UserRevoked, user_id = userId },
-            time.GetUtcNow(), membership: new MembershipChange { ChannelId = null, Left = [userId] });
+    private ChannelEvent RealtimeRevocation(Guid userId) => EventFactory.UserRevoked(userId, time.GetUtcNow());
 
     private async Task<Outcome<AdminUser>> MutateAsync(
         AdminActor actor, Guid id, CancellationToken ct,

@@ -20,3 +20,8 @@ CREATE TABLE retired_usernames (
 
 -- Access tokens issued before this instant are refused (logout-all, password change, ban, suspension).
 ALTER TABLE users ADD COLUMN sessions_valid_after timestamptz;
+
+-- Concurrent refreshes with one token (several tabs) get the same successor within a short grace:
+-- the successor is kept sealed with a key derived from the retired token itself, so only a holder
+-- of the old token can read it, and the database alone cannot.
+ALTER TABLE retired_refresh_tokens ADD COLUMN successor_sealed bytea;

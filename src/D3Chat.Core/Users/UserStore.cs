@@ -115,11 +115,8 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
     public Task EndAccessTokensAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid id, DateTimeOffset now, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(EndAccessTokensSql, new { Id = id, Now = now }, transaction, cancellationToken: ct));
 
-    public async Task SetPasswordHashAsync(Guid id, string hash, DateTimeOffset now, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(SetPasswordSql, new { Id = id, Hash = hash, Now = now }, cancellationToken: ct));
-    }
+    public Task SetPasswordHashAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string hash, DateTimeOffset now, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(SetPasswordSql, new { Id = id, Hash = hash, Now = now }, transaction, cancellationToken: ct));
 
     /// <summary>Sets or clears (null) the avatar blob name; returns the updated user.</summary>
     public async Task<User?> SetAvatarPathAsync(Guid id, string? path, DateTimeOffset now, CancellationToken ct)
