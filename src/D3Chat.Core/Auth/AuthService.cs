@@ -80,7 +80,7 @@ public sealed partial class AuthService(
 
     public async Task<Outcome<TokenResponse>> LoginAsync(LoginRequest request, CancellationToken ct)
     {
-        var user = await users.FindByUsernameAsync(request.Username!, server.Value.Domain, ct);
+        var user = await users.FindLocalByUsernameAsync(request.Username!, ct);
         if (user is null || !PasswordHasher.Verify(request.Password!, user.PasswordHash))
         {
             return Problem.Unauthorized("Invalid credentials");

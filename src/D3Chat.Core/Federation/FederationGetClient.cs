@@ -28,7 +28,8 @@ public sealed partial class FederationGetClient(
     /// </summary>
     public async Task<T?> GetAsync<T>(string domain, string pathAndQuery, CancellationToken ct) where T : class
     {
-        if (domain == server.Value.Domain || await discovery.DiscoverAsync(domain, ct) is not { } peer)
+        if (DomainNames.Normalize(domain) is not { } normalized || normalized == server.Value.Domain
+            || await discovery.DiscoverAsync(normalized, ct) is not { } peer)
         {
             return null;
         }

@@ -53,7 +53,7 @@ public sealed partial class FederationInbox(
             return Problem.BadRequest("Missing event type");
         }
         // Departure 4: handlers build remote identities from the origin, so it must be the signed one.
-        if (!string.Equals(parsed.String("origin_server"), origin, StringComparison.Ordinal))
+        if (!string.Equals(DomainNames.Normalize(parsed.String("origin_server")), origin, StringComparison.Ordinal))
         {
             LogOriginMismatch(origin, eventId);
             return Problem.BadRequest(OriginMismatch);

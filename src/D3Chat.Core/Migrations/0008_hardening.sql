@@ -25,3 +25,6 @@ ALTER TABLE users ADD COLUMN sessions_valid_after timestamptz;
 -- the successor is kept sealed with a key derived from the retired token itself, so only a holder
 -- of the old token can read it, and the database alone cannot.
 ALTER TABLE retired_refresh_tokens ADD COLUMN successor_sealed bytea;
+
+-- Local accounts are found by is_local (not by the configured domain), so a local name is unique on its own.
+CREATE UNIQUE INDEX ux_users_local_username ON users (username) WHERE is_local;

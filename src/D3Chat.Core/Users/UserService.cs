@@ -7,7 +7,7 @@ namespace D3Chat.Core.Users;
 /// <summary>The users route group (spec api.md §4), except avatars (<see cref="Avatars.AvatarService"/>).</summary>
 public sealed class UserService(
     NpgsqlDataSource dataSource, UserStore users, SessionStore sessions, PasswordHasher hasher, AuthStateCache authStates,
-    Federation.UserLookup remoteLookup, TimeProvider time)
+    Federation.UserLookup remoteLookup, Microsoft.Extensions.Options.IOptions<Hosting.ServerOptions> server, TimeProvider time)
 {
     public async Task<Outcome<UserResponse>> GetMeAsync(CurrentUser caller, CancellationToken ct) =>
         await users.FindByIdAsync(caller.Id, ct) is { } user ? UserResponse.From(user) : Problem.NotFound("User not found");
@@ -91,8 +91,15 @@ public sealed class UserService(
             return Problem.BadRequest("Invalid identity format, use user@server");
         }
         var username = identity[..at];
-        var domain = identity[(at + 1)..];
-        if ((await users.FindByUsernameAsync(username, domain, ct) ?? await remoteLookup.FindRemoteAsync(username, domain, ct)) is { } user)
+        if (Federation.DomainNames.Normalize(identity[(at + 1)..]) is not { } domain)
+        {
+            return Problem.NotFound("User not found");
+        }
+        // Our own domain in any spelling is local: never a remote stub of a local user.
+        var found = domain == server.Value.Domain
+            ? await users.FindLocalByUsernameAsync(username, ct)
+            : await users.FindByUsernameAsync(username, domain, ct) ?? await remoteLookup.FindRemoteAsync(username, domain, ct);
+        if (found is { } user)
         {
             return PublicUserProfile.From(user);
         }

@@ -17,6 +17,14 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         VALUES (@Id, @Username, @Email, @PasswordHash, @ServerDomain, @IsLocal, @Role, @DisplayName, @CreatedAt, @CreatedAt)
         """;
     private const string FindByIdSql = $"SELECT {Columns} FROM users WHERE id = @Id";
+    // Local accounts are found by is_local, never by the configured domain, so they survive a domain or port change.
+    private const string FindLocalByUsernameSql = $"SELECT {Columns} FROM users WHERE username = @Username AND is_local";
+    // After a domain change, local users show the new domain (unless a remote stub already holds that name there).
+    private const string AdoptDomainSql = """
+        UPDATE users u SET server_domain = @Domain
+        WHERE u.is_local AND u.server_domain <> @Domain
+          AND NOT EXISTS (SELECT 1 FROM users o WHERE o.username = u.username AND o.server_domain = @Domain)
+        """;
     private const string FindByUsernameSql = $"SELECT {Columns} FROM users WHERE username = @Username AND server_domain = @Domain";
     private const string ClearLapsedSuspensionSql = """
         UPDATE users SET is_suspended = false, suspended_until = NULL, updated_at = now()
@@ -66,6 +74,20 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(FindByIdSql, new { Id = id }, cancellationToken: ct));
+    }
+
+    /// <summary>The local account of that name, whatever domain it was created under.</summary>
+    public async Task<User?> FindLocalByUsernameAsync(string username, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(FindLocalByUsernameSql, new { Username = username }, cancellationToken: ct));
+    }
+
+    /// <summary>Moves local users to this server's current domain; returns how many moved.</summary>
+    public async Task<int> AdoptDomainAsync(string domain, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(AdoptDomainSql, new { Domain = domain }, cancellationToken: ct));
     }
 
     public async Task<User?> FindByUsernameAsync(string username, string domain, CancellationToken ct)
