@@ -81,7 +81,8 @@ public sealed partial class AuthService(
     public async Task<Outcome<TokenResponse>> LoginAsync(LoginRequest request, CancellationToken ct)
     {
         var user = await users.FindLocalByUsernameAsync(request.Username!, ct);
-        if (user is null || !PasswordHasher.Verify(request.Password!, user.PasswordHash))
+        // An unknown name costs one Argon2 verification too, so timing does not tell which names exist.
+        if (!PasswordHasher.Verify(request.Password!, user?.PasswordHash ?? DummyHash()) || user is null)
         {
             return Problem.Unauthorized("Invalid credentials");
         }
@@ -159,6 +160,10 @@ public sealed partial class AuthService(
         await authStates.InvalidateAsync(caller.Id);
         await publisher.PublishAsync([revoked], ct);
     }
+
+    private static string? _dummyHash;
+
+    private string DummyHash() => _dummyHash ??= hasher.Hash(RefreshTokens.New());
 
     private const string InviteOnly = "Registration is invite-only";
     public const string UsernameTaken = "Username already taken";

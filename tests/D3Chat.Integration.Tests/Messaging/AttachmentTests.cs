@@ -41,6 +41,8 @@ public sealed class AttachmentTests(ServerFixture fixture)
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal(bytes, await download.Content.ReadAsByteArrayAsync());
         Assert.Equal("cipher.bin", download.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        Assert.Equal("nosniff", download.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal(D3Chat.Core.Http.UntrustedFileResult.ContentSecurityPolicy, download.Headers.GetValues("Content-Security-Policy").Single());
         using var thumbnail = await http.GetAsync(link.Url.Replace("/download?", "/thumbnail?", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.NotFound, thumbnail.StatusCode);
     }
