@@ -39,6 +39,7 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource)
         WHERE id = @Id
         """;
     private const string DeleteSql = "DELETE FROM channels WHERE id = @Id";
+    private const string ChannelIdsOfUserSql = "SELECT channel_id FROM channel_members WHERE user_id = @UserId ORDER BY channel_id";
     private const string MemberIdsSql = "SELECT user_id FROM channel_members WHERE channel_id = @ChannelId ORDER BY joined_at, user_id";
     private const string MembersSql = """
         SELECT u.id AS user_id, u.username, u.server_domain, COALESCE(u.is_local, true) AS is_local, m.role, m.joined_at,
@@ -105,6 +106,9 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource)
 
     public Task DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { Id = id }, transaction, cancellationToken: ct));
+
+    public async Task<IReadOnlyList<Guid>> ChannelIdsOfUserAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid userId, CancellationToken ct) =>
+        (await connection.QueryAsync<Guid>(new CommandDefinition(ChannelIdsOfUserSql, new { UserId = userId }, transaction, cancellationToken: ct))).ToList();
 
     public async Task<IReadOnlyList<Guid>> MemberIdsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid channelId, CancellationToken ct) =>
         (await connection.QueryAsync<Guid>(new CommandDefinition(MemberIdsSql, new { ChannelId = channelId }, transaction, cancellationToken: ct))).ToList();

@@ -24,10 +24,9 @@ public sealed partial class FederationInbox(
 
     public async Task<Outcome<InboxAck>> ReceiveAsync(string origin, byte[] body, CancellationToken ct)
     {
-        if (!await WithinRateLimitAsync(origin))
+        if (await RateLimitAsync(origin) is { } limited)
         {
-            LogRateLimited(origin);
-            return new Problem(429, "Federation rate limit exceeded");
+            return limited;
         }
         JsonElement root;
         try
@@ -89,6 +88,17 @@ public sealed partial class FederationInbox(
         if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
         return count
         """;
+
+    /// <summary>Counts one request of <paramref name="origin"/> (inbox events and one-time key claims share the window); the 429 when over.</summary>
+    public async Task<Problem?> RateLimitAsync(string origin)
+    {
+        if (await WithinRateLimitAsync(origin))
+        {
+            return null;
+        }
+        LogRateLimited(origin);
+        return new Problem(429, "Federation rate limit exceeded");
+    }
 
     private async Task<bool> WithinRateLimitAsync(string origin)
     {

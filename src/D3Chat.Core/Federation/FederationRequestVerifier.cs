@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace D3Chat.Core.Federation;
 
 /// <summary>
-/// The signature check every federation endpoint calls first (conventions §3, dendrite MakeFedAPI):
+/// The signature check every federation endpoint calls first (as dendrite's MakeFedAPI does):
 /// headers, timestamp, ±300 s window, origin discovery, Ed25519 over the raw request. Nothing is
 /// counted or stored before it passes. Rejections are logged without bodies or signatures.
 /// </summary>

@@ -22,7 +22,7 @@ public sealed partial class SignalRServiceNotifier : IRealtimeNotifier
 
     private readonly HttpClient _http;
     private readonly SignalREndpoint _endpoint;
-    private readonly SignalRTokens _tokens;
+    private readonly ISignalRAuthorizer _authorizer;
     private readonly string _hubPath;
     private readonly string _versionedHubPath;
     public const string CloseConnectionsApiVersion = "2022-06-01";
@@ -31,11 +31,11 @@ public sealed partial class SignalRServiceNotifier : IRealtimeNotifier
     private readonly ILogger<SignalRServiceNotifier> _logger;
 
     public SignalRServiceNotifier(HttpClient http, SignalREndpoint endpoint, string hub, TimeProvider time,
-        ILogger<SignalRServiceNotifier> logger, IReadOnlyList<TimeSpan>? retryDelays = null)
+        ILogger<SignalRServiceNotifier> logger, IReadOnlyList<TimeSpan>? retryDelays = null, ISignalRAuthorizer? authorizer = null)
     {
         _http = http;
         _endpoint = endpoint;
-        _tokens = new SignalRTokens(endpoint, time);
+        _authorizer = authorizer ?? ISignalRAuthorizer.For(endpoint, hub, http, time);
         _hubPath = $"/api/v1/hubs/{Uri.EscapeDataString(hub)}";
         _versionedHubPath = $"/api/hubs/{Uri.EscapeDataString(hub)}";
         _retryDelays = retryDelays ?? DefaultRetryDelays;
@@ -101,7 +101,7 @@ public sealed partial class SignalRServiceNotifier : IRealtimeNotifier
     private async Task<Failure?> TryOnceAsync(HttpMethod method, string url, string? body, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens.ServerToken(url));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _authorizer.ServerTokenAsync(url, ct));
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
