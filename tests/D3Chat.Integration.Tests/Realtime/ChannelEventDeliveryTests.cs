@@ -196,7 +196,7 @@ public sealed class ChannelEventDeliveryTests(ServerFixture fixture)
         await Eventually.TrueAsync(async () => !await IsInGroupAsync(channel, bId), Timeout, "fanout to remove B from the channel's group");
         await Eventually.TrueAsync(() => Task.FromResult(bListener.State != Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Connected),
             Timeout, "the service closing B's connection");
-        var after = await a.SendMessageAsync(channel, "after");
+        var after = await a.SendOpaqueAsync(channel);
         await aListener.WaitForAsync(MessageNew(after.Id.ToString()), "message.new at A (the group send happened)");
         Assert.DoesNotContain(bListener.Events, e => MessageNew(after.Id.ToString())(e));
     }
