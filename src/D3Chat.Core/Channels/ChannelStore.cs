@@ -21,6 +21,12 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource)
         FROM channels c LEFT JOIN channel_members m ON m.channel_id = c.id AND m.user_id = @UserId
         WHERE c.id = @Id
         """;
+    // Who of @UserIds shares at least one channel with @CallerId (presence is visible only to them).
+    private const string SharingAChannelSql = """
+        SELECT DISTINCT other.user_id FROM channel_members mine
+        JOIN channel_members other ON other.channel_id = mine.channel_id
+        WHERE mine.user_id = @CallerId AND other.user_id = ANY(@UserIds)
+        """;
     private const string IsMemberSql = "SELECT EXISTS (SELECT 1 FROM channel_members WHERE channel_id = @ChannelId AND user_id = @UserId)";
     private const string ListForUserSql = $"""
         SELECT {ChannelColumns}, m.role AS member_role
@@ -70,6 +76,14 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<Channel>(new CommandDefinition(FindForUserSql, new { Id = id, UserId = userId }, cancellationToken: ct));
+    }
+
+    /// <summary>The users among <paramref name="userIds"/> who share a channel with <paramref name="callerId"/>.</summary>
+    public async Task<IReadOnlySet<Guid>> SharingAChannelAsync(Guid callerId, IReadOnlyList<Guid> userIds, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<Guid>(new CommandDefinition(
+            SharingAChannelSql, new { CallerId = callerId, UserIds = userIds.ToArray() }, cancellationToken: ct))).ToHashSet();
     }
 
     public async Task<bool> IsMemberAsync(Guid channelId, Guid userId, CancellationToken ct)

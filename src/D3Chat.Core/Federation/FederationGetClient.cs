@@ -37,7 +37,8 @@ public sealed partial class FederationGetClient(
 
     private async Task<T?> SendAsync<T>(HttpMethod method, string domain, string pathAndQuery, byte[] body, CancellationToken ct) where T : class
     {
-        if (domain == server.Value.Domain || await discovery.DiscoverAsync(domain, ct) is not { } peer)
+        if (DomainNames.Normalize(domain) is not { } normalized || normalized == server.Value.Domain
+            || await discovery.DiscoverAsync(normalized, ct) is not { } peer)
         {
             return null;
         }

@@ -38,7 +38,9 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<PostgresOptions>().BindConfiguration(PostgresOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateDataAnnotations().ValidateOnStart()
+            // Our own domain in its one stored spelling, so every comparison with it is exact.
+            .PostConfigure(o => o.Domain = Federation.DomainNames.Normalize(o.Domain) ?? o.Domain);
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // Dapper maps snake_case columns to PascalCase properties everywhere.
         DefaultTypeMap.MatchNamesWithUnderscores = true;

@@ -29,7 +29,7 @@ public sealed class KeyStore
     private const string PublishedBundlesSql = """
         SELECT k.device_id, k.identity_key, k.signed_pre_key, k.signed_pre_key_signature, k.signing_key
         FROM device_keys k JOIN devices d ON d.id = k.device_id JOIN users u ON u.id = d.user_id
-        WHERE u.username = @Username AND u.server_domain = @Domain AND u.is_local
+        WHERE u.username = @Username AND u.is_local
         ORDER BY d.created_at, d.id
         """;
     // The same published part, by user id (GET /api/v1/keys/{user_id}/devices): nothing claimed.

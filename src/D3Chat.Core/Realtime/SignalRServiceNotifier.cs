@@ -24,6 +24,8 @@ public sealed partial class SignalRServiceNotifier : IRealtimeNotifier
     private readonly SignalREndpoint _endpoint;
     private readonly ISignalRAuthorizer _authorizer;
     private readonly string _hubPath;
+    private readonly string _versionedHubPath;
+    public const string CloseConnectionsApiVersion = "2022-06-01";
     private readonly IReadOnlyList<TimeSpan> _retryDelays;
     private readonly TimeProvider _time;
     private readonly ILogger<SignalRServiceNotifier> _logger;
@@ -35,6 +37,7 @@ public sealed partial class SignalRServiceNotifier : IRealtimeNotifier
         _endpoint = endpoint;
         _authorizer = authorizer ?? ISignalRAuthorizer.For(endpoint, hub, http, time);
         _hubPath = $"/api/v1/hubs/{Uri.EscapeDataString(hub)}";
+        _versionedHubPath = $"/api/hubs/{Uri.EscapeDataString(hub)}";
         _retryDelays = retryDelays ?? DefaultRetryDelays;
         _time = time;
         _logger = logger;
@@ -54,6 +57,10 @@ public sealed partial class SignalRServiceNotifier : IRealtimeNotifier
 
     public Task RemoveUserFromAllGroupsAsync(Guid userId, CancellationToken ct) =>
         SendAsync(HttpMethod.Delete, $"{_hubPath}/users/{userId:D}/groups", null, ct);
+
+    // Closing a user's connections exists only in the versioned data-plane API (2022-06-01), not in v1.
+    public Task CloseUserConnectionsAsync(Guid userId, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"{_versionedHubPath}/users/{userId:D}/:closeConnections?api-version={CloseConnectionsApiVersion}", null, ct);
 
     /// <summary>The service's PayloadMessage: the target and its arguments, here the one event object.</summary>
     internal static string Payload(JsonElement eventObject)
