@@ -23,6 +23,9 @@ public sealed class FakeKeyServer
     /// <summary>Lets a test play a malicious server that alters bundles it hands out.</summary>
     public Func<ClaimedPreKeyBundle, ClaimedPreKeyBundle>? TamperBundle { get; set; }
 
+    /// <summary>Lets a test play a server that alters the envelopes it serves.</summary>
+    public Func<ReceivedEnvelope, ReceivedEnvelope>? TamperEnvelope { get; set; }
+
     public void AddMember(Guid channelId, Guid userId)
     {
         if (!members.TryGetValue(channelId, out var set))
@@ -35,6 +38,9 @@ public sealed class FakeKeyServer
     public void RemoveMember(Guid channelId, Guid userId) => members[channelId].Remove(userId);
 
     public void RemoveDevice(Guid deviceId) => devices.Remove(deviceId);
+
+    /// <summary>The device stays listed but its bundle is gone (e.g. deleted server-side).</summary>
+    public HashSet<Guid> WithoutBundle { get; } = [];
 
     public int OneTimeKeysLeft(Guid deviceId) => oneTimeKeys.GetValueOrDefault(deviceId)?.Count ?? 0;
 
@@ -69,7 +75,7 @@ public sealed class FakeKeyServer
         public Task<ClaimedPreKeyBundle?> ClaimBundleAsync(Guid user, Guid deviceId, CancellationToken ct = default)
         {
             server.BundleClaims++;
-            if (!server.devices.TryGetValue(deviceId, out var device) || device.UserId != user)
+            if (!server.devices.TryGetValue(deviceId, out var device) || device.UserId != user || server.WithoutBundle.Contains(deviceId))
             {
                 return Task.FromResult<ClaimedPreKeyBundle?>(null);
             }
@@ -97,6 +103,7 @@ public sealed class FakeKeyServer
                 .Where(e => e.Key.Channel == channelId)
                 .SelectMany(e => e.Value)
                 .Where(e => e.RecipientDeviceId == deviceId && server.devices.TryGetValue(deviceId, out var d) && d.UserId == userId)
+                .Select(e => server.TamperEnvelope is { } tamper ? tamper(e) : e)
                 .ToList());
     }
 }
