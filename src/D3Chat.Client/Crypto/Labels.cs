@@ -22,10 +22,17 @@ public static class Labels
     public static readonly byte[] SafetyNumberLabel = "D3Chat v3 Safety Number"u8.ToArray();
     public const byte SafetyNumberFormat = 0x01;
 
+    /// <summary>KDF_CK: message key = HMAC(ck, 0x01), next chain key = HMAC(ck, 0x02).</summary>
+    public const byte ChainMessageSeed = 0x01;
+    public const byte ChainNextSeed = 0x02;
+
     public const int MaxSkippedKeys = 1000;
     public const int MaxForwardJump = 2000;
     public const int OneTimePrekeys = 100;
     public const int ReplenishBelow = 20;
+
+    /// <summary>Sessions kept per peer device (the current one and earlier ones a simultaneous start left behind).</summary>
+    public const int MaxSessionStates = 5;
     public const int RotateAfterMessages = 100;
     public const long RotateAfterSeconds = 604800;
 
@@ -36,6 +43,7 @@ public static class Labels
     public const int TagLength = 16;
     public const int ChainIdLength = 16;
     public const int IdLength = 16;
+    public const int RatchetHeaderLength = PublicKeyLength + 8;
 
     /// <summary>The <c>protocol_version</c> of every message this client posts; 1 and 2 are reference formats.</summary>
     public const int ProtocolVersion = 3;

@@ -3,8 +3,8 @@ namespace D3Chat.Client.Crypto;
 /// <summary>The key derivations of the Double Ratchet and the sender-key chains, as pure functions (docs/crypto.md §1, §3).</summary>
 public static class Ratchet
 {
-    private static readonly byte[] MessageKeySeed = [0x01];
-    private static readonly byte[] ChainKeySeed = [0x02];
+    private static readonly byte[] MessageKeySeed = [Labels.ChainMessageSeed];
+    private static readonly byte[] ChainKeySeed = [Labels.ChainNextSeed];
 
     /// <summary><c>KDF_RK(rk, dh)</c>: HKDF(ikm = dh, salt = rk, ROOT_INFO, 64) → new root key, chain key.</summary>
     public static (byte[] RootKey, byte[] ChainKey) KdfRk(byte[] rootKey, byte[] dhOutput)

@@ -31,7 +31,7 @@ public sealed record SessionState(
 /// <summary>Every session with one peer device: the current one first. Two devices that start a session at once each keep both until one wins.</summary>
 public sealed record PeerSessions(SessionState Current, IReadOnlyList<SessionState> Previous)
 {
-    public const int MaxPrevious = 4;
+    public const int MaxPrevious = Labels.MaxSessionStates - 1;
 
     public IEnumerable<SessionState> All => Previous.Prepend(Current);
 

@@ -5,7 +5,7 @@ namespace D3Chat.Client.Crypto;
 /// <summary><c>H = DHs_pub (65) ‖ u32 pn ‖ u32 n</c>.</summary>
 public sealed record RatchetHeader(byte[] RatchetKey, uint PreviousCount, uint Index)
 {
-    public const int Length = Labels.PublicKeyLength + 8;
+    public const int Length = Labels.RatchetHeaderLength;
 
     public byte[] Encode() => Bytes.Concat(RatchetKey, Bytes.U32(PreviousCount), Bytes.U32(Index));
 }
