@@ -1,12 +1,11 @@
-using D3Chat.Client.E2ee;
-
 namespace D3Chat.Client;
 
-public sealed record KeyBundleResponse(
-    Guid DeviceId, string IdentityKey, string SignedPreKey, string SignedPreKeySignature, string? OneTimePreKey, int OneTimePreKeyCount, string? SigningKey = null);
+/// <summary>A pre-key bundle; <c>SigningKey</c> (protocol v3) is null for devices that uploaded none (reference clients).</summary>
+public sealed record KeyBundleResponse(Guid DeviceId, string IdentityKey, string SignedPreKey, string SignedPreKeySignature, string? OneTimePreKey, int OneTimePreKeyCount,
+    string? SigningKey = null);
 
-/// <summary><c>{"status":"ok","count":N}</c>: the one-time pre-keys the device now has on the server.</summary>
-public sealed record OneTimeKeyCount(string Status, int Count);
+/// <summary>One device of a user from <c>GET /api/v1/keys/{user_id}/devices</c> (no one-time key is claimed).</summary>
+public sealed record DeviceKeys(Guid DeviceId, string IdentityKey, string? SigningKey, string SignedPreKey, string SignedPreKeySignature);
 
 public sealed record X3dhSetup(string InitiatorIdentityKey, string EphemeralPublicKey, bool UsedOneTimeKey);
 
@@ -18,35 +17,22 @@ public sealed record SenderKeyEnvelopeResponse(Guid DeviceId, Guid? SenderUserId
 
 public sealed partial class D3ChatClient
 {
-    public Task UploadKeyBundleAsync(Guid deviceId, string identityKey, string signedPreKey, string signature, IReadOnlyList<string>? oneTimePreKeys = null, CancellationToken ct = default) =>
+    /// <param name="signingKey">Base64 of the device's 65-byte ECDSA P-256 public key (protocol v3); null for none (reference clients).</param>
+    public Task UploadKeyBundleAsync(Guid deviceId, string identityKey, string signedPreKey, string signature, IReadOnlyList<string>? oneTimePreKeys = null,
+        string? signingKey = null, CancellationToken ct = default) =>
         SendNoContentAsync(HttpMethod.Post, "/api/v1/keys/upload", new
         {
             device_id = deviceId,
             identity_key = identityKey,
+            signing_key = signingKey,
             signed_pre_key = signedPreKey,
             signed_pre_key_signature = signature,
             one_time_pre_keys = oneTimePreKeys ?? Array.Empty<string>(),
         }, ct);
 
-    /// <summary>Protocol v3 upload: the device's identity, signing key, signed pre-key and one-time pre-keys.</summary>
-    public Task UploadDeviceKeysAsync(DeviceKeyUpload upload, CancellationToken ct = default) =>
-        SendNoContentAsync(HttpMethod.Post, "/api/v1/keys/upload", new
-        {
-            device_id = upload.DeviceId,
-            identity_key = upload.IdentityKey,
-            signing_key = upload.SigningKey,
-            signed_pre_key = upload.SignedPreKey,
-            signed_pre_key_signature = upload.SignedPreKeySignature,
-            one_time_pre_keys = upload.OneTimePreKeys,
-        }, ct);
-
-    /// <summary>Adds one-time pre-keys (possibly none) and returns how many the device now has.</summary>
-    public Task<OneTimeKeyCount> AddOneTimeKeysAsync(Guid deviceId, IReadOnlyList<string> oneTimePreKeys, CancellationToken ct = default) =>
-        SendAsync<OneTimeKeyCount>(HttpMethod.Post, "/api/v1/keys/one-time", new { device_id = deviceId, one_time_pre_keys = oneTimePreKeys }, ct);
-
-    /// <summary>Every device of a user with its identity and signing keys; claims no one-time pre-key.</summary>
-    public async Task<List<DeviceIdentity>> ListKeyDevicesAsync(Guid userId, CancellationToken ct = default) =>
-        await SendAsync<List<DeviceIdentity>>(HttpMethod.Get, $"/api/v1/keys/{userId}/devices", ct: ct);
+    /// <summary>The user's devices and their published keys (local or remote user); claims nothing.</summary>
+    public Task<List<DeviceKeys>> GetUserDevicesAsync(Guid userId, CancellationToken ct = default) =>
+        SendAsync<List<DeviceKeys>>(HttpMethod.Get, $"/api/v1/keys/{userId}/devices", ct: ct);
 
     public Task<List<KeyBundleResponse>> GetUserKeyBundlesAsync(Guid userId, CancellationToken ct = default) =>
         SendAsync<List<KeyBundleResponse>>(HttpMethod.Get, $"/api/v1/keys/{userId}/bundles", ct: ct);

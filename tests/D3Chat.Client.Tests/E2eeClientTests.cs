@@ -231,13 +231,19 @@ public sealed class E2eeClientTests
     }
 
     [Fact]
-    public async Task A_device_without_a_bundle_means_no_bundle()
+    public async Task Encryption_fails_visibly_without_bundle_membership_devices_or_own_keys()
     {
         var (alice, bob) = (await MembersAsync(2)) switch { var p => (p[0], p[1]) };
         server.WithoutBundle.Add(bob.DeviceId);
         var error = await Assert.ThrowsAsync<EncryptionUnavailableException>(() => alice.SendAsync(channel, "secret"));
         Assert.Equal("no_bundle", error.Reason);
         Assert.Equal(0, server.EnvelopePosts);
+        var outsider = await Party.CreateAsync(server);
+        Assert.Equal("not_a_member", (await Assert.ThrowsAsync<EncryptionUnavailableException>(() => outsider.SendAsync(channel, "x"))).Reason);
+        var deviceless = Guid.NewGuid();
+        server.AddMember(channel, deviceless);
+        server.WithoutBundle.Clear();
+        Assert.Equal("no_devices", (await Assert.ThrowsAsync<EncryptionUnavailableException>(() => alice.SendAsync(channel, "x"))).Reason);
         var keyless = await E2eeClient.OpenAsync(Guid.NewGuid(), Guid.NewGuid(), server.DirectoryFor(Guid.NewGuid()), new InMemoryProtocolStore());
         Assert.Equal("no_keys", (await Assert.ThrowsAsync<EncryptionUnavailableException>(() => keyless.EncryptMessageAsync(channel, new MessagePayload("x")))).Reason);
     }

@@ -9,7 +9,7 @@ public sealed class SessionTests
     {
         public Guid UserId { get; } = Guid.NewGuid();
         public Guid DeviceId { get; } = Guid.NewGuid();
-        public DeviceKeys Keys { get; set; } = DeviceKeys.Generate(3);
+        public Crypto.DeviceKeys Keys { get; set; } = Crypto.DeviceKeys.Generate(3);
         public Dictionary<Guid, PeerSessions> Sessions { get; } = [];
 
         public PreKeyBundle Bundle(bool withOneTimeKey = true) => new(UserId, DeviceId, Keys.Identity.PublicKey, Keys.Signing.PublicKey,
@@ -186,7 +186,7 @@ public sealed class SessionTests
         var rotated = bob.Keys;
         bob.Keys = rotated with { OneTimePreKeys = rotated.OneTimePreKeys.Skip(1).ToList() };
         Assert.Equal(DecryptFailureReason.UnknownPrekey, bob.Receive(alice, message).Reason);
-        bob.Keys = DeviceKeys.Generate(1) with { Identity = rotated.Identity };
+        bob.Keys = Crypto.DeviceKeys.Generate(1) with { Identity = rotated.Identity };
         Assert.Equal(DecryptFailureReason.UnknownPrekey, bob.Receive(alice, message).Reason);
     }
 

@@ -55,8 +55,8 @@ public sealed class WeaknessTests
     public void Weakness02_pairwise_sessions_have_forward_secrecy_and_recover_after_compromise()
     {
         var aliceId = (User: Guid.NewGuid(), Device: Guid.NewGuid());
-        var alice = DeviceKeys.Generate(1);
-        var bob = DeviceKeys.Generate(1);
+        var alice = Crypto.DeviceKeys.Generate(1);
+        var bob = Crypto.DeviceKeys.Generate(1);
         var bobDevice = Guid.NewGuid();
         var bundle = new PreKeyBundle(Guid.NewGuid(), bobDevice, bob.Identity.PublicKey, bob.Signing.PublicKey, bob.SignedPreKey.PublicKey, bob.SignedPreKeySignature, bob.OneTimePreKeys[0].PublicKey);
         var ephemeral = EcKeyPair.Generate();

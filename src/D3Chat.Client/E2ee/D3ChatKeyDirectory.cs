@@ -6,13 +6,15 @@ namespace D3Chat.Client.E2ee;
 public sealed class D3ChatKeyDirectory(D3ChatClient client) : IKeyDirectory
 {
     public Task UploadDeviceKeysAsync(DeviceKeyUpload upload, CancellationToken ct = default) =>
-        client.UploadDeviceKeysAsync(upload, ct);
+        client.UploadKeyBundleAsync(upload.DeviceId, upload.IdentityKey, upload.SignedPreKey, upload.SignedPreKeySignature,
+            upload.OneTimePreKeys, upload.SigningKey, ct);
 
     public async Task<int> UploadOneTimeKeysAsync(Guid deviceId, IReadOnlyList<string> keys, CancellationToken ct = default) =>
         (await client.AddOneTimeKeysAsync(deviceId, keys, ct)).Count;
 
     public async Task<IReadOnlyList<DeviceIdentity>> ListDevicesAsync(Guid userId, CancellationToken ct = default) =>
-        await client.ListKeyDevicesAsync(userId, ct);
+        (await client.GetUserDevicesAsync(userId, ct))
+            .Select(d => new DeviceIdentity(d.DeviceId, d.IdentityKey, d.SigningKey, d.SignedPreKey, d.SignedPreKeySignature)).ToList();
 
     public async Task<ClaimedPreKeyBundle?> ClaimBundleAsync(Guid userId, Guid deviceId, CancellationToken ct = default)
     {

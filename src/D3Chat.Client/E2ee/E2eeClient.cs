@@ -55,7 +55,7 @@ public sealed class E2eeClient
     {
         if (state.Keys is null)
         {
-            await CommitAsync(state with { Keys = DeviceKeys.Generate() }, ct);
+            await CommitAsync(state with { Keys = Crypto.DeviceKeys.Generate() }, ct);
         }
         var keys = state.Keys!;
         if (!state.KeysUploaded)
@@ -292,7 +292,7 @@ public sealed class E2eeClient
     }
 
     private async Task<(PeerSessions Sessions, byte[] Bytes)> EncryptPairwiseAsync(
-        ProtocolState working, DeviceKeys keys, Guid userId, DeviceIdentity device, byte[] plaintext, CancellationToken ct)
+        ProtocolState working, Crypto.DeviceKeys keys, Guid userId, DeviceIdentity device, byte[] plaintext, CancellationToken ct)
     {
         var identityKey = FromB64(device.IdentityKey)!;
         var sessions = working.Sessions.GetValueOrDefault(device.DeviceId);
@@ -317,9 +317,19 @@ public sealed class E2eeClient
     private async Task<List<(Guid UserId, DeviceIdentity Device)>> RecipientDevicesAsync(Guid channelId, CancellationToken ct)
     {
         var recipients = new List<(Guid, DeviceIdentity)>();
-        foreach (var memberId in (await directory.ChannelMemberIdsAsync(channelId, ct)).Distinct())
+        var memberIds = (await directory.ChannelMemberIdsAsync(channelId, ct)).Distinct().ToList();
+        if (!memberIds.Contains(UserId))
         {
-            foreach (var device in await FreshDevicesAsync(memberId, ct))
+            throw new EncryptionUnavailableException("not_a_member", $"user {UserId} is not a member of channel {channelId}");
+        }
+        foreach (var memberId in memberIds)
+        {
+            var devices = await FreshDevicesAsync(memberId, ct);
+            if (devices.Count == 0)
+            {
+                throw new EncryptionUnavailableException("no_devices", $"user {memberId} has no device with keys to encrypt for");
+            }
+            foreach (var device in devices)
             {
                 if (device.DeviceId == DeviceId)
                 {

@@ -24,7 +24,8 @@ public sealed record EnvelopeFailure(Guid SenderDeviceId, DecryptFailureReason R
 
 /// <summary>
 /// A message could not be encrypted for every member device (no bundle, an unverifiable key). Nothing was posted:
-/// there is never a plaintext fallback. <see cref="Reason"/> is <c>no_bundle</c>, <c>untrusted_identity</c> or <c>no_keys</c>.
+/// there is never a plaintext fallback. <see cref="Reason"/> is <c>no_bundle</c>, <c>untrusted_identity</c>, <c>no_devices</c>,
+/// <c>not_a_member</c> (the codes of the TypeScript module) or <c>no_keys</c> (this device has not created its keys yet).
 /// </summary>
 public sealed class EncryptionUnavailableException(string reason, string message) : Exception(message)
 {
