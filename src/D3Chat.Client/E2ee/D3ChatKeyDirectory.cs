@@ -35,7 +35,17 @@ public sealed class D3ChatKeyDirectory(D3ChatClient client) : IKeyDirectory
     public Task PostSenderKeyEnvelopesAsync(Guid channelId, Guid deviceId, string chainId, IReadOnlyList<RecipientEnvelope> envelopes, CancellationToken ct = default) =>
         client.UploadSenderKeyAsync(channelId, deviceId, chainId, envelopes.Select(e => new SenderKeyEnvelope(e.RecipientDeviceId, e.Envelope)).ToList(), ct);
 
-    public async Task<IReadOnlyList<ReceivedEnvelope>> FetchSenderKeyEnvelopesAsync(Guid channelId, Guid deviceId, CancellationToken ct = default) =>
-        (await client.GetSenderKeysAsync(channelId, deviceId, ct))
-            .Select(e => new ReceivedEnvelope(e.SenderUserId, e.DeviceId, e.RecipientDeviceId, e.SenderKeyPublic, e.Envelope)).ToList();
+    /// <summary>None when the server no longer lets this user read the channel (it left or was removed): nothing is addressed to it.</summary>
+    public async Task<IReadOnlyList<ReceivedEnvelope>> FetchSenderKeyEnvelopesAsync(Guid channelId, Guid deviceId, CancellationToken ct = default)
+    {
+        try
+        {
+            return (await client.GetSenderKeysAsync(channelId, deviceId, ct))
+                .Select(e => new ReceivedEnvelope(e.SenderUserId, e.DeviceId, e.RecipientDeviceId, e.SenderKeyPublic, e.Envelope)).ToList();
+        }
+        catch (ApiException e) when (e.Status is HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
+        {
+            return [];
+        }
+    }
 }
