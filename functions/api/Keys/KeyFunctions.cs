@@ -36,6 +36,15 @@ public sealed class KeyFunctions(KeyService keys, AuthGate gate)
             ? ApiResults.Ok(await keys.BundlesOfUserAsync(id, ct)) : invalid!;
     }
 
+    /// <summary>The user's devices and their published keys; claims no one-time key.</summary>
+    [Function(nameof(GetUserDevices))]
+    public async Task<IActionResult> GetUserDevices(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys/{userId}/devices")] HttpRequest req, string userId, CancellationToken ct)
+    {
+        var (_, id, denied) = await gate.AuthenticateAsync(req, userId, "user_id", ct);
+        return denied ?? ApiResults.From(await keys.DevicesOfUserAsync(id, ct));
+    }
+
     [Function(nameof(GetDeviceKeyBundle))]
     public async Task<IActionResult> GetDeviceKeyBundle(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys/{deviceId}/bundle")] HttpRequest req, string deviceId, CancellationToken ct)

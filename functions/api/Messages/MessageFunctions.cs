@@ -40,7 +40,19 @@ public sealed class MessageFunctions(MessageService messages, AuthGate gate)
             return denied;
         }
         var (body, invalid) = await RequestBody.ReadAsync<SendMessageRequest>(req, ct);
-        return invalid ?? ApiResults.From(await messages.SendAsync(caller!, id, body!, ct), StatusCodes.Status201Created);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+        var (request, badHeader) = ClientMessageIds.WithHeader(body!, req.Headers[ClientMessageIds.HeaderName].ToString());
+        if (badHeader is not null)
+        {
+            return RequestBody.Invalid(badHeader);
+        }
+        // A retry with a known client id answers the first message with 200; a new message is 201.
+        var sent = await messages.SendAsync(caller!, id, request, ct);
+        return sent.Problem is { } problem ? ApiResults.From(problem)
+            : ApiResults.Status(sent.Value!.Replayed ? StatusCodes.Status200OK : StatusCodes.Status201Created, sent.Value.Message);
     }
 
     [Function(nameof(EditMessage))]

@@ -11,8 +11,8 @@ public sealed record RemoteMessage(
     Guid Id, Guid ChannelId, Guid SenderId, Guid? RemoteSenderDeviceId, string Content, string ContentType,
     int ProtocolVersion, string OriginServer, string OriginMessageId, DateTimeOffset CreatedAt);
 
-/// <summary>A stored copy of a remote message, found by its origin id.</summary>
-public sealed record StoredRemoteMessage(Guid Id, Guid ChannelId);
+/// <summary>A stored copy of a remote message, found by its origin id, with what an edit must respect.</summary>
+public sealed record StoredRemoteMessage(Guid Id, Guid ChannelId, int ProtocolVersion, string? EncryptionType);
 
 /// <summary>
 /// Materialisation of remote users, channels, memberships, messages and sender-key envelopes
@@ -58,7 +58,9 @@ public sealed class FederationStore(NpgsqlDataSource dataSource)
         ON CONFLICT DO NOTHING
         """;
     private const string FindByOriginSql = """
-        SELECT id, channel_id AS channelid FROM messages WHERE origin_server = @Origin AND origin_message_id = @OriginMessageId
+        SELECT m.id, m.channel_id AS channelid, COALESCE(m.protocol_version, 1) AS protocolversion, c.encryption_type AS encryptiontype
+        FROM messages m JOIN channels c ON c.id = m.channel_id
+        WHERE m.origin_server = @Origin AND m.origin_message_id = @OriginMessageId
         """;
     private const string UpdateContentSql = "UPDATE messages SET content = @Content, edited_at = @EditedAt WHERE id = @Id";
     private const string DeleteMessageSql = "DELETE FROM messages WHERE id = @Id";

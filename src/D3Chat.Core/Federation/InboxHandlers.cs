@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using D3Chat.Core.Channels;
 using D3Chat.Core.Hosting;
+using D3Chat.Core.Messages;
 using D3Chat.Core.Outbox;
 using D3Chat.Core.Queue;
 using Microsoft.Extensions.Logging;
@@ -45,6 +47,13 @@ public sealed partial class InboxHandlers(
             await Ignore(e, "incomplete message.relay");
             return;
         }
+        var protocolVersion = e.Int("protocol_version") ?? 1;
+        var senderDeviceId = e.Uuid("sender_device_id");
+        if (RelayedContentProblem(protocolVersion, senderDeviceId, content) is { } problem)
+        {
+            await Ignore(e, problem);
+            return;
+        }
         var now = DbPrecision(time.GetUtcNow());
         await InTransactionAsync(async (c, tx) =>
         {
@@ -54,9 +63,15 @@ public sealed partial class InboxHandlers(
                 LogIgnored(e.EventId, e.Type, "sender is not a member of the channel");
                 return null;
             }
-            var message = new RemoteMessage(Guid.NewGuid(), channelId, senderId, e.Uuid("sender_device_id"), content,
+            // The same rule as for local clients: no plaintext in an encrypted channel.
+            if (protocolVersion == 1 && ChannelEncryption.IsEncrypted((await store.FindChannelAsync(c, tx, channelId, ct))?.EncryptionType))
+            {
+                LogIgnored(e.EventId, e.Type, "plaintext message in an encrypted channel");
+                return null;
+            }
+            var message = new RemoteMessage(Guid.NewGuid(), channelId, senderId, senderDeviceId, content,
                 e.String("content_type") is { Length: > 0 and <= 32 } contentType ? contentType : "text",
-                e.Int("protocol_version") ?? 1, e.Origin, originMessageId, now);
+                protocolVersion, e.Origin, originMessageId, now);
             return await store.InsertMessageAsync(c, tx, message, ct) ? InboundEvents.MessageNew(message) : null;
         }, ct);
     }
@@ -75,6 +90,13 @@ public sealed partial class InboxHandlers(
             if (await store.FindByOriginAsync(c, tx, e.Origin, originMessageId, ct) is not { } message)
             {
                 LogIgnored(e.EventId, e.Type, "message unknown");
+                return null;
+            }
+            // An edit keeps the message's version: a v3 message stays a v3 frame, plaintext cannot be rewritten in an encrypted channel.
+            if (message.ProtocolVersion == MessageFrame.ProtocolVersion ? MessageFrame.Problem(content) is not null
+                : message.ProtocolVersion == 1 && ChannelEncryption.IsEncrypted(message.EncryptionType))
+            {
+                LogIgnored(e.EventId, e.Type, "edit breaks the message's encryption");
                 return null;
             }
             await store.UpdateContentAsync(c, tx, message.Id, content, now, ct);
@@ -122,7 +144,7 @@ public sealed partial class InboxHandlers(
             if (channel is null)
             {
                 var name = e.String("channel_name") is { Length: <= 128 } n ? n : null;
-                var encryption = e.String("encryption_type") is { Length: > 0 and <= 32 } t ? t : "sender_keys";
+                var encryption = ChannelEncryption.FromInvite(e.String("encryption_type"));
                 await store.InsertChannelAsync(c, tx, channelId, name, encryption, now, ct);
                 await store.AddMemberAsync(c, tx, channelId, inviterId, now, ct);
                 channel = await store.FindChannelAsync(c, tx, channelId, ct);
@@ -215,6 +237,15 @@ public sealed partial class InboxHandlers(
             return stored > 0 ? InboundEvents.SenderKeyNew(channelId, deviceId, sender, e.Origin, now) : null;
         }, ct);
     }
+
+    /// <summary>What makes a relayed message unacceptable before any lookup: an unknown version, or a v3 message without its device or frame.</summary>
+    private static string? RelayedContentProblem(int protocolVersion, Guid? senderDeviceId, string content) => protocolVersion switch
+    {
+        1 or 2 => null,
+        MessageFrame.ProtocolVersion when senderDeviceId is null => "protocol_version 3 without sender_device_id",
+        MessageFrame.ProtocolVersion => MessageFrame.Problem(content),
+        _ => "unknown protocol_version",
+    };
 
     /// <summary>Runs <paramref name="work"/> in one transaction; the event it returns is written to the outbox and published after commit.</summary>
     private async Task InTransactionAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task<ChannelEvent?>> work, CancellationToken ct)

@@ -30,6 +30,7 @@ public sealed class KeyService(
     public const int LowOneTimeKeyThreshold = 10;
 
     public const string DeviceNotFound = "Device not found";
+    public const string UserNotFound = "User not found";
 
     public async Task<Outcome<object>> UploadAsync(CurrentUser caller, UploadBundleRequest request, CancellationToken ct)
     {
@@ -90,6 +91,26 @@ public sealed class KeyService(
         await tx.CommitAsync(ct);
         await publisher.PublishAsync(events, ct);
         return claimed.Select(b => b.ToResponse()).ToList();
+    }
+
+    /// <summary>
+    /// The user's devices with their published keys, claiming nothing (clients enumerate member
+    /// devices and compute safety numbers with it). A remote user's devices come from its server,
+    /// or the last known ones when it cannot answer; an unknown user is 404.
+    /// </summary>
+    public async Task<Outcome<IReadOnlyList<DeviceKeysResponse>>> DevicesOfUserAsync(Guid userId, CancellationToken ct)
+    {
+        var user = await users.FindByIdAsync(userId, ct);
+        if (user is null)
+        {
+            return Problem.NotFound(UserNotFound);
+        }
+        if (!user.IsLocal)
+        {
+            return (await remoteBundles.FetchAsync(user, ct)).Select(DeviceKeysResponse.From).ToList();
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await keys.PublishedBundlesOfUserAsync(connection, userId, ct)).Select(DeviceKeysResponse.From).ToList();
     }
 
     public async Task<Outcome<KeyBundleResponse>> BundleOfDeviceAsync(Guid deviceId, CancellationToken ct)

@@ -9,17 +9,17 @@ public sealed class RemoteDeviceStore(NpgsqlDataSource dataSource)
     // A device id already recorded for another user, or hosted here, is never taken over: a peer
     // cannot make a device of someone else a recipient of this user's envelopes.
     private const string UpsertSql = """
-        INSERT INTO remote_devices (device_id, user_id, identity_key, signed_pre_key, signed_pre_key_signature, fetched_at)
-        SELECT @DeviceId, @UserId, @IdentityKey, @SignedPreKey, @SignedPreKeySignature, @Now
+        INSERT INTO remote_devices (device_id, user_id, identity_key, signed_pre_key, signed_pre_key_signature, signing_key, fetched_at)
+        SELECT @DeviceId, @UserId, @IdentityKey, @SignedPreKey, @SignedPreKeySignature, @SigningKey, @Now
         WHERE NOT EXISTS (SELECT 1 FROM devices WHERE id = @DeviceId)
         ON CONFLICT (device_id) DO UPDATE SET identity_key = EXCLUDED.identity_key, signed_pre_key = EXCLUDED.signed_pre_key,
-            signed_pre_key_signature = EXCLUDED.signed_pre_key_signature, fetched_at = EXCLUDED.fetched_at
+            signed_pre_key_signature = EXCLUDED.signed_pre_key_signature, signing_key = EXCLUDED.signing_key, fetched_at = EXCLUDED.fetched_at
         WHERE remote_devices.user_id = EXCLUDED.user_id
         """;
     // Devices the user's server no longer lists are gone there too.
     private const string DeleteOthersSql = "DELETE FROM remote_devices WHERE user_id = @UserId AND NOT (device_id = ANY(@Keep))";
     private const string OfUserSql = """
-        SELECT device_id, identity_key, signed_pre_key, signed_pre_key_signature
+        SELECT device_id, identity_key, signed_pre_key, signed_pre_key_signature, signing_key
         FROM remote_devices WHERE user_id = @UserId ORDER BY fetched_at, device_id
         """;
 
@@ -38,6 +38,7 @@ public sealed class RemoteDeviceStore(NpgsqlDataSource dataSource)
                 bundle.IdentityKey,
                 bundle.SignedPreKey,
                 bundle.SignedPreKeySignature,
+                bundle.SigningKey,
                 Now = now,
             }, tx, cancellationToken: ct));
             if (stored > 0)
@@ -56,7 +57,7 @@ public sealed class RemoteDeviceStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(OfUserSql, new { UserId = userId }, cancellationToken: ct));
-        return rows.Select(r => new KeyBundleResponse(r.DeviceId, r.IdentityKey, r.SignedPreKey, r.SignedPreKeySignature, null, 0)).ToList();
+        return rows.Select(r => new KeyBundleResponse(r.DeviceId, r.IdentityKey, r.SignedPreKey, r.SignedPreKeySignature, null, 0, r.SigningKey)).ToList();
     }
 
     private sealed record Row
@@ -65,5 +66,6 @@ public sealed class RemoteDeviceStore(NpgsqlDataSource dataSource)
         public string IdentityKey { get; init; } = "";
         public string SignedPreKey { get; init; } = "";
         public string SignedPreKeySignature { get; init; } = "";
+        public string? SigningKey { get; init; }
     }
 }

@@ -65,7 +65,8 @@ public sealed partial class RemoteKeyBundles(
         bundles.Count <= MaxRemoteDevices
         && bundles.Select(b => b.DeviceId).Distinct().Count() == bundles.Count
         && bundles.All(b => b is not null && b.DeviceId != Guid.Empty
-            && Fits(b.IdentityKey, KeyLimits.MaxKeyLength) && Fits(b.SignedPreKey, KeyLimits.MaxKeyLength) && Fits(b.SignedPreKeySignature, 1024));
+            && Fits(b.IdentityKey, KeyLimits.MaxKeyLength) && Fits(b.SignedPreKey, KeyLimits.MaxKeyLength) && Fits(b.SignedPreKeySignature, 1024)
+            && (b.SigningKey is null || PublicKeyEncoding.IsP256Point(b.SigningKey)));
 
     private static bool Fits(string? value, int max) => value is { Length: > 0 } && value.Length <= max;
 

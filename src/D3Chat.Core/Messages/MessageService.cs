@@ -3,6 +3,7 @@ using D3Chat.Core.Channels;
 using D3Chat.Core.Devices;
 using D3Chat.Core.Http;
 using D3Chat.Core.Outbox;
+using D3Chat.Core.Queue;
 using Npgsql;
 
 namespace D3Chat.Core.Messages;
@@ -21,6 +22,8 @@ public sealed class MessageService(
     TimeProvider time)
 {
     public const string NotFound = "Message not found";
+    public const string ForeignDevice = "sender_device_id must be one of your devices";
+    public const string ClientIdMessageGone = "The message first sent with this client_message_id was deleted meanwhile; send again with a new id";
 
     public async Task<Outcome<MessagePage>> PageAsync(CurrentUser caller, Guid channelId, PageQuery query, CancellationToken ct)
     {
@@ -35,15 +38,25 @@ public sealed class MessageService(
         return new MessagePage(page.Select(m => m.ToResponse(attachments[m.Id].Select(a => a.ToSnippet()).ToList())).ToList(), hasMore);
     }
 
-    public async Task<Outcome<MessageResponse>> SendAsync(CurrentUser caller, Guid channelId, SendMessageRequest request, CancellationToken ct)
+    /// <summary>
+    /// Stores a message: membership, the channel's encryption rule (<see cref="ChannelEncryption"/>),
+    /// the sending device, the reply target, then one transaction with its <c>message.new</c> event.
+    /// With a client id, a retry within <see cref="ClientMessageIds.Window"/> answers the first message
+    /// (<see cref="SentMessage.Replayed"/>) and stores nothing.
+    /// </summary>
+    public async Task<Outcome<SentMessage>> SendAsync(CurrentUser caller, Guid channelId, SendMessageRequest request, CancellationToken ct)
     {
-        if (!await channels.IsMemberAsync(channelId, caller.Id, ct))
+        if (await channels.FindForUserAsync(channelId, caller.Id, ct) is not { MemberRole: not null } channel)
         {
             return Problem.Forbidden(ChannelService.NotMember);
         }
+        if (request.ProtocolVersion == 1 && ChannelEncryption.IsEncrypted(channel.EncryptionType))
+        {
+            return Problem.BadRequest(ChannelEncryption.PlaintextRefused);
+        }
         if (request.SenderDeviceId is { } deviceId && !await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
         {
-            return Problem.BadRequest("sender_device_id must be one of your devices");
+            return Problem.BadRequest(ForeignDevice);
         }
         MessageRow? parent = null;
         if (request.ReplyToId is { } replyToId)
@@ -72,16 +85,38 @@ public sealed class MessageService(
             ReplyContentType = parent?.ContentType,
             ReplyProtocolVersion = parent?.ProtocolVersion,
         };
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await messages.InsertAsync(connection, tx, row, ct);
-        var linked = await messages.LinkAttachmentsAsync(connection, tx, row.Id, channelId, caller.Id, request.AttachmentIds ?? [], ct);
-        var response = row.ToResponse(linked.Select(a => a.ToSnippet()).ToList());
-        var created = EventFactory.Create("message.new", new { type = "message.new", message = response }, now, channelId: channelId);
-        await outbox.AddAsync(connection, tx, created, ct);
-        await tx.CommitAsync(ct);
+        MessageResponse response;
+        ChannelEvent created;
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            if (request.ClientMessageId is { } clientId
+                && !await messages.ClaimClientIdAsync(connection, tx, channelId, caller.Id, clientId, row.Id, now, now - ClientMessageIds.Window, ct))
+            {
+                await tx.RollbackAsync(ct);
+                return await FirstSendAsync(caller, channelId, clientId, ct);
+            }
+            await messages.InsertAsync(connection, tx, row, ct);
+            var linked = await messages.LinkAttachmentsAsync(connection, tx, row.Id, channelId, caller.Id, request.AttachmentIds ?? [], ct);
+            response = row.ToResponse(linked.Select(a => a.ToSnippet()).ToList());
+            created = EventFactory.Create("message.new", new { type = "message.new", message = response }, now, channelId: channelId);
+            await outbox.AddAsync(connection, tx, created, ct);
+            await tx.CommitAsync(ct);
+        }
+        // Committed: from here on nothing may fail the request (a failed publish is left to the outbox sweep).
         await publisher.PublishAsync([created], ct);
-        return response;
+        return new SentMessage(response, Replayed: false);
+    }
+
+    // The claim lost to a committed send with the same client id: answer that message.
+    private async Task<Outcome<SentMessage>> FirstSendAsync(CurrentUser caller, Guid channelId, string clientId, CancellationToken ct)
+    {
+        if (await messages.MessageOfClientIdAsync(channelId, caller.Id, clientId, ct) is { } firstId && await messages.GetAsync(firstId, ct) is { } first)
+        {
+            var attachments = await messages.AttachmentsOfAsync([firstId], ct);
+            return new SentMessage(first.ToResponse(attachments[firstId].Select(a => a.ToSnippet()).ToList()), Replayed: true);
+        }
+        return Problem.Conflict(ClientIdMessageGone);
     }
 
     public async Task<Outcome<MessageResponse>> EditAsync(CurrentUser caller, Guid messageId, EditMessageRequest request, CancellationToken ct)
@@ -94,6 +129,10 @@ public sealed class MessageService(
         if (message.SenderId != caller.Id)
         {
             return Problem.Forbidden("Can only edit own messages");
+        }
+        if (await EditRuleAsync(message, request.Content!, caller, ct) is { } refused)
+        {
+            return refused;
         }
         var now = EventFactory.DbPrecision(time.GetUtcNow());
         var edited = message with { Content = request.Content!, EditedAt = now.UtcDateTime };
@@ -114,6 +153,22 @@ public sealed class MessageService(
         await tx.CommitAsync(ct);
         await publisher.PublishAsync([editEvent], ct);
         return response;
+    }
+
+    // An edit keeps the message's protocol version: a v3 message stays a well-formed v3 frame, and a
+    // legacy plaintext message in an encrypted channel cannot take new plaintext.
+    private async Task<Problem?> EditRuleAsync(MessageRow message, string content, CurrentUser caller, CancellationToken ct)
+    {
+        if (message.ProtocolVersion == MessageFrame.ProtocolVersion)
+        {
+            return MessageFrame.Problem(content) is { } frameProblem ? Problem.Unprocessable(frameProblem) : null;
+        }
+        if ((message.ProtocolVersion ?? 1) == 1 && await channels.FindForUserAsync(message.ChannelId, caller.Id, ct) is { } channel
+            && ChannelEncryption.IsEncrypted(channel.EncryptionType))
+        {
+            return Problem.BadRequest(ChannelEncryption.PlaintextRefused);
+        }
+        return null;
     }
 
     public async Task<Outcome<bool>> DeleteAsync(CurrentUser caller, Guid messageId, CancellationToken ct)

@@ -20,6 +20,21 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
         VALUES (@Id, @ChannelId, @SenderId, @SenderDeviceId, @Content, @ContentType, @ProtocolVersion, @ReplyToId, @CreatedAt)
         """;
     private const string GetSql = $"{SelectWithReply} WHERE m.id = @Id";
+    // Claims a client id for the message about to be inserted. A live row (younger than the window)
+    // conflicts and returns nothing: the send is a retry. An expired row is taken over. Concurrent
+    // claims of one id wait on the primary key, so exactly one of them returns a row.
+    private const string ClaimClientIdSql = """
+        INSERT INTO message_client_ids (channel_id, sender_id, client_message_id, message_id, created_at)
+        VALUES (@ChannelId, @SenderId, @ClientMessageId, @MessageId, @Now)
+        ON CONFLICT (channel_id, sender_id, client_message_id) DO UPDATE
+            SET message_id = EXCLUDED.message_id, created_at = EXCLUDED.created_at
+            WHERE message_client_ids.created_at < @NotBefore
+        RETURNING message_id
+        """;
+    private const string ClientIdMessageSql = """
+        SELECT message_id FROM message_client_ids
+        WHERE channel_id = @ChannelId AND sender_id = @SenderId AND client_message_id = @ClientMessageId
+        """;
     // Pages read newest first on ix_messages_channel_created_id and are reversed by the caller.
     private const string PageOrder = " ORDER BY m.created_at DESC, m.id DESC LIMIT @Take";
     private const string PageSql = $"{SelectWithReply} WHERE m.channel_id = @ChannelId{PageOrder}";
@@ -53,6 +68,30 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
             message.ReplyToId,
             CreatedAt = new DateTimeOffset(message.CreatedAt, TimeSpan.Zero),
         }, transaction, cancellationToken: ct));
+
+    /// <summary>
+    /// True when <paramref name="clientMessageId"/> now names <paramref name="messageId"/> (the caller
+    /// inserts that message in the same transaction); false when a send within <paramref name="notBefore"/> holds it.
+    /// </summary>
+    public async Task<bool> ClaimClientIdAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid channelId, Guid senderId,
+        string clientMessageId, Guid messageId, DateTimeOffset now, DateTimeOffset notBefore, CancellationToken ct) =>
+        await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(ClaimClientIdSql, new
+        {
+            ChannelId = channelId,
+            SenderId = senderId,
+            ClientMessageId = clientMessageId,
+            MessageId = messageId,
+            Now = now,
+            NotBefore = notBefore,
+        }, transaction, cancellationToken: ct)) is not null;
+
+    /// <summary>The message a client id names, if any (read after the claiming transaction committed).</summary>
+    public async Task<Guid?> MessageOfClientIdAsync(Guid channelId, Guid senderId, string clientMessageId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(ClientIdMessageSql,
+            new { ChannelId = channelId, SenderId = senderId, ClientMessageId = clientMessageId }, cancellationToken: ct));
+    }
 
     public async Task<MessageRow?> GetAsync(Guid id, CancellationToken ct)
     {

@@ -26,10 +26,24 @@ public sealed partial class OutboxPublisher(
                 await TryRecordFailureAsync(channelEvent.Id, ct);
                 continue;
             }
-            await store.MarkSentAsync(channelEvent.Id, time.GetUtcNow(), ct);
             published++;
+            await TryMarkSentAsync(channelEvent.Id, ct);
         }
         return published;
+    }
+
+    // The event is on the queue; a failed mark only means the sweep publishes it once more, and
+    // consumers deduplicate by event id. It must never fail the request whose change is committed.
+    private async Task TryMarkSentAsync(Guid id, CancellationToken ct)
+    {
+        try
+        {
+            await store.MarkSentAsync(id, time.GetUtcNow(), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogMarkSentFailed(id, ex);
+        }
     }
 
     private async Task TryRecordFailureAsync(Guid id, CancellationToken ct)
@@ -46,6 +60,9 @@ public sealed partial class OutboxPublisher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing outbox event {EventId} ({EventType}) failed; the sweep will retry it")]
     private partial void LogPublishFailed(Guid eventId, string eventType, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Marking outbox event {EventId} sent failed; the sweep will publish it again")]
+    private partial void LogMarkSentFailed(Guid eventId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording a failed publish of outbox event {EventId} failed")]
     private partial void LogRecordFailed(Guid eventId, Exception exception);

@@ -43,19 +43,23 @@ public sealed class TwoServerTests : IAsyncLifetime
         await alice.AddMemberAsync(channel.Id, bobOnA);
         await Eventually.TrueAsync(async () => (await bob.ListChannelsAsync()).Any(c => c.Id == channel.Id), Delivery, "B to materialise the channel");
 
-        // A → B, B → A.
-        var hello = await alice.SendMessageAsync(channel.Id, "hello from A");
-        await ExpectContentsAsync(bob, channel.Id, ["hello from A"], "A's message on B");
-        var reply = await bob.SendMessageAsync(channel.Id, "hello from B");
-        await ExpectContentsAsync(alice, channel.Id, ["hello from A", "hello from B"], "B's message on A");
+        // A → B, B → A, each with its sending device kept (protocol v3 binds it into the AEAD).
+        var hello = await alice.SendOpaqueAsync(channel.Id);
+        await ExpectContentsAsync(bob, channel.Id, [hello.Content], "A's message on B");
+        var reply = await bob.SendOpaqueAsync(channel.Id);
+        await ExpectContentsAsync(alice, channel.Id, [hello.Content, reply.Content], "B's message on A");
+        Assert.NotNull(hello.SenderDeviceId);
+        Assert.NotNull(reply.SenderDeviceId);
+        Assert.Equal(hello.SenderDeviceId, (await bob.GetMessagesAsync(channel.Id)).Messages.Single(m => m.Content == hello.Content).SenderDeviceId);
+        Assert.Equal(reply.SenderDeviceId, (await alice.GetMessagesAsync(channel.Id)).Messages.Single(m => m.Content == reply.Content).SenderDeviceId);
 
-        // Edits and deletes both ways.
-        await alice.EditMessageAsync(hello.Id, "hello from A (edited)");
-        await ExpectContentsAsync(bob, channel.Id, ["hello from A (edited)", "hello from B"], "A's edit on B");
-        await bob.EditMessageAsync(reply.Id, "hello from B (edited)");
-        await ExpectContentsAsync(alice, channel.Id, ["hello from A (edited)", "hello from B (edited)"], "B's edit on A");
+        // Edits and deletes both ways; edits stay v3 frames.
+        var helloEdited = (await alice.EditOpaqueAsync(hello.Id)).Content;
+        await ExpectContentsAsync(bob, channel.Id, [helloEdited, reply.Content], "A's edit on B");
+        var replyEdited = (await bob.EditOpaqueAsync(reply.Id)).Content;
+        await ExpectContentsAsync(alice, channel.Id, [helloEdited, replyEdited], "B's edit on A");
         await bob.DeleteMessageAsync(reply.Id);
-        await ExpectContentsAsync(alice, channel.Id, ["hello from A (edited)"], "B's delete on A");
+        await ExpectContentsAsync(alice, channel.Id, [helloEdited], "B's delete on A");
         await alice.DeleteMessageAsync(hello.Id);
         await ExpectContentsAsync(bob, channel.Id, [], "A's delete on B");
 
@@ -63,17 +67,19 @@ public sealed class TwoServerTests : IAsyncLifetime
         var carol = _a.CreateClient();
         var carolId = (await carol.RegisterAsync(Names.Username("carol"), Names.Password)).UserId;
         await alice.AddMemberAsync(channel.Id, carolId);
-        var fromCarol = await carol.SendMessageAsync(channel.Id, "hello from carol");
-        await ExpectContentsAsync(bob, channel.Id, ["hello from carol"], "a later member's message on B");
+        var fromCarol = await carol.SendOpaqueAsync(channel.Id);
+        await ExpectContentsAsync(bob, channel.Id, [fromCarol.Content], "a later member's message on B");
         await carol.DeleteMessageAsync(fromCarol.Id);
         await ExpectContentsAsync(bob, channel.Id, [], "the later member's delete on B");
 
         // B goes down; A's users keep posting and every post is accepted.
         await _b.StopAsync();
-        var whileDown = Enumerable.Range(1, 5).Select(i => $"while B was down #{i}").ToList();
+        var aliceDevice = hello.SenderDeviceId;
+        var whileDown = Enumerable.Range(1, 5).Select(_ => OpaqueMessages.Frame()).ToList();
         foreach (var content in whileDown)
         {
-            using var response = await alice.SendAsync(HttpMethod.Post, $"/api/v1/channels/{channel.Id}/messages", new { content });
+            using var response = await alice.SendAsync(HttpMethod.Post, $"/api/v1/channels/{channel.Id}/messages",
+                new { content, protocol_version = 3, sender_device_id = aliceDevice });
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
 

@@ -125,8 +125,8 @@ public sealed class AttachmentTests(ServerFixture fixture)
         var mine = await owner.Client.UploadAttachmentAsync(channel.Id, [1, 2, 3], "mine.bin", "application/octet-stream");
         var theirs = await member.Client.UploadAttachmentAsync(channel.Id, [4], "theirs.bin", "application/octet-stream");
 
-        var message = await owner.Client.SendMessageAsync(channel.Id, "with file", attachmentIds: [mine.Id, theirs.Id, Guid.NewGuid()]);
-        var again = await owner.Client.SendMessageAsync(channel.Id, "reuse", attachmentIds: [mine.Id]);
+        var message = await owner.SendOpaqueAsync(channel.Id, attachmentIds: [mine.Id, theirs.Id, Guid.NewGuid()]);
+        var again = await owner.SendOpaqueAsync(channel.Id, attachmentIds: [mine.Id]);
 
         var snippet = Assert.Single(message.Attachments);
         Assert.Equal(new AttachmentSnippet(mine.Id, "mine.bin", "application/octet-stream", 3, mine.Url, null, null, null), snippet);
