@@ -272,7 +272,7 @@ public sealed class E2eeClientTests
         var (alice, bob) = (await MembersAsync(2)) switch { var p => (p[0], p[1]) };
         var aliceView = await alice.Client.SafetyNumberAsync(bob.UserId);
         var bobView = await bob.Client.SafetyNumberAsync(alice.UserId);
-        Assert.Equal(60, aliceView.Digits.Length);
+        Assert.Matches("^[0-9]{5}( [0-9]{5}){11}$", aliceView.Digits);
         Assert.Equal(aliceView.Digits, bobView.Digits);
         Assert.False(aliceView.Changed);
         var events = new List<SafetyNumberChanged>();

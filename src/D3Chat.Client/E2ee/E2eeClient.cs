@@ -165,12 +165,15 @@ public sealed class E2eeClient
         }
     });
 
-    /// <summary>The safety number with <paramref name="userId"/>, and whether it differs from the one this device remembered.</summary>
+    /// <summary>
+    /// The safety number with <paramref name="userId"/> as shown (12 groups of 5 digits, as the TypeScript module returns it),
+    /// and whether it differs from the one this device remembered.
+    /// </summary>
     public Task<SafetyNumberCheck> SafetyNumberAsync(Guid userId, CancellationToken ct = default) => Exclusive(async () =>
     {
         var number = await ComputeSafetyNumberAsync(userId, ct);
         var remembered = state.ContactDigests.GetValueOrDefault(userId);
-        return new SafetyNumberCheck(number.Digits, remembered is not null && !Bytes.ConstantTimeEqual(remembered, number.ContactDigest));
+        return new SafetyNumberCheck(number.Grouped, remembered is not null && !Bytes.ConstantTimeEqual(remembered, number.ContactDigest));
     });
 
     /// <summary>The user has compared the new safety number: remember it.</summary>

@@ -14,6 +14,7 @@ public sealed record EncryptedMessage(string Content, int ProtocolVersion, Guid 
 /// <summary>A message as the server delivered it; every field is untrusted.</summary>
 public sealed record IncomingMessage(Guid ChannelId, Guid SenderUserId, Guid? SenderDeviceId, string Content, int ProtocolVersion);
 
+/// <summary>The safety number as shown (<c>"12345 67890 …"</c>, 60 digits in 12 groups) and whether it changed since it was accepted.</summary>
 public sealed record SafetyNumberCheck(string Digits, bool Changed);
 
 /// <summary>Raised when a contact's devices no longer match the safety number this device remembered.</summary>
