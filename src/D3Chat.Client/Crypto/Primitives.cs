@@ -23,8 +23,8 @@ public sealed class EcKeyPair
 
     public static EcKeyPair Generate()
     {
-        using var key = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
-        return new EcKeyPair(key.ExportPkcs8PrivateKey(), Primitives.EncodePoint(key.ExportParameters(false).Q));
+        var key = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        return new EcKeyPair(key.ExportPkcs8PrivateKey(), Primitives.EncodePoint(key.ExportParameters(false).Q)) { ecdh = key };
     }
 
     public static EcKeyPair FromPkcs8(byte[] pkcs8)
@@ -80,42 +80,12 @@ public static class Primitives
 
     public static byte[] EncodePoint(ECPoint q) => Bytes.Concat([0x04], q.X!, q.Y!);
 
-    /// <summary>Imports a 65-byte uncompressed point; null when it is not one on P-256.</summary>
-    public static ECParameters? DecodePoint(ReadOnlySpan<byte> publicKey)
-    {
-        if (publicKey.Length != Labels.PublicKeyLength || publicKey[0] != 0x04)
-        {
-            return null;
-        }
-        var parameters = new ECParameters
-        {
-            Curve = ECCurve.NamedCurves.nistP256,
-            Q = new ECPoint { X = publicKey[1..33].ToArray(), Y = publicKey[33..].ToArray() },
-        };
-        try
-        {
-            parameters.Validate();
-            using var probe = ECDiffieHellman.Create(parameters);
-            return parameters;
-        }
-        catch (CryptographicException)
-        {
-            return null;
-        }
-    }
-
-    public static bool IsValidPublicKey(ReadOnlySpan<byte> publicKey) => DecodePoint(publicKey) is not null;
+    /// <summary>Whether the bytes are a 65-byte uncompressed point on P-256 (validated by importing it).</summary>
+    public static bool IsValidPublicKey(ReadOnlySpan<byte> publicKey) => PeerKeyFor(publicKey) is not null;
 
     /// <summary>The 32-byte X coordinate of the shared point (Web Crypto <c>deriveBits(…, 256)</c>); null for an invalid peer key.</summary>
-    public static byte[]? Ecdh(EcKeyPair own, ReadOnlySpan<byte> peerPublicKey)
-    {
-        if (DecodePoint(peerPublicKey) is not { } parameters)
-        {
-            return null;
-        }
-        using var peer = ECDiffieHellman.Create(parameters);
-        return own.Ecdh.DeriveRawSecretAgreement(peer.PublicKey);
-    }
+    public static byte[]? Ecdh(EcKeyPair own, ReadOnlySpan<byte> peerPublicKey) =>
+        PeerKeyFor(peerPublicKey) is { } peer ? own.Ecdh.DeriveRawSecretAgreement(peer.PublicKey) : null;
 
     public static byte[] Hkdf(byte[] ikm, byte[]? salt, byte[] info, int length) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, length, salt ?? ZeroSalt, info);
@@ -163,13 +133,61 @@ public static class Primitives
     public static byte[] Sign(EcKeyPair key, byte[] data) =>
         key.Ecdsa.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
-    public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
+        signature.Length == Labels.SignatureLength
+        && VerifierFor(publicKey) is { } key
+        && key.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
+    // Importing (and so validating) a public key costs far more than one verification, and a chain's key verifies
+    // every message of a catch-up: imported keys are kept per thread (an ECDsa object is not shared across threads).
+    [ThreadStatic]
+    private static Dictionary<string, ECDsa>? verifiers;
+
+    private const int MaxCachedVerifiers = 256; // per cache and thread; past it the cache starts over
+
+    [ThreadStatic]
+    private static Dictionary<string, ECDiffieHellman>? peerKeys;
+
+    private static ECDsa? VerifierFor(ReadOnlySpan<byte> publicKey) => Cached(ref verifiers, publicKey, ECDsa.Create);
+
+    // The same holds for ECDH: a session's peer keys (identity, signed pre-key, ratchet key) each take part in several agreements.
+    private static ECDiffieHellman? PeerKeyFor(ReadOnlySpan<byte> publicKey) => Cached(ref peerKeys, publicKey, ECDiffieHellman.Create);
+
+    private static T? Cached<T>(ref Dictionary<string, T>? cache, ReadOnlySpan<byte> publicKey, Func<ECParameters, T> import)
+        where T : class, IDisposable
     {
-        if (signature.Length != Labels.SignatureLength || DecodePoint(publicKey) is not { } parameters)
+        cache ??= [];
+        var id = Convert.ToHexString(publicKey);
+        if (cache.TryGetValue(id, out var cached))
         {
-            return false;
+            return cached;
         }
-        using var key = ECDsa.Create(parameters);
-        return key.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        if (publicKey.Length != Labels.PublicKeyLength || publicKey[0] != 0x04)
+        {
+            return null;
+        }
+        T key;
+        try
+        {
+            // Importing the point validates it (on the curve, not the identity).
+            key = import(new ECParameters
+            {
+                Curve = ECCurve.NamedCurves.nistP256,
+                Q = new ECPoint { X = publicKey[1..33].ToArray(), Y = publicKey[33..].ToArray() },
+            });
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+        if (cache.Count >= MaxCachedVerifiers)
+        {
+            foreach (var old in cache.Values)
+            {
+                old.Dispose();
+            }
+            cache.Clear();
+        }
+        return cache[id] = key;
     }
 }
