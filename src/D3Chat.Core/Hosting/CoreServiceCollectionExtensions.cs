@@ -59,6 +59,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<OutboxStore>();
         services.TryAddSingleton<OutboxPublisher>();
         services.TryAddSingleton<OutboxSweeper>();
+        services.TryAddSingleton<OutboxAdmin>();
         services.TryAddSingleton<FanoutHandler>();
         services.TryAddSingleton<UserStore>();
         services.TryAddSingleton<DeviceStore>();

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text.Json;
+using D3Chat.Client;
+using D3Chat.Integration.Tests.Infrastructure;
+using Dapper;
+
+namespace D3Chat.Integration.Tests.Messaging;
+
+/// <summary>Issue 13 item 1: a poisoned outbox row backs off, dead-letters, never delays the others, and admins retry it.</summary>
+public sealed class OutboxDeadLetterTests(ShortOutboxRetryFixture fixture) : IClassFixture<ShortOutboxRetryFixture>
+{
+    private readonly D3ChatServer _server = fixture.Server;
+
+    [Fact]
+    public async Task Sweep_PoisonedRows_DeadLetterWhileLaterEventsAreSentAndAdminRetryRequeues()
+    {
+        var admin = await _server.CreateSuperadminClientAsync();
+        await using var dataSource = _server.CreateDataSource();
+        var unparseable = Guid.NewGuid();
+        var unpublishable = Guid.NewGuid();
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            // Older than anything the test sends, so an oldest-first sweep without backoff would take them first every time.
+            await connection.ExecuteAsync("""
+                INSERT INTO outbox (id, event_type, payload, created_at, next_attempt_at)
+                VALUES (@Unparseable, 'message.new', '{"not":"an event"}', now() - interval '1 minute', now() - interval '1 minute'),
+                       (@Unpublishable, 'message.new', CAST(@Big AS jsonb), now() - interval '1 minute', now() - interval '1 minute')
+                """, new { Unparseable = unparseable, Unpublishable = unpublishable, Big = OversizeEvent(unpublishable) });
+        }
+        var owner = await TestUser.NewAsync(_server);
+        var channel = await owner.Client.CreateChannelAsync("poison");
+
+        var sent = await owner.SendOpaqueAsync(channel.Id);
+
+        await Eventually.TrueAsync(async () => await SentAtAsync(dataSource, sent.Id) is not null, TimeSpan.FromSeconds(30), "the healthy event to be sent");
+        var dead = await Eventually.ReturnsAsync(async () =>
+        {
+            var list = await admin.SendAsync<JsonElement>(HttpMethod.Get, "/api/v1/admin/outbox/dead-letters");
+            var mine = list.EnumerateArray().Where(d => d.GetProperty("id").GetGuid() == unparseable || d.GetProperty("id").GetGuid() == unpublishable).ToList();
+            return mine.Count == 2 ? mine : null;
+        }, TimeSpan.FromSeconds(60), "both poisoned rows to be dead-lettered");
+        var broken = dead.Single(d => d.GetProperty("id").GetGuid() == unparseable);
+        var tooLarge = dead.Single(d => d.GetProperty("id").GetGuid() == unpublishable);
+        Assert.Equal("payload is not a channel event", broken.GetProperty("last_error").GetString());
+        Assert.Equal(0, broken.GetProperty("attempts").GetInt32());
+        Assert.Equal(3, tooLarge.GetProperty("attempts").GetInt32());
+        Assert.False(tooLarge.TryGetProperty("payload", out _));
+        Assert.Equal(0L, await CountAsync(dataSource, "SELECT count(*) FROM outbox WHERE id = ANY(@Ids)", [unparseable, unpublishable]));
+
+        using var retry = await admin.SendAsync(HttpMethod.Post, $"/api/v1/admin/outbox/dead-letters/{unpublishable}/retry");
+
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal(0L, await CountAsync(dataSource, "SELECT count(*) FROM outbox_dead_letters WHERE id = ANY(@Ids)", [unpublishable]));
+        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM outbox WHERE id = ANY(@Ids) AND sent_at IS NULL", [unpublishable]));
+    }
+
+    [Fact]
+    public async Task DeadLetters_NotAdmin_Is403()
+    {
+        var user = _server.CreateClient();
+        await user.RegisterAsync(Names.Username(), Names.Password);
+
+        using var list = await user.SendAsync(HttpMethod.Get, "/api/v1/admin/outbox/dead-letters");
+        using var retry = await user.SendAsync(HttpMethod.Post, $"/api/v1/admin/outbox/dead-letters/{Guid.NewGuid()}/retry");
+
+        Assert.Equal(HttpStatusCode.Forbidden, list.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, retry.StatusCode);
+        Assert.Equal("Admin access required", D3ChatClient.ReadDetail(await list.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
+    public async Task Retry_UnknownId_Is404AndMalformedId_Is422()
+    {
+        var admin = await _server.CreateSuperadminClientAsync();
+
+        using var unknown = await admin.SendAsync(HttpMethod.Post, $"/api/v1/admin/outbox/dead-letters/{Guid.NewGuid()}/retry");
+        using var malformed = await admin.SendAsync(HttpMethod.Post, "/api/v1/admin/outbox/dead-letters/not-a-uuid/retry");
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("Dead letter not found", D3ChatClient.ReadDetail(await unknown.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, malformed.StatusCode);
+    }
+
+    // A valid event larger than a Storage queue message (64 KiB): every publish fails.
+    private static string OversizeEvent(Guid id) => JsonSerializer.Serialize(new
+    {
+        id,
+        type = "test.oversize",
+        occurred_at = DateTimeOffset.UtcNow,
+        data = new { type = "test.oversize", filler = new string('x', 100_000) },
+    });
+
+    private static async Task<DateTime?> SentAtAsync(Npgsql.NpgsqlDataSource dataSource, Guid messageId)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await connection.QuerySingleOrDefaultAsync<DateTime?>(
+            "SELECT sent_at FROM outbox WHERE payload->>'type' = 'message.new' AND payload->'data'->'message'->>'id' = @Id", new { Id = messageId.ToString() });
+    }
+
+    private static async Task<long> CountAsync(Npgsql.NpgsqlDataSource dataSource, string sql, Guid[] ids)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>(sql, new { Ids = ids });
+    }
+}
+
+public sealed class ShortOutboxRetryFixture : IAsyncLifetime
+{
+    public D3ChatServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await D3ChatServer.StartAsync(new Dictionary<string, string>
+    {
+        ["Queue__OutboxMaxAttempts"] = "3",
+        ["Queue__OutboxRetryBaseSeconds"] = "0.5",
+        ["OutboxSweepSchedule"] = "*/1 * * * * *",
+    });
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
