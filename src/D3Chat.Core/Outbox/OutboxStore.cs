@@ -8,7 +8,7 @@ namespace D3Chat.Core.Outbox;
 /// The <c>outbox</c> table: channel events written with the change they describe (decision 4), and
 /// <c>outbox_dead_letters</c>, where an event goes after too many failed publishes.
 /// </summary>
-public sealed class OutboxStore(NpgsqlDataSource dataSource)
+public sealed class OutboxStore(NpgsqlDataSource dataSource) : IStoredChannelEvents
 {
     private const string InsertSql = """
         INSERT INTO outbox (id, event_type, payload, created_at, next_attempt_at)
@@ -33,6 +33,7 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
         ORDER BY next_attempt_at
         LIMIT @Limit
         """;
+    private const string GetPayloadSql = "SELECT payload::text FROM outbox WHERE id = @Id";
     private const string ListDeadLettersSql = """
         SELECT id, event_type AS eventtype, created_at AS createdat, attempts, last_error AS lasterror, dead_at AS deadat
         FROM outbox_dead_letters ORDER BY dead_at DESC, id LIMIT @Limit
@@ -95,6 +96,14 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource)
         var rows = await connection.QueryAsync<(Guid Id, string Payload)>(new CommandDefinition(
             ListDueSql, new { Now = now, Limit = limit }, cancellationToken: ct));
         return rows.Select(r => new DueOutboxRow(r.Id, ChannelEvent.TryParse(r.Payload))).ToList();
+    }
+
+    /// <summary>The stored event with this id (a consumer resolving a reference), or null when its row is gone.</summary>
+    public async Task<ChannelEvent?> GetEventAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var payload = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(GetPayloadSql, new { Id = id }, cancellationToken: ct));
+        return payload is null ? null : ChannelEvent.TryParse(payload);
     }
 
     public async Task<IReadOnlyList<OutboxDeadLetter>> ListDeadLettersAsync(int limit, CancellationToken ct)

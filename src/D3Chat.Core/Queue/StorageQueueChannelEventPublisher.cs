@@ -7,7 +7,8 @@ namespace D3Chat.Core.Queue;
 /// <summary>
 /// Storage Queues adapter: one queue per consumer, so the event is sent to the fanout queue and the
 /// federation queue. A failure after the first send makes the caller retry both; consumers are
-/// idempotent by event id, so the duplicate is harmless.
+/// idempotent by event id, so the duplicate is harmless. An event too large for a queue message
+/// is sent as a reference (<see cref="ChannelEventReferences"/>).
 /// </summary>
 public sealed class StorageQueueChannelEventPublisher(StorageAccount storage, QueueNames names) : IChannelEventPublisher
 {
@@ -15,7 +16,7 @@ public sealed class StorageQueueChannelEventPublisher(StorageAccount storage, Qu
 
     public async Task PublishAsync(ChannelEvent channelEvent, CancellationToken ct)
     {
-        var body = channelEvent.ToJson();
+        var body = ChannelEventReferences.BodyFor(channelEvent, ChannelEventReferences.StorageQueueInlineBytes);
         foreach (var name in names.All)
         {
             var queue = await GetQueueAsync(name, ct);
