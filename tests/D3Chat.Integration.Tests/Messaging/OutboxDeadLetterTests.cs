@@ -12,20 +12,18 @@ public sealed class OutboxDeadLetterTests(ShortOutboxRetryFixture fixture) : ICl
     private readonly D3ChatServer _server = fixture.Server;
 
     [Fact]
-    public async Task Sweep_PoisonedRows_DeadLetterWhileLaterEventsAreSentAndAdminRetryRequeues()
+    public async Task Sweep_UnparseableRow_IsDeadLetteredAtOnceAndNeverDelaysLaterEvents()
     {
         var admin = await _server.CreateSuperadminClientAsync();
         await using var dataSource = _server.CreateDataSource();
         var unparseable = Guid.NewGuid();
-        var unpublishable = Guid.NewGuid();
         await using (var connection = await dataSource.OpenConnectionAsync())
         {
-            // Older than anything the test sends, so an oldest-first sweep without backoff would take them first every time.
+            // Older than anything the test sends, so an oldest-first sweep would take it first every time.
             await connection.ExecuteAsync("""
                 INSERT INTO outbox (id, event_type, payload, created_at, next_attempt_at)
-                VALUES (@Unparseable, 'message.new', '{"not":"an event"}', now() - interval '1 minute', now() - interval '1 minute'),
-                       (@Unpublishable, 'message.new', CAST(@Big AS jsonb), now() - interval '1 minute', now() - interval '1 minute')
-                """, new { Unparseable = unparseable, Unpublishable = unpublishable, Big = OversizeEvent(unpublishable) });
+                VALUES (@Id, 'message.new', '{"not":"an event"}', now() - interval '1 minute', now() - interval '1 minute')
+                """, new { Id = unparseable });
         }
         var owner = await TestUser.NewAsync(_server);
         var channel = await owner.Client.CreateChannelAsync("poison");
@@ -33,25 +31,35 @@ public sealed class OutboxDeadLetterTests(ShortOutboxRetryFixture fixture) : ICl
         var sent = await owner.SendOpaqueAsync(channel.Id);
 
         await Eventually.TrueAsync(async () => await SentAtAsync(dataSource, sent.Id) is not null, TimeSpan.FromSeconds(30), "the healthy event to be sent");
-        var dead = await Eventually.ReturnsAsync(async () =>
-        {
-            var list = await admin.SendAsync<JsonElement>(HttpMethod.Get, "/api/v1/admin/outbox/dead-letters");
-            var mine = list.EnumerateArray().Where(d => d.GetProperty("id").GetGuid() == unparseable || d.GetProperty("id").GetGuid() == unpublishable).ToList();
-            return mine.Count == 2 ? mine : null;
-        }, TimeSpan.FromSeconds(60), "both poisoned rows to be dead-lettered");
-        var broken = dead.Single(d => d.GetProperty("id").GetGuid() == unparseable);
-        var tooLarge = dead.Single(d => d.GetProperty("id").GetGuid() == unpublishable);
+        var broken = await DeadLetterAsync(admin, unparseable);
         Assert.Equal("payload is not a channel event", broken.GetProperty("last_error").GetString());
         Assert.Equal(0, broken.GetProperty("attempts").GetInt32());
-        Assert.Equal(3, tooLarge.GetProperty("attempts").GetInt32());
-        Assert.False(tooLarge.TryGetProperty("payload", out _));
-        Assert.Equal(0L, await CountAsync(dataSource, "SELECT count(*) FROM outbox WHERE id = ANY(@Ids)", [unparseable, unpublishable]));
+        Assert.False(broken.TryGetProperty("payload", out _));
+        Assert.Equal(0L, await CountAsync(dataSource, "SELECT count(*) FROM outbox WHERE id = ANY(@Ids)", [unparseable]));
+    }
 
-        using var retry = await admin.SendAsync(HttpMethod.Post, $"/api/v1/admin/outbox/dead-letters/{unpublishable}/retry");
+    [Fact]
+    public async Task Publish_QueueDown_DeadLettersAfterMaxAttemptsAndAdminRetryRequeues()
+    {
+        await using var down = await D3ChatServer.StartAsync(new Dictionary<string, string>(ShortOutboxRetryFixture.Settings)
+        {
+            ["AzureWebJobsStorage"] = DeadStorage,
+        });
+        var admin = await down.CreateSuperadminClientAsync();
+        await using var dataSource = down.CreateDataSource();
+        var owner = await TestUser.NewAsync(down);
+        var channel = await owner.Client.CreateChannelAsync("unpublishable");
+        var sent = await owner.SendOpaqueAsync(channel.Id);
+        var eventId = await EventIdAsync(dataSource, sent.Id);
 
+        var dead = await DeadLetterAsync(admin, eventId);
+        using var retry = await admin.SendAsync(HttpMethod.Post, $"/api/v1/admin/outbox/dead-letters/{eventId}/retry");
+
+        Assert.Equal(3, dead.GetProperty("attempts").GetInt32());
+        Assert.False(string.IsNullOrEmpty(dead.GetProperty("last_error").GetString()));
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
-        Assert.Equal(0L, await CountAsync(dataSource, "SELECT count(*) FROM outbox_dead_letters WHERE id = ANY(@Ids)", [unpublishable]));
-        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM outbox WHERE id = ANY(@Ids) AND sent_at IS NULL", [unpublishable]));
+        Assert.Equal(0L, await CountAsync(dataSource, "SELECT count(*) FROM outbox_dead_letters WHERE id = ANY(@Ids)", [eventId]));
+        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM outbox WHERE id = ANY(@Ids) AND sent_at IS NULL AND attempts < 3", [eventId]));
     }
 
     [Fact]
@@ -81,14 +89,22 @@ public sealed class OutboxDeadLetterTests(ShortOutboxRetryFixture fixture) : ICl
         Assert.Equal(HttpStatusCode.UnprocessableEntity, malformed.StatusCode);
     }
 
-    // A valid event larger than a Storage queue message (64 KiB): every publish fails.
-    private static string OversizeEvent(Guid id) => JsonSerializer.Serialize(new
+    // Storage on a port where nothing listens: every publish fails.
+    private const string DeadStorage = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+        + "BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;QueueEndpoint=http://127.0.0.1:1/devstoreaccount1;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;";
+
+    private static Task<JsonElement> DeadLetterAsync(D3ChatClient admin, Guid id) => Eventually.ReturnsAsync<JsonElement?>(async () =>
     {
-        id,
-        type = "test.oversize",
-        occurred_at = DateTimeOffset.UtcNow,
-        data = new { type = "test.oversize", filler = new string('x', 100_000) },
-    });
+        var list = await admin.SendAsync<JsonElement>(HttpMethod.Get, "/api/v1/admin/outbox/dead-letters");
+        return list.EnumerateArray().Where(d => d.GetProperty("id").GetGuid() == id).Select(d => (JsonElement?)d).FirstOrDefault();
+    }, TimeSpan.FromSeconds(60), $"outbox event {id} to be dead-lettered").ContinueWith(t => t.Result!.Value);
+
+    private static async Task<Guid> EventIdAsync(Npgsql.NpgsqlDataSource dataSource, Guid messageId)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<Guid>(
+            "SELECT id FROM outbox WHERE payload->>'type' = 'message.new' AND payload->'data'->'message'->>'id' = @Id", new { Id = messageId.ToString() });
+    }
 
     private static async Task<DateTime?> SentAtAsync(Npgsql.NpgsqlDataSource dataSource, Guid messageId)
     {
@@ -108,12 +124,14 @@ public sealed class ShortOutboxRetryFixture : IAsyncLifetime
 {
     public D3ChatServer Server { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Server = await D3ChatServer.StartAsync(new Dictionary<string, string>
+    public static readonly IReadOnlyDictionary<string, string> Settings = new Dictionary<string, string>
     {
         ["Queue__OutboxMaxAttempts"] = "3",
         ["Queue__OutboxRetryBaseSeconds"] = "0.5",
         ["OutboxSweepSchedule"] = "*/1 * * * * *",
-    });
+    };
+
+    public async Task InitializeAsync() => Server = await D3ChatServer.StartAsync(Settings);
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
