@@ -1,8 +1,10 @@
 using D3Chat.Functions.Fanout;
+using D3Chat.Functions.Shared;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.AddD3ChatTelemetry();
 builder.Services.AddD3ChatFanout(builder.Configuration);
 builder.Build().Run();

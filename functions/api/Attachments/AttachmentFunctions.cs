@@ -67,6 +67,6 @@ public sealed class AttachmentFunctions(AttachmentService attachments, AuthGate 
             return ApiResults.From(problem);
         }
         var file = outcome.Value!;
-        return new FileStreamResult(file.Content, file.ContentType) { FileDownloadName = file.FileName };
+        return new UntrustedFileResult(file.Content, file.ContentType) { FileDownloadName = file.FileName };
     }
 }

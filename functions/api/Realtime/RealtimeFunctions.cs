@@ -58,7 +58,7 @@ public sealed class RealtimeFunctions(AuthGate gate, RealtimeNegotiator negotiat
     public async Task<IActionResult> GetPresence(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/presence")] HttpRequest req, CancellationToken ct)
     {
-        var (_, denied) = await gate.AuthenticateAsync(req, ct);
+        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
         if (denied is not null)
         {
             return denied;
@@ -67,6 +67,6 @@ public sealed class RealtimeFunctions(AuthGate gate, RealtimeNegotiator negotiat
         {
             return PresenceQuery.Invalid;
         }
-        return ApiResults.From(await presence.GetAsync(userIds, ct));
+        return ApiResults.From(await presence.GetAsync(caller!.Id, userIds, ct));
     }
 }

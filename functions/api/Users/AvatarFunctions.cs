@@ -23,6 +23,6 @@ public sealed class AvatarFunctions(AvatarService avatars, RateLimiter limiter)
             return invalid!;
         }
         var outcome = await avatars.OpenAsync(id, ct);
-        return outcome.Problem is { } problem ? ApiResults.From(problem) : new FileStreamResult(outcome.Value.Content, outcome.Value.ContentType);
+        return outcome.Problem is { } problem ? ApiResults.From(problem) : new UntrustedFileResult(outcome.Value.Content, outcome.Value.ContentType);
     }
 }

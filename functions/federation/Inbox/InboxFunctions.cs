@@ -8,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace D3Chat.Functions.Federation.Inbox;
 
 /// <summary>Spec federation.md §4-5. The signature is verified first, before anything is counted or stored.</summary>
-public sealed class InboxFunctions(FederationRequestVerifier verifier, FederationInbox inbox, UserLookup lookup, RemoteKeyBundles keyBundles)
+public sealed class InboxFunctions(FederationRequestVerifier verifier, FederationInbox inbox, UserLookup lookup, RemoteKeyBundles keyBundles, KeyService keys)
 {
     [Function(nameof(FederationInbox))]
     public async Task<IActionResult> FederationInbox(
@@ -38,6 +38,32 @@ public sealed class InboxFunctions(FederationRequestVerifier verifier, Federatio
     {
         var (username, error) = await VerifiedUsernameAsync(req, ct);
         return error ?? ApiResults.Ok(await keyBundles.FindLocalAsync(username!, ct));
+    }
+
+    /// <summary>
+    /// A peer claims one one-time pre-key of a local device (<c>{"username", "device_id"}</c>), atomically;
+    /// signature first, then the shared per-origin rate limit, then the body.
+    /// </summary>
+    [Function(nameof(FederationKeyClaim))]
+    public async Task<IActionResult> FederationKeyClaim(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "federation/key-claim")] HttpRequest req, CancellationToken ct)
+    {
+        var (body, tooLarge) = await FederationRequest.ReadBodyAsync(req, ct);
+        if (tooLarge is not null)
+        {
+            return tooLarge;
+        }
+        var (origin, rejected) = await verifier.VerifyAsync(req, body!, ct);
+        if (rejected is not null)
+        {
+            return ApiResults.From(rejected);
+        }
+        if (await inbox.RateLimitAsync(origin!) is { } limited)
+        {
+            return ApiResults.From(limited);
+        }
+        var (claim, invalid) = RequestBody.Parse<KeyClaimRequest>(body!);
+        return invalid ?? ApiResults.From(await keys.ClaimForPeerAsync(origin!, claim!, ct));
     }
 
     // The signed GETs: verify (empty body), then require ?username=.

@@ -70,10 +70,11 @@ public sealed class AuthGate(AccessTokens tokens, AuthStateCache states, RateLim
     /// <summary>Authenticates a raw access token (also used where a token arrives outside the header). No rate limit.</summary>
     public async Task<(CurrentUser? User, IActionResult? Denied)> AuthenticateTokenAsync(string token, CancellationToken ct)
     {
-        if (await tokens.ValidateAsync(token) is not { } userId)
+        if (await tokens.ReadAsync(token) is not { } claims)
         {
             return (null, ApiResults.Error(StatusCodes.Status401Unauthorized, "Invalid token"));
         }
+        var userId = claims.UserId;
         var state = await states.GetAsync(userId, ct);
         if (state is null)
         {
@@ -83,7 +84,12 @@ public sealed class AuthGate(AccessTokens tokens, AuthStateCache states, RateLim
         {
             return (null, ApiResults.From(problem));
         }
-        return (new CurrentUser(userId, state.Username, state.ServerDomain, state.Role), null);
+        if (!state.Accepts(claims))
+        {
+            // Issued before a logout-all, password change, ban or suspension ended the user's sessions.
+            return (null, ApiResults.Error(StatusCodes.Status401Unauthorized, "Invalid token"));
+        }
+        return (new CurrentUser(userId, state.Username, state.ServerDomain, state.Role) { SessionId = claims.SessionId }, null);
     }
 
     /// <summary>The 403 a banned or currently suspended user gets; null when the account is in good standing.</summary>

@@ -50,6 +50,7 @@ public sealed partial class FanoutHandler(IRealtimeNotifier notifier, IConnectio
             foreach (var userId in membership.Left)
             {
                 await notifier.RemoveUserFromAllGroupsAsync(userId, ct);
+                await notifier.CloseUserConnectionsAsync(userId, ct);
             }
             return;
         }

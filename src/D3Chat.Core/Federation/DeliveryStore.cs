@@ -37,6 +37,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         WHERE d.event_id = due.event_id AND d.destination = due.destination
         RETURNING d.seq, d.event_id AS eventid, d.destination, d.event_type AS eventtype, d.body, d.created_at AS createdat, d.attempts
         """;
+    private const string BacklogSql = "SELECT count(*) FROM federation_deliveries WHERE dead_at IS NULL";
     private const string DeleteSql = "DELETE FROM federation_deliveries WHERE event_id = @EventId AND destination = @Destination";
     private const string RescheduleSql = """
         UPDATE federation_deliveries SET next_attempt_at = @NextAttemptAt, attempts = attempts + @Attempted, last_error = COALESCE(@Error, last_error)
@@ -96,6 +97,13 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Claims due rows of destinations that are not backing off, in send order.</summary>
+    /// <summary>Deliveries still waiting to be sent (not delivered, not dead-lettered): the relay backlog.</summary>
+    public async Task<long> CountBacklogAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(BacklogSql, cancellationToken: ct));
+    }
+
     public async Task<IReadOnlyList<Delivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

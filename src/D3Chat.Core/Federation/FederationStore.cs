@@ -26,7 +26,8 @@ public sealed class FederationStore(NpgsqlDataSource dataSource)
         VALUES (@Id, @Username, @Domain, false, 'user', @Now, @Now)
         ON CONFLICT (username, server_domain) DO NOTHING
         """;
-    private const string FindUserSql = "SELECT id FROM users WHERE username = @Username AND server_domain = @Domain AND is_local = @IsLocal";
+    // Local users by is_local alone (they keep the domain they were created under); remote ones by (name, domain).
+    private const string FindUserSql = "SELECT id FROM users WHERE username = @Username AND is_local = @IsLocal AND (@IsLocal OR server_domain = @Domain)";
     private const string FindChannelSql = """
         SELECT id, name, COALESCE(is_dm, false) AS isdm, COALESCE(is_federated, false) AS isfederated,
                encryption_type AS encryptiontype, created_by AS createdby, created_at AS createdat

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using D3Chat.Core.Channels;
+using D3Chat.Core.Devices;
 using D3Chat.Core.Hosting;
+using D3Chat.Core.Keys;
 using D3Chat.Core.Messages;
 using D3Chat.Core.Outbox;
 using D3Chat.Core.Queue;
@@ -18,6 +20,9 @@ namespace D3Chat.Core.Federation;
 /// </summary>
 public sealed partial class InboxHandlers(
     FederationStore store,
+    RemoteDeviceStore remoteDevices,
+    SenderKeyStore senderKeys,
+    DeviceAnnouncements announcements,
     OutboxStore outbox,
     OutboxPublisher publisher,
     IOptions<ServerOptions> server,
@@ -36,6 +41,7 @@ public sealed partial class InboxHandlers(
         FederationEventTypes.ChannelJoin => ChannelJoinAsync(e, ct),
         FederationEventTypes.ChannelLeave => ChannelLeaveAsync(e, ct),
         FederationEventTypes.SenderKeyDistribute => SenderKeyDistributeAsync(e, ct),
+        FederationEventTypes.DeviceUpdate => DeviceUpdateAsync(e, ct),
         _ => Ignore(e, "unknown event type"),
     };
 
@@ -238,6 +244,50 @@ public sealed partial class InboxHandlers(
         }, ct);
     }
 
+    /// <summary>
+    /// D3Chat addition: a remote user's device has new keys (recorded in <c>remote_devices</c>) or was
+    /// removed (forgotten, with the envelopes addressed to it). Only for users already known from
+    /// that origin, under the same take-over rule as a device-list fetch; local members of the user's
+    /// channels then get <c>device.update</c>, as for a local device.
+    /// </summary>
+    private async Task DeviceUpdateAsync(InboxEvent e, CancellationToken ct)
+    {
+        if (Username(e, "username") is not { } username || e.Uuid("device_id") is not { } deviceId
+            || !e.Body.TryGetProperty("removed", out var removedValue) || removedValue.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            await Ignore(e, "incomplete device.update");
+            return;
+        }
+        var removed = removedValue.ValueKind == JsonValueKind.True;
+        var keys = new KeyBundleResponse(deviceId, e.String("identity_key")!, e.String("signed_pre_key")!, e.String("signed_pre_key_signature")!,
+            null, 0, e.String("signing_key"));
+        if (!removed && !RemoteKeyBundles.IsValid(keys))
+        {
+            await Ignore(e, "device.update with invalid keys");
+            return;
+        }
+        var now = time.GetUtcNow();
+        await InTransactionPublishingAsync(async (c, tx) =>
+        {
+            if (await store.FindUserAsync(c, tx, username, e.Origin, isLocal: false, ct) is not { } userId)
+            {
+                LogIgnored(e.EventId, e.Type, "user unknown here");
+                return [];
+            }
+            var changed = removed ? await remoteDevices.DeleteAsync(c, tx, userId, deviceId, ct) : await remoteDevices.UpsertAsync(c, tx, userId, keys, now, ct);
+            if (!changed)
+            {
+                LogIgnored(e.EventId, e.Type, "device not recorded for that user");
+                return [];
+            }
+            if (removed)
+            {
+                await senderKeys.RemoveForRecipientDeviceAsync(c, tx, deviceId, ct);
+            }
+            return await announcements.AddAsync(c, tx, userId, deviceId, removed, now, ct);
+        }, ct);
+    }
+
     /// <summary>What makes a relayed message unacceptable before any lookup: an unknown version, or a v3 message without its device or frame.</summary>
     private static string? RelayedContentProblem(int protocolVersion, Guid? senderDeviceId, string content) => protocolVersion switch
     {
@@ -246,6 +296,20 @@ public sealed partial class InboxHandlers(
         MessageFrame.ProtocolVersion => MessageFrame.Problem(content),
         _ => "unknown protocol_version",
     };
+
+    /// <summary>Runs <paramref name="work"/> in one transaction; the events it returns (already in the outbox) are published after commit.</summary>
+    private async Task InTransactionPublishingAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task<IReadOnlyList<ChannelEvent>>> work, CancellationToken ct)
+    {
+        var (connection, tx) = await store.BeginAsync(ct);
+        IReadOnlyList<ChannelEvent> produced;
+        await using (connection)
+        await using (tx)
+        {
+            produced = await work(connection, tx);
+            await tx.CommitAsync(ct);
+        }
+        await publisher.PublishAsync(produced, ct);
+    }
 
     /// <summary>Runs <paramref name="work"/> in one transaction; the event it returns is written to the outbox and published after commit.</summary>
     private async Task InTransactionAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task<ChannelEvent?>> work, CancellationToken ct)

@@ -14,6 +14,7 @@ internal static class MessagingServices
     public static IServiceCollection AddMessaging(this IServiceCollection services)
     {
         services.TryAddSingleton<DeviceOwnership>();
+        services.TryAddSingleton<DeviceAnnouncements>();
         services.TryAddSingleton<ChannelStore>();
         services.TryAddSingleton<ChannelService>();
         services.TryAddSingleton<MessageStore>();

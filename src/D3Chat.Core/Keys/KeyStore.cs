@@ -29,7 +29,7 @@ public sealed class KeyStore
     private const string PublishedBundlesSql = """
         SELECT k.device_id, k.identity_key, k.signed_pre_key, k.signed_pre_key_signature, k.signing_key
         FROM device_keys k JOIN devices d ON d.id = k.device_id JOIN users u ON u.id = d.user_id
-        WHERE u.username = @Username AND u.server_domain = @Domain AND u.is_local
+        WHERE u.username = @Username AND u.is_local
         ORDER BY d.created_at, d.id
         """;
     // The same published part, by user id (GET /api/v1/keys/{user_id}/devices): nothing claimed.
@@ -38,6 +38,20 @@ public sealed class KeyStore
         FROM device_keys k JOIN devices d ON d.id = k.device_id
         WHERE d.user_id = @UserId
         ORDER BY d.created_at, d.id
+        """;
+    // The owner of a device hosted here, named by a peer as username@our-domain (POST /federation/key-claim).
+    private const string LocalOwnerSql = """
+        SELECT d.user_id FROM devices d JOIN users u ON u.id = d.user_id
+        WHERE d.id = @DeviceId AND u.username = @Username AND u.server_domain = @Domain AND u.is_local
+        """;
+    // A peer may claim one-time keys only of users who share a channel with one of its users: the
+    // claims then serve sessions someone there needs, and a stranger server cannot drain a supply.
+    private const string SharesChannelWithDomainSql = """
+        SELECT EXISTS (
+            SELECT 1 FROM channel_members mine
+            JOIN channel_members theirs ON theirs.channel_id = mine.channel_id
+            JOIN users u ON u.id = theirs.user_id
+            WHERE mine.user_id = @UserId AND u.server_domain = @Domain AND NOT COALESCE(u.is_local, true))
         """;
     // One statement claims the oldest unclaimed key: SKIP LOCKED makes concurrent fetches take
     // different keys (or none), never the same one. The count is read from the statement's
@@ -92,6 +106,13 @@ public sealed class KeyStore
     public async Task<IReadOnlyList<KeyBundleResponse>> PublishedBundlesAsync(NpgsqlConnection connection, string username, string domain, CancellationToken ct) =>
         (await connection.QueryAsync<ClaimedBundle>(new CommandDefinition(PublishedBundlesSql, new { Username = username, Domain = domain }, cancellationToken: ct)))
         .Select(b => b.ToResponse()).ToList();
+
+    public Task<Guid?> LocalOwnerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid deviceId, string username, string domain, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(LocalOwnerSql,
+            new { DeviceId = deviceId, Username = username, Domain = domain }, transaction, cancellationToken: ct));
+
+    public Task<bool> SharesChannelWithDomainAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, string domain, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<bool>(new CommandDefinition(SharesChannelWithDomainSql, new { UserId = userId, Domain = domain }, transaction, cancellationToken: ct));
 
     /// <summary>The published bundles of a user's devices by user id, without one-time keys (nothing claimed).</summary>
     public async Task<IReadOnlyList<KeyBundleResponse>> PublishedBundlesOfUserAsync(NpgsqlConnection connection, Guid userId, CancellationToken ct) =>

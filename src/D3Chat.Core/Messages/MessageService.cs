@@ -130,6 +130,11 @@ public sealed class MessageService(
         {
             return Problem.Forbidden("Can only edit own messages");
         }
+        if (!await channels.IsMemberAsync(message.ChannelId, caller.Id, ct))
+        {
+            // Leaving a channel ends the right to change what one wrote there (the SQL re-checks it).
+            return Problem.Forbidden(ChannelService.NotMember);
+        }
         if (await EditRuleAsync(message, request.Content!, caller, ct) is { } refused)
         {
             return refused;
@@ -145,7 +150,7 @@ public sealed class MessageService(
         }, now, channelId: message.ChannelId);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (await messages.UpdateContentAsync(connection, tx, messageId, edited.Content, now, ct) == 0)
+        if (await messages.UpdateContentAsync(connection, tx, messageId, caller.Id, edited.Content, now, ct) == 0)
         {
             return Problem.NotFound(NotFound);
         }
@@ -182,11 +187,16 @@ public sealed class MessageService(
         {
             return Problem.Forbidden("Can only delete own messages");
         }
+        if (!await channels.IsMemberAsync(message.ChannelId, caller.Id, ct))
+        {
+            // Leaving a channel ends the right to change what one wrote there (the SQL re-checks it).
+            return Problem.Forbidden(ChannelService.NotMember);
+        }
         var deleted = EventFactory.Create("message.delete",
             new { type = "message.delete", message_id = messageId, channel_id = message.ChannelId }, time.GetUtcNow(), channelId: message.ChannelId);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (await messages.DeleteAsync(connection, tx, messageId, ct) == 0)
+        if (await messages.DeleteAsync(connection, tx, messageId, caller.Id, ct) == 0)
         {
             return Problem.NotFound(NotFound);
         }

@@ -40,8 +40,12 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
     private const string PageSql = $"{SelectWithReply} WHERE m.channel_id = @ChannelId{PageOrder}";
     private const string PageBeforeSql = $"{SelectWithReply} WHERE m.channel_id = @ChannelId AND m.created_at < @Before{PageOrder}";
     private const string PageBeforeKeySql = $"{SelectWithReply} WHERE m.channel_id = @ChannelId AND (m.created_at, m.id) < (@Before, @BeforeId){PageOrder}";
-    private const string UpdateContentSql = "UPDATE messages SET content = @Content, edited_at = @EditedAt WHERE id = @Id";
-    private const string DeleteSql = "DELETE FROM messages WHERE id = @Id";
+    // Only the sender, and only while a member: a leave committed after the service's check still wins.
+    private const string SenderIsMember = """
+        sender_id = @SenderId AND EXISTS (SELECT 1 FROM channel_members cm WHERE cm.channel_id = messages.channel_id AND cm.user_id = @SenderId)
+        """;
+    private const string UpdateContentSql = $"UPDATE messages SET content = @Content, edited_at = @EditedAt WHERE id = @Id AND {SenderIsMember}";
+    private const string DeleteSql = $"DELETE FROM messages WHERE id = @Id AND {SenderIsMember}";
     private const string AttachmentColumns = """
         id, message_id, channel_id, uploader_id, filename, content_type, size_bytes, storage_path, thumbnail_path, width, height, created_at
         """;
@@ -113,13 +117,13 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
         }, cancellationToken: ct))).ToList();
     }
 
-    /// <summary>Returns rows changed: 0 when the message was deleted meanwhile.</summary>
-    public Task<int> UpdateContentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string content, DateTimeOffset editedAt, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(UpdateContentSql, new { Id = id, Content = content, EditedAt = editedAt }, transaction, cancellationToken: ct));
+    /// <summary>Returns rows changed: 0 when the message was deleted meanwhile or its sender is no longer a member.</summary>
+    public Task<int> UpdateContentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, Guid senderId, string content, DateTimeOffset editedAt, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(UpdateContentSql, new { Id = id, SenderId = senderId, Content = content, EditedAt = editedAt }, transaction, cancellationToken: ct));
 
-    /// <summary>Returns rows deleted: 0 when another request deleted it first.</summary>
-    public Task<int> DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { Id = id }, transaction, cancellationToken: ct));
+    /// <summary>Returns rows deleted: 0 when another request deleted it first or its sender is no longer a member.</summary>
+    public Task<int> DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, Guid senderId, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { Id = id, SenderId = senderId }, transaction, cancellationToken: ct));
 
     /// <summary>Links the caller's pending attachments of the channel to the message; returns those linked.</summary>
     public async Task<IReadOnlyList<Attachment>> LinkAttachmentsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Azure.Storage.Queues;
 using D3Chat.Core.Storage;
+using D3Chat.Core.Telemetry;
 
 namespace D3Chat.Core.Queue;
 
@@ -16,12 +17,16 @@ public sealed class StorageQueueChannelEventPublisher(StorageAccount storage, Qu
 
     public async Task PublishAsync(ChannelEvent channelEvent, CancellationToken ct)
     {
+        // Storage queue messages have no properties to carry a trace context, so the consumers of
+        // this transport start new traces; the event id tag still ties them together.
+        using var activity = D3ChatTelemetry.StartPublish(channelEvent.Id, channelEvent.Type);
         var body = ChannelEventReferences.BodyFor(channelEvent, ChannelEventReferences.StorageQueueInlineBytes);
         foreach (var name in names.All)
         {
             var queue = await GetQueueAsync(name, ct);
             await queue.SendMessageAsync(body, ct);
         }
+        D3ChatTelemetry.EventsPublished.Add(1, new KeyValuePair<string, object?>(D3ChatTelemetry.EventTypeTag, channelEvent.Type));
     }
 
     // Creating each queue once per process keeps a fresh Azurite (or a new deployment) working

@@ -1,4 +1,4 @@
-// One test per weakness of the reference client (/work/shared/spec/crypto.md §11) that concerns the
+// One test per weakness of the reference client (docs/crypto.md §12) that concerns the
 // client, each showing it is gone. Weakness 11 (plaintext cache on disk after logout) is shown in
 // storage/indexedDbStore.test.ts; 9 and 14 are server/HTTP matters (no x3dh-setup is used here at all).
 
@@ -22,7 +22,7 @@ function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
   return toHex(haystack).includes(toHex(needle));
 }
 
-describe('reference weaknesses (spec §11) are gone', () => {
+describe('reference weaknesses (docs/crypto.md §12) are gone', () => {
   it('weakness_01_chain_keys_reach_members_only_inside_pairwise_encryption', async () => {
     const { server, alice, bob, channel } = await dm();
     await send(alice, channel, 'x');

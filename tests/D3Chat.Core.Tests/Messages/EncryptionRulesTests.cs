@@ -168,4 +168,32 @@ public sealed class EncryptionRulesTests
     [InlineData("x3dh", "x3dh")]
     [InlineData("sender_keys", "sender_keys")]
     public void ChannelEncryption_InvitesNeverCreatePlaintextChannels(string? invited, string stored) => Assert.Equal(stored, ChannelEncryption.FromInvite(invited));
+
+    private static string Point()
+    {
+        var point = new byte[65];
+        point[0] = 0x04;
+        return Convert.ToBase64String(point);
+    }
+
+    [Fact]
+    public void RemoteBundle_FromAPeer_NeedsBoundedKeysAndAPointOrNoSigningKey()
+    {
+        var bundle = new KeyBundleResponse(Guid.NewGuid(), "ik", "spk", "sig", null, 0, Point());
+
+        Assert.True(RemoteKeyBundles.IsValid(bundle));
+        Assert.True(RemoteKeyBundles.IsValid(bundle with { SigningKey = null }));
+        Assert.False(RemoteKeyBundles.IsValid(bundle with { SigningKey = "not a key" }));
+        Assert.False(RemoteKeyBundles.IsValid(bundle with { DeviceId = Guid.Empty }));
+        Assert.False(RemoteKeyBundles.IsValid(bundle with { IdentityKey = "" }));
+        Assert.False(RemoteKeyBundles.IsValid(bundle with { SignedPreKey = new string('k', 256) }));
+        Assert.False(RemoteKeyBundles.IsValid(bundle with { SignedPreKeySignature = null! }));
+    }
+
+    [Fact]
+    public void KeyClaimRequest_NeedsUsernameAndDevice()
+    {
+        Assert.Empty(Errors(new KeyClaimRequest("bob", Guid.NewGuid())));
+        Assert.Equal(["username", "device_id"], Errors(new KeyClaimRequest(null, null)).Select(e => e.Loc[1]));
+    }
 }

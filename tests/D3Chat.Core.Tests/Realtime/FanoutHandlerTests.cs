@@ -39,13 +39,13 @@ public sealed class FanoutHandlerTests
     }
 
     [Fact]
-    public async Task HandleAsync_LeavesWithoutChannel_RemoveTheUsersFromAllGroups()
+    public async Task HandleAsync_LeavesWithoutChannel_RemoveTheUsersFromAllGroupsAndCloseTheirConnections()
     {
         var channelEvent = Event("null") with { Membership = new MembershipChange { ChannelId = null, Left = [_a] } };
 
         await Handler().HandleAsync(channelEvent.ToJson(), default);
 
-        Assert.Equal([$"remove-all {_a}"], _notifier.Calls);
+        Assert.Equal([$"remove-all {_a}", $"close {_a}"], _notifier.Calls);
     }
 
     [Fact]

@@ -192,7 +192,13 @@ public sealed class ChannelEventDeliveryTests(ServerFixture fixture)
 
         await (await _server.CreateSuperadminClientAsync()).BanAsync(bId, "e2e");
 
-        await AssertNothingMoreFromChannelAsync(a, aListener, bId, bListener, channel);
+        // A ban also closes B's connections (issue 12 item 6), so no per-user marker can reach B.
+        await Eventually.TrueAsync(async () => !await IsInGroupAsync(channel, bId), Timeout, "fanout to remove B from the channel's group");
+        await Eventually.TrueAsync(() => Task.FromResult(bListener.State != Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Connected),
+            Timeout, "the service closing B's connection");
+        var after = await a.SendOpaqueAsync(channel);
+        await aListener.WaitForAsync(MessageNew(after.Id.ToString()), "message.new at A (the group send happened)");
+        Assert.DoesNotContain(bListener.Events, e => MessageNew(after.Id.ToString())(e));
     }
 
     /// <summary>
