@@ -93,11 +93,13 @@ public sealed class OutboxDeadLetterTests(ShortOutboxRetryFixture fixture) : ICl
     private const string DeadStorage = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
         + "BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;QueueEndpoint=http://127.0.0.1:1/devstoreaccount1;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;";
 
+    // Each publish to the dead endpoint waits out the Storage SDK's own retries (about 30 s), so three
+    // attempts take minutes under load; the bound is generous, the assertion is the dead letter itself.
     private static Task<JsonElement> DeadLetterAsync(D3ChatClient admin, Guid id) => Eventually.ReturnsAsync<JsonElement?>(async () =>
     {
         var list = await admin.SendAsync<JsonElement>(HttpMethod.Get, "/api/v1/admin/outbox/dead-letters");
         return list.EnumerateArray().Where(d => d.GetProperty("id").GetGuid() == id).Select(d => (JsonElement?)d).FirstOrDefault();
-    }, TimeSpan.FromSeconds(60), $"outbox event {id} to be dead-lettered").ContinueWith(t => t.Result!.Value);
+    }, TimeSpan.FromSeconds(240), $"outbox event {id} to be dead-lettered").ContinueWith(t => t.Result!.Value);
 
     private static async Task<Guid> EventIdAsync(Npgsql.NpgsqlDataSource dataSource, Guid messageId)
     {
