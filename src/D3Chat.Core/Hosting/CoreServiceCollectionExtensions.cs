@@ -64,6 +64,9 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<OutboxStore>();
         services.TryAddSingleton<OutboxPublisher>();
         services.TryAddSingleton<OutboxSweeper>();
+        services.TryAddSingleton<OutboxAdmin>();
+        services.TryAddSingleton<IStoredChannelEvents>(sp => sp.GetRequiredService<OutboxStore>());
+        services.TryAddSingleton<ChannelEventReferences>();
         services.TryAddSingleton<FanoutHandler>();
         services.TryAddSingleton<UserStore>();
         services.TryAddSingleton<DeviceStore>();

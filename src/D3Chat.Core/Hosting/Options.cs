@@ -55,6 +55,17 @@ public sealed class QueueOptions
     public string? ServiceBusConnection { get; set; }
 
     public string TopicName { get; set; } = "channel-events";
+
+    /// <summary>
+    /// Failed publishes after which an outbox event moves to <c>outbox_dead_letters</c> (admins list
+    /// and retry it). With the default backoff, 12 attempts span about two hours.
+    /// </summary>
+    [Range(1, 1000)]
+    public int OutboxMaxAttempts { get; set; } = 12;
+
+    /// <summary>Delay before the second attempt; it doubles per failure, capped at 30 minutes.</summary>
+    [Range(0.01, 3600)]
+    public double OutboxRetryBaseSeconds { get; set; } = 5;
 }
 
 public static class QueueTransports

@@ -6,7 +6,8 @@ namespace D3Chat.Core.Queue;
 /// <summary>
 /// Service Bus adapter: one message on the <c>channel-events</c> topic, copied by Service Bus to the
 /// <c>fanout</c> and <c>federation</c> subscriptions. <c>MessageId</c> is the event id, so the topic's
-/// duplicate detection drops a republished event (outbox sweep) inside its detection window.
+/// duplicate detection drops a republished event (outbox sweep) inside its detection window. An
+/// event too large for a Standard-tier message is sent as a reference (<see cref="ChannelEventReferences"/>).
 /// </summary>
 public sealed class ServiceBusChannelEventPublisher(ServiceBusSender sender) : IChannelEventPublisher
 {
@@ -23,7 +24,7 @@ public sealed class ServiceBusChannelEventPublisher(ServiceBusSender sender) : I
     /// </summary>
     public static ServiceBusMessage ToMessage(ChannelEvent channelEvent, string? traceParent = null)
     {
-        var message = new ServiceBusMessage(BinaryData.FromString(channelEvent.ToJson()))
+        var message = new ServiceBusMessage(BinaryData.FromString(ChannelEventReferences.BodyFor(channelEvent, ChannelEventReferences.ServiceBusInlineBytes)))
         {
             MessageId = channelEvent.Id.ToString("D"),
             ContentType = "application/json",

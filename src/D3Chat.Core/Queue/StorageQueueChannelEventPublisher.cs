@@ -8,7 +8,8 @@ namespace D3Chat.Core.Queue;
 /// <summary>
 /// Storage Queues adapter: one queue per consumer, so the event is sent to the fanout queue and the
 /// federation queue. A failure after the first send makes the caller retry both; consumers are
-/// idempotent by event id, so the duplicate is harmless.
+/// idempotent by event id, so the duplicate is harmless. An event too large for a queue message
+/// is sent as a reference (<see cref="ChannelEventReferences"/>).
 /// </summary>
 public sealed class StorageQueueChannelEventPublisher(StorageAccount storage, QueueNames names) : IChannelEventPublisher
 {
@@ -19,7 +20,7 @@ public sealed class StorageQueueChannelEventPublisher(StorageAccount storage, Qu
         // Storage queue messages have no properties to carry a trace context, so the consumers of
         // this transport start new traces; the event id tag still ties them together.
         using var activity = D3ChatTelemetry.StartPublish(channelEvent.Id, channelEvent.Type);
-        var body = channelEvent.ToJson();
+        var body = ChannelEventReferences.BodyFor(channelEvent, ChannelEventReferences.StorageQueueInlineBytes);
         foreach (var name in names.All)
         {
             var queue = await GetQueueAsync(name, ct);
