@@ -36,7 +36,7 @@ public sealed class MoreVectorTests
     public void Envelope_vectors()
     {
         var checkedCount = 0;
-        foreach (var test in Vectors.Load("envelopes.json", 12).Tests)
+        foreach (var test in Vectors.Load("envelopes.json", 14).Tests)
         {
             var encoded = test.Hex("encoded");
             switch (test.Op(), test.Valid())
@@ -46,6 +46,22 @@ public sealed class MoreVectorTests
                     Assert.Equal(test.Str("encoded"), Bytes.ToHex(distribution.Encode()));
                     var decoded = Wire.DecodeSenderKey(encoded).Value!;
                     Assert.Equal(distribution.Encode(), decoded.Encode());
+                    break;
+                case ("distribution_list", true):
+                    var items = Wire.DecodeSenderKeys(encoded).Value!;
+                    var expected = test.GetProperty("items").EnumerateArray().ToList();
+                    Assert.Equal(expected.Count, items.Count);
+                    for (var i = 0; i < items.Count; i++)
+                    {
+                        Assert.Equal(expected[i].Str("chainId"), Bytes.ToHex(items[i].ChainId));
+                        Assert.Equal(expected[i].U32("index"), items[i].Index);
+                        Assert.Equal(expected[i].Str("chainKey"), Bytes.ToHex(items[i].ChainKey));
+                        Assert.Equal(expected[i].Id("channelId"), items[i].ChannelId);
+                    }
+                    Assert.Equal(encoded, items.SelectMany(item => item.Encode()).ToArray());
+                    break;
+                case ("distribution_list", false):
+                    Assert.Equal(test.Str("reason"), Wire.DecodeSenderKeys(encoded).ToString());
                     break;
                 case ("distribution_decode", false):
                     Assert.Equal(test.Str("reason"), Wire.DecodeSenderKey(encoded).ToString());
@@ -80,7 +96,7 @@ public sealed class MoreVectorTests
             }
             checkedCount++;
         }
-        Assert.Equal(12, checkedCount);
+        Assert.Equal(14, checkedCount);
     }
 
     [Fact]

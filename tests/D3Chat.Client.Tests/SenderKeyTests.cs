@@ -106,7 +106,7 @@ public sealed class SenderKeyTests
         var decoded = Wire.DecodeGroup(Send("x")).Value!;
         var ciphertext = decoded.Ciphertext.ToArray();
         ciphertext[0] ^= 1;
-        var aad = SenderKeys.Aad(Channel, Sender, SenderDevice, decoded.ChainId, decoded.Index);
+        var aad = SenderKeys.Aad(Channel, SenderDevice, decoded.ChainId, decoded.Index);
         var forged = new GroupMessage(decoded.ChainId, decoded.Index, ciphertext, Primitives.Sign(chain.Signing, Bytes.Concat(aad, ciphertext)));
         Assert.Equal(DecryptFailureReason.BadMac, Receive(forged.Encode()).Reason);
         Assert.Equal(0u, received!.NextIndex);

@@ -33,6 +33,9 @@ public static class Labels
 
     /// <summary>Sessions kept per peer device (the current one and earlier ones a simultaneous start left behind).</summary>
     public const int MaxSessionStates = 5;
+
+    /// <summary>Earlier chains of a channel a distribution may carry after the current one.</summary>
+    public const int MaxPreviousChains = 10;
     public const int RotateAfterMessages = 100;
     public const long RotateAfterSeconds = 604800;
 

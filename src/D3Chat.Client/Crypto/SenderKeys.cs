@@ -39,9 +39,13 @@ public static class SenderKeys
             signing ?? EcKeyPair.Generate(), now, new Dictionary<Guid, uint>(), false);
     }
 
-    /// <summary><c>GROUP_AAD_LABEL ‖ channel_id ‖ sender_user_id ‖ sender_device_id ‖ VERSION ‖ TYPE_GROUP ‖ chain_id ‖ u32 index</c>.</summary>
-    public static byte[] Aad(Guid channelId, Guid senderUserId, Guid senderDeviceId, byte[] chainId, uint index) =>
-        Bytes.Concat(Labels.GroupAadLabel, Bytes.Uuid(channelId), Bytes.Uuid(senderUserId), Bytes.Uuid(senderDeviceId),
+    /// <summary>
+    /// <c>GROUP_AAD_LABEL ‖ channel_id ‖ sender_device_id ‖ VERSION ‖ TYPE_GROUP ‖ chain_id ‖ u32 index</c>.
+    /// No user id: a remote user's id differs on each server, while channel and device ids are the
+    /// same everywhere; the sender user is still checked against the chain (<c>wrong_sender</c>).
+    /// </summary>
+    public static byte[] Aad(Guid channelId, Guid senderDeviceId, byte[] chainId, uint index) =>
+        Bytes.Concat(Labels.GroupAadLabel, Bytes.Uuid(channelId), Bytes.Uuid(senderDeviceId),
             [Labels.Version, Labels.TypeGroup], chainId, Bytes.U32(index));
 
     /// <summary>Whether this chain must be replaced before the next message (a member left, 100 messages, 7 days).</summary>
@@ -55,7 +59,7 @@ public static class SenderKeys
     {
         var (messageKey, nextChainKey) = Ratchet.KdfCk(chain.ChainKey);
         var (key, nonce) = Ratchet.MessageKeys(Labels.GroupMessageKeysInfo, messageKey);
-        var aad = Aad(chain.ChannelId, senderUserId, senderDeviceId, chain.ChainId, chain.Index);
+        var aad = Aad(chain.ChannelId, senderDeviceId, chain.ChainId, chain.Index);
         var ciphertext = Primitives.AesGcmSeal(key, nonce, plaintext, aad);
         var signature = Primitives.Sign(chain.Signing, Bytes.Concat(aad, ciphertext));
         var message = new GroupMessage(chain.ChainId, chain.Index, ciphertext, signature);
@@ -106,7 +110,7 @@ public static class SenderKeys
         {
             return DecryptFailureReason.WrongSender;
         }
-        var aad = Aad(channelId, senderUserId, senderDeviceId, message.ChainId, message.Index);
+        var aad = Aad(channelId, senderDeviceId, message.ChainId, message.Index);
         if (!Primitives.Verify(chain.SigningKey, Bytes.Concat(aad, message.Ciphertext), message.Signature))
         {
             return DecryptFailureReason.BadSignature;

@@ -138,6 +138,40 @@ public static class Wire
             bytes[signatureStart..].ToArray()));
     }
 
+    /// <summary>
+    /// A distribution envelope's plaintext: one or more items, the current chain first, then earlier
+    /// chains of the same channel the recipient already held (the server keeps one envelope per
+    /// device pair, so a reader offline across a rotation still gets them). One item is exactly
+    /// <see cref="SenderKeyDistribution.Encode"/>.
+    /// </summary>
+    public static DecryptResult<IReadOnlyList<SenderKeyDistribution>> DecodeSenderKeys(ReadOnlySpan<byte> bytes)
+    {
+        var type = PeekType(bytes);
+        if (!type.Ok)
+        {
+            return type.Reason;
+        }
+        if (bytes.Length % SenderKeyDistribution.Length != 0)
+        {
+            return DecryptFailureReason.Malformed;
+        }
+        var items = new List<SenderKeyDistribution>();
+        for (var at = 0; at < bytes.Length; at += SenderKeyDistribution.Length)
+        {
+            var item = DecodeSenderKey(bytes.Slice(at, SenderKeyDistribution.Length));
+            if (!item.Ok)
+            {
+                return item.Reason;
+            }
+            if (items.Count > 0 && item.Value!.ChannelId != items[0].ChannelId)
+            {
+                return DecryptFailureReason.Malformed;
+            }
+            items.Add(item.Value!);
+        }
+        return DecryptResult<IReadOnlyList<SenderKeyDistribution>>.Success(items);
+    }
+
     public static DecryptResult<SenderKeyDistribution> DecodeSenderKey(ReadOnlySpan<byte> bytes)
     {
         var type = PeekType(bytes);

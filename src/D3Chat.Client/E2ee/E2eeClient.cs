@@ -265,25 +265,29 @@ public sealed class E2eeClient
             return pairwise.Reason == DecryptFailureReason.Duplicate ? null : pairwise.Reason;
         }
         var decoded = pairwise.Value!;
-        var distribution = Wire.DecodeSenderKey(decoded.Plaintext);
-        if (!distribution.Ok)
+        var distributions = Wire.DecodeSenderKeys(decoded.Plaintext);
+        if (!distributions.Ok)
         {
-            return distribution.Reason;
+            return distributions.Reason;
         }
-        if (distribution.Value!.ChannelId != channelId)
+        if (distributions.Value![0].ChannelId != channelId)
         {
             return DecryptFailureReason.WrongChannel;
         }
-        var chainId = Bytes.ToHex(distribution.Value.ChainId);
+        // The current chain first, then earlier chains this device may have missed while offline.
         var chains = state.ReceivedChains;
-        var known = chains.GetValueOrDefault(chainId);
-        if (known is not null && (known.SenderDeviceId != envelope.SenderDeviceId || known.SenderUserId != senderUserId))
+        foreach (var distribution in distributions.Value)
         {
-            return DecryptFailureReason.WrongSender;
-        }
-        if (known is null)
-        {
-            chains = With(chains, chainId, SenderKeys.Accept(distribution.Value, senderUserId, envelope.SenderDeviceId));
+            var chainId = Bytes.ToHex(distribution.ChainId);
+            var known = chains.GetValueOrDefault(chainId);
+            if (known is not null && (known.SenderDeviceId != envelope.SenderDeviceId || known.SenderUserId != senderUserId))
+            {
+                return DecryptFailureReason.WrongSender;
+            }
+            if (known is null)
+            {
+                chains = With(chains, chainId, SenderKeys.Accept(distribution, senderUserId, envelope.SenderDeviceId));
+            }
         }
         await CommitAsync(state with
         {
