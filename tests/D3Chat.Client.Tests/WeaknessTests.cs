@@ -7,7 +7,7 @@ using D3Chat.Client.Tests.Fakes;
 namespace D3Chat.Client.Tests;
 
 /// <summary>
-/// One test per weakness of the reference client (shared/spec/crypto.md §11) that applies to this client, named for it,
+/// One test per weakness of the reference client (listed in docs/crypto.md §12) that applies to this client, named for it,
 /// showing it is gone. 14 (access tokens in attachment URLs) is about the HTTP client, not the crypto module: not here.
 /// </summary>
 public sealed class WeaknessTests
