@@ -28,6 +28,21 @@ public sealed class Vectors
         Assert.Equal(expectedCount, vectors.Tests.Count);
         return vectors;
     }
+
+    /// <summary>
+    /// Runs <paramref name="check"/> on every entry of a vector file and asserts that all
+    /// <paramref name="expectedCount"/> entries were checked (pinned, as both suites pin them).
+    /// </summary>
+    public static void CheckEach(string name, int expectedCount, Action<JsonElement> check)
+    {
+        var checkedCount = 0;
+        foreach (var test in Load(name, expectedCount).Tests)
+        {
+            check(test);
+            checkedCount++;
+        }
+        Assert.Equal(expectedCount, checkedCount);
+    }
 }
 
 public static class VectorJson
