@@ -12,36 +12,21 @@ namespace D3Chat.Integration.Tests.Federation;
 /// (<c>GET /api/v1/keys/{remote_user_id}/bundles</c> → signed <c>GET /federation/key-bundles</c> on B),
 /// addresses an envelope to one of them, and <c>sender_key.distribute</c> delivers exactly that envelope.
 /// </summary>
-public sealed class RemoteSenderKeyTests : IAsyncLifetime
+public sealed class RemoteSenderKeyTests : TwoPeerTest
 {
     private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(30);
-
-    private D3ChatServer _a = null!;
-    private D3ChatServer _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        var servers = await Task.WhenAll(TwoServerTests.StartPeerAsync(), TwoServerTests.StartPeerAsync());
-        (_a, _b) = (servers[0], servers[1]);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
-    }
 
     [Fact]
     public async Task SenderKeys_EnvelopeForRemoteMemberDevice_ReachesExactlyThatDeviceOnItsServer()
     {
-        var alice = _a.CreateClient();
+        var alice = A.CreateClient();
         var aliceTokens = await alice.RegisterAsync(Names.Username("alice"), Names.Password);
-        var bob = _b.CreateClient();
+        var bob = B.CreateClient();
         var bobName = Names.Username("bob");
         var bobTokens = await bob.RegisterAsync(bobName, Names.Password);
         await bob.UploadKeyBundleAsync(bobTokens.DeviceId, "ik-bob", "spk-bob", "sig-bob", ["otp-bob-1"]);
 
-        var bobOnA = (await alice.LookupUserAsync($"{bobName}@{TwoServerTests.Domain(_b)}")).Id;
+        var bobOnA = (await alice.LookupUserAsync($"{bobName}@{TwoServerTests.Domain(B)}")).Id;
         var channel = await alice.CreateChannelAsync("sender-key-room", isPublic: false);
         await alice.AddMemberAsync(channel.Id, bobOnA);
         await Eventually.TrueAsync(async () => (await bob.ListChannelsAsync()).Any(c => c.Id == channel.Id), Delivery, "B to materialise the channel");
@@ -65,7 +50,7 @@ public sealed class RemoteSenderKeyTests : IAsyncLifetime
             (envelope.DeviceId, envelope.RecipientDeviceId, envelope.SenderKeyPublic, envelope.Envelope));
 
         // B unreachable: A answers with the devices it last learnt.
-        await _b.StopAsync();
+        await B.StopAsync();
         Assert.Equal([bobTokens.DeviceId], (await alice.GetUserKeyBundlesAsync(bobOnA)).Select(b => b.DeviceId));
     }
 
@@ -78,14 +63,14 @@ public sealed class RemoteSenderKeyTests : IAsyncLifetime
     [Fact]
     public async Task RemoteDevices_OneTimeKeysClaimedOnTheOwnersServer_AndDeviceChangesAnnounced()
     {
-        var alice = _a.CreateClient();
+        var alice = A.CreateClient();
         await alice.RegisterAsync(Names.Username("alice"), Names.Password);
-        var bob = _b.CreateClient();
+        var bob = B.CreateClient();
         var bobName = Names.Username("bob");
         var bobTokens = await bob.RegisterAsync(bobName, Names.Password);
         var bobSigningKey = SigningKey();
         await bob.UploadKeyBundleAsync(bobTokens.DeviceId, "ik-bob", "spk-bob", "sig-bob", ["otp-bob-1", "otp-bob-2"], bobSigningKey);
-        var bobOnA = (await alice.LookupUserAsync($"{bobName}@{TwoServerTests.Domain(_b)}")).Id;
+        var bobOnA = (await alice.LookupUserAsync($"{bobName}@{TwoServerTests.Domain(B)}")).Id;
         var channel = await alice.CreateChannelAsync("x3dh-room", isPublic: false);
         await alice.AddMemberAsync(channel.Id, bobOnA);
         await Eventually.TrueAsync(async () => (await bob.ListChannelsAsync()).Any(c => c.Id == channel.Id), Delivery, "B to materialise the channel");
@@ -114,7 +99,7 @@ public sealed class RemoteSenderKeyTests : IAsyncLifetime
         Assert.Equal([(bobTokens.DeviceId, (string?)bobSigningKey)], await RemoteDevicesOnAAsync(bobOnA));
 
         // B unreachable: the bundle through A is the last known one, without a one-time key.
-        await _b.StopAsync();
+        await B.StopAsync();
         Assert.Equal(new KeyBundleResponse(bobTokens.DeviceId, "ik-bob", "spk-bob", "sig-bob", null, 0, bobSigningKey),
             await alice.GetDeviceKeyBundleAsync(bobTokens.DeviceId));
     }
@@ -128,7 +113,7 @@ public sealed class RemoteSenderKeyTests : IAsyncLifetime
 
     private async Task<List<(Guid DeviceId, string? SigningKey)>> RemoteDevicesOnAAsync(Guid userId)
     {
-        await using var dataSource = _a.CreateDataSource();
+        await using var dataSource = A.CreateDataSource();
         await using var command = dataSource.CreateCommand("SELECT device_id, signing_key FROM remote_devices WHERE user_id = $1 ORDER BY fetched_at");
         command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = userId });
         await using var reader = await command.ExecuteReaderAsync();

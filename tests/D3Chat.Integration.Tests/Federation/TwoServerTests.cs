@@ -9,36 +9,21 @@ namespace D3Chat.Integration.Tests.Federation;
 /// Two complete servers on loopback (own databases, Redis databases, queues, keys and domains
 /// <c>127.0.0.1:{port}</c>), discovering each other over http (Federation__AllowHttpHosts).
 /// </summary>
-public sealed class TwoServerTests : IAsyncLifetime
+public sealed class TwoServerTests : TwoPeerTest
 {
     private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(30);
-
-    private D3ChatServer _a = null!;
-    private D3ChatServer _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        var servers = await Task.WhenAll(StartPeerAsync(), StartPeerAsync());
-        (_a, _b) = (servers[0], servers[1]);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
-    }
 
     [Fact]
     public async Task Federation_TwoServers_MessagesEditsDeletesFlowBothWaysAndSurvivePeerDowntime()
     {
-        var alice = _a.CreateClient();
+        var alice = A.CreateClient();
         await alice.RegisterAsync(Names.Username("alice"), Names.Password);
-        var bob = _b.CreateClient();
+        var bob = B.CreateClient();
         var bobName = Names.Username("bob");
         await bob.RegisterAsync(bobName, Names.Password);
 
         // A's user finds B's user through the signed lookup and adds them: B receives channel.invite.
-        var bobOnA = (await alice.LookupUserAsync($"{bobName}@{Domain(_b)}")).Id;
+        var bobOnA = (await alice.LookupUserAsync($"{bobName}@{Domain(B)}")).Id;
         var channel = await alice.CreateChannelAsync("federated-room", isPublic: false);
         await alice.AddMemberAsync(channel.Id, bobOnA);
         await Eventually.TrueAsync(async () => (await bob.ListChannelsAsync()).Any(c => c.Id == channel.Id), Delivery, "B to materialise the channel");
@@ -64,7 +49,7 @@ public sealed class TwoServerTests : IAsyncLifetime
         await ExpectContentsAsync(bob, channel.Id, [], "A's delete on B");
 
         // A member A adds later joins on B too, and their messages are accepted there.
-        var carol = _a.CreateClient();
+        var carol = A.CreateClient();
         var carolId = (await carol.RegisterAsync(Names.Username("carol"), Names.Password)).UserId;
         await alice.AddMemberAsync(channel.Id, carolId);
         var fromCarol = await carol.SendOpaqueAsync(channel.Id);
@@ -73,7 +58,7 @@ public sealed class TwoServerTests : IAsyncLifetime
         await ExpectContentsAsync(bob, channel.Id, [], "the later member's delete on B");
 
         // B goes down; A's users keep posting and every post is accepted.
-        await _b.StopAsync();
+        await B.StopAsync();
         var aliceDevice = hello.SenderDeviceId;
         var whileDown = Enumerable.Range(1, 5).Select(_ => OpaqueMessages.Frame()).ToList();
         foreach (var content in whileDown)
@@ -84,7 +69,7 @@ public sealed class TwoServerTests : IAsyncLifetime
         }
 
         // B comes back on the same database and port, and receives each of them exactly once.
-        await _b.RestartAsync();
+        await B.RestartAsync();
         await ExpectContentsAsync(bob, channel.Id, whileDown, "the backlog on B after its restart");
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Equal(whileDown, await ContentsAsync(bob, channel.Id));
