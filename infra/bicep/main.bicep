@@ -67,6 +67,9 @@ param rateLimitTrustedProxies string = ''
 @description('NCRONTAB (6 fields) of the outbox sweep timer in the api app (OutboxSweepSchedule).')
 param outboxSweepSchedule string = '0 * * * * *'
 
+@description('NCRONTAB (6 fields) of the retention timer in the api app (RetentionSchedule): deletes sent events, expired sessions and the old content of changed messages.')
+param retentionSchedule string = '0 * * * * *'
+
 @description('NCRONTAB (6 fields) of the federation retry timer in the federation app (FederationRetrySchedule).')
 param federationRetrySchedule string = '*/10 * * * * *'
 
@@ -517,6 +520,7 @@ var apiSettings = union(sharedSettings, {
   RateLimit__PerMinute: string(rateLimitPerMinute)
   RateLimit__TrustedProxies: rateLimitTrustedProxies
   OutboxSweepSchedule: outboxSweepSchedule
+  RetentionSchedule: retentionSchedule
 })
 
 // federation: /.well-known, the signed inbox and the relay.

@@ -10,6 +10,7 @@ using D3Chat.Core.Health;
 using D3Chat.Core.Outbox;
 using D3Chat.Core.Queue;
 using D3Chat.Core.Redis;
+using D3Chat.Core.Retention;
 using D3Chat.Core.Realtime;
 using D3Chat.Core.Storage;
 using Microsoft.Extensions.Configuration;
@@ -42,6 +43,7 @@ public static class CoreServiceCollectionExtensions
             // Our own domain in its one stored spelling, so every comparison with it is exact.
             .PostConfigure(o => o.Domain = Federation.DomainNames.Normalize(o.Domain) ?? o.Domain);
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         // Dapper maps snake_case columns to PascalCase properties everywhere.
         DefaultTypeMap.MatchNamesWithUnderscores = true;
 
@@ -65,6 +67,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<OutboxPublisher>();
         services.TryAddSingleton<OutboxSweeper>();
         services.TryAddSingleton<OutboxAdmin>();
+        services.TryAddSingleton<RetentionSweeper>();
         services.TryAddSingleton<IStoredChannelEvents>(sp => sp.GetRequiredService<OutboxStore>());
         services.TryAddSingleton<ChannelEventReferences>();
         services.TryAddSingleton<FanoutHandler>();
