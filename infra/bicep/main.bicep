@@ -513,6 +513,7 @@ var apiSettings = union(sharedSettings, {
   Bootstrap__AdminPassword: kvRef(keyVault.outputs.BOOTSTRAP_ADMIN_REF_URI)
   Federation__SigningKeySeed: kvRef(keyVault.outputs.SIGNING_SEED_REF_URI)
   Federation__AllowHttpHosts: ''
+  Federation__AllowPrivateHosts: ''
   Federation__MaxRetryAge: federationMaxRetryAge
   Federation__MaxBackoff: federationMaxBackoff
   SignalR__ConnectionString: signalRConnection(signalR.outputs.HOST_NAME, identities[0].outputs.CLIENT_ID)
@@ -532,6 +533,7 @@ var federationSettings = union(sharedSettings, {
 
   Federation__SigningKeySeed: kvRef(keyVault.outputs.SIGNING_SEED_REF_URI)
   Federation__AllowHttpHosts: ''
+  Federation__AllowPrivateHosts: ''
   Federation__MaxRetryAge: federationMaxRetryAge
   Federation__MaxBackoff: federationMaxBackoff
   FederationRetrySchedule: federationRetrySchedule

@@ -44,6 +44,12 @@ public sealed class FederationStore(NpgsqlDataSource dataSource)
         ON CONFLICT (channel_id, user_id) DO NOTHING
         """;
     private const string RemoveMemberSql = "DELETE FROM channel_members WHERE channel_id = @ChannelId AND user_id = @UserId";
+    // A peer speaks only for its own users' devices: one of our devices, or a device recorded for
+    // another user, is never the sender's (an unknown id may be a device not yet announced).
+    private const string IsOtherOwnersDeviceSql = """
+        SELECT EXISTS (SELECT 1 FROM devices WHERE id = @DeviceId)
+            OR EXISTS (SELECT 1 FROM remote_devices WHERE device_id = @DeviceId AND user_id <> @UserId)
+        """;
     private const string IsMemberSql = "SELECT EXISTS (SELECT 1 FROM channel_members WHERE channel_id = @ChannelId AND user_id = @UserId)";
     private const string HasMemberFromSql = """
         SELECT EXISTS (SELECT 1 FROM channel_members m JOIN users u ON u.id = m.user_id
@@ -111,6 +117,10 @@ public sealed class FederationStore(NpgsqlDataSource dataSource)
 
     public Task<bool> IsMemberAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid channelId, Guid userId, CancellationToken ct) =>
         c.ExecuteScalarAsync<bool>(new CommandDefinition(IsMemberSql, new { ChannelId = channelId, UserId = userId }, tx, cancellationToken: ct));
+
+    /// <summary>True when <paramref name="deviceId"/> is a local device or a remote device of a user other than <paramref name="userId"/>.</summary>
+    public Task<bool> IsOtherOwnersDeviceAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid deviceId, Guid userId, CancellationToken ct) =>
+        c.ExecuteScalarAsync<bool>(new CommandDefinition(IsOtherOwnersDeviceSql, new { DeviceId = deviceId, UserId = userId }, tx, cancellationToken: ct));
 
     /// <summary>True when some user of <paramref name="domain"/> is a member: the channel is federated with that peer.</summary>
     public Task<bool> HasMemberFromAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid channelId, string domain, CancellationToken ct) =>

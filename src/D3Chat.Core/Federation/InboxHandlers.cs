@@ -69,6 +69,11 @@ public sealed partial class InboxHandlers(
                 LogIgnored(e.EventId, e.Type, "sender is not a member of the channel");
                 return null;
             }
+            if (senderDeviceId is { } device && await store.IsOtherOwnersDeviceAsync(c, tx, device, senderId, ct))
+            {
+                LogIgnored(e.EventId, e.Type, NotSendersDevice);
+                return null;
+            }
             // The same rule as for local clients: no plaintext in an encrypted channel.
             if (protocolVersion == 1 && ChannelEncryption.IsEncrypted((await store.FindChannelAsync(c, tx, channelId, ct))?.EncryptionType))
             {
@@ -229,6 +234,11 @@ public sealed partial class InboxHandlers(
                 LogIgnored(e.EventId, e.Type, "sender is not a member of the channel");
                 return null;
             }
+            if (await store.IsOtherOwnersDeviceAsync(c, tx, deviceId, senderId, ct))
+            {
+                LogIgnored(e.EventId, e.Type, NotSendersDevice);
+                return null;
+            }
             var stored = 0;
             foreach (var item in envelopes.EnumerateArray())
             {
@@ -333,6 +343,8 @@ public sealed partial class InboxHandlers(
     }
 
     private string? Username(InboxEvent e, string field) => e.String(field) is { } value && UsernamePattern().IsMatch(value) ? value : null;
+
+    private const string NotSendersDevice = "the device belongs to this server or to another user";
 
     private Task Ignore(InboxEvent e, string reason)
     {

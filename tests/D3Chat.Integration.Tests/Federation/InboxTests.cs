@@ -4,6 +4,7 @@ using D3Chat.Client;
 using D3Chat.Core.Crypto;
 using D3Chat.Core.Federation;
 using D3Chat.Integration.Tests.Infrastructure;
+using Dapper;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -166,6 +167,54 @@ public sealed class InboxTests(ServerFixture fixture)
 
         await AssertRejectedAsync(response, HttpStatusCode.Unauthorized, "Could not verify origin server", ghost.Peer, originId);
         Assert.Equal(0, await ScalarAsync<long>("SELECT count(*) FROM servers WHERE domain = @p", ghost.Peer.Domain));
+    }
+
+    /// <summary>A peer speaks only for its own users' devices: naming one of ours or another user's is acknowledged (no retry) and stores nothing.</summary>
+    [Fact]
+    public async Task Inbox_RelayNamingALocalOrAnotherUsersDevice_Is200AndStoresNothing()
+    {
+        using var peer = await TestPeer.RegisterAsync(_server);
+        var (channelId, inviter, _) = await InviteAsync(peer);
+        var localDevice = (await _server.CreateClient().RegisterAsync(Names.Username(), Names.Password)).DeviceId;
+        using var otherPeer = await TestPeer.RegisterAsync(_server);
+        var (_, otherInviter, _) = await InviteAsync(otherPeer);
+        var thirdPartyDevice = Guid.NewGuid();
+        await using (var dataSource = _server.CreateDataSource())
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await connection.ExecuteAsync("""
+                INSERT INTO remote_devices (device_id, user_id, identity_key, signed_pre_key, signed_pre_key_signature, fetched_at)
+                SELECT @Device, id, 'ik', 'spk', 'sig', now() FROM users WHERE username = @Username AND server_domain = @Domain
+                """, new { Device = thirdPartyDevice, Username = otherInviter, otherPeer.Domain });
+        }
+        var localId = Guid.NewGuid().ToString();
+        var thirdPartyId = Guid.NewGuid().ToString();
+
+        using var local = await peer.PostInboxAsync(_server, Relay(peer, channelId, inviter, localId, localDevice));
+        using var thirdParty = await peer.PostInboxAsync(_server, Relay(peer, channelId, inviter, thirdPartyId, thirdPartyDevice));
+
+        Assert.Equal(HttpStatusCode.OK, local.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, thirdParty.StatusCode);
+        Assert.Equal(0, await CountMessagesAsync(peer, localId));
+        Assert.Equal(0, await CountMessagesAsync(peer, thirdPartyId));
+    }
+
+    [Fact]
+    public async Task Inbox_SenderKeysFromALocalDevice_Is200AndStoresNothing()
+    {
+        using var peer = await TestPeer.RegisterAsync(_server);
+        var (channelId, inviter, invitee) = await InviteAsync(peer);
+        var localDevice = (await _server.CreateClient().RegisterAsync(Names.Username(), Names.Password)).DeviceId;
+        var inviteeDevice = await ScalarAsync<Guid>("SELECT d.id FROM devices d JOIN users u ON u.id = d.user_id WHERE u.username = @p", invitee);
+
+        using var response = await peer.PostInboxAsync(_server, peer.Event("sender_key.distribute", new
+        {
+            channel_id = channelId, device_id = localDevice, sender_username = inviter, sender_key_public = "spoofed",
+            envelopes = new[] { new { recipient_device_id = inviteeDevice, envelope = "opaque" } },
+        }));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM sender_key_envelopes WHERE sender_device_id = @p", localDevice));
     }
 
     [Fact]
