@@ -10,6 +10,7 @@ public sealed record Options
           [--postgres ADMIN-CONNSTR --database NAME [--pgbench PATH]] [--pid NAME=PID ...] [--extra FILE.json]
           [--seconds N (10)] [--latency-count N (1000)] [--receivers N (10)] [--relay-count N (50)]
           [--burst N (1000)] [--burst-timeout SECONDS (120)] [--commit SHA]
+          [--only post32 (just the 32-client POST step, for profiling)]
         """;
 
     public Uri A { get; init; } = new("http://127.0.0.1:7071");
@@ -28,6 +29,9 @@ public sealed record Options
     public int Burst { get; init; } = 1000;
     public int BurstTimeoutSeconds { get; init; } = 120;
     public string Commit { get; init; } = "unknown";
+
+    /// <summary>post32: only the 32-client POST step (scripts/bench's profile mode); null: everything.</summary>
+    public string? Only { get; init; }
 
     public static Options? Parse(string[] args)
     {
@@ -50,6 +54,7 @@ public sealed record Options
                 case "--pgbench": options = options with { Pgbench = value }; break;
                 case "--extra": options = options with { Extra = value }; break;
                 case "--commit": options = options with { Commit = value }; break;
+                case "--only" when value == "post32": options = options with { Only = value }; break;
                 case "--seconds": options = options with { Seconds = Positive(value) }; break;
                 case "--latency-count": options = options with { LatencyCount = Positive(value) }; break;
                 case "--receivers": options = options with { Receivers = Positive(value) }; break;

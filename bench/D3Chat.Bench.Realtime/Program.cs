@@ -35,7 +35,8 @@ public static class Program
         {
             var results = await new Scenarios(options).RunAsync();
             await File.WriteAllTextAsync(options.Out, results.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-            var table = Report.Markdown(results);
+            // A profile run (--only) has too few figures for the table; its JSON is the record.
+            var table = options.Only is null ? Report.Markdown(results) : results.ToJsonString();
             if (options.Markdown is not null)
             {
                 await File.WriteAllTextAsync(options.Markdown, table);

@@ -54,6 +54,20 @@ public sealed partial class Scenarios(Options options)
         var senderDevice = (await sender.ListDevicesAsync()).OrderBy(d => d.CreatedAt).First().Id;
         var senderId = (await sender.GetMeAsync()).Id;
 
+        if (options.Only == "post32")
+        {
+            Log("profile mode: only the 32-client POST step");
+            var (profileChannel, profileConnections, profileDelivered) = await ChannelWithReceiversAsync(sender, "profile", 1);
+            var (profileRow, profileCpu) = await PostThroughputAsync(sender, profileChannel, senderDevice, 32, profileDelivered, measureCpu: true);
+            result["post_throughput"] = new JsonArray(profileRow);
+            result["cpu_per_1000_messages"] = profileCpu;
+            foreach (var connection in profileConnections)
+            {
+                await connection.DisposeAsync();
+            }
+            return result;
+        }
+
         Log("GET /users/me throughput");
         var getMe = new JsonArray();
         foreach (var c in new[] { 1, 32 })
