@@ -4,5 +4,6 @@ using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<UnhandledErrorMiddleware>();
 builder.Services.AddD3ChatApi(builder.Configuration);
 builder.Build().Run();

@@ -24,7 +24,7 @@ public sealed class AdminUserService(
     public Task<AdminUserPage> ListAsync(AdminUserFilter filter, CancellationToken ct) => store.ListAsync(filter, ct);
 
     public async Task<Outcome<AdminUserDetail>> GetAsync(Guid id, CancellationToken ct) =>
-        await store.GetAsync(id, ct) is { } user ? user : Problem.NotFound("User not found");
+        await store.GetAsync(id, ct) is { } user ? user : Problem.UserNotFound;
 
     /// <summary>
     /// Bans the target, deletes all its sessions (so no refresh token works any more) and, through
@@ -34,8 +34,8 @@ public sealed class AdminUserService(
     {
         var revoked = RealtimeRevocation(id);
         var outcome = await MutateAsync(actor, id, ct,
-            target => target.Id == caller.Id ? Problem.BadRequest("Cannot ban yourself")
-                : Roles.IsAdmin(target.Role) && !caller.IsSuperadmin ? Problem.Forbidden("Only superadmins can ban admins")
+            target => target.Id == caller.Id ? Problem.CannotBanSelf
+                : Roles.IsAdmin(target.Role) && !caller.IsSuperadmin ? Problem.OnlySuperadminsBanAdmins
                 : null,
             async (c, tx, target, now) =>
             {
@@ -57,8 +57,8 @@ public sealed class AdminUserService(
 
     public Task<Outcome<AdminUser>> SuspendAsync(CurrentUser caller, AdminActor actor, Guid id, SuspendRequest request, CancellationToken ct) =>
         MutateAsync(actor, id, ct,
-            target => target.Id == caller.Id ? Problem.BadRequest("Cannot suspend yourself")
-                : Roles.IsAdmin(target.Role) && !caller.IsSuperadmin ? Problem.Forbidden("Only superadmins can suspend admins")
+            target => target.Id == caller.Id ? Problem.CannotSuspendSelf
+                : Roles.IsAdmin(target.Role) && !caller.IsSuperadmin ? Problem.OnlySuperadminsSuspendAdmins
                 : null,
             async (c, tx, _, now) => (
                 await store.SuspendAsync(c, tx, id, now.AddHours(request.Hours!.Value), now, ct),
@@ -72,7 +72,7 @@ public sealed class AdminUserService(
     /// <summary>Sets the target's server role (superadmin only; the function checks that).</summary>
     public Task<Outcome<AdminUser>> PromoteAsync(CurrentUser caller, AdminActor actor, Guid id, PromoteRequest request, CancellationToken ct) =>
         MutateAsync(actor, id, ct,
-            target => target.Id == caller.Id ? Problem.BadRequest("Cannot change your own role") : null,
+            target => target.Id == caller.Id ? Problem.CannotChangeOwnRole : null,
             async (c, tx, target, now) => (
                 await store.SetRoleAsync(c, tx, id, request.Role!, now, ct),
                 AuditActions.PromoteUser,
@@ -82,7 +82,7 @@ public sealed class AdminUserService(
     /// Deletes a user (superadmin only). Where the reference fails with a 500 on a foreign key
     /// (the user created channels or wrote audit rows), this answers 409 and changes nothing.
     /// </summary>
-    public async Task<Problem?> DeleteAsync(CurrentUser caller, AdminActor actor, Guid id, CancellationToken ct)
+    public async Task<Outcome<Done>> DeleteAsync(CurrentUser caller, AdminActor actor, Guid id, CancellationToken ct)
     {
         string? avatar;
         var revoked = RealtimeRevocation(id);
@@ -92,24 +92,24 @@ public sealed class AdminUserService(
             var target = await store.LockAsync(connection, tx, id, ct);
             if (target is null)
             {
-                return Problem.NotFound("User not found");
+                return Problem.UserNotFound;
             }
             if (target.Id == caller.Id)
             {
-                return Problem.BadRequest("Cannot delete yourself");
+                return Problem.CannotDeleteSelf;
             }
             if (target.Role == Roles.Superadmin)
             {
-                return Problem.Forbidden("Cannot delete a superadmin");
+                return Problem.CannotDeleteSuperadmin;
             }
             var blockers = await store.BlockersAsync(connection, tx, id, ct);
             if (blockers.OwnsChannels)
             {
-                return Problem.Conflict("Cannot delete a user who created channels; delete those channels first");
+                return Problem.UserOwnsChannels;
             }
             if (blockers.HasAuditRows)
             {
-                return Problem.Conflict("Cannot delete a user who has performed admin actions: the audit log references them");
+                return Problem.UserInAuditLog;
             }
             await audit.InsertAsync(connection, tx, actor, AuditActions.DeleteUser, AuditActions.TargetUser, id.ToString("D"),
                 new { username = target.Username }, time.GetUtcNow(), ct);
@@ -122,7 +122,7 @@ public sealed class AdminUserService(
             catch (PostgresException ex) when (ex.SqlState == ForeignKeyViolation)
             {
                 // Something created after the checks above (or a table added later) still points at the user.
-                return Problem.Conflict("Cannot delete this user: other records still reference them");
+                return Problem.UserStillReferenced;
             }
         }
         await authStates.InvalidateAsync(id);
@@ -131,7 +131,7 @@ public sealed class AdminUserService(
         {
             await avatarStorage.DeleteAsync(avatar, ct);
         }
-        return null;
+        return Outcome.Done;
     }
 
     /// <summary>A routing-only event that makes fanout remove the user from every SignalR group.</summary>
@@ -151,7 +151,7 @@ public sealed class AdminUserService(
             var target = await store.LockAsync(connection, tx, id, ct);
             if (target is null)
             {
-                return Problem.NotFound("User not found");
+                return Problem.UserNotFound;
             }
             if (rules(target) is { } refused)
             {

@@ -52,7 +52,7 @@ public sealed partial class AuthService(
         // (e.g. username taken) rolls it back, and max_uses cannot be exceeded by racing requests.
         if (inviteRequired && !await invites.TryConsumeAsync(connection, tx, request.InviteCode!, now, ct))
         {
-            return Problem.Forbidden(InviteOnly);
+            return Problem.RegistrationInviteOnly;
         }
         try
         {
@@ -60,7 +60,7 @@ public sealed partial class AuthService(
         }
         catch (PostgresException ex) when (ex.SqlState == UserStore.UniqueViolation)
         {
-            return Problem.Conflict("Username already taken");
+            return Problem.UsernameTaken;
         }
         await devices.InsertAsync(connection, tx, device, ct);
         await sessions.InsertAsync(connection, tx, session, ct);
@@ -73,7 +73,7 @@ public sealed partial class AuthService(
         var user = await users.FindByUsernameAsync(request.Username!, server.Value.Domain, ct);
         if (user is null || !PasswordHasher.Verify(request.Password!, user.PasswordHash))
         {
-            return Problem.Unauthorized("Invalid credentials");
+            return Problem.InvalidCredentials;
         }
         var now = time.GetUtcNow();
         if (AuthGate.Standing(user, now) is { } problem)
@@ -109,7 +109,7 @@ public sealed partial class AuthService(
             {
                 LogRefreshReuse(logger, revoked);
             }
-            return Problem.Unauthorized("Invalid refresh token");
+            return Problem.InvalidRefreshToken;
         }
         return Tokens(session.UserId, session.DeviceId ?? Guid.Empty, newToken);
     }
@@ -119,7 +119,6 @@ public sealed partial class AuthService(
 
     public Task LogoutAllAsync(CurrentUser caller, CancellationToken ct) => sessions.DeleteAllForUserAsync(caller.Id, ct);
 
-    private const string InviteOnly = "Registration is invite-only";
 
     /// <summary>The refusal of the registration policy, or whether an invite use must be consumed.</summary>
     private async Task<(Problem? Refused, bool InviteRequired)> CheckRegistrationPolicyAsync(RegisterRequest request, CancellationToken ct)
@@ -128,9 +127,9 @@ public sealed partial class AuthService(
         switch (mode)
         {
             case "closed":
-                return (Problem.Forbidden("Registration is currently closed"), false);
+                return (Problem.RegistrationClosed, false);
             case "invite_only" when string.IsNullOrEmpty(request.InviteCode):
-                return (Problem.Forbidden(InviteOnly), false);
+                return (Problem.RegistrationInviteOnly, false);
         }
         if (request.Email is { } email
             && await settings.GetValueAsync(SettingKeys.RegistrationDomainAllowlist, ct) is { ValueKind: JsonValueKind.Array } list
@@ -140,7 +139,7 @@ public sealed partial class AuthService(
             var allowed = list.EnumerateArray().Where(d => d.ValueKind == JsonValueKind.String).Select(d => d.GetString()!.ToLowerInvariant());
             if (!allowed.Contains(domain))
             {
-                return (Problem.Forbidden($"Email domain '{domain}' is not allowed for registration"), false);
+                return (Problem.EmailDomainNotAllowed(domain), false);
             }
         }
         return (null, mode == "invite_only");

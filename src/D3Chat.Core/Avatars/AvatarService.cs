@@ -24,11 +24,11 @@ public sealed class AvatarService(UserStore users, AvatarStorage storage, TimePr
     {
         if (!Extensions.TryGetValue(file.ContentType ?? "", out var extension))
         {
-            return Problem.BadRequest("File type not allowed. Use JPEG, PNG, WebP, or GIF.");
+            return Problem.AvatarTypeNotAllowed;
         }
         if (file.Length > MaxBytes)
         {
-            return Problem.BadRequest("File too large. Maximum 2MB.");
+            return Problem.AvatarTooLarge;
         }
         var previous = (await users.FindByIdAsync(caller.Id, ct))?.AvatarPath;
         var blobName = $"{caller.Id:D}.{extension}";
@@ -40,7 +40,7 @@ public sealed class AvatarService(UserStore users, AvatarStorage storage, TimePr
         if (user is null)
         {
             await storage.DeleteAsync(blobName, ct);
-            return Problem.NotFound("User not found");
+            return Problem.UserNotFound;
         }
         if (previous is not null && previous != blobName)
         {
@@ -55,7 +55,7 @@ public sealed class AvatarService(UserStore users, AvatarStorage storage, TimePr
         var user = await users.SetAvatarPathAsync(caller.Id, null, time.GetUtcNow(), ct);
         if (user is null)
         {
-            return Problem.NotFound("User not found");
+            return Problem.UserNotFound;
         }
         if (previous is not null)
         {
@@ -65,13 +65,13 @@ public sealed class AvatarService(UserStore users, AvatarStorage storage, TimePr
     }
 
     /// <summary>The avatar image of any user (public), or 404 <c>Avatar not found</c>.</summary>
-    public async Task<Outcome<(Stream Content, string ContentType)>> OpenAsync(Guid userId, CancellationToken ct)
+    public async Task<Outcome<FileDownload>> OpenAsync(Guid userId, CancellationToken ct)
     {
         if ((await users.FindByIdAsync(userId, ct))?.AvatarPath is not { } blobName
             || await storage.OpenAsync(blobName, ct) is not { } blob)
         {
-            return Problem.NotFound("Avatar not found");
+            return Problem.AvatarNotFound;
         }
-        return blob;
+        return new FileDownload(blob.Content, blob.ContentType);
     }
 }

@@ -40,6 +40,6 @@ public sealed class DeviceService(DeviceStore devices, TimeProvider time)
         [.. (await devices.ListForUserAsync(caller.Id, ct)).Select(DeviceResponse.From)];
 
     /// <summary>Deletes one of the caller's devices (its key bundle and sessions cascade); someone else's is 404.</summary>
-    public async Task<Problem?> DeleteAsync(CurrentUser caller, Guid deviceId, CancellationToken ct) =>
-        await devices.DeleteOwnAsync(caller.Id, deviceId, ct) ? null : Problem.NotFound("Device not found");
+    public async Task<Outcome<Done>> DeleteAsync(CurrentUser caller, Guid deviceId, CancellationToken ct) =>
+        await devices.DeleteOwnAsync(caller.Id, deviceId, ct) ? Outcome.Done : Problem.DeviceNotFound;
 }

@@ -29,14 +29,12 @@ public sealed class KeyService(
     /// <summary>Below this many remaining one-time keys the owner is told to upload more (spec: <c>keys.low_otp</c>).</summary>
     public const int LowOneTimeKeyThreshold = 10;
 
-    public const string DeviceNotFound = "Device not found";
-
-    public async Task<Outcome<object>> UploadAsync(CurrentUser caller, UploadBundleRequest request, CancellationToken ct)
+    public async Task<Outcome<StatusResponse>> UploadAsync(CurrentUser caller, UploadBundleRequest request, CancellationToken ct)
     {
         var deviceId = request.DeviceId!.Value;
         if (!await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
         {
-            return Problem.NotFound(DeviceNotFound);
+            return Problem.DeviceNotFound;
         }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -47,18 +45,18 @@ public sealed class KeyService(
         return StatusResponse.Ok;
     }
 
-    public async Task<Outcome<object>> AddOneTimeKeysAsync(CurrentUser caller, OneTimeKeysRequest request, CancellationToken ct)
+    public async Task<Outcome<OneTimeKeysResponse>> AddOneTimeKeysAsync(CurrentUser caller, OneTimeKeysRequest request, CancellationToken ct)
     {
         var deviceId = request.DeviceId!.Value;
         if (!await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
         {
-            return Problem.NotFound(DeviceNotFound);
+            return Problem.DeviceNotFound;
         }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (!await keys.LockBundleAsync(connection, tx, deviceId, ct))
         {
-            return Problem.NotFound("Key bundle not found, upload bundle first");
+            return Problem.KeyBundleNotUploaded;
         }
         await keys.AppendOneTimeKeysAsync(connection, tx, deviceId, request.OneTimePreKeys!, ct);
         var count = await keys.CountOneTimeKeysAsync(connection, tx, deviceId, ct);
@@ -99,7 +97,7 @@ public sealed class KeyService(
         var bundle = await keys.ClaimAsync(connection, tx, deviceId, ct);
         if (bundle is null)
         {
-            return Problem.NotFound("Key bundle not found");
+            return Problem.KeyBundleNotFound;
         }
         var events = await AddLowKeyEventsAsync(connection, tx, [bundle], ct);
         await tx.CommitAsync(ct);
@@ -107,7 +105,7 @@ public sealed class KeyService(
         return bundle.ToResponse();
     }
 
-    public async Task<Outcome<object>> PutX3dhSetupAsync(CurrentUser caller, Guid channelId, X3dhSetupRequest request, CancellationToken ct)
+    public async Task<Outcome<StatusResponse>> PutX3dhSetupAsync(CurrentUser caller, Guid channelId, X3dhSetupRequest request, CancellationToken ct)
     {
         var (_, problem) = await channels.RequireMemberAsync(caller, channelId, null, ct);
         if (problem is not null)
@@ -125,7 +123,7 @@ public sealed class KeyService(
         {
             return problem;
         }
-        return await x3dh.GetAsync(channelId, ct) is { } setup ? setup : Problem.NotFound("No X3DH setup data found");
+        return await x3dh.GetAsync(channelId, ct) is { } setup ? setup : Problem.X3dhSetupNotFound;
     }
 
     /// <summary>
@@ -137,7 +135,7 @@ public sealed class KeyService(
         var deviceId = request.DeviceId!.Value;
         if (!await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
         {
-            return Problem.NotFound(DeviceNotFound);
+            return Problem.DeviceNotFound;
         }
         var (_, problem) = await channels.RequireMemberAsync(caller, channelId, null, ct);
         if (problem is not null)
@@ -149,7 +147,7 @@ public sealed class KeyService(
         var memberDevices = await senderKeys.MemberDevicesAsync(channelId, recipients, ct);
         if (recipients.Any(r => !memberDevices.Contains(r)))
         {
-            return Problem.BadRequest("Every recipient_device_id must be a device of a channel member");
+            return Problem.RecipientNotChannelDevice;
         }
         var now = time.GetUtcNow();
         var notice = EventFactory.Create("sender_key.new", new
@@ -174,7 +172,7 @@ public sealed class KeyService(
     {
         if (!await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
         {
-            return Problem.NotFound(DeviceNotFound);
+            return Problem.DeviceNotFound;
         }
         var (_, problem) = await channels.RequireMemberAsync(caller, channelId, null, ct);
         if (problem is not null)

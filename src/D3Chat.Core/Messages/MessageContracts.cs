@@ -57,6 +57,14 @@ public sealed record PageQuery(DateTimeOffset? Before, Guid? BeforeId, int Limit
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 100;
+
+    /// <summary>Reads <c>before</c>, <c>before_id</c> (used only with <c>before</c>) and <c>limit</c>.</summary>
+    public static PageQuery Read(QueryParams query)
+    {
+        var before = query.DateTime("before");
+        var beforeId = query.Uuid("before_id");
+        return new PageQuery(before, before is null ? null : beforeId, query.Int("limit", DefaultLimit, 1, MaxLimit));
+    }
 }
 
 /// <summary>A <c>messages</c> row joined with the message it replies to (reply_* columns are null when none).</summary>

@@ -20,13 +20,11 @@ public sealed class MessageService(
     OutboxPublisher publisher,
     TimeProvider time)
 {
-    public const string NotFound = "Message not found";
-
     public async Task<Outcome<MessagePage>> PageAsync(CurrentUser caller, Guid channelId, PageQuery query, CancellationToken ct)
     {
         if (!await channels.IsMemberAsync(channelId, caller.Id, ct))
         {
-            return Problem.Forbidden(ChannelService.NotMember);
+            return Problem.NotChannelMember;
         }
         var rows = await messages.PageAsync(channelId, query, query.Limit + 1, ct);
         var hasMore = rows.Count > query.Limit;
@@ -39,11 +37,11 @@ public sealed class MessageService(
     {
         if (!await channels.IsMemberAsync(channelId, caller.Id, ct))
         {
-            return Problem.Forbidden(ChannelService.NotMember);
+            return Problem.NotChannelMember;
         }
         if (request.SenderDeviceId is { } deviceId && !await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
         {
-            return Problem.BadRequest("sender_device_id must be one of your devices");
+            return Problem.SenderDeviceNotOwn;
         }
         MessageRow? parent = null;
         if (request.ReplyToId is { } replyToId)
@@ -51,7 +49,7 @@ public sealed class MessageService(
             parent = await messages.GetAsync(replyToId, ct);
             if (parent is null || parent.ChannelId != channelId)
             {
-                return Problem.BadRequest("reply_to_id must reference a message in the same channel");
+                return Problem.ReplyOutsideChannel;
             }
         }
         var now = EventFactory.DbPrecision(time.GetUtcNow());
@@ -89,11 +87,11 @@ public sealed class MessageService(
         var message = await messages.GetAsync(messageId, ct);
         if (message is null)
         {
-            return Problem.NotFound(NotFound);
+            return Problem.MessageNotFound;
         }
         if (message.SenderId != caller.Id)
         {
-            return Problem.Forbidden("Can only edit own messages");
+            return Problem.EditOthersMessage;
         }
         var now = EventFactory.DbPrecision(time.GetUtcNow());
         var edited = message with { Content = request.Content!, EditedAt = now.UtcDateTime };
@@ -108,7 +106,7 @@ public sealed class MessageService(
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await messages.UpdateContentAsync(connection, tx, messageId, edited.Content, now, ct) == 0)
         {
-            return Problem.NotFound(NotFound);
+            return Problem.MessageNotFound;
         }
         await outbox.AddAsync(connection, tx, editEvent, ct);
         await tx.CommitAsync(ct);
@@ -121,11 +119,11 @@ public sealed class MessageService(
         var message = await messages.GetAsync(messageId, ct);
         if (message is null)
         {
-            return Problem.NotFound(NotFound);
+            return Problem.MessageNotFound;
         }
         if (message.SenderId != caller.Id)
         {
-            return Problem.Forbidden("Can only delete own messages");
+            return Problem.DeleteOthersMessage;
         }
         var deleted = EventFactory.Create("message.delete",
             new { type = "message.delete", message_id = messageId, channel_id = message.ChannelId }, time.GetUtcNow(), channelId: message.ChannelId);
@@ -133,7 +131,7 @@ public sealed class MessageService(
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await messages.DeleteAsync(connection, tx, messageId, ct) == 0)
         {
-            return Problem.NotFound(NotFound);
+            return Problem.MessageNotFound;
         }
         await outbox.AddAsync(connection, tx, deleted, ct);
         await tx.CommitAsync(ct);

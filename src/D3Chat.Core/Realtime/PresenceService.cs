@@ -64,7 +64,7 @@ public sealed partial class PresenceService(IConnectionMultiplexer redis, ILogge
         catch (RedisException ex)
         {
             LogRedisUnavailable(ex);
-            return new Problem(503, "Presence is temporarily unavailable");
+            return Problem.PresenceUnavailable;
         }
         return userIds.Select((id, i) => new PresenceEntry(id, values[i].HasValue ? values[i].ToString() : Offline)).ToList();
     }

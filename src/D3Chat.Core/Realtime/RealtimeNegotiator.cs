@@ -35,7 +35,7 @@ public sealed partial class RealtimeNegotiator(
     {
         if (connection.Endpoint is not { } endpoint)
         {
-            return new Problem(503, "Realtime delivery is not configured");
+            return Problem.RealtimeNotConfigured;
         }
         var channelIds = await memberships.ChannelIdsOfUserAsync(caller.Id, ct);
         try
@@ -46,7 +46,7 @@ public sealed partial class RealtimeNegotiator(
         catch (RealtimeDeliveryException ex)
         {
             LogSyncFailed(caller.Id, ex);
-            return new Problem(503, "Realtime service unavailable");
+            return Problem.RealtimeUnavailable;
         }
         await presence.SetAsync(caller.Id, PresenceService.Online, ct);
         var url = endpoint.ClientUrl(connection.Hub);

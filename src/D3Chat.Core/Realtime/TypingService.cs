@@ -29,7 +29,7 @@ public sealed partial class TypingService(RealtimeMembershipStore memberships, I
     {
         if (!await memberships.IsMemberAsync(channelId, caller.Id, ct))
         {
-            return Problem.Forbidden("Not a member of this channel");
+            return Problem.NotChannelMember;
         }
         var typingEvent = JsonSerializer.SerializeToElement(
             new TypingEvent($"typing.{request.State}", caller.Id, channelId), TypingEventJson.Default.TypingEvent);

@@ -9,7 +9,7 @@ public sealed class UserService(
     UserStore users, PasswordHasher hasher, AuthStateCache authStates, Federation.UserLookup remoteLookup, TimeProvider time)
 {
     public async Task<Outcome<UserResponse>> GetMeAsync(CurrentUser caller, CancellationToken ct) =>
-        await users.FindByIdAsync(caller.Id, ct) is { } user ? UserResponse.From(user) : Problem.NotFound("User not found");
+        await users.FindByIdAsync(caller.Id, ct) is { } user ? UserResponse.From(user) : Problem.UserNotFound;
 
     public async Task<Outcome<UserResponse>> UpdateMeAsync(CurrentUser caller, UpdateProfileRequest request, CancellationToken ct)
     {
@@ -21,11 +21,11 @@ public sealed class UserService(
         catch (PostgresException ex) when (ex.SqlState == UserStore.UniqueViolation)
         {
             // The reference lets this reach the unique constraint and answers 500.
-            return Problem.Conflict("Username already taken");
+            return Problem.UsernameTaken;
         }
         if (updated is null)
         {
-            return Problem.NotFound("User not found");
+            return Problem.UserNotFound;
         }
         if (request.Username is not null)
         {
@@ -36,23 +36,23 @@ public sealed class UserService(
     }
 
     /// <summary>Changes the caller's password. Existing sessions are kept, as in the reference.</summary>
-    public async Task<Problem?> ChangePasswordAsync(CurrentUser caller, ChangePasswordRequest request, CancellationToken ct)
+    public async Task<Outcome<Done>> ChangePasswordAsync(CurrentUser caller, ChangePasswordRequest request, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(caller.Id, ct);
         if (user is null)
         {
-            return Problem.NotFound("User not found");
+            return Problem.UserNotFound;
         }
         if (user.PasswordHash is null)
         {
-            return Problem.BadRequest("Cannot change password for remote users");
+            return Problem.RemoteUserPassword;
         }
         if (!PasswordHasher.Verify(request.OldPassword!, user.PasswordHash))
         {
-            return Problem.BadRequest("Current password is incorrect");
+            return Problem.WrongCurrentPassword;
         }
         await users.SetPasswordHashAsync(caller.Id, hasher.Hash(request.NewPassword!), time.GetUtcNow(), ct);
-        return null;
+        return Outcome.Done;
     }
 
     public async Task<IReadOnlyList<PublicUserProfile>> SearchAsync(string query, CancellationToken ct) =>
@@ -68,7 +68,7 @@ public sealed class UserService(
         var at = identity.IndexOf('@', StringComparison.Ordinal);
         if (at < 0)
         {
-            return Problem.BadRequest("Invalid identity format, use user@server");
+            return Problem.InvalidIdentity;
         }
         var username = identity[..at];
         var domain = identity[(at + 1)..];
@@ -76,9 +76,9 @@ public sealed class UserService(
         {
             return PublicUserProfile.From(user);
         }
-        return Problem.NotFound("User not found");
+        return Problem.UserNotFound;
     }
 
     public async Task<Outcome<PublicUserProfile>> GetAsync(Guid userId, CancellationToken ct) =>
-        await users.FindByIdAsync(userId, ct) is { } user ? PublicUserProfile.From(user) : Problem.NotFound("User not found");
+        await users.FindByIdAsync(userId, ct) is { } user ? PublicUserProfile.From(user) : Problem.UserNotFound;
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using D3Chat.Core.Http;
@@ -37,14 +36,9 @@ public static partial class HttpFunctionEndpoints
             LogUnhandled(logger, function.App, function.Name, ex);
             if (!context.Response.HasStarted)
             {
-                context.Response.Clear();
-                result = ApiResults.Error(StatusCodes.Status500InternalServerError,
-                    $"Internal server error (trace id {Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier})");
+                await ApiResults.WriteUnhandledAsync(context);
             }
-            else
-            {
-                return;
-            }
+            return;
         }
         await WriteResultAsync(result, context);
     }
