@@ -3,7 +3,7 @@ using Microsoft.Extensions.FileProviders;
 
 namespace D3Chat.LocalHost;
 
-public static class StaticWeb
+internal static class StaticWeb
 {
     // Paths owned by the function apps: an unknown one is a JSON 404, never the web client's index page.
     private static readonly string[] ServerPrefixes = ["/api/", "/federation/", "/.well-known/", "/_localhost/"];

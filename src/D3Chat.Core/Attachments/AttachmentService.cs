@@ -1,3 +1,4 @@
+using D3Chat.Core.Data;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -63,7 +64,7 @@ public sealed class AttachmentService(
             ContentType = contentType.Length > 128 ? "application/octet-stream" : contentType,
             SizeBytes = content.Length,
             StoragePath = $"{channelId:D}/{id:D}{(extension.Length <= 16 ? extension : "")}",
-            CreatedAt = EventFactory.DbPrecision(time.GetUtcNow()).UtcDateTime,
+            CreatedAt = DbTime.DbPrecision(time.GetUtcNow()).UtcDateTime,
         };
         var container = await ContainerAsync(ct);
         await container.GetBlobClient(attachment.StoragePath).UploadAsync(new BinaryData(content),

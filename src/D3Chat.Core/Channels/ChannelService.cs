@@ -1,3 +1,4 @@
+using D3Chat.Core.Data;
 using D3Chat.Core.Auth;
 using D3Chat.Core.Http;
 using D3Chat.Core.Keys;
@@ -24,7 +25,7 @@ public sealed class ChannelService(
 {
     public async Task<Outcome<ChannelResponse>> CreateAsync(CurrentUser caller, CreateChannelRequest request, CancellationToken ct)
     {
-        var now = EventFactory.DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         var channel = new Channel
         {
             Id = Guid.NewGuid(),
@@ -111,7 +112,7 @@ public sealed class ChannelService(
         {
             return Problem.PrivateChannelNotJoinable;
         }
-        var now = EventFactory.DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         var joined = EventFactory.Create(EventFactory.RoutingTypes.ChannelJoin,
             new { type = EventFactory.RoutingTypes.ChannelJoin, channel_id = id, user_id = caller.Id }, now,
             membership: new MembershipChange { ChannelId = id, Joined = [caller.Id] });
@@ -162,7 +163,7 @@ public sealed class ChannelService(
         {
             return Problem.UserNotFound;
         }
-        var now = EventFactory.DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         var federated = channel.IsFederated || !target.IsLocal;
         var channelNew = EventFactory.Create("channel.new",
             EventFactory.ChannelNew((channel with { IsFederated = federated }).ToResponse()), now,
@@ -196,7 +197,7 @@ public sealed class ChannelService(
         {
             return Problem.UserNotFound;
         }
-        var now = EventFactory.DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         var channel = new Channel
         {
             Id = Guid.NewGuid(),

@@ -1,3 +1,4 @@
+using D3Chat.Core.Data;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using D3Chat.Core.Hosting;
@@ -45,7 +46,7 @@ public sealed partial class InboxHandlers(
             await Ignore(e, "incomplete message.relay");
             return;
         }
-        var now = DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         await InTransactionAsync(async (c, tx) =>
         {
             var senderId = await store.GetOrCreateRemoteUserAsync(c, tx, sender, e.Origin, now, ct);
@@ -68,7 +69,7 @@ public sealed partial class InboxHandlers(
             await Ignore(e, "incomplete message.edit");
             return;
         }
-        var now = DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         await InTransactionAsync(async (c, tx) =>
         {
             // Only the origin's own messages: the lookup is by (origin_server = signed origin, origin id).
@@ -109,7 +110,7 @@ public sealed partial class InboxHandlers(
             await Ignore(e, "incomplete channel.invite");
             return;
         }
-        var now = DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         await InTransactionAsync(async (c, tx) =>
         {
             if (await store.FindUserAsync(c, tx, invitee, server.Value.Domain, isLocal: true, ct) is not { } inviteeId)
@@ -146,7 +147,7 @@ public sealed partial class InboxHandlers(
             await Ignore(e, "incomplete channel.join");
             return;
         }
-        var now = DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         await InTransactionAsync(async (c, tx) =>
         {
             var userId = await store.GetOrCreateRemoteUserAsync(c, tx, username, e.Origin, now, ct);
@@ -245,7 +246,6 @@ public sealed partial class InboxHandlers(
         return Task.CompletedTask;
     }
 
-    private static DateTimeOffset DbPrecision(DateTimeOffset value) => new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Federation event {EventId} ({EventType}) ignored: {Reason}")]
     private partial void LogIgnored(string eventId, string eventType, string reason);

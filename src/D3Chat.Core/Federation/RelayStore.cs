@@ -46,7 +46,6 @@ public sealed class RelayStore(NpgsqlDataSource dataSource)
         WHERE e.channel_id = @ChannelId AND e.sender_device_id = @DeviceId
           AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.id = e.recipient_device_id)
         """;
-    private const string MarkFederatedSql = "UPDATE channels SET is_federated = true WHERE id = @Id AND is_federated IS DISTINCT FROM true";
 
     public Task<IReadOnlyList<string>> RemoteDomainsAsync(Guid channelId, CancellationToken ct) =>
         QueryListAsync<string>(RemoteDomainsSql, new { ChannelId = channelId }, ct);
@@ -63,12 +62,6 @@ public sealed class RelayStore(NpgsqlDataSource dataSource)
 
     public Task<IReadOnlyList<RemoteEnvelope>> RemoteEnvelopesAsync(Guid channelId, Guid deviceId, CancellationToken ct) =>
         QueryListAsync<RemoteEnvelope>(RemoteEnvelopesSql, new { ChannelId = channelId, DeviceId = deviceId }, ct);
-
-    public async Task MarkFederatedAsync(Guid channelId, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(MarkFederatedSql, new { Id = channelId }, cancellationToken: ct));
-    }
 
     private async Task<T?> QuerySingleAsync<T>(string sql, object args, CancellationToken ct)
     {

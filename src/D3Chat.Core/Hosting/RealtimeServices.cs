@@ -38,7 +38,6 @@ internal static class RealtimeServices
                 sp.GetRequiredService<ILogger<SignalRServiceNotifier>>());
         });
         services.AddServiceBusTransport();
-        services.TryAddSingleton<RealtimeMembershipStore>();
         services.TryAddSingleton<RealtimeNegotiator>();
         services.TryAddSingleton<TypingService>();
         services.TryAddSingleton<PresenceService>();

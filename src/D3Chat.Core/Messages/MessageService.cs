@@ -1,3 +1,4 @@
+using D3Chat.Core.Data;
 using D3Chat.Core.Auth;
 using D3Chat.Core.Channels;
 using D3Chat.Core.Devices;
@@ -52,7 +53,7 @@ public sealed class MessageService(
                 return Problem.ReplyOutsideChannel;
             }
         }
-        var now = EventFactory.DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         var row = new MessageRow
         {
             Id = Guid.NewGuid(),
@@ -93,7 +94,7 @@ public sealed class MessageService(
         {
             return Problem.EditOthersMessage;
         }
-        var now = EventFactory.DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         var edited = message with { Content = request.Content!, EditedAt = now.UtcDateTime };
         var attachments = await messages.AttachmentsOfAsync([messageId], ct);
         var response = edited.ToResponse(attachments[messageId].Select(a => a.ToSnippet()).ToList());

@@ -1,3 +1,4 @@
+using D3Chat.Core.Channels;
 using System.Text.Json.Serialization;
 using D3Chat.Core.Auth;
 using D3Chat.Core.Http;
@@ -23,7 +24,7 @@ public sealed record NegotiateResponse(
 public sealed partial class RealtimeNegotiator(
     SignalRConnection connection,
     IRealtimeNotifier notifier,
-    RealtimeMembershipStore memberships,
+    ChannelStore memberships,
     PresenceService presence,
     TimeProvider time,
     ILogger<RealtimeNegotiator> logger)

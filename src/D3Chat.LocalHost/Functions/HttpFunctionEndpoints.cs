@@ -11,7 +11,7 @@ namespace D3Chat.LocalHost.Functions;
 /// Binding follows the worker's ASP.NET Core integration: <see cref="HttpRequest"/>, route values
 /// to same-named parameters, and the request's <see cref="CancellationToken"/>.
 /// </summary>
-public static partial class HttpFunctionEndpoints
+internal static partial class HttpFunctionEndpoints
 {
     public static void MapFunctionEndpoints(this IEndpointRouteBuilder endpoints, IEnumerable<FunctionDescriptor> functions)
     {

@@ -5,7 +5,7 @@ namespace D3Chat.LocalHost.Functions;
 /// does: up to <c>batchSize</c> at once, fetching more when the count falls to <c>newBatchThreshold</c>
 /// (batchSize / 2, the host's default). Used only from the listener's loop, so it needs no locking.
 /// </summary>
-public sealed class InFlightWork(int limit)
+internal sealed class InFlightWork(int limit)
 {
     private readonly List<Task> _running = [];
 

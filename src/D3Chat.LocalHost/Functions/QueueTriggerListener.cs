@@ -11,7 +11,7 @@ namespace D3Chat.LocalHost.Functions;
 /// throw makes the message visible again after host.json's visibilityTimeout; once it has been
 /// dequeued maxDequeueCount times it is moved to <c>{queue}-poison</c>.
 /// </summary>
-public sealed partial class QueueTriggerListener(
+internal sealed partial class QueueTriggerListener(
     FunctionDescriptor function,
     QueueHostOptions options,
     StorageAccount storage,
