@@ -68,7 +68,7 @@ log_tail() {
   fi
 }
 
-# Install PostgreSQL 15 and Redis from Debian only when their binaries are missing.
+# Install PostgreSQL 15, Redis (and Chromium for tests/e2e) from Debian only when they are missing.
 # A fresh CI machine has neither, so this must work unattended.
 ensure_packages() {
   local -a missing=()
@@ -79,6 +79,10 @@ ensure_packages() {
   command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 || missing+=(redis-server redis-tools)
   command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
   command -v setsid >/dev/null 2>&1 || missing+=(util-linux)
+  # The browser tests drive Debian's Chromium (Playwright's own browser download is not reachable).
+  if [[ -f "$D3CHAT_ROOT/tests/e2e/package.json" && ! -x /usr/bin/chromium ]]; then
+    missing+=(chromium)
+  fi
   ((${#missing[@]} == 0)) && return 0
 
   [[ $EUID -eq 0 ]] || die "missing packages (${missing[*]}); run as root or install them: apt-get install ${missing[*]}"

@@ -2,7 +2,9 @@
 // (api, federation, fanout), and the services they use. Deploy with one command (docs/deploy.md):
 //   az deployment sub create --location <region> --template-file infra/bicep/main.bicep \
 //     --parameters infra/bicep/main.parameters.json environmentName=<env> location=<region> \
-//       jwtSecret=... federationSigningSeed=... postgresAdminPassword=... bootstrapAdminPassword=...
+//       jwtSecret=... federationSigningSeed=... bootstrapAdminPassword=...
+// or `azd up` (azure.yaml). PostgreSQL, Service Bus and SignalR are keyless (Microsoft Entra ID, one
+// managed identity per app); Redis keeps a key in Key Vault (reason in modules/redis.bicep).
 targetScope = 'subscription'
 
 @minLength(1)
@@ -38,11 +40,6 @@ param federationSigningSeed string
 
 @secure()
 @minLength(12)
-@description('Password of the PostgreSQL administrator the apps connect as.')
-param postgresAdminPassword string
-
-@secure()
-@minLength(12)
 @description('Password of the first superadmin, created once at startup (Bootstrap__AdminPassword).')
 param bootstrapAdminPassword string
 
@@ -70,6 +67,9 @@ param rateLimitTrustedProxies string = ''
 @description('NCRONTAB (6 fields) of the outbox sweep timer in the api app (OutboxSweepSchedule).')
 param outboxSweepSchedule string = '0 * * * * *'
 
+@description('NCRONTAB (6 fields) of the retention timer in the api app (RetentionSchedule): deletes sent events, expired sessions and the old content of changed messages.')
+param retentionSchedule string = '0 * * * * *'
+
 @description('NCRONTAB (6 fields) of the federation retry timer in the federation app (FederationRetrySchedule).')
 param federationRetrySchedule string = '*/10 * * * * *'
 
@@ -81,8 +81,39 @@ param federationMaxBackoff string = '01:00:00'
 
 // ----- sizing (see the sizing table in docs/deploy.md) -----
 
-@description('Upper bound of instances per function app.')
-param functionMaximumInstanceCount int = 40
+// Connection budget (docs/deploy.md, "Sizing"): every instance of an app holds up to its pool size
+// of PostgreSQL connections, so the sum of maximum instances x pool over the three apps must fit
+// the server (tests/D3Chat.Infra.Tests checks the defaults against postgresMaxConnections).
+
+@minValue(1)
+@description('Upper bound of api instances (HTTP scale-out). Also bounds its PostgreSQL connections.')
+param apiMaximumInstanceCount int = 6
+
+@minValue(1)
+@description('Upper bound of federation instances.')
+param federationMaximumInstanceCount int = 2
+
+@minValue(1)
+@description('Upper bound of fanout instances.')
+param fanoutMaximumInstanceCount int = 2
+
+@minValue(1)
+@description('Npgsql pool size per api instance (Maximum Pool Size).')
+param apiPostgresPoolSize int = 3
+
+@minValue(1)
+@description('Npgsql pool size per federation instance.')
+param federationPostgresPoolSize int = 3
+
+@minValue(1)
+@description('Npgsql pool size per fanout instance.')
+param fanoutPostgresPoolSize int = 3
+
+@description('Connect through the server\'s built-in PgBouncer (port 6432, transaction pooling). General Purpose or Memory Optimized tiers only; not on Burstable.')
+param postgresPgBouncer bool = false
+
+@description('PgBouncer server connections per app (user/database pair) when postgresPgBouncer is on.')
+param postgresPgBouncerPoolSize int = 50
 
 @description('Memory per function instance, 2048 or 4096 MB.')
 param functionInstanceMemoryMB int = 2048
@@ -115,14 +146,20 @@ param signalRCapacity int = 1
 @description('Standard or Premium.')
 param serviceBusSkuName string = 'Standard'
 
+@allowed([
+  'ServiceBus'
+  'StorageQueues'
+])
+@description('Queue__Transport. ServiceBus (default): topic with duplicate detection, consumers on always-ready instances. StorageQueues (small profile): no Service Bus namespace; queue triggers scale fanout and federation from zero.')
+param queueTransport string = 'ServiceBus'
+
+@description('Deploy Azure Managed Redis. False (small profile) runs without Redis: rate limits are off, presence answers 503, caches read PostgreSQL (docs/deploy.md, "Small profile").')
+param redisEnabled bool = true
+
 param postgresSkuName string = 'Standard_B1ms'
 param postgresSkuTier string = 'Burstable'
 param postgresStorageSizeGB int = 32
 param postgresHighAvailabilityMode string = 'Disabled'
-param postgresAdminLogin string = 'd3chat'
-
-@description('Npgsql pool size per app instance (instances x pool must stay below max_connections).')
-param postgresMaxPoolSize int = 10
 
 @description('Azure Managed Redis SKU.')
 param redisSkuName string = 'Balanced_B0'
@@ -144,6 +181,8 @@ param operatorPrincipalId string = ''
 param operatorPrincipalType string = 'User'
 
 // ----- names -----
+// Every resource name is known before the deployment runs (no module output names a resource), so
+// `what-if` evaluates the whole template (linter rule what-if-short-circuiting, bicepconfig.json).
 
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -168,15 +207,54 @@ var apps = [
 ]
 var deploymentContainers = [for app in apps: 'deploy-${app}-${take(resourceToken, 7)}']
 
+var names = {
+  keyVault: '${abbrs.keyVaultVaults}${resourceToken}'
+  storage: '${abbrs.storageStorageAccounts}${resourceToken}'
+  serviceBus: '${abbrs.serviceBusNamespaces}${resourceToken}'
+  signalR: '${abbrs.signalRServiceSignalR}${resourceToken}'
+  postgres: '${abbrs.dBforPostgreSQLServers}${resourceToken}'
+  redis: '${abbrs.cacheRedisEnterprise}${resourceToken}'
+  staticWebApp: '${abbrs.webStaticSites}${resourceToken}'
+  frontDoorProfile: '${abbrs.cdnProfiles}${resourceToken}'
+  frontDoorEndpoint: '${abbrs.cdnProfilesEndpoints}${resourceToken}'
+  logAnalytics: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+  applicationInsights: '${abbrs.insightsComponents}${resourceToken}'
+  // Each app's identity name is also its PostgreSQL role name.
+  identities: {
+    api: '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+    federation: '${abbrs.managedIdentityUserAssignedIdentities}federation-${resourceToken}'
+    fanout: '${abbrs.managedIdentityUserAssignedIdentities}fanout-${resourceToken}'
+  }
+  postgresAdminIdentity: '${abbrs.managedIdentityUserAssignedIdentities}pgadmin-${resourceToken}'
+}
+
 var secretNames = {
   jwtSecret: 'jwt-secret'
   federationSigningSeed: 'federation-signing-seed'
   bootstrapAdminPassword: 'bootstrap-admin-password'
-  postgres: 'postgres-connection-string'
   redis: 'redis-connection-string'
-  signalR: 'signalr-connection-string'
-  serviceBus: 'servicebus-connection-string'
 }
+
+// ----- connection budget -----
+// max_connections of Azure Database for PostgreSQL Flexible Server by SKU (Azure's table), of which
+// 15 are reserved for replication and monitoring; a few more stay free for an operator's psql
+// session and the role deployment script.
+var postgresMaxConnections = {
+  Standard_B1ms: 50
+  Standard_B2s: 429
+  Standard_B2ms: 859
+  Standard_B4ms: 1718
+  Standard_D2ds_v5: 859
+  Standard_D4ds_v5: 1718
+  Standard_D8ds_v5: 3437
+  Standard_E2ds_v5: 1718
+  Standard_E4ds_v5: 3437
+}
+var postgresReservedConnections = 15
+var postgresOperatorConnections = 3
+var postgresClientConnections = apiMaximumInstanceCount * apiPostgresPoolSize + federationMaximumInstanceCount * federationPostgresPoolSize + fanoutMaximumInstanceCount * fanoutPostgresPoolSize
+// With PgBouncer the server sees at most one pool per app (user/database pair).
+var postgresServerConnections = postgresPgBouncer ? length(apps) * postgresPgBouncerPoolSize : postgresClientConnections
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -186,10 +264,23 @@ resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
 
 // ----- foundation -----
 
-module identity 'modules/identity.bicep' = {
+// One identity per function app, with only the roles that app uses (modules/rbac.bicep).
+module identities 'modules/identity.bicep' = [
+  for app in apps: {
+    scope: rg
+    params: {
+      name: names.identities[app]
+      location: location
+      tags: tags
+    }
+  }
+]
+
+// The PostgreSQL Entra administrator; only the role deployment script runs as it.
+module postgresAdminIdentity 'modules/identity.bicep' = {
   scope: rg
   params: {
-    name: '${abbrs.managedIdentityUserAssignedIdentities}${resourceToken}'
+    name: names.postgresAdminIdentity
     location: location
     tags: tags
   }
@@ -198,8 +289,8 @@ module identity 'modules/identity.bicep' = {
 module monitoring 'modules/monitoring.bicep' = {
   scope: rg
   params: {
-    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
-    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    logAnalyticsName: names.logAnalytics
+    applicationInsightsName: names.applicationInsights
     location: location
     tags: tags
   }
@@ -208,8 +299,8 @@ module monitoring 'modules/monitoring.bicep' = {
 module frontDoor 'modules/frontDoor.bicep' = {
   scope: rg
   params: {
-    profileName: '${abbrs.cdnProfiles}${resourceToken}'
-    endpointName: '${abbrs.cdnProfilesEndpoints}${resourceToken}'
+    profileName: names.frontDoorProfile
+    endpointName: names.frontDoorEndpoint
     customDomainName: customDomainName
     tags: tags
   }
@@ -222,7 +313,7 @@ var publicOrigin = 'https://${serverDomain}'
 module storage 'modules/storage.bicep' = {
   scope: rg
   params: {
-    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    name: names.storage
     location: location
     tags: tags
     queueNames: [
@@ -239,7 +330,7 @@ module storage 'modules/storage.bicep' = {
 module keyVault 'modules/keyVault.bicep' = {
   scope: rg
   params: {
-    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    name: names.keyVault
     location: location
     tags: tags
     enablePurgeProtection: keyVaultPurgeProtection
@@ -250,12 +341,14 @@ module keyVault 'modules/keyVault.bicep' = {
   }
 }
 
-// ----- services (each writes its connection string into Key Vault) -----
+// ----- services -----
 
-module serviceBus 'modules/serviceBus.bicep' = {
+var useServiceBus = queueTransport == 'ServiceBus'
+
+module serviceBus 'modules/serviceBus.bicep' = if (useServiceBus) {
   scope: rg
   params: {
-    name: '${abbrs.serviceBusNamespaces}${resourceToken}'
+    name: names.serviceBus
     location: location
     tags: tags
     skuName: serviceBusSkuName
@@ -264,15 +357,13 @@ module serviceBus 'modules/serviceBus.bicep' = {
       'fanout'
       'federation'
     ]
-    keyVaultName: keyVault.outputs.NAME
-    connectionSecretName: secretNames.serviceBus
   }
 }
 
 module signalR 'modules/signalr.bicep' = {
   scope: rg
   params: {
-    name: '${abbrs.signalRServiceSignalR}${resourceToken}'
+    name: names.signalR
     location: location
     tags: tags
     skuName: signalRSkuName
@@ -280,38 +371,45 @@ module signalR 'modules/signalr.bicep' = {
     allowedOrigins: [
       publicOrigin
     ]
-    keyVaultName: keyVault.outputs.NAME
-    connectionSecretName: secretNames.signalR
   }
 }
 
 module postgres 'modules/postgres.bicep' = {
   scope: rg
   params: {
-    name: '${abbrs.dBforPostgreSQLServers}${resourceToken}'
+    name: names.postgres
     location: location
     tags: tags
-    administratorLogin: postgresAdminLogin
-    administratorPassword: postgresAdminPassword
     skuName: postgresSkuName
     skuTier: postgresSkuTier
     storageSizeGB: postgresStorageSizeGB
     highAvailabilityMode: postgresHighAvailabilityMode
-    maxPoolSize: postgresMaxPoolSize
-    keyVaultName: keyVault.outputs.NAME
-    connectionSecretName: secretNames.postgres
+    pgBouncerEnabled: postgresPgBouncer
+    pgBouncerDefaultPoolSize: postgresPgBouncerPoolSize
+    adminIdentityName: names.postgresAdminIdentity
+    // Object ids only become known when the identities exist; they are values (a role's Entra
+    // binding), except the administrator's, which ARM uses as a resource name (see postgres.bicep).
+    #disable-next-line what-if-short-circuiting
+    adminIdentityPrincipalId: postgresAdminIdentity.outputs.PRINCIPAL_ID
+    appRoles: [for (app, i) in apps: {
+      name: names.identities[app]
+      principalId: identities[i].outputs.PRINCIPAL_ID
+    }]
   }
 }
 
-module redis 'modules/redis.bicep' = {
+module redis 'modules/redis.bicep' = if (redisEnabled) {
   scope: rg
+  dependsOn: [
+    keyVault
+  ]
   params: {
-    name: '${abbrs.cacheRedisEnterprise}${resourceToken}'
+    name: names.redis
     location: location
     tags: tags
     skuName: redisSkuName
     highAvailability: redisHighAvailability
-    keyVaultName: keyVault.outputs.NAME
+    keyVaultName: names.keyVault
     connectionSecretName: secretNames.redis
   }
 }
@@ -319,7 +417,7 @@ module redis 'modules/redis.bicep' = {
 module staticWebApp 'modules/staticWebApp.bicep' = {
   scope: rg
   params: {
-    name: '${abbrs.webStaticSites}${resourceToken}'
+    name: names.staticWebApp
     location: staticWebAppLocation
     tags: union(tags, { 'azd-service-name': 'web' })
     skuName: staticWebAppSkuName
@@ -328,14 +426,29 @@ module staticWebApp 'modules/staticWebApp.bicep' = {
 
 module rbac 'modules/rbac.bicep' = {
   scope: rg
+  dependsOn: [
+    storage
+    keyVault
+    monitoring
+    serviceBus
+    signalR
+  ]
   params: {
-    appPrincipalId: identity.outputs.PRINCIPAL_ID
+    appIdentityNames: names.identities
+    appPrincipalIds: {
+      api: identities[0].outputs.PRINCIPAL_ID
+      federation: identities[1].outputs.PRINCIPAL_ID
+      fanout: identities[2].outputs.PRINCIPAL_ID
+    }
     operatorPrincipalId: operatorPrincipalId
     operatorPrincipalType: operatorPrincipalType
-    storageAccountName: storage.outputs.NAME
-    keyVaultName: keyVault.outputs.NAME
-    applicationInsightsName: monitoring.outputs.APPLICATION_INSIGHTS_NAME
-    serviceBusNamespaceName: serviceBus.outputs.NAME
+    storageAccountName: names.storage
+    keyVaultName: names.keyVault
+    applicationInsightsName: names.applicationInsights
+    serviceBusNamespaceName: names.serviceBus
+    topicName: topicName
+    queueTransport: queueTransport
+    signalRName: names.signalR
   }
 }
 
@@ -347,14 +460,22 @@ module rbac 'modules/rbac.bicep' = {
 //                             (functionApp.bicep) and refuses this setting.
 //   AzureWebJobsStorage       set in its identity-based form (AzureWebJobsStorage__accountName,
 //                             __credential, __clientId) by functionApp.bicep: shared keys are off.
-// Secrets are Key Vault references resolved by the shared identity (versionless: rotation needs
-// no redeploy of the settings, see docs/deploy.md).
+// Keyless connections name the app's own identity by client id. The remaining secrets are Key
+// Vault references resolved by that identity (versionless: rotation needs no redeploy).
 
 // SignalR hub name shared by negotiate (api) and fanout.
 var signalRHubName = 'd3chat'
 
 @description('App-setting value that makes the platform read a Key Vault secret with the app identity.')
 func kvRef(secretUri string) string => '@Microsoft.KeyVault(SecretUri=${secretUri})'
+
+@description('Npgsql connection string of one app: its identity is the role, Entra tokens are the password (none here).')
+func postgresConnection(host string, port int, database string, role string, poolSize int) string =>
+  'Host=${host};Port=${port};Database=${database};Username=${role};SslMode=Require;Maximum Pool Size=${poolSize}'
+
+@description('SignalR Service connection string with Microsoft Entra ID (no access key).')
+func signalRConnection(hostName string, clientId string) string =>
+  'Endpoint=https://${hostName};AuthType=azure.msi;ClientId=${clientId};Version=1.0;'
 
 // Read by all three apps: AddD3ChatCore binds and validates these options at startup in every
 // app (Auth included), and the queue names resolve trigger bindings and publishers.
@@ -364,11 +485,14 @@ var sharedSettings = {
   Auth__RefreshTokenDays: string(refreshTokenDays)
   Auth__Argon2MemoryKiB: '19456'
   Auth__Argon2Iterations: '2'
-  Postgres__ConnectionString: kvRef(postgres.outputs.CONNECTION_REF_URI)
-  Redis__ConnectionString: kvRef(redis.outputs.CONNECTION_REF_URI)
-  Queue__Transport: 'ServiceBus'
-  Queue__ServiceBusConnection: kvRef(serviceBus.outputs.CONNECTION_REF_URI)
-  Queue__TopicName: serviceBus.outputs.TOPIC_NAME
+  Postgres__Credential: 'managedidentity'
+  // The migrator's session-level advisory lock needs a direct connection when the apps use PgBouncer.
+  Postgres__DirectPort: '5432'
+  Redis__ConnectionString: redisEnabled ? kvRef(redis!.outputs.CONNECTION_REF_URI) : ''
+  Queue__Transport: queueTransport
+  Queue__ServiceBusConnection__fullyQualifiedNamespace: useServiceBus ? serviceBus!.outputs.FULLY_QUALIFIED_NAMESPACE : ''
+  Queue__ServiceBusConnection__credential: 'managedidentity'
+  Queue__TopicName: topicName
   Queue__MaxDeliveryCount: '5'
   Queue__MaxConcurrentCalls: '8'
   FanoutQueueName: queueNames.fanout
@@ -380,21 +504,32 @@ var sharedSettings = {
 
 // api: every /api/v1 route, auth, admin, negotiate, housekeeping timers, user lookup over federation.
 var apiSettings = union(sharedSettings, {
+  // This app's own identity: its PostgreSQL role and pool, and its client id for Entra tokens.
+  Postgres__ConnectionString: postgresConnection(postgres.outputs.FQDN, postgres.outputs.PORT, postgres.outputs.DATABASE_NAME, names.identities.api, apiPostgresPoolSize)
+  Postgres__ClientId: identities[0].outputs.CLIENT_ID
+  Queue__ServiceBusConnection__clientId: identities[0].outputs.CLIENT_ID
+
   Bootstrap__AdminUsername: bootstrapAdminUsername
   Bootstrap__AdminPassword: kvRef(keyVault.outputs.BOOTSTRAP_ADMIN_REF_URI)
   Federation__SigningKeySeed: kvRef(keyVault.outputs.SIGNING_SEED_REF_URI)
   Federation__AllowHttpHosts: ''
   Federation__MaxRetryAge: federationMaxRetryAge
   Federation__MaxBackoff: federationMaxBackoff
-  SignalR__ConnectionString: kvRef(signalR.outputs.CONNECTION_REF_URI)
+  SignalR__ConnectionString: signalRConnection(signalR.outputs.HOST_NAME, identities[0].outputs.CLIENT_ID)
   SignalR__HubName: signalRHubName
   RateLimit__PerMinute: string(rateLimitPerMinute)
   RateLimit__TrustedProxies: rateLimitTrustedProxies
   OutboxSweepSchedule: outboxSweepSchedule
+  RetentionSchedule: retentionSchedule
 })
 
 // federation: /.well-known, the signed inbox and the relay.
 var federationSettings = union(sharedSettings, {
+  // This app's own identity: its PostgreSQL role and pool, and its client id for Entra tokens.
+  Postgres__ConnectionString: postgresConnection(postgres.outputs.FQDN, postgres.outputs.PORT, postgres.outputs.DATABASE_NAME, names.identities.federation, federationPostgresPoolSize)
+  Postgres__ClientId: identities[1].outputs.CLIENT_ID
+  Queue__ServiceBusConnection__clientId: identities[1].outputs.CLIENT_ID
+
   Federation__SigningKeySeed: kvRef(keyVault.outputs.SIGNING_SEED_REF_URI)
   Federation__AllowHttpHosts: ''
   Federation__MaxRetryAge: federationMaxRetryAge
@@ -404,13 +539,16 @@ var federationSettings = union(sharedSettings, {
 
 // fanout: channel events -> SignalR Service REST API.
 var fanoutSettings = union(sharedSettings, {
-  SignalR__ConnectionString: kvRef(signalR.outputs.CONNECTION_REF_URI)
+  // This app's own identity: its PostgreSQL role and pool, and its client id for Entra tokens.
+  Postgres__ConnectionString: postgresConnection(postgres.outputs.FQDN, postgres.outputs.PORT, postgres.outputs.DATABASE_NAME, names.identities.fanout, fanoutPostgresPoolSize)
+  Postgres__ClientId: identities[2].outputs.CLIENT_ID
+  Queue__ServiceBusConnection__clientId: identities[2].outputs.CLIENT_ID
+
+  SignalR__ConnectionString: signalRConnection(signalR.outputs.HOST_NAME, identities[2].outputs.CLIENT_ID)
   SignalR__HubName: signalRHubName
 })
 
 var functionAppCommon = {
-  identityId: identity.outputs.ID
-  identityClientId: identity.outputs.CLIENT_ID
   storageAccountName: storage.outputs.NAME
   storageBlobEndpoint: storage.outputs.BLOB_ENDPOINT
   applicationInsightsConnectionString: monitoring.outputs.APPLICATION_INSIGHTS_CONNECTION_STRING
@@ -433,10 +571,10 @@ module apiApp 'modules/functionApp.bicep' = {
     deploymentContainerName: deploymentContainers[0]
     appSettings: apiSettings
     alwaysReady: apiAlwaysReady
-    maximumInstanceCount: functionMaximumInstanceCount
+    maximumInstanceCount: apiMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB
-    identityId: functionAppCommon.identityId
-    identityClientId: functionAppCommon.identityClientId
+    identityId: identities[0].outputs.ID
+    identityClientId: identities[0].outputs.CLIENT_ID
     storageAccountName: functionAppCommon.storageAccountName
     storageBlobEndpoint: functionAppCommon.storageBlobEndpoint
     applicationInsightsConnectionString: functionAppCommon.applicationInsightsConnectionString
@@ -458,10 +596,10 @@ module federationApp 'modules/functionApp.bicep' = {
     deploymentContainerName: deploymentContainers[1]
     appSettings: federationSettings
     alwaysReady: federationAlwaysReady
-    maximumInstanceCount: functionMaximumInstanceCount
+    maximumInstanceCount: federationMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB
-    identityId: functionAppCommon.identityId
-    identityClientId: functionAppCommon.identityClientId
+    identityId: identities[1].outputs.ID
+    identityClientId: identities[1].outputs.CLIENT_ID
     storageAccountName: functionAppCommon.storageAccountName
     storageBlobEndpoint: functionAppCommon.storageBlobEndpoint
     applicationInsightsConnectionString: functionAppCommon.applicationInsightsConnectionString
@@ -483,10 +621,10 @@ module fanoutApp 'modules/functionApp.bicep' = {
     deploymentContainerName: deploymentContainers[2]
     appSettings: fanoutSettings
     alwaysReady: fanoutAlwaysReady
-    maximumInstanceCount: functionMaximumInstanceCount
+    maximumInstanceCount: fanoutMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB
-    identityId: functionAppCommon.identityId
-    identityClientId: functionAppCommon.identityClientId
+    identityId: identities[2].outputs.ID
+    identityClientId: identities[2].outputs.CLIENT_ID
     storageAccountName: functionAppCommon.storageAccountName
     storageBlobEndpoint: functionAppCommon.storageBlobEndpoint
     applicationInsightsConnectionString: functionAppCommon.applicationInsightsConnectionString
@@ -497,12 +635,15 @@ module fanoutApp 'modules/functionApp.bicep' = {
 module frontDoorRoutes 'modules/frontDoorRoutes.bicep' = {
   scope: rg
   params: {
-    profileName: frontDoor.outputs.PROFILE_NAME
-    endpointName: frontDoor.outputs.ENDPOINT_NAME
+    profileName: names.frontDoorProfile
+    endpointName: names.frontDoorEndpoint
     customDomainId: frontDoor.outputs.CUSTOM_DOMAIN_ID
     apiHostName: apiApp.outputs.DEFAULT_HOST_NAME
     federationHostName: federationApp.outputs.DEFAULT_HOST_NAME
+    fanoutHostName: fanoutApp.outputs.DEFAULT_HOST_NAME
     staticWebHostName: staticWebApp.outputs.DEFAULT_HOST_NAME
+    signalRHostName: signalR.outputs.HOST_NAME
+    storageBlobHostName: split(storage.outputs.BLOB_ENDPOINT, '/')[2]
   }
 }
 
@@ -517,12 +658,22 @@ output API_FUNCTION_APP_NAME string = apiApp.outputs.NAME
 output FEDERATION_FUNCTION_APP_NAME string = federationApp.outputs.NAME
 output FANOUT_FUNCTION_APP_NAME string = fanoutApp.outputs.NAME
 output STATIC_WEB_APP_NAME string = staticWebApp.outputs.NAME
+output CONTENT_SECURITY_POLICY string = frontDoorRoutes.outputs.CONTENT_SECURITY_POLICY
 output KEY_VAULT_NAME string = keyVault.outputs.NAME
 output STORAGE_ACCOUNT_NAME string = storage.outputs.NAME
 output POSTGRES_SERVER_NAME string = postgres.outputs.NAME
 output POSTGRES_FQDN string = postgres.outputs.FQDN
-output REDIS_NAME string = redis.outputs.NAME
+output REDIS_NAME string = redisEnabled ? redis!.outputs.NAME : ''
+output QUEUE_TRANSPORT string = queueTransport
 output SIGNALR_NAME string = signalR.outputs.NAME
-output SERVICE_BUS_NAMESPACE string = serviceBus.outputs.NAME
+output SERVICE_BUS_NAMESPACE string = useServiceBus ? serviceBus!.outputs.NAME : ''
 output APPLICATION_INSIGHTS_NAME string = monitoring.outputs.APPLICATION_INSIGHTS_NAME
-output MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.CLIENT_ID
+output API_IDENTITY_CLIENT_ID string = identities[0].outputs.CLIENT_ID
+output FEDERATION_IDENTITY_CLIENT_ID string = identities[1].outputs.CLIENT_ID
+output FANOUT_IDENTITY_CLIENT_ID string = identities[2].outputs.CLIENT_ID
+@description('PostgreSQL connections the apps can open at their maximum scale, and what the server allows them.')
+output POSTGRES_CONNECTION_BUDGET object = {
+  clientConnections: postgresClientConnections
+  serverConnections: postgresServerConnections
+  serverLimit: (postgresMaxConnections[?postgresSkuName] ?? 0) - postgresReservedConnections - postgresOperatorConnections
+}

@@ -1,6 +1,11 @@
 namespace D3Chat.Client;
 
-public sealed record KeyBundleResponse(Guid DeviceId, string IdentityKey, string SignedPreKey, string SignedPreKeySignature, string? OneTimePreKey, int OneTimePreKeyCount);
+/// <summary>A pre-key bundle; <c>SigningKey</c> (protocol v3) is null for devices that uploaded none (reference clients).</summary>
+public sealed record KeyBundleResponse(Guid DeviceId, string IdentityKey, string SignedPreKey, string SignedPreKeySignature, string? OneTimePreKey, int OneTimePreKeyCount,
+    string? SigningKey = null);
+
+/// <summary>One device of a user from <c>GET /api/v1/keys/{user_id}/devices</c> (no one-time key is claimed).</summary>
+public sealed record DeviceKeys(Guid DeviceId, string IdentityKey, string? SigningKey, string SignedPreKey, string SignedPreKeySignature);
 
 public sealed record X3dhSetup(string InitiatorIdentityKey, string EphemeralPublicKey, bool UsedOneTimeKey);
 
@@ -12,15 +17,22 @@ public sealed record SenderKeyEnvelopeResponse(Guid DeviceId, Guid? SenderUserId
 
 public sealed partial class D3ChatClient
 {
-    public Task UploadKeyBundleAsync(Guid deviceId, string identityKey, string signedPreKey, string signature, IReadOnlyList<string>? oneTimePreKeys = null, CancellationToken ct = default) =>
+    /// <param name="signingKey">Base64 of the device's 65-byte ECDSA P-256 public key (protocol v3); null for none (reference clients).</param>
+    public Task UploadKeyBundleAsync(Guid deviceId, string identityKey, string signedPreKey, string signature, IReadOnlyList<string>? oneTimePreKeys = null,
+        string? signingKey = null, CancellationToken ct = default) =>
         SendNoContentAsync(HttpMethod.Post, "/api/v1/keys/upload", new
         {
             device_id = deviceId,
             identity_key = identityKey,
+            signing_key = signingKey,
             signed_pre_key = signedPreKey,
             signed_pre_key_signature = signature,
             one_time_pre_keys = oneTimePreKeys ?? Array.Empty<string>(),
         }, ct);
+
+    /// <summary>The user's devices and their published keys (local or remote user); claims nothing.</summary>
+    public Task<List<DeviceKeys>> GetUserDevicesAsync(Guid userId, CancellationToken ct = default) =>
+        SendAsync<List<DeviceKeys>>(HttpMethod.Get, $"/api/v1/keys/{userId}/devices", ct: ct);
 
     public Task<List<KeyBundleResponse>> GetUserKeyBundlesAsync(Guid userId, CancellationToken ct = default) =>
         SendAsync<List<KeyBundleResponse>>(HttpMethod.Get, $"/api/v1/keys/{userId}/bundles", ct: ct);

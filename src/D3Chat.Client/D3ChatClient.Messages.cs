@@ -34,8 +34,15 @@ public sealed partial class D3ChatClient
         return SendAsync<MessagePage>(HttpMethod.Get, $"/api/v1/channels/{channelId}/messages{suffix}", ct: ct);
     }
 
+    /// <summary>
+    /// Posts a message. Encrypted channels (all of them, by default) refuse <paramref name="protocolVersion"/> 1;
+    /// version 3 needs <paramref name="senderDeviceId"/> and a v3 frame as <paramref name="content"/>.
+    /// With <paramref name="clientMessageId"/>, a retry (same id, same channel, within 24 h) returns the
+    /// first message instead of storing another, so pass one id per message and reuse it on retries.
+    /// </summary>
     public Task<MessageResponse> SendMessageAsync(Guid channelId, string content, Guid? senderDeviceId = null, Guid? replyToId = null,
-        IReadOnlyList<Guid>? attachmentIds = null, string contentType = "text", int protocolVersion = 1, CancellationToken ct = default) =>
+        IReadOnlyList<Guid>? attachmentIds = null, string contentType = "text", int protocolVersion = 1, string? clientMessageId = null,
+        CancellationToken ct = default) =>
         SendAsync<MessageResponse>(HttpMethod.Post, $"/api/v1/channels/{channelId}/messages", new
         {
             content,
@@ -44,6 +51,7 @@ public sealed partial class D3ChatClient
             sender_device_id = senderDeviceId,
             reply_to_id = replyToId,
             attachment_ids = attachmentIds ?? Array.Empty<Guid>(),
+            client_message_id = clientMessageId,
         }, ct);
 
     public Task<MessageResponse> EditMessageAsync(Guid messageId, string content, CancellationToken ct = default) =>

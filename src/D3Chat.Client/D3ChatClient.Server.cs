@@ -1,6 +1,6 @@
 namespace D3Chat.Client;
 
-public sealed record HealthResponse(string Status, IReadOnlyDictionary<string, string> Checks, string? Detail = null);
+public sealed record HealthResponse(string Status, IReadOnlyDictionary<string, string> Checks, string? Detail = null, string? Transport = null);
 
 public sealed record ServerDiscovery(string Domain, string SigningKeyPublic, string ApiBaseUrl, int ProtocolVersion);
 

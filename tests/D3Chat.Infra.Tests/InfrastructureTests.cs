@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace D3Chat.Infra.Tests;
 
-/// <summary>The compiled templates hold the architecture's decisions (architecture.md, "The shape", "Routing on one domain").</summary>
+/// <summary>The compiled templates hold the deployment's decisions (docs/deploy.md: the resource table and the Front Door routing).</summary>
 [Collection(CompiledBicepCollection.Name)]
 public sealed partial class InfrastructureTests(CompiledBicep compiled)
 {
@@ -16,10 +16,48 @@ public sealed partial class InfrastructureTests(CompiledBicep compiled)
 
         Assert.Equal(["/api/*", "/health"], Patterns(backends["api"]));
         Assert.Equal(["/federation/*", "/.well-known/*"], Patterns(backends["federation"]));
+        Assert.Equal(["/fanout/health"], Patterns(backends["fanout"]));
         Assert.Equal(["/*"], Patterns(backends["web"]));
+        Assert.Equal("/health", backends["api"]["probePath"]!.GetValue<string>());
+        Assert.Equal("/federation/health", backends["federation"]["probePath"]!.GetValue<string>());
+        Assert.Equal("/fanout/health", backends["fanout"]["probePath"]!.GetValue<string>());
         Assert.Equal("[parameters('apiHostName')]", backends["api"]["hostName"]!.GetValue<string>());
         Assert.Equal("[parameters('federationHostName')]", backends["federation"]["hostName"]!.GetValue<string>());
         Assert.Equal("[parameters('staticWebHostName')]", backends["web"]["hostName"]!.GetValue<string>());
+    }
+
+    /// <summary>Every origin group probes its app's health route (which reports the transport in use).</summary>
+    [Fact]
+    public void FrontDoorRoutes_OriginGroups_ProbeTheirAppsHealth()
+    {
+        var group = Assert.Single(Resources(Module("modules/frontDoorRoutes.bicep"), "Microsoft.Cdn/profiles/originGroups"));
+
+        Assert.Equal("[variables('backends')[copyIndex()].probePath]", group["properties"]!["healthProbeSettings"]!["probePath"]!.GetValue<string>());
+    }
+
+    /// <summary>One origin: the web client is served with its Content-Security-Policy, which allows only this origin plus SignalR and Storage.</summary>
+    [Fact]
+    public void FrontDoorRoutes_WebRoute_SetsTheClientsContentSecurityPolicy()
+    {
+        var template = Module("modules/frontDoorRoutes.bicep");
+        var scope = new TemplateScope(template, null, null);
+        // The ARM source of the join(): quotes inside ARM strings are doubled.
+        var csp = Text(template["variables"]!["contentSecurityPolicy"], scope).Replace("''", "'", StringComparison.Ordinal);
+        var rule = Assert.Single(Resources(template, "Microsoft.Cdn/profiles/ruleSets/rules"));
+        var headerNames = template["variables"]!["webHeaders"]!.AsArray().Select(h => h!["name"]!.GetValue<string>());
+        var route = Assert.Single(Resources(template, "Microsoft.Cdn/profiles/afdEndpoints/routes"));
+
+        Assert.Contains("default-src 'self'", csp, StringComparison.Ordinal);
+        Assert.Contains("format('connect-src 'self' https://{0} wss://{1} https://{2}', parameters('signalRHostName'), parameters('signalRHostName'), parameters('storageBlobHostName'))",
+            csp, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+        Assert.Contains("Content-Security-Policy", headerNames);
+        var actions = Assert.Single(rule["properties"]!["copy"]!.AsArray())!;
+        Assert.Equal("actions", actions["name"]!.GetValue<string>());
+        Assert.Equal("[length(variables('webHeaders'))]", actions["count"]!.GetValue<string>());
+        Assert.Equal("ModifyResponseHeader", actions["input"]!["name"]!.GetValue<string>());
+        Assert.Contains("'web'", route["properties"]!["ruleSets"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,6 +11,13 @@ internal static class RepoPaths
 
     public static string MainParameters => Path.Combine(BicepDirectory, "main.parameters.json");
 
+    /// <summary>Parameter files of the deployment profiles (main.parameters.json, profiles/*.parameters.json), relative to infra/bicep.</summary>
+    public static IReadOnlyList<string> ParameterFiles() =>
+        Directory.EnumerateFiles(BicepDirectory, "*.parameters.json", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(BicepDirectory, path).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
     public static string LocalSettingsSample => Path.Combine(Root, "local.settings.sample.json");
 
     /// <summary>Every .bicep file under infra/bicep, relative to it, with forward slashes.</summary>

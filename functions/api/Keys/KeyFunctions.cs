@@ -17,6 +17,13 @@ public sealed class KeyFunctions(KeyService keys, RequestGate gate)
         gate.Run(req, Access.User, ct).Id(userId, "user_id")
             .Ok((_, id) => Outcome.Of(keys.BundlesOfUserAsync(id, ct)));
 
+    /// <summary>The user's devices and their published keys; claims no one-time key.</summary>
+    [Function(nameof(GetUserDevices))]
+    public Task<IActionResult> GetUserDevices(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys/{userId}/devices")] HttpRequest req, string userId, CancellationToken ct) =>
+        gate.Run(req, Access.User, ct).Id(userId, "user_id")
+            .Ok((_, id) => keys.DevicesOfUserAsync(id, ct));
+
     [Function(nameof(GetDeviceKeyBundle))]
     public Task<IActionResult> GetDeviceKeyBundle(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys/{deviceId}/bundle")] HttpRequest req, string deviceId, CancellationToken ct) =>

@@ -14,7 +14,7 @@ public sealed class MessageFunctions(MessageService messages, RequestGate gate)
     [Function(nameof(SendMessage))]
     public Task<IActionResult> SendMessage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/channels/{channelId}/messages")] HttpRequest req, string channelId, CancellationToken ct) =>
-        gate.Run(req, Access.User, ct).Id(channelId, "channel_id").Body<SendMessageRequest>()
+        gate.Run(req, Access.User, ct).Id(channelId, "channel_id").Body<SendMessageRequest>(ClientMessageIds.WithHeader)
             .Created((call, id, body) => messages.SendAsync(call.User, id, body, ct));
 
     [Function(nameof(EditMessage))]

@@ -31,5 +31,5 @@ public sealed class RealtimeFunctions(RequestGate gate, RealtimeNegotiator negot
     public Task<IActionResult> GetPresence(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/presence")] HttpRequest req, CancellationToken ct) =>
         gate.Run(req, Access.User, ct).Query(PresenceQuery.Read)
-            .Ok((_, userIds) => presence.GetAsync(userIds!, ct));
+            .Ok((call, userIds) => presence.GetAsync(call.User.Id, userIds!, ct));
 }

@@ -1,13 +1,10 @@
-// PostgreSQL Flexible Server with the d3chat database. The apps connect with password auth over
-// TLS; the connection string lives only in Key Vault.
+// PostgreSQL Flexible Server with the d3chat database, Microsoft Entra authentication only (no
+// password exists). Each function app connects as its own managed identity with tokens from
+// Azure.Identity (Postgres__Credential=managedidentity); the roles are created by the deployment
+// script below, which runs as the server's Entra administrator, a dedicated identity.
 param name string
 param location string
 param tags object = {}
-
-param administratorLogin string
-
-@secure()
-param administratorPassword string
 
 param databaseName string = 'd3chat'
 param version string = '16'
@@ -24,11 +21,24 @@ param backupRetentionDays int = 7
 @description('ZoneRedundant or SameZone for a standby replica; Disabled for small deployments.')
 param highAvailabilityMode string = 'Disabled'
 
-@description('Npgsql pool size per app instance. Many Flex instances x pool must stay under max_connections (about 50 on B1ms).')
-param maxPoolSize int = 10
+@description('Built-in PgBouncer on port 6432 (transaction pooling). General Purpose and Memory Optimized tiers only.')
+param pgBouncerEnabled bool = false
 
-param keyVaultName string
-param connectionSecretName string
+@description('PgBouncer server connections per user/database pair (each app is one user).')
+param pgBouncerDefaultPoolSize int = 50
+
+@description('Name of the user-assigned identity that becomes the Entra administrator and runs the role script.')
+param adminIdentityName string
+
+@description('Object (principal) id of that identity. ARM names an Entra administrator by its object id, which exists only once the identity does, so what-if cannot know this one name in advance.')
+param adminIdentityPrincipalId string
+
+@description('One database role per app identity: [{ name: identity name = role name, principalId: its object id }].')
+param appRoles array
+
+resource adminIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: adminIdentityName
+}
 
 resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   name: name
@@ -40,11 +50,10 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   }
   properties: {
     version: version
-    administratorLogin: administratorLogin
-    administratorLoginPassword: administratorPassword
     authConfig: {
-      passwordAuth: 'Enabled'
-      activeDirectoryAuth: 'Disabled'
+      activeDirectoryAuth: 'Enabled'
+      passwordAuth: 'Disabled'
+      tenantId: tenant().tenantId
     }
     storage: {
       storageSizeGB: storageSizeGB
@@ -63,6 +72,16 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   }
 }
 
+resource administrator 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@2024-08-01' = {
+  parent: server
+  name: adminIdentityPrincipalId
+  properties: {
+    principalType: 'ServicePrincipal'
+    principalName: adminIdentity.name
+    tenantId: tenant().tenantId
+  }
+}
+
 resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-01' = {
   parent: server
   name: databaseName
@@ -72,8 +91,31 @@ resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-0
   }
 }
 
+// Server parameters are applied one at a time (the service rejects concurrent updates).
+resource pgBouncer 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = if (pgBouncerEnabled) {
+  parent: server
+  name: 'pgbouncer.enabled'
+  properties: {
+    value: 'true'
+    source: 'user-override'
+  }
+}
+
+resource pgBouncerPoolSize 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = if (pgBouncerEnabled) {
+  parent: server
+  name: 'pgbouncer.default_pool_size'
+  dependsOn: [
+    pgBouncer
+  ]
+  properties: {
+    value: string(pgBouncerDefaultPoolSize)
+    source: 'user-override'
+  }
+}
+
 // Flex Consumption apps without VNet integration have no fixed outbound addresses, so the server
-// admits Azure-internal traffic (0.0.0.0 rule). Hardening: VNet integration + private endpoint.
+// admits Azure-internal traffic (0.0.0.0 rule), which includes the deployment script's container.
+// Hardening: VNet integration + private endpoint.
 resource allowAzure 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = {
   parent: server
   name: 'AllowAllAzureServicesAndResourcesWithinAzureIps'
@@ -83,20 +125,57 @@ resource allowAzure 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@202
   }
 }
 
-resource vault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
-  name: keyVaultName
-}
-
-resource connectionSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
-  parent: vault
-  name: connectionSecretName
+// Creates (idempotently) the role of each app identity and the schema owner role
+// (scripts/create-database-roles.sh). Re-runs whenever an identity or the database changes.
+resource databaseRoles 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
+  name: 'create-database-roles-${name}'
+  location: location
+  tags: tags
+  kind: 'AzureCLI'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${adminIdentity.id}': {}
+    }
+  }
+  dependsOn: [
+    administrator
+    database
+    allowAzure
+  ]
   properties: {
-    value: 'Host=${server.properties.fullyQualifiedDomainName};Port=5432;Database=${database.name};Username=${administratorLogin};Password=${administratorPassword};SslMode=Require;Maximum Pool Size=${maxPoolSize}'
-    contentType: 'text/plain'
+    azCliVersion: '2.77.0'
+    timeout: 'PT15M'
+    retentionInterval: 'PT1H'
+    cleanupPreference: 'OnSuccess'
+    environmentVariables: [
+      {
+        name: 'PGHOST'
+        value: server.properties.fullyQualifiedDomainName
+      }
+      {
+        name: 'PGDATABASE'
+        value: databaseName
+      }
+      {
+        name: 'ADMIN_NAME'
+        value: adminIdentity.name
+      }
+      {
+        name: 'ADMIN_CLIENT_ID'
+        value: adminIdentity.properties.clientId
+      }
+      {
+        name: 'APP_ROLES'
+        value: join(map(appRoles, role => '${role.name}:${role.principalId}'), ' ')
+      }
+    ]
+    scriptContent: loadTextContent('../scripts/create-database-roles.sh')
   }
 }
 
 output NAME string = server.name
 output FQDN string = server.properties.fullyQualifiedDomainName
 output DATABASE_NAME string = database.name
-output CONNECTION_REF_URI string = connectionSecret.properties.secretUri
+@description('Port the apps connect to: PgBouncer (6432) when enabled, else PostgreSQL (5432).')
+output PORT int = pgBouncerEnabled ? 6432 : 5432

@@ -28,7 +28,13 @@ resource cluster 'Microsoft.Cache/redisEnterprise@2025-07-01' = {
 }
 
 // EnterpriseCluster exposes a single endpoint, so StackExchange.Redis needs no cluster awareness.
-// Access keys stay enabled because the apps connect with a connection string (Redis__ConnectionString).
+// Why Redis keeps an access key (the one key left; docs/deploy.md, "Keyless"): Azure Managed Redis
+// accepts Entra tokens, but a token is only a password that expires, so every open connection
+// must re-AUTH before expiry. The library that does this for StackExchange.Redis
+// (Microsoft.Azure.StackExchangeRedis) is not among our permitted packages, and a home-made
+// re-AUTH loop on a multiplexer is the kind of code that fails silently. Redis holds only
+// degradable state (rate limits, dedup, presence, caches), the key lives only in Key Vault and is
+// read by the apps' identities; rotation is in docs/deploy.md.
 resource database 'Microsoft.Cache/redisEnterprise/databases@2025-07-01' = {
   parent: cluster
   name: 'default'

@@ -1,6 +1,9 @@
 // The channel-event work queue in Azure (Queue__Transport=ServiceBus): one topic, one subscription
 // per consumer app. MessageId is the event id, so duplicate detection drops re-publishes of the
 // outbox sweep inside the window; consumers are idempotent beyond it.
+// Keyless: local (SAS) authentication is disabled and no authorization rule exists. The apps use
+// Microsoft Entra ID (Queue__ServiceBusConnection__fullyQualifiedNamespace) with the data roles of
+// rbac.bicep: senders on the topic, receivers on their own subscription.
 param name string
 param location string
 param tags object = {}
@@ -16,9 +19,6 @@ param topicName string
 @description('Subscriptions on the topic, one per consuming app.')
 param subscriptionNames array
 
-param keyVaultName string
-param connectionSecretName string
-
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: name
   location: location
@@ -31,7 +31,7 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   properties: {
     minimumTlsVersion: '1.2'
     publicNetworkAccess: 'Enabled'
-    disableLocalAuth: false
+    disableLocalAuth: true
   }
 }
 
@@ -62,31 +62,7 @@ resource subscriptions 'Microsoft.ServiceBus/namespaces/topics/subscriptions@202
   }
 ]
 
-// Send + Listen only (no Manage): the apps publish and consume, they never create entities.
-resource appsRule 'Microsoft.ServiceBus/namespaces/authorizationRules@2024-01-01' = {
-  parent: namespace
-  name: 'd3chat-apps'
-  properties: {
-    rights: [
-      'Send'
-      'Listen'
-    ]
-  }
-}
-
-resource vault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
-  name: keyVaultName
-}
-
-resource connectionSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
-  parent: vault
-  name: connectionSecretName
-  properties: {
-    value: appsRule.listKeys().primaryConnectionString
-    contentType: 'text/plain'
-  }
-}
-
 output NAME string = namespace.name
 output TOPIC_NAME string = topic.name
-output CONNECTION_REF_URI string = connectionSecret.properties.secretUri
+@description('Host name the apps connect to (Queue__ServiceBusConnection__fullyQualifiedNamespace).')
+output FULLY_QUALIFIED_NAMESPACE string = split(split(namespace.properties.serviceBusEndpoint, '//')[1], ':')[0]

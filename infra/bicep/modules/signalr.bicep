@@ -1,6 +1,7 @@
 // Azure SignalR Service in Serverless mode: no hub server connects; the fanout app calls the
-// data-plane REST API and the api app issues client-negotiate tokens, both signed with the access
-// key carried by the connection string (Endpoint=...;AccessKey=...;Version=1.0;).
+// data-plane REST API and the api app asks the service for client tokens (:generateToken). Both
+// authenticate with Microsoft Entra ID (SignalR REST API Owner in rbac.bicep); local auth is off,
+// so no access key exists. Connection string: Endpoint=https://<host>;AuthType=azure.msi;ClientId=<app identity>;Version=1.0;
 param name string
 param location string
 param tags object = {}
@@ -13,9 +14,6 @@ param capacity int = 1
 
 @description('Origins the browser connects from (the public server origin).')
 param allowedOrigins array
-
-param keyVaultName string
-param connectionSecretName string
 
 resource signalR 'Microsoft.SignalRService/signalR@2024-03-01' = {
   name: name
@@ -48,24 +46,9 @@ resource signalR 'Microsoft.SignalRService/signalR@2024-03-01' = {
       clientCertEnabled: false
     }
     publicNetworkAccess: 'Enabled'
-    // The access key signs REST calls and client tokens (Realtime/ in Core), so local auth stays on.
-    disableLocalAuth: false
-  }
-}
-
-resource vault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
-  name: keyVaultName
-}
-
-resource connectionSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
-  parent: vault
-  name: connectionSecretName
-  properties: {
-    value: signalR.listKeys().primaryConnectionString
-    contentType: 'text/plain'
+    disableLocalAuth: true
   }
 }
 
 output NAME string = signalR.name
 output HOST_NAME string = signalR.properties.hostName
-output CONNECTION_REF_URI string = connectionSecret.properties.secretUri

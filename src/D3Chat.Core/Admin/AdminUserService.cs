@@ -17,30 +17,29 @@ namespace D3Chat.Core.Admin;
 /// </summary>
 public sealed class AdminUserService(
     NpgsqlDataSource dataSource, AdminUserStore store, SessionStore sessions, AuditLogStore audit,
-    AuthStateCache authStates, AvatarStorage avatarStorage, OutboxStore outbox, OutboxPublisher publisher, TimeProvider time)
+    AuthStateCache authStates, AvatarStorage avatarStorage, UserStore users, OutboxStore outbox, OutboxPublisher publisher, TimeProvider time)
 {
-    private const string ForeignKeyViolation = "23503";
-
     public Task<AdminUserPage> ListAsync(AdminUserFilter filter, CancellationToken ct) => store.ListAsync(filter, ct);
 
     public async Task<Outcome<AdminUserDetail>> GetAsync(Guid id, CancellationToken ct) =>
         await store.GetAsync(id, ct) is { } user ? user : Problem.UserNotFound;
 
     /// <summary>
-    /// Bans the target, deletes all its sessions (so no refresh token works any more) and, through
-    /// the outbox, removes it from every realtime group (so open connections receive nothing more).
+    /// Bans the target, deletes all its sessions (so no refresh token works any more), ends its access
+    /// tokens and, through the outbox, removes it from every realtime group (so open connections receive nothing more).
     /// </summary>
     public async Task<Outcome<AdminUser>> BanAsync(CurrentUser caller, AdminActor actor, Guid id, BanRequest request, CancellationToken ct)
     {
         var revoked = RealtimeRevocation(id);
         var outcome = await MutateAsync(actor, id, ct,
-            target => target.Id == caller.Id ? Problem.CannotBanSelf
-                : Roles.IsAdmin(target.Role) && !caller.IsSuperadmin ? Problem.OnlySuperadminsBanAdmins
-                : null,
+            (locked, now) => locked.Target!.Id == caller.Id ? Problem.CannotBanSelf
+                : Roles.IsAdmin(locked.Target.Role) && !locked.ActorIsSuperadmin(now) ? Problem.OnlySuperadminsBanAdmins
+                : KeepsASuperadmin(locked, now),
             async (c, tx, target, now) =>
             {
                 var banned = await store.BanAsync(c, tx, id, request.Reason, now, ct);
                 await sessions.DeleteAllForUserAsync(c, tx, id, ct);
+                await users.EndAccessTokensAsync(c, tx, id, now, ct);
                 await outbox.AddAsync(c, tx, revoked, ct);
                 return (banned, AuditActions.BanUser, new { reason = request.Reason });
             });
@@ -52,35 +51,54 @@ public sealed class AdminUserService(
     }
 
     public Task<Outcome<AdminUser>> UnbanAsync(AdminActor actor, Guid id, CancellationToken ct) =>
-        MutateAsync(actor, id, ct, _ => null,
+        MutateAsync(actor, id, ct,
+            (locked, now) => Roles.IsAdmin(locked.Target!.Role) && !locked.ActorIsSuperadmin(now) ? Problem.OnlySuperadminsUnbanAdmins : null,
             async (c, tx, _, now) => (await store.UnbanAsync(c, tx, id, now, ct), AuditActions.UnbanUser, (object?)null));
 
-    public Task<Outcome<AdminUser>> SuspendAsync(CurrentUser caller, AdminActor actor, Guid id, SuspendRequest request, CancellationToken ct) =>
-        MutateAsync(actor, id, ct,
-            target => target.Id == caller.Id ? Problem.CannotSuspendSelf
-                : Roles.IsAdmin(target.Role) && !caller.IsSuperadmin ? Problem.OnlySuperadminsSuspendAdmins
-                : null,
-            async (c, tx, _, now) => (
-                await store.SuspendAsync(c, tx, id, now.AddHours(request.Hours!.Value), now, ct),
-                AuditActions.SuspendUser,
-                (object?)new { hours = request.Hours, reason = request.Reason }));
+    public async Task<Outcome<AdminUser>> SuspendAsync(CurrentUser caller, AdminActor actor, Guid id, SuspendRequest request, CancellationToken ct)
+    {
+        var revoked = RealtimeRevocation(id);
+        var outcome = await MutateAsync(actor, id, ct,
+            (locked, now) => locked.Target!.Id == caller.Id ? Problem.CannotSuspendSelf
+                : Roles.IsAdmin(locked.Target.Role) && !locked.ActorIsSuperadmin(now) ? Problem.OnlySuperadminsSuspendAdmins
+                : KeepsASuperadmin(locked, now),
+            async (c, tx, _, now) =>
+            {
+                var suspended = await store.SuspendAsync(c, tx, id, now.AddHours(request.Hours!.Value), now, ct);
+                await users.EndAccessTokensAsync(c, tx, id, now, ct);
+                await outbox.AddAsync(c, tx, revoked, ct);
+                return (suspended, AuditActions.SuspendUser, (object?)new { hours = request.Hours, reason = request.Reason });
+            });
+        if (outcome.Problem is null)
+        {
+            await publisher.PublishAsync([revoked], ct);
+        }
+        return outcome;
+    }
 
     public Task<Outcome<AdminUser>> UnsuspendAsync(AdminActor actor, Guid id, CancellationToken ct) =>
-        MutateAsync(actor, id, ct, _ => null,
+        MutateAsync(actor, id, ct,
+            (locked, now) => Roles.IsAdmin(locked.Target!.Role) && !locked.ActorIsSuperadmin(now) ? Problem.OnlySuperadminsUnsuspendAdmins : null,
             async (c, tx, _, now) => (await store.UnsuspendAsync(c, tx, id, now, ct), AuditActions.UnsuspendUser, (object?)null));
 
-    /// <summary>Sets the target's server role (superadmin only; the function checks that).</summary>
+    /// <summary>Sets the target's server role (superadmin only, re-checked under the lock).</summary>
     public Task<Outcome<AdminUser>> PromoteAsync(CurrentUser caller, AdminActor actor, Guid id, PromoteRequest request, CancellationToken ct) =>
         MutateAsync(actor, id, ct,
-            target => target.Id == caller.Id ? Problem.CannotChangeOwnRole : null,
+            (locked, now) => !locked.ActorIsSuperadmin(now) ? Problem.SuperadminRequired
+                : locked.Target!.Id == caller.Id ? Problem.CannotChangeOwnRole
+                : request.Role != Roles.Superadmin ? KeepsASuperadmin(locked, now)
+                : null,
             async (c, tx, target, now) => (
                 await store.SetRoleAsync(c, tx, id, request.Role!, now, ct),
                 AuditActions.PromoteUser,
                 (object?)new { old_role = target.Role, new_role = request.Role }));
 
     /// <summary>
-    /// Deletes a user (superadmin only). Where the reference fails with a 500 on a foreign key
-    /// (the user created channels or wrote audit rows), this answers 409 and changes nothing.
+    /// Deletes a user (superadmin only). Always possible for anyone but a superadmin or oneself
+    /// (rules in docs/security.md): the devices, sessions, memberships, keys and envelopes go with
+    /// the user; channels they created (DMs too) stay for the other members with no creator; messages
+    /// and attachments stay with a null sender; audit rows
+    /// keep the id and name. The username is retired, so nobody can register it again.
     /// </summary>
     public async Task<Outcome<Done>> DeleteAsync(CurrentUser caller, AdminActor actor, Guid id, CancellationToken ct)
     {
@@ -89,8 +107,13 @@ public sealed class AdminUserService(
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
-            var target = await store.LockAsync(connection, tx, id, ct);
-            if (target is null)
+            var now = time.GetUtcNow();
+            var locked = await store.LockAsync(connection, tx, actor.UserId, id, ct);
+            if (!locked.ActorIsSuperadmin(now))
+            {
+                return Problem.SuperadminRequired;
+            }
+            if (locked.Target is not { } target)
             {
                 return Problem.UserNotFound;
             }
@@ -102,28 +125,11 @@ public sealed class AdminUserService(
             {
                 return Problem.CannotDeleteSuperadmin;
             }
-            var blockers = await store.BlockersAsync(connection, tx, id, ct);
-            if (blockers.OwnsChannels)
-            {
-                return Problem.UserOwnsChannels;
-            }
-            if (blockers.HasAuditRows)
-            {
-                return Problem.UserInAuditLog;
-            }
             await audit.InsertAsync(connection, tx, actor, AuditActions.DeleteUser, AuditActions.TargetUser, id.ToString("D"),
-                new { username = target.Username }, time.GetUtcNow(), ct);
+                new { username = target.Username }, now, ct);
             await outbox.AddAsync(connection, tx, revoked, ct);
-            try
-            {
-                avatar = await store.DeleteAsync(connection, tx, id, ct);
-                await tx.CommitAsync(ct);
-            }
-            catch (PostgresException ex) when (ex.SqlState == ForeignKeyViolation)
-            {
-                // Something created after the checks above (or a table added later) still points at the user.
-                return Problem.UserStillReferenced;
-            }
+            avatar = await store.DeleteAsync(connection, tx, target, now, ct);
+            await tx.CommitAsync(ct);
         }
         await authStates.InvalidateAsync(id);
         await publisher.PublishAsync([revoked], ct);
@@ -134,30 +140,37 @@ public sealed class AdminUserService(
         return Outcome.Done;
     }
 
-    /// <summary>A routing-only event that makes fanout remove the user from every SignalR group.</summary>
-    private ChannelEvent RealtimeRevocation(Guid userId) =>
-        EventFactory.Create(EventFactory.RoutingTypes.UserRevoked, new { type = EventFactory.RoutingTypes.UserRevoked, user_id = userId },
-            time.GetUtcNow(), membership: new MembershipChange { ChannelId = null, Left = [userId] });
+    /// <summary>409 when the change would leave no usable superadmin (the target is one, and the only one).</summary>
+    private static Problem? KeepsASuperadmin(ModerationLock locked, DateTimeOffset now) =>
+        locked.Target is { Role: Roles.Superadmin } target && target.IsUsable(now) && locked.OtherUsableSuperadmins(now) == 0
+            ? Problem.LastSuperadmin : null;
+
+    private ChannelEvent RealtimeRevocation(Guid userId) => EventFactory.UserRevoked(userId, time.GetUtcNow());
 
     private async Task<Outcome<AdminUser>> MutateAsync(
         AdminActor actor, Guid id, CancellationToken ct,
-        Func<LockedUser, Problem?> rules,
+        Func<ModerationLock, DateTimeOffset, Problem?> rules,
         Func<NpgsqlConnection, NpgsqlTransaction, LockedUser, DateTimeOffset, Task<(AdminUser User, string Action, object? Details)>> change)
     {
         AdminUser changed;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
-            var target = await store.LockAsync(connection, tx, id, ct);
-            if (target is null)
+            var now = time.GetUtcNow();
+            var locked = await store.LockAsync(connection, tx, actor.UserId, id, ct);
+            // The gate's role is up to 30 s old; the decision uses the locked row.
+            if (!locked.ActorIsAdmin(now))
+            {
+                return Problem.AdminRequired;
+            }
+            if (locked.Target is not { } target)
             {
                 return Problem.UserNotFound;
             }
-            if (rules(target) is { } refused)
+            if (rules(locked, now) is { } refused)
             {
                 return refused;
             }
-            var now = time.GetUtcNow();
             var (user, action, details) = await change(connection, tx, target, now);
             await audit.InsertAsync(connection, tx, actor, action, AuditActions.TargetUser, id.ToString("D"), details, now, ct);
             await tx.CommitAsync(ct);

@@ -30,20 +30,22 @@ public sealed class AdminUserStore(NpgsqlDataSource dataSource)
             (SELECT count(*) FROM messages g WHERE g.sender_id = u.id) AS message_count
         FROM users u WHERE u.id = @Id
         """;
-    // Moderation decisions are taken on a locked row, so two admins acting at once serialise.
-    private const string LockSql = "SELECT id, username, server_domain, role FROM users WHERE id = @Id FOR UPDATE";
+    // Moderation decisions are taken on locked rows: the actor, the target and every local superadmin,
+    // locked in id order by one statement (so concurrent moderations serialise without deadlocks).
+    // The actor's role and the superadmins are re-read under the lock, never taken from a cache, so
+    // two superadmins demoting or banning each other at once cannot both succeed.
+    private const string LockSql = """
+        SELECT id, username, server_domain, COALESCE(is_local, true) AS is_local, role, is_banned, is_suspended, suspended_until FROM users
+        WHERE id = @ActorId OR id = @TargetId OR (is_local AND role = 'superadmin')
+        ORDER BY id FOR UPDATE
+        """;
     private const string BanSql = $"UPDATE users SET is_banned = true, ban_reason = @Reason, updated_at = @Now WHERE id = @Id RETURNING {AdminColumns}";
     private const string UnbanSql = $"UPDATE users SET is_banned = false, ban_reason = NULL, updated_at = @Now WHERE id = @Id RETURNING {AdminColumns}";
     private const string SuspendSql = $"UPDATE users SET is_suspended = true, suspended_until = @Until, updated_at = @Now WHERE id = @Id RETURNING {AdminColumns}";
     private const string UnsuspendSql = $"UPDATE users SET is_suspended = false, suspended_until = NULL, updated_at = @Now WHERE id = @Id RETURNING {AdminColumns}";
     private const string SetRoleSql = $"UPDATE users SET role = @Role, updated_at = @Now WHERE id = @Id RETURNING {AdminColumns}";
-    // The FKs below have no ON DELETE action in the reference schema, so deleting such a user fails.
-    private const string BlockersSql = """
-        SELECT EXISTS (SELECT 1 FROM channels WHERE created_by = @Id) AS owns_channels,
-               EXISTS (SELECT 1 FROM audit_logs WHERE admin_user_id = @Id) AS has_audit_rows
-        """;
-    // Who last edited a setting is bookkeeping, not history (the audit log is), so it may be forgotten.
-    private const string ForgetSettingsEditorSql = "UPDATE server_settings SET updated_by = NULL WHERE updated_by = @Id";
+    // Peers know local users by name, so the name of a deleted local user is never handed out again.
+    private const string RetireUsernameSql = "INSERT INTO retired_usernames (username, retired_at) VALUES (@Username, @Now) ON CONFLICT DO NOTHING";
     private const string DeleteSql = "DELETE FROM users WHERE id = @Id RETURNING avatar_path";
 
     public async Task<AdminUserPage> ListAsync(AdminUserFilter filter, CancellationToken ct)
@@ -68,9 +70,13 @@ public sealed class AdminUserStore(NpgsqlDataSource dataSource)
         return await connection.QuerySingleOrDefaultAsync<AdminUserDetail>(new CommandDefinition(DetailSql, new { Id = id }, cancellationToken: ct));
     }
 
-    /// <summary>Locks the target row for the rest of the transaction; null when there is no such user.</summary>
-    public Task<LockedUser?> LockAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid id, CancellationToken ct) =>
-        c.QuerySingleOrDefaultAsync<LockedUser>(new CommandDefinition(LockSql, new { Id = id }, tx, cancellationToken: ct));
+    /// <summary>Locks the actor, the target and every local superadmin for the rest of the transaction.</summary>
+    public async Task<ModerationLock> LockAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid actorId, Guid targetId, CancellationToken ct)
+    {
+        var rows = (await c.QueryAsync<LockedUser>(new CommandDefinition(
+            LockSql, new { ActorId = actorId, TargetId = targetId }, tx, cancellationToken: ct))).ToList();
+        return new ModerationLock(rows.Find(r => r.Id == actorId), rows.Find(r => r.Id == targetId), rows);
+    }
 
     public Task<AdminUser> BanAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid id, string? reason, DateTimeOffset now, CancellationToken ct) =>
         c.QuerySingleAsync<AdminUser>(new CommandDefinition(BanSql, new { Id = id, Reason = reason, Now = now }, tx, cancellationToken: ct));
@@ -87,15 +93,18 @@ public sealed class AdminUserStore(NpgsqlDataSource dataSource)
     public Task<AdminUser> SetRoleAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid id, string role, DateTimeOffset now, CancellationToken ct) =>
         c.QuerySingleAsync<AdminUser>(new CommandDefinition(SetRoleSql, new { Id = id, Role = role, Now = now }, tx, cancellationToken: ct));
 
-    /// <summary>What would make deleting the user fail on a foreign key.</summary>
-    public Task<DeleteBlockers> BlockersAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid id, CancellationToken ct) =>
-        c.QuerySingleAsync<DeleteBlockers>(new CommandDefinition(BlockersSql, new { Id = id }, tx, cancellationToken: ct));
-
-    /// <summary>Deletes the user (devices, sessions, memberships cascade; messages keep a null sender); returns the avatar blob name.</summary>
-    public async Task<string?> DeleteAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid id, CancellationToken ct)
+    /// <summary>
+    /// Deletes the user (devices, sessions, memberships, keys cascade; channels, messages, attachments,
+    /// settings keep a null creator, sender or editor; audit rows keep id and name) and retires a local
+    /// user's name; returns the avatar blob name.
+    /// </summary>
+    public async Task<string?> DeleteAsync(NpgsqlConnection c, NpgsqlTransaction tx, LockedUser target, DateTimeOffset now, CancellationToken ct)
     {
-        await c.ExecuteAsync(new CommandDefinition(ForgetSettingsEditorSql, new { Id = id }, tx, cancellationToken: ct));
-        return await c.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(DeleteSql, new { Id = id }, tx, cancellationToken: ct));
+        if (target.IsLocal)
+        {
+            await c.ExecuteAsync(new CommandDefinition(RetireUsernameSql, new { target.Username, Now = now }, tx, cancellationToken: ct));
+        }
+        return await c.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(DeleteSql, new { target.Id }, tx, cancellationToken: ct));
     }
 }
 
@@ -105,11 +114,25 @@ public sealed record LockedUser
     public Guid Id { get; init; }
     public string Username { get; init; } = "";
     public string ServerDomain { get; init; } = "";
+    public bool IsLocal { get; init; } = true;
     public string Role { get; init; } = Roles.User;
+    public bool IsBanned { get; init; }
+    public bool IsSuspended { get; init; }
+    public DateTime? SuspendedUntil { get; init; }
+
+    /// <summary>Whether the account can act now: not banned and not in a running suspension.</summary>
+    public bool IsUsable(DateTimeOffset now) =>
+        !IsBanned && !(IsSuspended && SuspendedUntil is { } until && DateTime.SpecifyKind(until, DateTimeKind.Utc) > now.UtcDateTime);
 }
 
-public sealed record DeleteBlockers
+/// <summary>The rows a moderation decision locked: its actor, its target and every local superadmin.</summary>
+public sealed record ModerationLock(LockedUser? Actor, LockedUser? Target, IReadOnlyList<LockedUser> Locked)
 {
-    public bool OwnsChannels { get; init; }
-    public bool HasAuditRows { get; init; }
+    public bool ActorIsAdmin(DateTimeOffset now) => Actor is { } a && Roles.IsAdmin(a.Role) && a.IsUsable(now);
+
+    public bool ActorIsSuperadmin(DateTimeOffset now) => Actor is { Role: Roles.Superadmin } a && a.IsUsable(now);
+
+    /// <summary>Usable superadmins other than the target: who would be left if the target lost the role or access.</summary>
+    public int OtherUsableSuperadmins(DateTimeOffset now) =>
+        Locked.Count(u => u.Role == Roles.Superadmin && u.Id != Target?.Id && u.IsUsable(now));
 }

@@ -30,8 +30,9 @@ public sealed record AuditLogFilter(string? Action, Guid? AdminId, string? Targe
 public sealed class AuditLogStore(NpgsqlDataSource dataSource)
 {
     private const string InsertSql = """
-        INSERT INTO audit_logs (id, admin_user_id, action, target_type, target_id, details, ip_address, created_at)
-        VALUES (@Id, @AdminUserId, @Action, @TargetType, @TargetId, CAST(@Details AS jsonb), @IpAddress, @CreatedAt)
+        INSERT INTO audit_logs (id, admin_user_id, admin_username, action, target_type, target_id, details, ip_address, created_at)
+        VALUES (@Id, @AdminUserId, (SELECT username FROM users WHERE id = @AdminUserId), @Action, @TargetType, @TargetId,
+                CAST(@Details AS jsonb), @IpAddress, @CreatedAt)
         """;
     private const string Filter = """
         WHERE (CAST(@Action AS text) IS NULL OR a.action = @Action)
@@ -40,7 +41,7 @@ public sealed class AuditLogStore(NpgsqlDataSource dataSource)
         """;
     private const string CountSql = $"SELECT count(*) FROM audit_logs a {Filter}";
     private const string PageSql = $"""
-        SELECT a.id, a.admin_user_id, u.username AS admin_username, a.action, a.target_type, a.target_id,
+        SELECT a.id, a.admin_user_id, COALESCE(u.username, a.admin_username) AS admin_username, a.action, a.target_type, a.target_id,
                a.details::text AS details, a.ip_address, a.created_at
         FROM audit_logs a LEFT JOIN users u ON u.id = a.admin_user_id
         {Filter}

@@ -6,6 +6,9 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace D3Chat.Core.Auth;
 
+/// <summary>What a valid access token says: its user, its session and when it was issued (null on tokens from before these claims).</summary>
+public sealed record AccessTokenClaims(Guid UserId, Guid? SessionId, DateTimeOffset? IssuedAt);
+
 /// <summary>
 /// Access tokens as the spec defines them: HS256 JWTs with <c>sub</c> = user id, <c>exp</c>, and
 /// <c>type</c> = <c>access</c>; short-lived (15 minutes by default).
@@ -15,23 +18,34 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider tim
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly SymmetricSecurityKey _key = new(Encoding.UTF8.GetBytes(options.Value.JwtSecret));
 
-    public string Issue(Guid userId)
+    /// <summary>Issues a token for the user's session; <c>iat_ms</c> lets the gate end every token issued before a logout-all, ban or password change.</summary>
+    public string Issue(Guid userId, Guid? sessionId = null)
     {
-        var expires = time.GetUtcNow().AddMinutes(options.Value.AccessTokenMinutes);
+        var now = time.GetUtcNow();
+        var expires = now.AddMinutes(options.Value.AccessTokenMinutes);
+        var claims = new Dictionary<string, object>
+        {
+            ["sub"] = userId.ToString("D"),
+            ["type"] = "access",
+            ["exp"] = expires.ToUnixTimeSeconds(),
+            ["iat_ms"] = now.ToUnixTimeMilliseconds(),
+        };
+        if (sessionId is { } sid)
+        {
+            claims["sid"] = sid.ToString("D");
+        }
         return _handler.CreateToken(new SecurityTokenDescriptor
         {
-            Claims = new Dictionary<string, object>
-            {
-                ["sub"] = userId.ToString("D"),
-                ["type"] = "access",
-                ["exp"] = expires.ToUnixTimeSeconds(),
-            },
+            Claims = claims,
             SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
         });
     }
 
     /// <summary>The user id of a valid, unexpired access token; null for anything else.</summary>
-    public async Task<Guid?> ValidateAsync(string token)
+    public async Task<Guid?> ValidateAsync(string token) => (await ReadAsync(token))?.UserId;
+
+    /// <summary>The claims of a valid, unexpired access token; null for anything else.</summary>
+    public async Task<AccessTokenClaims?> ReadAsync(string token)
     {
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
@@ -50,6 +64,10 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider tim
         {
             return null;
         }
-        return userId;
+        var sessionId = result.Claims.TryGetValue("sid", out var sid) && Guid.TryParse(sid as string, out var parsed) ? parsed : (Guid?)null;
+        var issuedAt = result.Claims.TryGetValue("iat_ms", out var iat) && iat is long or int or double
+            ? DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(iat, System.Globalization.CultureInfo.InvariantCulture))
+            : (DateTimeOffset?)null;
+        return new AccessTokenClaims(userId, sessionId, issuedAt);
     }
 }

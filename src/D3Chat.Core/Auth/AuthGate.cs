@@ -29,10 +29,11 @@ public sealed class AuthGate(AccessTokens tokens, AuthStateCache states, TimePro
     /// <summary>Authenticates a raw access token. No rate limit.</summary>
     public async Task<Outcome<CurrentUser>> AuthenticateTokenAsync(string token, CancellationToken ct)
     {
-        if (await tokens.ValidateAsync(token) is not { } userId)
+        if (await tokens.ReadAsync(token) is not { } claims)
         {
             return Problem.InvalidToken;
         }
+        var userId = claims.UserId;
         var state = await states.GetAsync(userId, ct);
         if (state is null)
         {
@@ -42,7 +43,12 @@ public sealed class AuthGate(AccessTokens tokens, AuthStateCache states, TimePro
         {
             return problem;
         }
-        return new CurrentUser(userId, state.Username, state.ServerDomain, state.Role);
+        if (!state.Accepts(claims))
+        {
+            // Issued before a logout-all, password change, ban or suspension ended the user's sessions.
+            return Problem.InvalidToken;
+        }
+        return new CurrentUser(userId, state.Username, state.ServerDomain, state.Role) { SessionId = claims.SessionId };
     }
 
     /// <summary>The 403 a banned or currently suspended user gets; null when the account is in good standing.</summary>

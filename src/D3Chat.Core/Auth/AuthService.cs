@@ -5,6 +5,8 @@ using D3Chat.Core.Http;
 using D3Chat.Core.Settings;
 using D3Chat.Core.Users;
 using D3Chat.Core.Invites;
+using D3Chat.Core.Channels;
+using D3Chat.Core.Outbox;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -23,6 +25,9 @@ public sealed partial class AuthService(
     IOptions<AuthOptions> authOptions,
     IOptions<ServerOptions> server,
     InviteStore invites,
+    AuthStateCache authStates,
+    OutboxStore outbox,
+    OutboxPublisher publisher,
     ILogger<AuthService> logger,
     TimeProvider time)
 {
@@ -32,6 +37,11 @@ public sealed partial class AuthService(
         if (refused is not null)
         {
             return refused;
+        }
+        if (await users.IsRetiredAsync(request.Username!, ct))
+        {
+            // Peers know a deleted or renamed user by this name: it is never given to someone else.
+            return Problem.UsernameTaken;
         }
         var now = time.GetUtcNow();
         var user = new User
@@ -65,13 +75,14 @@ public sealed partial class AuthService(
         await devices.InsertAsync(connection, tx, device, ct);
         await sessions.InsertAsync(connection, tx, session, ct);
         await tx.CommitAsync(ct);
-        return Tokens(user.Id, device.Id, refreshToken);
+        return Tokens(user.Id, device.Id, session.Id, refreshToken);
     }
 
     public async Task<Outcome<TokenResponse>> LoginAsync(LoginRequest request, CancellationToken ct)
     {
-        var user = await users.FindByUsernameAsync(request.Username!, server.Value.Domain, ct);
-        if (user is null || !PasswordHasher.Verify(request.Password!, user.PasswordHash))
+        var user = await users.FindLocalByUsernameAsync(request.Username!, ct);
+        // An unknown name costs one Argon2 verification too, so timing does not tell which names exist.
+        if (!PasswordHasher.Verify(request.Password!, user?.PasswordHash ?? DummyHash()) || user is null)
         {
             return Problem.InvalidCredentials;
         }
@@ -92,32 +103,67 @@ public sealed partial class AuthService(
         await devices.InsertAsync(connection, tx, device, ct);
         await sessions.InsertAsync(connection, tx, session, ct);
         await tx.CommitAsync(ct);
-        return Tokens(user.Id, device.Id, refreshToken);
+        return Tokens(user.Id, device.Id, session.Id, refreshToken);
     }
+
+    /// <summary>How long a rotated-away refresh token still yields its successor (tabs refreshing at once).</summary>
+    public static readonly TimeSpan RefreshGrace = TimeSpan.FromSeconds(30);
 
     public async Task<Outcome<TokenResponse>> RefreshAsync(RefreshRequest request, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        var presented = request.RefreshToken!;
         var newToken = RefreshTokens.New();
         var session = await sessions.RotateAsync(
-            RefreshTokens.Hash(request.RefreshToken!), RefreshTokens.Hash(newToken), now.AddDays(authOptions.Value.RefreshTokenDays), now, ct);
-        if (session is null)
+            RefreshTokens.Hash(presented), RefreshTokens.Hash(newToken), RefreshTokens.SealSuccessor(presented, newToken),
+            now.AddDays(authOptions.Value.RefreshTokenDays), now, ct);
+        if (session is not null)
         {
-            // A token that was already rotated away is being replayed: whoever holds the current
-            // token and whoever replays this one cannot be told apart, so end the session for both.
-            if (await sessions.RevokeByRetiredHashAsync(RefreshTokens.Hash(request.RefreshToken!), ct) is { } revoked)
-            {
-                LogRefreshReuse(logger, revoked);
-            }
-            return Problem.InvalidRefreshToken;
+            return Tokens(session.UserId, session.DeviceId ?? Guid.Empty, session.Id, newToken);
         }
-        return Tokens(session.UserId, session.DeviceId ?? Guid.Empty, newToken);
+        var retired = await sessions.FindRetiredAsync(RefreshTokens.Hash(presented), now, ct);
+        if (retired is { SuccessorSealed: { } sealedSuccessor } && now - retired.RetiredAt <= RefreshGrace
+            && RefreshTokens.OpenSuccessor(presented, sealedSuccessor) is { } successor)
+        {
+            // Another tab (or a parallel call) rotated this token a moment ago: same session, same successor.
+            return Tokens(retired.Session.UserId, retired.Session.DeviceId ?? Guid.Empty, retired.Session.Id, successor);
+        }
+        // A token that was already rotated away is being replayed after the grace: whoever holds the
+        // current token and whoever replays this one cannot be told apart, so end the session for both.
+        if (await sessions.RevokeByRetiredHashAsync(RefreshTokens.Hash(presented), ct) is { } revoked)
+        {
+            LogRefreshReuse(logger, revoked);
+        }
+        return Problem.InvalidRefreshToken;
     }
 
     public Task LogoutAsync(RefreshRequest request, CancellationToken ct) =>
         sessions.DeleteByHashAsync(RefreshTokens.Hash(request.RefreshToken!), ct);
 
-    public Task LogoutAllAsync(CurrentUser caller, CancellationToken ct) => sessions.DeleteAllForUserAsync(caller.Id, ct);
+    /// <summary>
+    /// Ends every session of the caller: refresh tokens are deleted, access tokens issued until now
+    /// fail at the gate (the cached standing is dropped at once), and through the outbox the user
+    /// leaves every realtime group and its SignalR connections are closed.
+    /// </summary>
+    public async Task LogoutAllAsync(CurrentUser caller, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var revoked = EventFactory.UserRevoked(caller.Id, now);
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            await sessions.DeleteAllForUserAsync(connection, tx, caller.Id, ct);
+            await users.EndAccessTokensAsync(connection, tx, caller.Id, now, ct);
+            await outbox.AddAsync(connection, tx, revoked, ct);
+            await tx.CommitAsync(ct);
+        }
+        await authStates.InvalidateAsync(caller.Id);
+        await publisher.PublishAsync([revoked], ct);
+    }
+
+    private static string? DummyHashCache;
+
+    private string DummyHash() => DummyHashCache ??= hasher.Hash(RefreshTokens.New());
 
 
     /// <summary>The refusal of the registration policy, or whether an invite use must be consumed.</summary>
@@ -161,8 +207,8 @@ public sealed partial class AuthService(
         }, token);
     }
 
-    private TokenResponse Tokens(Guid userId, Guid deviceId, string refreshToken) =>
-        new(accessTokens.Issue(userId), refreshToken, "bearer", userId, deviceId);
+    private TokenResponse Tokens(Guid userId, Guid deviceId, Guid sessionId, string refreshToken) =>
+        new(accessTokens.Issue(userId, sessionId), refreshToken, "bearer", userId, deviceId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rotated refresh token replayed; session {SessionId} revoked")]
     private static partial void LogRefreshReuse(ILogger logger, Guid sessionId);

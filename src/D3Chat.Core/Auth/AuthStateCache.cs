@@ -7,11 +7,17 @@ using StackExchange.Redis;
 namespace D3Chat.Core.Auth;
 
 /// <summary>What the auth gate needs to know about a user on every request.</summary>
-public sealed record AuthState(string Username, string ServerDomain, string Role, bool IsBanned, bool IsSuspended, DateTimeOffset? SuspendedUntil)
+public sealed record AuthState(string Username, string ServerDomain, string Role, bool IsBanned, bool IsSuspended, DateTimeOffset? SuspendedUntil,
+    DateTimeOffset? SessionsValidAfter = null)
 {
     public static AuthState From(User user) => new(
         user.Username, user.ServerDomain, user.Role, user.IsBanned, user.IsSuspended,
-        user.SuspendedUntil is { } until ? new DateTimeOffset(DateTime.SpecifyKind(until, DateTimeKind.Utc)) : null);
+        user.SuspendedUntil is { } until ? new DateTimeOffset(DateTime.SpecifyKind(until, DateTimeKind.Utc)) : null,
+        user.SessionsValidAfter is { } after ? new DateTimeOffset(DateTime.SpecifyKind(after, DateTimeKind.Utc)) : null);
+
+    /// <summary>False for a token issued before the user's sessions were ended (logout-all, password change, ban, suspension).</summary>
+    public bool Accepts(AccessTokenClaims token) =>
+        SessionsValidAfter is not { } after || (token.IssuedAt is { } issued && issued >= after);
 }
 
 /// <summary>

@@ -11,6 +11,7 @@ public sealed class AvatarService(UserStore users, AvatarStorage storage, TimePr
     /// <summary>2 MiB, the reference's <c>MAX_AVATAR_SIZE_BYTES</c>.</summary>
     public const long MaxBytes = 2 * 1024 * 1024;
 
+
     private static readonly Dictionary<string, string> Extensions = new(StringComparer.OrdinalIgnoreCase)
     {
         ["image/jpeg"] = "jpg",
@@ -30,12 +31,21 @@ public sealed class AvatarService(UserStore users, AvatarStorage storage, TimePr
         {
             return Problem.AvatarTooLarge;
         }
-        var previous = (await users.FindByIdAsync(caller.Id, ct))?.AvatarPath;
-        var blobName = $"{caller.Id:D}.{extension}";
+        // The declared type is the client's word; the bytes must be that image format (no HTML or SVG as an avatar).
+        using var bytes = new MemoryStream((int)file.Length);
         await using (var content = file.OpenReadStream())
         {
-            await storage.UploadAsync(blobName, content, Extensions.First(e => e.Value == extension).Key, ct);
+            await content.CopyToAsync(bytes, ct);
         }
+        if (Images.ImageHeader.TryRead(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)) is not { } header
+            || !string.Equals(header.ContentType, file.ContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            return Problem.NotAnImage;
+        }
+        var previous = (await users.FindByIdAsync(caller.Id, ct))?.AvatarPath;
+        var blobName = $"{caller.Id:D}.{extension}";
+        bytes.Position = 0;
+        await storage.UploadAsync(blobName, bytes, header.ContentType, ct);
         var user = await users.SetAvatarPathAsync(caller.Id, blobName, time.GetUtcNow(), ct);
         if (user is null)
         {

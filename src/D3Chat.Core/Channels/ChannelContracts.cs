@@ -7,7 +7,10 @@ public sealed record CreateChannelRequest(string? Name, bool IsDm = false, strin
     public void Validate(Validator v)
     {
         v.Required("name", Name, 1, 128);
-        v.Length("encryption_type", EncryptionType, 1, 32);
+        if (!ChannelEncryption.IsCreatable(EncryptionType))
+        {
+            v.Fail("encryption_type", ChannelEncryption.CreatableMessage);
+        }
     }
 }
 

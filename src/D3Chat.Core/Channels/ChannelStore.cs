@@ -21,6 +21,12 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource)
         FROM channels c LEFT JOIN channel_members m ON m.channel_id = c.id AND m.user_id = @UserId
         WHERE c.id = @Id
         """;
+    // Who of @UserIds shares at least one channel with @CallerId (presence is visible only to them).
+    private const string SharingAChannelSql = """
+        SELECT DISTINCT other.user_id FROM channel_members mine
+        JOIN channel_members other ON other.channel_id = mine.channel_id
+        WHERE mine.user_id = @CallerId AND other.user_id = ANY(@UserIds)
+        """;
     private const string IsMemberSql = "SELECT EXISTS (SELECT 1 FROM channel_members WHERE channel_id = @ChannelId AND user_id = @UserId)";
     private const string ListForUserSql = $"""
         SELECT {ChannelColumns}, m.role AS member_role
@@ -33,6 +39,7 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource)
         WHERE id = @Id
         """;
     private const string DeleteSql = "DELETE FROM channels WHERE id = @Id";
+    private const string ChannelIdsOfUserSql = "SELECT channel_id FROM channel_members WHERE user_id = @UserId ORDER BY channel_id";
     private const string MemberIdsSql = "SELECT user_id FROM channel_members WHERE channel_id = @ChannelId ORDER BY joined_at, user_id";
     private const string MembersSql = """
         SELECT u.id AS user_id, u.username, u.server_domain, COALESCE(u.is_local, true) AS is_local, m.role, m.joined_at,
@@ -43,7 +50,6 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource)
         """;
     private const string RemoveMemberSql = "DELETE FROM channel_members WHERE channel_id = @ChannelId AND user_id = @UserId";
     private const string MarkFederatedSql = "UPDATE channels SET is_federated = true WHERE id = @Id AND is_federated IS DISTINCT FROM true";
-    private const string ChannelIdsOfUserSql = "SELECT channel_id FROM channel_members WHERE user_id = @UserId";
     // Serialises DM creation for one pair of users, so two concurrent requests cannot both create a DM.
     private const string LockPairSql = "SELECT pg_advisory_xact_lock(hashtextextended(@Key, 0))";
     private const string FindDmSql = $"""
@@ -72,6 +78,14 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource)
         return await connection.QuerySingleOrDefaultAsync<Channel>(new CommandDefinition(FindForUserSql, new { Id = id, UserId = userId }, cancellationToken: ct));
     }
 
+    /// <summary>The users among <paramref name="userIds"/> who share a channel with <paramref name="callerId"/>.</summary>
+    public async Task<IReadOnlySet<Guid>> SharingAChannelAsync(Guid callerId, IReadOnlyList<Guid> userIds, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<Guid>(new CommandDefinition(
+            SharingAChannelSql, new { CallerId = callerId, UserIds = userIds.ToArray() }, cancellationToken: ct))).ToHashSet();
+    }
+
     public async Task<bool> IsMemberAsync(Guid channelId, Guid userId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -85,7 +99,7 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<Guid>> ChannelIdsOfUserAsync(Guid userId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<Guid>(new CommandDefinition(ChannelIdsOfUserSql, new { UserId = userId }, cancellationToken: ct))).AsList();
+        return await ChannelIdsOfUserAsync(connection, null, userId, ct);
     }
 
     public async Task<IReadOnlyList<Channel>> ListForUserAsync(Guid userId, CancellationToken ct)
@@ -102,6 +116,9 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource)
 
     public Task DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { Id = id }, transaction, cancellationToken: ct));
+
+    public async Task<IReadOnlyList<Guid>> ChannelIdsOfUserAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid userId, CancellationToken ct) =>
+        (await connection.QueryAsync<Guid>(new CommandDefinition(ChannelIdsOfUserSql, new { UserId = userId }, transaction, cancellationToken: ct))).ToList();
 
     public async Task<IReadOnlyList<Guid>> MemberIdsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid channelId, CancellationToken ct) =>
         (await connection.QueryAsync<Guid>(new CommandDefinition(MemberIdsSql, new { ChannelId = channelId }, transaction, cancellationToken: ct))).ToList();

@@ -15,7 +15,7 @@ public static class EventFactory
         public const string ChannelLeave = "channel.leave";
         public const string ChannelDelete = "channel.delete";
 
-        /// <summary>A banned or deleted user leaves every realtime group.</summary>
+        /// <summary>A banned, suspended, deleted or logged-out-everywhere user leaves every realtime group and loses its connections.</summary>
         public const string UserRevoked = "user.revoked";
     }
 
@@ -31,6 +31,11 @@ public static class EventFactory
         OccurredAt = now,
         Data = JsonSerializer.SerializeToElement(data, ApiResults.Json),
     };
+
+    /// <summary>The routing-only event that makes fanout remove the user from every SignalR group and close its connections.</summary>
+    public static ChannelEvent UserRevoked(Guid userId, DateTimeOffset now) =>
+        Create(RoutingTypes.UserRevoked, new { type = RoutingTypes.UserRevoked, user_id = userId }, now,
+            membership: new MembershipChange { ChannelId = null, Left = [userId] });
 
     /// <summary>
     /// The data of <c>channel.new</c>: spec api.md §11.3 lists exactly seven channel fields, so the

@@ -1,5 +1,8 @@
 using D3Chat.Core.Auth;
 using D3Chat.Core.Http;
+using D3Chat.Core.Outbox;
+using D3Chat.Core.Queue;
+using Npgsql;
 
 namespace D3Chat.Core.Devices;
 
@@ -20,7 +23,7 @@ public sealed record DeviceResponse(Guid Id, string DeviceName, string? DeviceKe
 }
 
 /// <summary>The devices route group (spec api.md §5). No device cap, as in the reference.</summary>
-public sealed class DeviceService(DeviceStore devices, TimeProvider time)
+public sealed class DeviceService(NpgsqlDataSource dataSource, DeviceStore devices, DeviceAnnouncements announcements, OutboxPublisher publisher, TimeProvider time)
 {
     public async Task<DeviceResponse> CreateAsync(CurrentUser caller, CreateDeviceRequest request, CancellationToken ct)
     {
@@ -39,7 +42,24 @@ public sealed class DeviceService(DeviceStore devices, TimeProvider time)
     public async Task<IReadOnlyList<DeviceResponse>> ListAsync(CurrentUser caller, CancellationToken ct) =>
         [.. (await devices.ListForUserAsync(caller.Id, ct)).Select(DeviceResponse.From)];
 
-    /// <summary>Deletes one of the caller's devices (its key bundle and sessions cascade); someone else's is 404.</summary>
-    public async Task<Outcome<Done>> DeleteAsync(CurrentUser caller, Guid deviceId, CancellationToken ct) =>
-        await devices.DeleteOwnAsync(caller.Id, deviceId, ct) ? Outcome.Done : Problem.DeviceNotFound;
+    /// <summary>
+    /// Deletes one of the caller's devices (its key bundle and sessions cascade) and announces it to
+    /// the members of the caller's channels (<c>device.update</c>, removed); someone else's is 404.
+    /// </summary>
+    public async Task<Outcome<Done>> DeleteAsync(CurrentUser caller, Guid deviceId, CancellationToken ct)
+    {
+        IReadOnlyList<ChannelEvent> announced;
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            if (!await devices.DeleteOwnAsync(connection, tx, caller.Id, deviceId, ct))
+            {
+                return Problem.DeviceNotFound;
+            }
+            announced = await announcements.AddAsync(connection, tx, caller.Id, deviceId, removed: true, time.GetUtcNow(), ct);
+            await tx.CommitAsync(ct);
+        }
+        await publisher.PublishAsync(announced, ct);
+        return Outcome.Done;
+    }
 }

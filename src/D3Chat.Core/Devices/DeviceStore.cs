@@ -44,9 +44,6 @@ public sealed class DeviceStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Deletes the device only if it belongs to <paramref name="userId"/>; false otherwise.</summary>
-    public async Task<bool> DeleteOwnAsync(Guid userId, Guid deviceId, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(DeleteOwnSql, new { Id = deviceId, UserId = userId }, cancellationToken: ct)) == 1;
-    }
+    public async Task<bool> DeleteOwnAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, Guid deviceId, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition(DeleteOwnSql, new { Id = deviceId, UserId = userId }, transaction, cancellationToken: ct)) == 1;
 }

@@ -11,12 +11,11 @@ namespace D3Chat.Core.Fanout;
 /// membership changes it carries, then the event to the channel's group and to each addressed user. Throws to have the message retried (and, after the
 /// configured dequeue count, moved to the poison queue); returns normally for a duplicate.
 /// </summary>
-public sealed partial class FanoutHandler(IRealtimeNotifier notifier, IConnectionMultiplexer redis, ILogger<FanoutHandler> logger)
+public sealed partial class FanoutHandler(IRealtimeNotifier notifier, IConnectionMultiplexer redis, ILogger<FanoutHandler> logger, ChannelEventReferences references)
 {
     public async Task HandleAsync(string messageBody, CancellationToken ct)
     {
-        var channelEvent = ChannelEvent.TryParse(messageBody)
-            ?? throw new InvalidChannelEventException("The queue message is not a channel event.");
+        var channelEvent = await references.ResolveAsync(messageBody, ct);
         if (await AlreadyDeliveredAsync(channelEvent.Id))
         {
             LogDuplicate(channelEvent.Id);
@@ -51,6 +50,7 @@ public sealed partial class FanoutHandler(IRealtimeNotifier notifier, IConnectio
             foreach (var userId in membership.Left)
             {
                 await notifier.RemoveUserFromAllGroupsAsync(userId, ct);
+                await notifier.CloseUserConnectionsAsync(userId, ct);
             }
             return;
         }

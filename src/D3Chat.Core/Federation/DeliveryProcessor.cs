@@ -1,3 +1,4 @@
+using D3Chat.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +23,9 @@ public sealed partial class DeliveryProcessor(
     {
         var now = time.GetUtcNow();
         var due = await store.ClaimDueAsync(now, now + ClaimLease, BatchSize, ct);
-        return due.Count == 0 ? 0 : await SendAsync(due, ct);
+        var delivered = due.Count == 0 ? 0 : await SendAsync(due, ct);
+        D3ChatTelemetry.RecordRelayBacklog(await store.CountBacklogAsync(ct));
+        return delivered;
     }
 
     /// <summary>Sends rows this process has claimed; returns how many were delivered.</summary>
@@ -52,6 +55,7 @@ public sealed partial class DeliveryProcessor(
             {
                 await store.DeadLetterAsync(row, now, attempted: false, "maximum retry age exceeded", ct);
                 LogDeadLettered(row.EventId, destination, "maximum retry age exceeded");
+                D3ChatTelemetry.DeadLetters.Add(1, new KeyValuePair<string, object?>("d3chat.dead_letter.source", "relay"));
                 continue;
             }
             var result = await sender.SendAsync(destination, row.Body, ct);
@@ -67,6 +71,7 @@ public sealed partial class DeliveryProcessor(
             {
                 await store.DeadLetterAsync(row, now, attempted: true, result.Error, ct);
                 LogDeadLettered(row.EventId, destination, result.Error ?? "rejected");
+                D3ChatTelemetry.DeadLetters.Add(1, new KeyValuePair<string, object?>("d3chat.dead_letter.source", "relay"));
                 continue;
             }
             var retryAt = await store.RecordPeerFailureAsync(destination, now, n => Backoff.After(n, options.Value.MaxBackoff), ct);

@@ -37,6 +37,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         WHERE d.event_id = due.event_id AND d.destination = due.destination
         RETURNING d.seq, d.event_id AS eventid, d.destination, d.event_type AS eventtype, d.body, d.created_at AS createdat, d.attempts
         """;
+    private const string BacklogSql = "SELECT count(*) FROM federation_deliveries WHERE dead_at IS NULL";
     private const string DeleteSql = "DELETE FROM federation_deliveries WHERE event_id = @EventId AND destination = @Destination";
     private const string RescheduleSql = """
         UPDATE federation_deliveries SET next_attempt_at = @NextAttemptAt, attempts = attempts + @Attempted, last_error = COALESCE(@Error, last_error)
@@ -73,6 +74,21 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         WHERE destination = @Domain AND dead_at IS NOT NULL
         """;
     private const string ResetPeerSql = "UPDATE federation_peers SET backoff_until = NULL WHERE domain = @Domain";
+    private const string DeleteOldDeadSql = "DELETE FROM federation_deliveries WHERE dead_at < @Before";
+    // A delivery's body holds the message as it was when the event was relayed (the relay reads it then):
+    // deliveries of since-deleted messages go, edited ones carry the current content. The body is
+    // signed when sent, so rewriting it here is safe.
+    private const string MessageTypes = $"('{FederationEventTypes.MessageRelay}', '{FederationEventTypes.MessageEdit}')";
+    private const string DeleteOfDeletedMessagesSql = $$"""
+        DELETE FROM federation_deliveries d WHERE d.event_type IN {{MessageTypes}}
+          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = try_uuid(d.body::jsonb ->> 'origin_message_id'))
+        """;
+    private const string RefreshEditedContentSql = $$"""
+        UPDATE federation_deliveries d SET body = jsonb_set(d.body::jsonb, '{content}', to_jsonb(m.content))::text
+        FROM messages m
+        WHERE d.event_type IN {{MessageTypes}} AND m.id = try_uuid(d.body::jsonb ->> 'origin_message_id')
+          AND d.body::jsonb ->> 'content' IS DISTINCT FROM m.content
+        """;
 
     /// <summary>
     /// Inserts rows for new (event, destination) pairs, already claimed until <paramref name="leaseUntil"/>;
@@ -96,6 +112,13 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Claims due rows of destinations that are not backing off, in send order.</summary>
+    /// <summary>Deliveries still waiting to be sent (not delivered, not dead-lettered): the relay backlog.</summary>
+    public async Task<long> CountBacklogAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(BacklogSql, cancellationToken: ct));
+    }
+
     public async Task<IReadOnlyList<Delivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -163,6 +186,21 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(ResetPeerSql, new { Domain = domain }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return count;
+    }
+
+    /// <summary>Deletes deliveries dead-lettered before <paramref name="deadBefore"/>; returns rows deleted.</summary>
+    public async Task<int> DeleteDeadAsync(DateTimeOffset deadBefore, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(DeleteOldDeadSql, new { Before = deadBefore }, cancellationToken: ct));
+    }
+
+    /// <summary>Removes the old content of deleted and edited messages from waiting and dead deliveries; returns rows changed.</summary>
+    public async Task<int> ScrubChangedMessagesAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(DeleteOfDeletedMessagesSql, cancellationToken: ct))
+            + await connection.ExecuteAsync(new CommandDefinition(RefreshEditedContentSql, cancellationToken: ct));
     }
 
     private async Task ExecuteAsync(string sql, object args, CancellationToken ct)

@@ -24,6 +24,38 @@ public static class DomainNames
         return Uri.CheckHostName(host) is UriHostNameType.Dns or UriHostNameType.IPv4;
     }
 
+    private static readonly IdnMapping Idna = new() { AllowUnassigned = false, UseStd3AsciiRules = true };
+
+    /// <summary>
+    /// The one spelling of a domain that is stored and compared (issue 12 item 8): lower case, IDNA
+    /// (punycode) host, no trailing dot, no default port (443, 80). Null when it is not a valid
+    /// <c>host[:port]</c> even after that.
+    /// </summary>
+    public static string? Normalize(string? domain)
+    {
+        if (string.IsNullOrWhiteSpace(domain) || domain.Length > 255)
+        {
+            return null;
+        }
+        var trimmed = domain.Trim();
+        var colon = trimmed.LastIndexOf(':');
+        var host = (colon < 0 ? trimmed : trimmed[..colon]).TrimEnd('.');
+        var port = colon < 0 ? "" : trimmed[(colon + 1)..];
+        try
+        {
+            host = Idna.GetAscii(host.ToLowerInvariant()).ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+        var normalized = port is "" or "443" or "80" ? host : $"{host}:{port}";
+        return IsValid(normalized) ? normalized : null;
+    }
+
+    /// <summary>Whether two domain spellings name the same server.</summary>
+    public static bool Same(string? a, string? b) => Normalize(a) is { } x && x == Normalize(b);
+
     /// <summary>The host part of <c>host[:port]</c>.</summary>
     public static string Host(string domain)
     {

@@ -10,4 +10,7 @@ public static class FederationEventTypes
     public const string ChannelJoin = "channel.join";
     public const string ChannelLeave = "channel.leave";
     public const string SenderKeyDistribute = "sender_key.distribute";
+
+    /// <summary>D3Chat addition: a user's device has new keys or was removed (reference servers ignore it).</summary>
+    public const string DeviceUpdate = "device.update";
 }

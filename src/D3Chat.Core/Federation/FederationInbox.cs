@@ -23,10 +23,9 @@ public sealed partial class FederationInbox(
 
     public async Task<Outcome<InboxAck>> ReceiveAsync(string origin, byte[] body, CancellationToken ct)
     {
-        if (!await WithinRateLimitAsync(origin))
+        if (await RateLimitAsync(origin) is { } limited)
         {
-            LogRateLimited(origin);
-            return Problem.FederationRateLimited;
+            return limited;
         }
         JsonElement root;
         try
@@ -52,7 +51,7 @@ public sealed partial class FederationInbox(
             return Problem.FederationEventTypeMissing;
         }
         // Departure 4: handlers build remote identities from the origin, so it must be the signed one.
-        if (!string.Equals(parsed.String("origin_server"), origin, StringComparison.Ordinal))
+        if (!string.Equals(DomainNames.Normalize(parsed.String("origin_server")), origin, StringComparison.Ordinal))
         {
             LogOriginMismatch(origin, eventId);
             return Problem.FederationOriginMismatch;
@@ -67,27 +66,47 @@ public sealed partial class FederationInbox(
         {
             await handlers.DispatchAsync(inboxEvent, ct);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            LogHandlerFailed(origin, eventId, type, ex);
-            // Unlike the reference, release the claim so the sender's retry is processed, not read as a duplicate.
+            // Unlike the reference, release the claim so the sender's retry is processed, not read as
+            // a duplicate: the event counts as received only once its handler committed. A cancelled
+            // request (the sender gave up, the host is stopping) is released the same way.
             await ReleaseAsync(origin, eventId);
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+            LogHandlerFailed(origin, eventId, type, ex);
             return Problem.FederationEventFailed;
         }
         return new InboxAck("ok", eventId);
+    }
+
+    private const string CountInWindowScript = """
+        local count = redis.call('INCR', KEYS[1])
+        if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+        return count
+        """;
+
+    /// <summary>Counts one request of <paramref name="origin"/> (inbox events and one-time key claims share the window); the 429 when over.</summary>
+    public async Task<Problem?> RateLimitAsync(string origin)
+    {
+        if (await WithinRateLimitAsync(origin))
+        {
+            return null;
+        }
+        LogRateLimited(origin);
+        return Problem.FederationRateLimited;
     }
 
     private async Task<bool> WithinRateLimitAsync(string origin)
     {
         try
         {
-            var db = redis.GetDatabase();
-            var key = RedisKeys.FederationRate(origin);
-            var count = await db.StringIncrementAsync(key);
-            if (count == 1)
-            {
-                await db.KeyExpireAsync(key, RedisKeys.FederationRateWindow);
-            }
+            // INCR and the window's expiry in one script: a crash between the two can never leave a
+            // counter without expiry (which would block the origin for good).
+            var count = (long)await redis.GetDatabase().ScriptEvaluateAsync(CountInWindowScript,
+                [RedisKeys.FederationRate(origin)], [(long)RedisKeys.FederationRateWindow.TotalMilliseconds]);
             return count <= RateLimitPerWindow;
         }
         catch (RedisException ex)

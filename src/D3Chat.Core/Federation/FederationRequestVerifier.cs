@@ -5,11 +5,12 @@ using Microsoft.Extensions.Logging;
 namespace D3Chat.Core.Federation;
 
 /// <summary>
-/// The signature check every federation endpoint calls first (conventions §3, dendrite MakeFedAPI):
+/// The signature check every federation endpoint calls first (as dendrite's MakeFedAPI does):
 /// headers, timestamp, ±300 s window, origin discovery, Ed25519 over the raw request. Nothing is
 /// counted or stored before it passes. Rejections are logged without bodies or signatures.
 /// </summary>
-public sealed partial class FederationRequestVerifier(PeerDiscovery discovery, TimeProvider time, ILogger<FederationRequestVerifier> logger)
+public sealed partial class FederationRequestVerifier(
+    PeerDiscovery discovery, Microsoft.Extensions.Options.IOptions<Hosting.ServerOptions> server, TimeProvider time, ILogger<FederationRequestVerifier> logger)
 {
     /// <summary>Accepted clock difference between sender and receiver, both directions.</summary>
     public static readonly TimeSpan ReplayWindow = TimeSpan.FromSeconds(300);
@@ -17,12 +18,14 @@ public sealed partial class FederationRequestVerifier(PeerDiscovery discovery, T
     /// <summary>The verified origin domain, or the 401 to answer.</summary>
     public async Task<Outcome<string>> VerifyAsync(HttpRequest request, byte[] body, CancellationToken ct)
     {
-        var origin = request.Headers[FederationHeaders.Origin].ToString();
+        var rawOrigin = request.Headers[FederationHeaders.Origin].ToString();
+        // One spelling per server; our own domain in any spelling is never a peer.
+        var origin = DomainNames.Normalize(rawOrigin) is { } normalized && normalized != server.Value.Domain ? normalized : "";
         var timestamp = request.Headers[FederationHeaders.Timestamp].ToString();
         var signature = request.Headers[FederationHeaders.Signature].ToString();
-        if (origin.Length == 0 || timestamp.Length == 0 || signature.Length == 0)
+        if (rawOrigin.Length == 0 || timestamp.Length == 0 || signature.Length == 0)
         {
-            return Reject("missing headers", origin, Problem.FederationHeadersMissing);
+            return Reject("missing headers", rawOrigin, Problem.FederationHeadersMissing);
         }
         if (RequestSigning.ParseTimestamp(timestamp) is not { } seconds)
         {
@@ -33,7 +36,7 @@ public sealed partial class FederationRequestVerifier(PeerDiscovery discovery, T
         {
             return Reject("timestamp outside the replay window", origin, Problem.FederationOutsideReplayWindow);
         }
-        var peer = await discovery.DiscoverAsync(origin, ct);
+        var peer = origin.Length == 0 ? null : await discovery.DiscoverAsync(origin, ct);
         if (peer is null)
         {
             return Reject("origin not discoverable", origin, Problem.FederationOriginUnverifiable);

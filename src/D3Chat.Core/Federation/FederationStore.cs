@@ -13,8 +13,8 @@ public sealed record RemoteMessage(
     Guid Id, Guid ChannelId, Guid SenderId, Guid? RemoteSenderDeviceId, string Content, string ContentType,
     int ProtocolVersion, string OriginServer, string OriginMessageId, DateTimeOffset CreatedAt);
 
-/// <summary>A stored copy of a remote message, found by its origin id.</summary>
-public sealed record StoredRemoteMessage(Guid Id, Guid ChannelId);
+/// <summary>A stored copy of a remote message, found by its origin id, with what an edit must respect.</summary>
+public sealed record StoredRemoteMessage(Guid Id, Guid ChannelId, int ProtocolVersion, string? EncryptionType);
 
 /// <summary>
 /// Materialisation of remote users, channels, memberships, messages and sender-key envelopes
@@ -23,7 +23,8 @@ public sealed record StoredRemoteMessage(Guid Id, Guid ChannelId);
 /// </summary>
 public sealed class FederationStore(NpgsqlDataSource dataSource, UserStore users, ChannelStore channels)
 {
-    private const string FindUserSql = "SELECT id FROM users WHERE username = @Username AND server_domain = @Domain AND is_local = @IsLocal";
+    // Local users by is_local alone (they keep the domain they were created under); remote ones by (name, domain).
+    private const string FindUserSql = "SELECT id FROM users WHERE username = @Username AND is_local = @IsLocal AND (@IsLocal OR server_domain = @Domain)";
     private const string FindChannelSql = """
         SELECT id, name, COALESCE(is_dm, false) AS isdm, COALESCE(is_federated, false) AS isfederated,
                encryption_type AS encryptiontype, created_by AS createdby, created_at AS createdat
@@ -48,7 +49,9 @@ public sealed class FederationStore(NpgsqlDataSource dataSource, UserStore users
         ON CONFLICT DO NOTHING
         """;
     private const string FindByOriginSql = """
-        SELECT id, channel_id AS channelid FROM messages WHERE origin_server = @Origin AND origin_message_id = @OriginMessageId
+        SELECT m.id, m.channel_id AS channelid, COALESCE(m.protocol_version, 1) AS protocolversion, c.encryption_type AS encryptiontype
+        FROM messages m JOIN channels c ON c.id = m.channel_id
+        WHERE m.origin_server = @Origin AND m.origin_message_id = @OriginMessageId
         """;
     private const string UpdateContentSql = "UPDATE messages SET content = @Content, edited_at = @EditedAt WHERE id = @Id";
     private const string DeleteMessageSql = "DELETE FROM messages WHERE id = @Id";

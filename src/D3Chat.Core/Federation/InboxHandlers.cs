@@ -1,7 +1,11 @@
 using D3Chat.Core.Data;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using D3Chat.Core.Channels;
+using D3Chat.Core.Devices;
 using D3Chat.Core.Hosting;
+using D3Chat.Core.Keys;
+using D3Chat.Core.Messages;
 using D3Chat.Core.Outbox;
 using D3Chat.Core.Queue;
 using Microsoft.Extensions.Logging;
@@ -17,6 +21,9 @@ namespace D3Chat.Core.Federation;
 /// </summary>
 public sealed partial class InboxHandlers(
     FederationStore store,
+    RemoteDeviceStore remoteDevices,
+    SenderKeyStore senderKeys,
+    DeviceAnnouncements announcements,
     OutboxStore outbox,
     OutboxPublisher publisher,
     IOptions<ServerOptions> server,
@@ -35,6 +42,7 @@ public sealed partial class InboxHandlers(
         FederationEventTypes.ChannelJoin => ChannelJoinAsync(e, ct),
         FederationEventTypes.ChannelLeave => ChannelLeaveAsync(e, ct),
         FederationEventTypes.SenderKeyDistribute => SenderKeyDistributeAsync(e, ct),
+        FederationEventTypes.DeviceUpdate => DeviceUpdateAsync(e, ct),
         _ => Ignore(e, "unknown event type"),
     };
 
@@ -46,6 +54,13 @@ public sealed partial class InboxHandlers(
             await Ignore(e, "incomplete message.relay");
             return;
         }
+        var protocolVersion = e.Int("protocol_version") ?? 1;
+        var senderDeviceId = e.Uuid("sender_device_id");
+        if (RelayedContentProblem(protocolVersion, senderDeviceId, content) is { } problem)
+        {
+            await Ignore(e, problem);
+            return;
+        }
         var now = DbTime.DbPrecision(time.GetUtcNow());
         await InTransactionAsync(async (c, tx) =>
         {
@@ -55,9 +70,15 @@ public sealed partial class InboxHandlers(
                 LogIgnored(e.EventId, e.Type, "sender is not a member of the channel");
                 return null;
             }
-            var message = new RemoteMessage(Guid.NewGuid(), channelId, senderId, e.Uuid("sender_device_id"), content,
+            // The same rule as for local clients: no plaintext in an encrypted channel.
+            if (protocolVersion == 1 && ChannelEncryption.IsEncrypted((await store.FindChannelAsync(c, tx, channelId, ct))?.EncryptionType))
+            {
+                LogIgnored(e.EventId, e.Type, "plaintext message in an encrypted channel");
+                return null;
+            }
+            var message = new RemoteMessage(Guid.NewGuid(), channelId, senderId, senderDeviceId, content,
                 e.String("content_type") is { Length: > 0 and <= 32 } contentType ? contentType : "text",
-                e.Int("protocol_version") ?? 1, e.Origin, originMessageId, now);
+                protocolVersion, e.Origin, originMessageId, now);
             return await store.InsertMessageAsync(c, tx, message, ct) ? InboundEvents.MessageNew(message) : null;
         }, ct);
     }
@@ -76,6 +97,13 @@ public sealed partial class InboxHandlers(
             if (await store.FindByOriginAsync(c, tx, e.Origin, originMessageId, ct) is not { } message)
             {
                 LogIgnored(e.EventId, e.Type, "message unknown");
+                return null;
+            }
+            // An edit keeps the message's version: a v3 message stays a v3 frame, plaintext cannot be rewritten in an encrypted channel.
+            if (message.ProtocolVersion == MessageFrame.ProtocolVersion ? MessageFrame.Problem(content) is not null
+                : message.ProtocolVersion == 1 && ChannelEncryption.IsEncrypted(message.EncryptionType))
+            {
+                LogIgnored(e.EventId, e.Type, "edit breaks the message's encryption");
                 return null;
             }
             await store.UpdateContentAsync(c, tx, message.Id, content, now, ct);
@@ -123,7 +151,7 @@ public sealed partial class InboxHandlers(
             if (channel is null)
             {
                 var name = e.String("channel_name") is { Length: <= 128 } n ? n : null;
-                var encryption = e.String("encryption_type") is { Length: > 0 and <= 32 } t ? t : "sender_keys";
+                var encryption = ChannelEncryption.FromInvite(e.String("encryption_type"));
                 await store.InsertChannelAsync(c, tx, channelId, name, encryption, now, ct);
                 await store.AddMemberAsync(c, tx, channelId, inviterId, now, ct);
                 channel = await store.FindChannelAsync(c, tx, channelId, ct);
@@ -215,6 +243,73 @@ public sealed partial class InboxHandlers(
             }
             return stored > 0 ? InboundEvents.SenderKeyNew(channelId, deviceId, sender, e.Origin, now) : null;
         }, ct);
+    }
+
+    /// <summary>
+    /// D3Chat addition: a remote user's device has new keys (recorded in <c>remote_devices</c>) or was
+    /// removed (forgotten, with the envelopes addressed to it). Only for users already known from
+    /// that origin, under the same take-over rule as a device-list fetch; local members of the user's
+    /// channels then get <c>device.update</c>, as for a local device.
+    /// </summary>
+    private async Task DeviceUpdateAsync(InboxEvent e, CancellationToken ct)
+    {
+        if (Username(e, "username") is not { } username || e.Uuid("device_id") is not { } deviceId
+            || !e.Body.TryGetProperty("removed", out var removedValue) || removedValue.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            await Ignore(e, "incomplete device.update");
+            return;
+        }
+        var removed = removedValue.ValueKind == JsonValueKind.True;
+        var keys = new KeyBundleResponse(deviceId, e.String("identity_key")!, e.String("signed_pre_key")!, e.String("signed_pre_key_signature")!,
+            null, 0, e.String("signing_key"));
+        if (!removed && !RemoteKeyBundles.IsValid(keys))
+        {
+            await Ignore(e, "device.update with invalid keys");
+            return;
+        }
+        var now = time.GetUtcNow();
+        await InTransactionPublishingAsync(async (c, tx) =>
+        {
+            if (await store.FindUserAsync(c, tx, username, e.Origin, isLocal: false, ct) is not { } userId)
+            {
+                LogIgnored(e.EventId, e.Type, "user unknown here");
+                return [];
+            }
+            var changed = removed ? await remoteDevices.DeleteAsync(c, tx, userId, deviceId, ct) : await remoteDevices.UpsertAsync(c, tx, userId, keys, now, ct);
+            if (!changed)
+            {
+                LogIgnored(e.EventId, e.Type, "device not recorded for that user");
+                return [];
+            }
+            if (removed)
+            {
+                await senderKeys.RemoveForRecipientDeviceAsync(c, tx, deviceId, ct);
+            }
+            return await announcements.AddAsync(c, tx, userId, deviceId, removed, now, ct);
+        }, ct);
+    }
+
+    /// <summary>What makes a relayed message unacceptable before any lookup: an unknown version, or a v3 message without its device or frame.</summary>
+    private static string? RelayedContentProblem(int protocolVersion, Guid? senderDeviceId, string content) => protocolVersion switch
+    {
+        1 or 2 => null,
+        MessageFrame.ProtocolVersion when senderDeviceId is null => "protocol_version 3 without sender_device_id",
+        MessageFrame.ProtocolVersion => MessageFrame.Problem(content),
+        _ => "unknown protocol_version",
+    };
+
+    /// <summary>Runs <paramref name="work"/> in one transaction; the events it returns (already in the outbox) are published after commit.</summary>
+    private async Task InTransactionPublishingAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task<IReadOnlyList<ChannelEvent>>> work, CancellationToken ct)
+    {
+        var (connection, tx) = await store.BeginAsync(ct);
+        IReadOnlyList<ChannelEvent> produced;
+        await using (connection)
+        await using (tx)
+        {
+            produced = await work(connection, tx);
+            await tx.CommitAsync(ct);
+        }
+        await publisher.PublishAsync(produced, ct);
     }
 
     /// <summary>Runs <paramref name="work"/> in one transaction; the event it returns is written to the outbox and published after commit.</summary>

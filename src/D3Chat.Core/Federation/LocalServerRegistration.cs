@@ -13,6 +13,7 @@ namespace D3Chat.Core.Federation;
 /// </summary>
 internal sealed partial class LocalServerRegistration(
     ServerStore servers,
+    Users.UserStore users,
     ServerSigningKey signingKey,
     IOptions<ServerOptions> server,
     TimeProvider time,
@@ -24,6 +25,7 @@ internal sealed partial class LocalServerRegistration(
         {
             await servers.UpsertAsync(new PeerServer(server.Value.Domain, signingKey.PublicKeyBase64, server.Value.EffectiveApiBaseUrl, 1),
                 isLocal: true, time.GetUtcNow(), cancellationToken);
+            await users.AdoptDomainAsync(server.Value.Domain, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -27,7 +27,11 @@ public sealed partial class PeerDiscovery(
 
     public static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a failed discovery is remembered: unsigned requests naming a dead or fake host cost one fetch per minute, not one each.</summary>
+    public static readonly TimeSpan FailureCacheTtl = TimeSpan.FromSeconds(60);
+
     private readonly ConcurrentDictionary<string, (PeerServer Server, DateTimeOffset At)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _failures = new(StringComparer.Ordinal);
 
     /// <summary>The peer, or null when it cannot be discovered (the reason is logged).</summary>
     public async Task<PeerServer?> DiscoverAsync(string domain, CancellationToken ct)
@@ -41,11 +45,22 @@ public sealed partial class PeerDiscovery(
         {
             return hit.Server;
         }
-        var server = await servers.FindAsync(domain, ct) ?? await FetchAsync(domain, ct);
-        if (server is not null)
+        var server = await servers.FindAsync(domain, ct);
+        if (server is null)
         {
-            _cache[domain] = (server, now);
+            if (_failures.TryGetValue(domain, out var failedAt) && now - failedAt < FailureCacheTtl)
+            {
+                return null;
+            }
+            server = await FetchAsync(domain, ct);
         }
+        if (server is null)
+        {
+            _failures[domain] = now;
+            return null;
+        }
+        _failures.TryRemove(domain, out _);
+        _cache[domain] = (server, now);
         return server;
     }
 

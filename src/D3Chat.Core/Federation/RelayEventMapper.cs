@@ -2,6 +2,7 @@ using D3Chat.Core.Channels;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using D3Chat.Core.Devices;
 using D3Chat.Core.Hosting;
 using D3Chat.Core.Queue;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,8 @@ public sealed record OutboundEvent(string EventId, string Type, string Body, IRe
 ///   local user of a channel with remote members → <c>channel.join</c> to those members' servers</item>
 /// <item><c>channel.join</c> / <c>channel.leave</c> of a local user → the same type to every peer in the channel</item>
 /// <item><c>sender_key.new</c> of a local device → <c>sender_key.distribute</c> with its envelopes for remote devices</item>
+/// <item><c>device.update</c> of a local user → <c>device.update</c> with the device's keys (or <c>removed</c>); one
+///   event id per change, so the copies of the user's several channels collapse into one delivery per peer</item>
 /// </list>
 /// Everything else (and anything about remote users or relayed copies) maps to nothing, which is
 /// what keeps events received from a peer from being sent back out.
@@ -36,6 +39,7 @@ public sealed class RelayEventMapper(RelayStore store, ChannelStore channels, IO
         "channel.join" => await MembershipAsync(e, FederationEventTypes.ChannelJoin, "join", ct),
         "channel.leave" => await MembershipAsync(e, FederationEventTypes.ChannelLeave, "leave", ct),
         "sender_key.new" => await SenderKeyAsync(e, ct),
+        DeviceAnnouncements.EventType => await DeviceUpdateAsync(e, ct),
         _ => [],
     };
 
@@ -172,6 +176,36 @@ public sealed class RelayEventMapper(RelayStore store, ChannelStore channels, IO
             ["sender_key_public"] = envelopes[0].SenderKeyPublic,
             ["envelopes"] = list,
         }, ct);
+    }
+
+    private async Task<IReadOnlyList<OutboundEvent>> DeviceUpdateAsync(ChannelEvent e, CancellationToken ct)
+    {
+        if ((Guid(e.Data, "channel_id") ?? e.ChannelId) is not { } channelId || Guid(e.Data, "user_id") is not { } userId
+            || Guid(e.Data, "device_id") is not { } deviceId || !e.Data.TryGetProperty("removed", out var removedValue)
+            || await store.UserAsync(userId, ct) is not { IsLocal: true } user)
+        {
+            return [];
+        }
+        var fields = new JsonObject
+        {
+            ["username"] = user.Username,
+            ["device_id"] = deviceId.ToString(),
+            ["removed"] = removedValue.ValueKind == JsonValueKind.True,
+        };
+        if (removedValue.ValueKind != JsonValueKind.True)
+        {
+            // Keys as they are now; a device deleted meanwhile sends nothing here, its removal follows.
+            if (await store.DeviceKeysAsync(userId, deviceId, ct) is not { } keys)
+            {
+                return [];
+            }
+            fields["identity_key"] = keys.IdentityKey;
+            fields["signing_key"] = keys.SigningKey;
+            fields["signed_pre_key"] = keys.SignedPreKey;
+            fields["signed_pre_key_signature"] = keys.SignedPreKeySignature;
+        }
+        // The channel events of one change share OccurredAt: one event id per change and device.
+        return await ToChannelPeersAsync(channelId, $"device-{deviceId}-{e.OccurredAt.UtcTicks}", FederationEventTypes.DeviceUpdate, e, fields, ct);
     }
 
     private async Task<IReadOnlyList<OutboundEvent>> ToChannelPeersAsync(Guid channelId, string eventId, string type, ChannelEvent source, JsonObject fields, CancellationToken ct)

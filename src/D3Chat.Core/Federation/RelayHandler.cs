@@ -11,12 +11,11 @@ namespace D3Chat.Core.Federation;
 /// and tries those new rows once at once. Whatever fails stays for the retry timer.
 /// </summary>
 public sealed partial class RelayHandler(
-    RelayEventMapper mapper, DeliveryStore deliveries, DeliveryProcessor processor, TimeProvider time, ILogger<RelayHandler> logger)
+    RelayEventMapper mapper, DeliveryStore deliveries, DeliveryProcessor processor, TimeProvider time, ILogger<RelayHandler> logger, ChannelEventReferences references)
 {
     public async Task HandleAsync(string messageBody, CancellationToken ct)
     {
-        var channelEvent = ChannelEvent.TryParse(messageBody)
-            ?? throw new InvalidChannelEventException("The queue message is not a channel event.");
+        var channelEvent = await references.ResolveAsync(messageBody, ct);
         var outbound = await mapper.MapAsync(channelEvent, ct);
         if (outbound.Count == 0)
         {

@@ -16,6 +16,9 @@ public sealed record RelayUser(Guid Id, string Username, string ServerDomain, bo
 /// <summary>A sender-key envelope addressed to a device this server does not host.</summary>
 public sealed record RemoteEnvelope(Guid RecipientDeviceId, string Envelope, string SenderKeyPublic);
 
+/// <summary>The published keys of a local device, as <c>device.update</c> carries them to peers.</summary>
+public sealed record RelayDeviceKeys(string IdentityKey, string? SigningKey, string SignedPreKey, string SignedPreKeySignature);
+
 /// <summary>Read-only queries the relay uses to turn channel events into federation events.</summary>
 public sealed class RelayStore(NpgsqlDataSource dataSource)
 {
@@ -46,6 +49,12 @@ public sealed class RelayStore(NpgsqlDataSource dataSource)
         WHERE e.channel_id = @ChannelId AND e.sender_device_id = @DeviceId
           AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.id = e.recipient_device_id)
         """;
+    private const string DeviceKeysSql = """
+        SELECT k.identity_key AS identitykey, k.signing_key AS signingkey, k.signed_pre_key AS signedprekey,
+               k.signed_pre_key_signature AS signedprekeysignature
+        FROM device_keys k JOIN devices d ON d.id = k.device_id
+        WHERE k.device_id = @DeviceId AND d.user_id = @UserId
+        """;
 
     public Task<IReadOnlyList<string>> RemoteDomainsAsync(Guid channelId, CancellationToken ct) =>
         QueryListAsync<string>(RemoteDomainsSql, new { ChannelId = channelId }, ct);
@@ -62,6 +71,10 @@ public sealed class RelayStore(NpgsqlDataSource dataSource)
 
     public Task<IReadOnlyList<RemoteEnvelope>> RemoteEnvelopesAsync(Guid channelId, Guid deviceId, CancellationToken ct) =>
         QueryListAsync<RemoteEnvelope>(RemoteEnvelopesSql, new { ChannelId = channelId, DeviceId = deviceId }, ct);
+
+    /// <summary>The device's current bundle keys, or null when the device or its bundle is gone.</summary>
+    public Task<RelayDeviceKeys?> DeviceKeysAsync(Guid userId, Guid deviceId, CancellationToken ct) =>
+        QuerySingleAsync<RelayDeviceKeys>(DeviceKeysSql, new { UserId = userId, DeviceId = deviceId }, ct);
 
     private async Task<T?> QuerySingleAsync<T>(string sql, object args, CancellationToken ct)
     {

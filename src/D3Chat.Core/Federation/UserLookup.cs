@@ -33,7 +33,7 @@ public sealed partial class UserLookup(
     /// <summary>Answers a verified peer: a LOCAL user of this server with exactly that username.</summary>
     public async Task<UserLookupResponse> FindLocalAsync(string username, CancellationToken ct)
     {
-        var user = await users.FindByUsernameAsync(username, server.Value.Domain, ct);
+        var user = await users.FindLocalByUsernameAsync(username, ct);
         return user is { IsLocal: true } ? new UserLookupResponse(true, user.Username, user.Id, user.ServerDomain) : UserLookupResponse.NotFound;
     }
 
@@ -43,11 +43,11 @@ public sealed partial class UserLookup(
     /// </summary>
     public async Task<User?> FindRemoteAsync(string username, string domain, CancellationToken ct)
     {
-        if (domain == server.Value.Domain || !IsUsername(username))
+        if (DomainNames.Normalize(domain) is not { } normalized || normalized == server.Value.Domain || !IsUsername(username))
         {
             return null;
         }
-        var answer = await client.GetAsync<UserLookupResponse>(domain, $"{FederationHeaders.UserLookupPath}?username={username}", ct);
+        var answer = await client.GetAsync<UserLookupResponse>(normalized, $"{FederationHeaders.UserLookupPath}?username={username}", ct);
         if (answer is not { Found: true, Username: { } found } || found != username)
         {
             return null;
@@ -56,9 +56,9 @@ public sealed partial class UserLookup(
         await using (connection)
         await using (tx)
         {
-            await store.GetOrCreateRemoteUserAsync(connection, tx, username, domain, time.GetUtcNow(), ct);
+            await store.GetOrCreateRemoteUserAsync(connection, tx, username, normalized, time.GetUtcNow(), ct);
             await tx.CommitAsync(ct);
         }
-        return await users.FindByUsernameAsync(username, domain, ct);
+        return await users.FindByUsernameAsync(username, normalized, ct);
     }
 }

@@ -10,6 +10,8 @@ using D3Chat.Core.Fanout;
 using D3Chat.Core.Health;
 using D3Chat.Core.Outbox;
 using D3Chat.Core.Queue;
+using D3Chat.Core.Redis;
+using D3Chat.Core.Retention;
 using D3Chat.Core.Realtime;
 using D3Chat.Core.Storage;
 using Microsoft.Extensions.Configuration;
@@ -38,13 +40,16 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<PostgresOptions>().BindConfiguration(PostgresOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateDataAnnotations().ValidateOnStart()
+            // Our own domain in its one stored spelling, so every comparison with it is exact.
+            .PostConfigure(o => o.Domain = Federation.DomainNames.Normalize(o.Domain) ?? o.Domain);
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         // Dapper maps snake_case columns to PascalCase properties everywhere.
         DefaultTypeMap.MatchNamesWithUnderscores = true;
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString));
+        services.TryAddSingleton(sp => PostgresDataSource.Create(sp.GetRequiredService<IOptions<PostgresOptions>>().Value));
         services.TryAddSingleton<IConnectionMultiplexer>(sp => ConnectRedis(sp.GetRequiredService<IOptions<RedisOptions>>().Value));
         services.TryAddSingleton(_ => new StorageAccount(configuration));
         services.TryAddSingleton(_ => QueueNames.From(configuration));
@@ -53,13 +58,19 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(_ => ServerSigningKey.FromBase64Seed(configuration["Federation:SigningKeySeed"]));
         services.TryAddSingleton<IRealtimeNotifier, UnconfiguredRealtimeNotifier>();
 
-        services.TryAddSingleton<Migrator>();
+        services.TryAddSingleton(sp => new Migrator(
+            PostgresDataSource.ForMigrations(sp.GetRequiredService<IOptions<PostgresOptions>>().Value, sp.GetRequiredService<NpgsqlDataSource>()),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Migrator>>()));
         services.AddHostedService<MigrationHostedService>();
         services.AddAccounts();
         services.TryAddSingleton<HealthProbe>();
         services.TryAddSingleton<OutboxStore>();
         services.TryAddSingleton<OutboxPublisher>();
         services.TryAddSingleton<OutboxSweeper>();
+        services.TryAddSingleton<OutboxAdmin>();
+        services.TryAddSingleton<RetentionSweeper>();
+        services.TryAddSingleton<IStoredChannelEvents>(sp => sp.GetRequiredService<OutboxStore>());
+        services.TryAddSingleton<ChannelEventReferences>();
         services.TryAddSingleton<FanoutHandler>();
         services.TryAddSingleton<UserStore>();
         services.TryAddSingleton<DeviceStore>();
@@ -77,8 +88,12 @@ public static class CoreServiceCollectionExtensions
 
     // abortConnect=false: a process that starts while Redis is down keeps retrying instead of
     // failing, because Redis only backs degradable features (decision 5).
-    private static ConnectionMultiplexer ConnectRedis(RedisOptions options)
+    private static IConnectionMultiplexer ConnectRedis(RedisOptions options)
     {
+        if (!options.Enabled)
+        {
+            return DisabledRedis.Create();
+        }
         var config = ConfigurationOptions.Parse(options.ConnectionString);
         config.AbortOnConnectFail = false;
         return ConnectionMultiplexer.Connect(config);

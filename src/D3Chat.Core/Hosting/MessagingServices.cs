@@ -14,6 +14,7 @@ internal static class MessagingServices
     public static IServiceCollection AddMessaging(this IServiceCollection services)
     {
         services.TryAddSingleton<DeviceOwnership>();
+        services.TryAddSingleton<DeviceAnnouncements>();
         services.TryAddSingleton<ChannelStore>();
         services.TryAddSingleton<ChannelService>();
         services.TryAddSingleton<MessageStore>();
@@ -25,6 +26,7 @@ internal static class MessagingServices
         services.TryAddSingleton<RemoteKeyBundles>();
         services.TryAddSingleton<KeyService>();
         services.TryAddSingleton<AttachmentStore>();
+        services.TryAddSingleton<BlobDeletionStore>();
         services.TryAddSingleton<AttachmentLinks>();
         services.TryAddSingleton<AttachmentService>();
         return services;

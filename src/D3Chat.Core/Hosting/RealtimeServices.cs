@@ -1,6 +1,7 @@
 using Azure.Messaging.ServiceBus;
 using D3Chat.Core.Queue;
 using D3Chat.Core.Realtime;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -10,6 +11,8 @@ namespace D3Chat.Core.Hosting;
 
 internal static class RealtimeServices
 {
+    private const string SignalRHttpClientKey = "signalr";
+
     /// <summary>
     /// Realtime delivery: the SignalR Service notifier when <c>SignalR__ConnectionString</c> is set,
     /// otherwise <see cref="UnconfiguredRealtimeNotifier"/>; plus negotiate, typing and presence.
@@ -17,10 +20,18 @@ internal static class RealtimeServices
     public static IServiceCollection AddRealtime(this IServiceCollection services)
     {
         services.AddOptions<SignalROptions>().BindConfiguration(SignalROptions.Section);
+        // One pooled client per process for REST calls and token requests; connections are recycled so DNS changes are seen.
+        services.TryAddKeyedSingleton(SignalRHttpClientKey, (_, _) => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        });
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SignalROptions>>().Value;
-            return new SignalRConnection(SignalREndpoint.Parse(options.ConnectionString), options.HubName);
+            var endpoint = SignalREndpoint.Parse(options.ConnectionString);
+            var authorizer = endpoint is null ? null : ISignalRAuthorizer.For(endpoint, options.HubName,
+                sp.GetRequiredKeyedService<HttpClient>(SignalRHttpClientKey), sp.GetRequiredService<TimeProvider>());
+            return new SignalRConnection(endpoint, options.HubName, authorizer);
         });
         services.TryAddSingleton<IRealtimeNotifier>(sp =>
         {
@@ -29,13 +40,8 @@ internal static class RealtimeServices
             {
                 return ActivatorUtilities.CreateInstance<UnconfiguredRealtimeNotifier>(sp);
             }
-            // One pooled client per process; connections are recycled so DNS changes are seen.
-            var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
-            {
-                Timeout = Timeout.InfiniteTimeSpan,
-            };
-            return new SignalRServiceNotifier(http, endpoint, connection.Hub, sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<SignalRServiceNotifier>>());
+            return new SignalRServiceNotifier(sp.GetRequiredKeyedService<HttpClient>(SignalRHttpClientKey), endpoint, connection.Hub,
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SignalRServiceNotifier>>(), authorizer: connection.Authorizer);
         });
         services.AddServiceBusTransport();
         services.TryAddSingleton<RealtimeNegotiator>();
@@ -51,8 +57,7 @@ internal static class RealtimeServices
     private static void AddServiceBusTransport(this IServiceCollection services)
     {
         services.AddOptions<ServiceBusConsumerOptions>().BindConfiguration(QueueOptions.Section);
-        services.TryAddSingleton(sp => new ServiceBusClient(sp.GetRequiredService<IOptions<QueueOptions>>().Value.ServiceBusConnection
-            ?? throw new InvalidOperationException("Queue__ServiceBusConnection is required when Queue__Transport is ServiceBus.")));
+        services.TryAddSingleton(sp => ServiceBusClientFactory.Create(sp.GetRequiredService<IConfiguration>()));
         services.TryAddSingleton<IChannelEventPublisher>(sp =>
         {
             var queue = sp.GetRequiredService<IOptions<QueueOptions>>().Value;

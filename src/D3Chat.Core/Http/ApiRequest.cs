@@ -30,6 +30,9 @@ public sealed class ApiRequest
     /// <summary>The JSON body, validated (413, or 422 listing every field error).</summary>
     public ApiRequest<T> Body<T>() where T : class, IValidatable => new(this, Steps.Body<T>());
 
+    /// <summary>A domain check before the inputs are read (a peer's rate limit); its <see cref="Problem"/> ends the request.</summary>
+    public ApiRequest<Done> Check(Func<ApiCall, Task<Problem?>> check) => new(this, Steps.Check(check));
+
     /// <summary>Query parameters read through <see cref="QueryParams"/>; any failure is one 422 listing them all.</summary>
     public ApiRequest<T> Query<T>(Func<QueryParams, T> read) => new(this, Steps.Query(read));
 
@@ -71,6 +74,10 @@ public sealed class ApiRequest<TA>
 
     public ApiRequest<TA, T> Body<T>() where T : class, IValidatable => new(_root, _a, Steps.Body<T>());
 
+    /// <summary>The body, completed from the request's headers (e.g. <c>Idempotency-Key</c>); a header error is a 422 too.</summary>
+    public ApiRequest<TA, T> Body<T>(Func<T, HttpRequest, (T Value, FieldError? Error)> complete) where T : class, IValidatable =>
+        new(_root, _a, Steps.Body(complete));
+
     public ApiRequest<TA, T> Query<T>(Func<QueryParams, T> read) => new(_root, _a, Steps.Query(read));
 
     public ApiRequest<TA, IFormFile> File(long maxBytes, Problem tooLarge) => new(_root, _a, Steps.File(maxBytes, tooLarge));
@@ -80,6 +87,9 @@ public sealed class ApiRequest<TA>
     public Task<IActionResult> Created<T>(Func<ApiCall, TA, Task<Outcome<T>>> handle) => Reply(handle, Replies.Created);
 
     public Task<IActionResult> NoContent<T>(Func<ApiCall, TA, Task<Outcome<T>>> handle) => Reply(handle, Replies.NoContent);
+
+    /// <summary>202: the work is queued, not yet done (an outbox retry).</summary>
+    public Task<IActionResult> Accepted<T>(Func<ApiCall, TA, Task<Outcome<T>>> handle) => Reply(handle, Replies.Accepted);
 
     public Task<IActionResult> Download(Func<ApiCall, TA, Task<Outcome<FileDownload>>> handle) => Reply(handle, Replies.Download);
 
@@ -132,11 +142,25 @@ internal static class Replies
 {
     public static IActionResult Ok<T>(Outcome<T> outcome) => ApiResults.From(outcome, StatusCodes.Status200OK);
 
-    public static IActionResult Created<T>(Outcome<T> outcome) => ApiResults.From(outcome, StatusCodes.Status201Created);
+    // A replayed create (an idempotent retry) answers the first resource with 200, not 201.
+    public static IActionResult Created<T>(Outcome<T> outcome) =>
+        outcome.Value is IReplayable replay
+            ? ApiResults.Status(replay.Replayed ? StatusCodes.Status200OK : StatusCodes.Status201Created, replay.Resource)
+            : ApiResults.From(outcome, StatusCodes.Status201Created);
 
     public static IActionResult NoContent<T>(Outcome<T> outcome) => ApiResults.From(outcome, StatusCodes.Status204NoContent);
 
+    public static IActionResult Accepted<T>(Outcome<T> outcome) => ApiResults.From(outcome, StatusCodes.Status202Accepted);
+
     public static IActionResult Download(Outcome<FileDownload> outcome) =>
         outcome.Problem is { } problem ? ApiResults.From(problem)
-        : new FileStreamResult(outcome.Value!.Content, outcome.Value.ContentType) { FileDownloadName = outcome.Value.FileName ?? "" };
+        : new UntrustedFileResult(outcome.Value!.Content, outcome.Value.ContentType) { FileDownloadName = outcome.Value.FileName ?? "" };
+}
+
+/// <summary>What a create returns when it may be an idempotent retry: the resource, and whether it already existed.</summary>
+public interface IReplayable
+{
+    bool Replayed { get; }
+
+    object Resource { get; }
 }

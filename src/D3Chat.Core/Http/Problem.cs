@@ -49,6 +49,7 @@ public sealed record Problem
     public static readonly Problem UserNotFound = new(404, "User not found");
     public static readonly Problem AvatarTypeNotAllowed = new(400, "File type not allowed. Use JPEG, PNG, WebP, or GIF.");
     public static readonly Problem AvatarTooLarge = new(400, "File too large. Maximum 2MB.");
+    public static readonly Problem NotAnImage = new(400, "File content is not a JPEG, PNG, WebP or GIF image of the declared type.");
     public static readonly Problem AvatarNotFound = new(404, "Avatar not found");
     public static readonly Problem RemoteUserPassword = new(400, "Cannot change password for remote users");
     public static readonly Problem WrongCurrentPassword = new(400, "Current password is incorrect");
@@ -59,6 +60,7 @@ public sealed record Problem
     public static readonly Problem KeyBundleNotFound = new(404, "Key bundle not found");
     public static readonly Problem KeyBundleNotUploaded = new(404, "Key bundle not found, upload bundle first");
     public static readonly Problem X3dhSetupNotFound = new(404, "No X3DH setup data found");
+    public static readonly Problem NoSharedChannel = new(403, "No channel shared with the owner of this device");
     public static readonly Problem RecipientNotChannelDevice = new(400, "Every recipient_device_id must be a device of a channel member");
 
     // Channels (§6, departure 2)
@@ -78,6 +80,13 @@ public sealed record Problem
     public static readonly Problem DeleteOthersMessage = new(403, "Can only delete own messages");
     public static readonly Problem ReplyOutsideChannel = new(400, "reply_to_id must reference a message in the same channel");
     public static readonly Problem SenderDeviceNotOwn = new(400, "sender_device_id must be one of your devices");
+    public static readonly Problem PlaintextRefused =
+        new(400, "This channel is end-to-end encrypted: plaintext messages (protocol_version 1) are refused; send protocol_version 3");
+    public static readonly Problem ClientIdMessageGone =
+        new(409, "The message first sent with this client_message_id was deleted meanwhile; send again with a new id");
+
+    /// <summary>An edit of a protocol v3 message whose new content is no v3 frame; the reason is one of <see cref="Messages.MessageFrame"/>'s.</summary>
+    public static Problem MalformedFrame(string reason) => new(422, reason);
 
     // Attachments (§9, departure 5)
     public static readonly Problem AttachmentTooLarge = new(413, "File too large. Maximum size is 10MB");
@@ -91,17 +100,18 @@ public sealed record Problem
     public static readonly Problem OnlySuperadminsBanAdmins = new(403, "Only superadmins can ban admins");
     public static readonly Problem CannotSuspendSelf = new(400, "Cannot suspend yourself");
     public static readonly Problem OnlySuperadminsSuspendAdmins = new(403, "Only superadmins can suspend admins");
+    public static readonly Problem OnlySuperadminsUnbanAdmins = new(403, "Only superadmins can unban admins");
+    public static readonly Problem OnlySuperadminsUnsuspendAdmins = new(403, "Only superadmins can unsuspend admins");
+    public static readonly Problem LastSuperadmin = new(409, "At least one active superadmin must remain");
     public static readonly Problem CannotChangeOwnRole = new(400, "Cannot change your own role");
     public static readonly Problem CannotDeleteSelf = new(400, "Cannot delete yourself");
     public static readonly Problem CannotDeleteSuperadmin = new(403, "Cannot delete a superadmin");
-    public static readonly Problem UserOwnsChannels = new(409, "Cannot delete a user who created channels; delete those channels first");
-    public static readonly Problem UserInAuditLog = new(409, "Cannot delete a user who has performed admin actions: the audit log references them");
-    public static readonly Problem UserStillReferenced = new(409, "Cannot delete this user: other records still reference them");
     public static readonly Problem SettingNotFound = new(404, "Setting not found");
     public static readonly Problem SettingExists = new(409, "Setting already exists");
     public static readonly Problem InviteExpiryInPast = new(400, "expires_at must be in the future");
     public static readonly Problem InviteNotFound = new(404, "Invite not found");
     public static readonly Problem PeerNotFound = new(404, "Peer not found");
+    public static readonly Problem DeadLetterNotFound = new(404, "Dead letter not found");
 
     // Realtime (departure 1)
     public static readonly Problem PresenceUnavailable = new(503, "Presence is temporarily unavailable");

@@ -27,8 +27,29 @@ public static class RequestBody
         }
         catch (JsonException ex)
         {
-            return (null, Invalid(new FieldError(["body"], $"Invalid JSON: {ex.Message.Split('.')[0]}", "json_invalid")));
+            return (null, InvalidJson(ex));
         }
+        return Validated(value);
+    }
+
+    /// <summary>The same for a body already read (federation routes read the bytes first, because the signature covers them).</summary>
+    public static (T? Value, IActionResult? Error) Parse<T>(byte[] body) where T : class, IValidatable
+    {
+        try
+        {
+            return Validated(JsonSerializer.Deserialize<T>(body, ApiResults.Json));
+        }
+        catch (JsonException ex)
+        {
+            return (null, InvalidJson(ex));
+        }
+    }
+
+    private static IActionResult InvalidJson(JsonException ex) =>
+        Invalid(new FieldError(["body"], $"Invalid JSON: {ex.Message.Split('.')[0]}", "json_invalid"));
+
+    private static (T? Value, IActionResult? Error) Validated<T>(T? value) where T : class, IValidatable
+    {
         if (value is null)
         {
             return (null, Invalid(new FieldError(["body"], "Field required", "missing")));

@@ -103,6 +103,8 @@ public sealed class ApiCall
     /// <summary>The verified peer request; only for routes declared with <see cref="Access.Server"/>.</summary>
     public SignedRequest Signed => _signed ?? throw new InvalidOperationException("The route declared no server access.");
 
+    internal bool IsSigned => _signed is not null;
+
     /// <summary>The caller as the audit log records an admin action.</summary>
     public Audit.AdminActor Actor => new(User.Id, _clients.Of(Request));
 }
@@ -123,11 +125,26 @@ internal static class Steps
     public static Step<Guid> Id(string? raw, string name) => _ =>
         Task.FromResult(RouteIds.TryParse(raw, name, out var id, out var invalid) ? id : Admitted<Guid>.Reject(invalid!));
 
+    // A signed federation request's body was read for the signature; it is parsed from those bytes.
     public static Step<T> Body<T>() where T : class, IValidatable => async call =>
     {
-        var (body, invalid) = await RequestBody.ReadAsync<T>(call.Request, call.Ct);
+        var (body, invalid) = call.IsSigned ? RequestBody.Parse<T>(call.Signed.Body) : await RequestBody.ReadAsync<T>(call.Request, call.Ct);
         return invalid is not null ? Admitted<T>.Reject(invalid) : body!;
     };
+
+    public static Step<T> Body<T>(Func<T, HttpRequest, (T Value, FieldError? Error)> complete) where T : class, IValidatable => async call =>
+    {
+        var body = await Body<T>()(call);
+        if (body.Rejected is not null)
+        {
+            return body;
+        }
+        var (completed, invalid) = complete(body.Value!, call.Request);
+        return invalid is not null ? Admitted<T>.Reject(RequestBody.Invalid(invalid)) : completed;
+    };
+
+    public static Step<Done> Check(Func<ApiCall, Task<Problem?>> check) => async call =>
+        await check(call) is { } refused ? Admitted<Done>.Reject(ApiResults.From(refused)) : Done.Value;
 
     public static Step<T> Query<T>(Func<QueryParams, T> read) => call =>
     {

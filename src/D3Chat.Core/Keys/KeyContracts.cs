@@ -35,8 +35,13 @@ internal static class KeyLimits
     }
 }
 
+/// <summary>
+/// <c>signing_key</c> (protocol v3, docs/crypto.md §2) is optional so reference clients can still
+/// upload; when present it must be a P-256 public point, because clients verify the signed pre-key with it.
+/// </summary>
 public sealed record UploadBundleRequest(
-    Guid? DeviceId, string? IdentityKey, string? SignedPreKey, string? SignedPreKeySignature, IReadOnlyList<string>? OneTimePreKeys = null) : IValidatable
+    Guid? DeviceId, string? IdentityKey, string? SignedPreKey, string? SignedPreKeySignature, IReadOnlyList<string>? OneTimePreKeys = null,
+    string? SigningKey = null) : IValidatable
 {
     public void Validate(Validator v)
     {
@@ -44,6 +49,10 @@ public sealed record UploadBundleRequest(
         v.Required("identity_key", IdentityKey, 1, KeyLimits.MaxKeyLength);
         v.Required("signed_pre_key", SignedPreKey, 1, KeyLimits.MaxKeyLength);
         v.Required("signed_pre_key_signature", SignedPreKeySignature, 1, 1024);
+        if (SigningKey is not null && !PublicKeyEncoding.IsP256Point(SigningKey))
+        {
+            v.Fail("signing_key", PublicKeyEncoding.NotAPointMessage);
+        }
         KeyLimits.CheckOneTimeKeys(v, OneTimePreKeys);
     }
 }
@@ -61,9 +70,19 @@ public sealed record OneTimeKeysRequest(Guid? DeviceId, IReadOnlyList<string>? O
     }
 }
 
-/// <summary>The spec's KeyBundleResponse; <c>one_time_pre_key_count</c> is the count before this fetch claimed one.</summary>
+/// <summary>
+/// The spec's KeyBundleResponse plus <c>signing_key</c> (null when the device uploaded none);
+/// <c>one_time_pre_key_count</c> is the count before this fetch claimed one.
+/// </summary>
 public sealed record KeyBundleResponse(
-    Guid DeviceId, string IdentityKey, string SignedPreKey, string SignedPreKeySignature, string? OneTimePreKey, int OneTimePreKeyCount);
+    Guid DeviceId, string IdentityKey, string SignedPreKey, string SignedPreKeySignature, string? OneTimePreKey, int OneTimePreKeyCount,
+    string? SigningKey = null);
+
+/// <summary>One device of a user as <c>GET /api/v1/keys/{user_id}/devices</c> lists it: its published keys, nothing claimed.</summary>
+public sealed record DeviceKeysResponse(Guid DeviceId, string IdentityKey, string? SigningKey, string SignedPreKey, string SignedPreKeySignature)
+{
+    public static DeviceKeysResponse From(KeyBundleResponse b) => new(b.DeviceId, b.IdentityKey, b.SigningKey, b.SignedPreKey, b.SignedPreKeySignature);
+}
 
 public sealed record X3dhSetupRequest(string? InitiatorIdentityKey, string? EphemeralPublicKey, bool UsedOneTimeKey = false) : IValidatable
 {
@@ -129,10 +148,11 @@ public sealed record ClaimedBundle
     public required string IdentityKey { get; init; }
     public required string SignedPreKey { get; init; }
     public required string SignedPreKeySignature { get; init; }
+    public string? SigningKey { get; init; }
     public string? OneTimePreKey { get; init; }
     public int OneTimePreKeyCount { get; init; }
 
-    public KeyBundleResponse ToResponse() => new(DeviceId, IdentityKey, SignedPreKey, SignedPreKeySignature, OneTimePreKey, OneTimePreKeyCount);
+    public KeyBundleResponse ToResponse() => new(DeviceId, IdentityKey, SignedPreKey, SignedPreKeySignature, OneTimePreKey, OneTimePreKeyCount, SigningKey);
 }
 
 /// <summary><c>{"status":"ok"}</c>.</summary>

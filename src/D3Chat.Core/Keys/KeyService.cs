@@ -1,10 +1,12 @@
 using D3Chat.Core.Auth;
 using D3Chat.Core.Channels;
 using D3Chat.Core.Devices;
+using D3Chat.Core.Hosting;
 using D3Chat.Core.Http;
 using D3Chat.Core.Outbox;
 using D3Chat.Core.Queue;
 using D3Chat.Core.Users;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace D3Chat.Core.Keys;
@@ -22,6 +24,9 @@ public sealed class KeyService(
     DeviceOwnership devices,
     UserStore users,
     RemoteKeyBundles remoteBundles,
+    RemoteDeviceStore remoteDevices,
+    DeviceAnnouncements announcements,
+    IOptions<ServerOptions> server,
     OutboxStore outbox,
     OutboxPublisher publisher,
     TimeProvider time)
@@ -36,12 +41,15 @@ public sealed class KeyService(
         {
             return Problem.DeviceNotFound;
         }
+        var now = time.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await keys.UpsertBundleAsync(connection, tx, request, time.GetUtcNow(), ct);
+        await keys.UpsertBundleAsync(connection, tx, request, now, ct);
         await keys.LockBundleAsync(connection, tx, deviceId, ct);
         await keys.ReplaceOneTimeKeysAsync(connection, tx, deviceId, request.OneTimePreKeys ?? [], ct);
+        var announced = await announcements.AddAsync(connection, tx, caller.Id, deviceId, removed: false, now, ct);
         await tx.CommitAsync(ct);
+        await publisher.PublishAsync(announced, ct);
         return StatusResponse.Ok;
     }
 
@@ -90,14 +98,86 @@ public sealed class KeyService(
         return claimed.Select(b => b.ToResponse()).ToList();
     }
 
+    /// <summary>
+    /// The user's devices with their published keys, claiming nothing (clients enumerate member
+    /// devices and compute safety numbers with it). A remote user's devices come from its server,
+    /// or the last known ones when it cannot answer; an unknown user is 404.
+    /// </summary>
+    public async Task<Outcome<IReadOnlyList<DeviceKeysResponse>>> DevicesOfUserAsync(Guid userId, CancellationToken ct)
+    {
+        var user = await users.FindByIdAsync(userId, ct);
+        if (user is null)
+        {
+            return Problem.UserNotFound;
+        }
+        if (!user.IsLocal)
+        {
+            return (await remoteBundles.FetchAsync(user, ct)).Select(DeviceKeysResponse.From).ToList();
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await keys.PublishedBundlesOfUserAsync(connection, userId, ct)).Select(DeviceKeysResponse.From).ToList();
+    }
+
+    /// <summary>
+    /// The device's bundle with one claimed one-time key. For a device of a remote user (known from
+    /// its server's device list) the key is claimed on that server through <c>/federation/key-claim</c>;
+    /// when it cannot answer, the last known keys come back without a one-time key.
+    /// </summary>
     public async Task<Outcome<KeyBundleResponse>> BundleOfDeviceAsync(Guid deviceId, CancellationToken ct)
+    {
+        if (await ClaimLocalAsync(deviceId, ct) is { } local)
+        {
+            return local;
+        }
+        if (await remoteDevices.FindAsync(deviceId, ct) is not { } known)
+        {
+            return Problem.KeyBundleNotFound;
+        }
+        if (await users.FindByIdAsync(known.UserId, ct) is { IsLocal: false } owner && await remoteBundles.ClaimAsync(owner, deviceId, ct) is { } claimed)
+        {
+            return claimed;
+        }
+        return known.Bundle;
+    }
+
+    /// <summary>
+    /// Answers a verified peer's <c>POST /federation/key-claim</c>: one one-time key of a device of
+    /// local user <paramref name="username"/>, claimed atomically as for local clients. Only for users
+    /// who share a channel with a user of <paramref name="origin"/> (403 otherwise), so a server
+    /// that merely knows a device id cannot drain its keys.
+    /// </summary>
+    public async Task<Outcome<KeyBundleResponse>> ClaimForPeerAsync(string origin, KeyClaimRequest request, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var owner = await keys.LocalOwnerAsync(connection, tx, request.DeviceId!.Value, request.Username!, server.Value.Domain, ct);
+        if (owner is null)
+        {
+            return Problem.KeyBundleNotFound;
+        }
+        if (!await keys.SharesChannelWithDomainAsync(connection, tx, owner.Value, origin, ct))
+        {
+            return Problem.NoSharedChannel;
+        }
+        var bundle = await keys.ClaimAsync(connection, tx, request.DeviceId.Value, ct);
+        if (bundle is null)
+        {
+            return Problem.KeyBundleNotFound;
+        }
+        var events = await AddLowKeyEventsAsync(connection, tx, [bundle], ct);
+        await tx.CommitAsync(ct);
+        await publisher.PublishAsync(events, ct);
+        return bundle.ToResponse();
+    }
+
+    private async Task<KeyBundleResponse?> ClaimLocalAsync(Guid deviceId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var bundle = await keys.ClaimAsync(connection, tx, deviceId, ct);
         if (bundle is null)
         {
-            return Problem.KeyBundleNotFound;
+            return null;
         }
         var events = await AddLowKeyEventsAsync(connection, tx, [bundle], ct);
         await tx.CommitAsync(ct);

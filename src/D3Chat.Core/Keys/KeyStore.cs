@@ -7,10 +7,10 @@ namespace D3Chat.Core.Keys;
 public sealed class KeyStore
 {
     private const string UpsertBundleSql = """
-        INSERT INTO device_keys (id, device_id, identity_key, signed_pre_key, signed_pre_key_signature, one_time_pre_keys, updated_at)
-        VALUES (@Id, @DeviceId, @IdentityKey, @SignedPreKey, @SignedPreKeySignature, '[]'::jsonb, @Now)
+        INSERT INTO device_keys (id, device_id, identity_key, signed_pre_key, signed_pre_key_signature, signing_key, one_time_pre_keys, updated_at)
+        VALUES (@Id, @DeviceId, @IdentityKey, @SignedPreKey, @SignedPreKeySignature, @SigningKey, '[]'::jsonb, @Now)
         ON CONFLICT (device_id) DO UPDATE SET identity_key = EXCLUDED.identity_key, signed_pre_key = EXCLUDED.signed_pre_key,
-            signed_pre_key_signature = EXCLUDED.signed_pre_key_signature, updated_at = EXCLUDED.updated_at
+            signed_pre_key_signature = EXCLUDED.signed_pre_key_signature, signing_key = EXCLUDED.signing_key, updated_at = EXCLUDED.updated_at
         """;
     private const string DeleteOneTimeKeysSql = "DELETE FROM one_time_pre_keys WHERE device_id = @DeviceId";
     // WITH ORDINALITY keeps the upload order, which is the order keys are handed out.
@@ -27,10 +27,31 @@ public sealed class KeyStore
         """;
     // The published part of each bundle of a LOCAL user, nothing claimed (GET /federation/key-bundles).
     private const string PublishedBundlesSql = """
-        SELECT k.device_id, k.identity_key, k.signed_pre_key, k.signed_pre_key_signature
+        SELECT k.device_id, k.identity_key, k.signed_pre_key, k.signed_pre_key_signature, k.signing_key
         FROM device_keys k JOIN devices d ON d.id = k.device_id JOIN users u ON u.id = d.user_id
-        WHERE u.username = @Username AND u.server_domain = @Domain AND u.is_local
+        WHERE u.username = @Username AND u.is_local
         ORDER BY d.created_at, d.id
+        """;
+    // The same published part, by user id (GET /api/v1/keys/{user_id}/devices): nothing claimed.
+    private const string PublishedBundlesOfUserSql = """
+        SELECT k.device_id, k.identity_key, k.signed_pre_key, k.signed_pre_key_signature, k.signing_key
+        FROM device_keys k JOIN devices d ON d.id = k.device_id
+        WHERE d.user_id = @UserId
+        ORDER BY d.created_at, d.id
+        """;
+    // The owner of a device hosted here, named by a peer as username@our-domain (POST /federation/key-claim).
+    private const string LocalOwnerSql = """
+        SELECT d.user_id FROM devices d JOIN users u ON u.id = d.user_id
+        WHERE d.id = @DeviceId AND u.username = @Username AND u.server_domain = @Domain AND u.is_local
+        """;
+    // A peer may claim one-time keys only of users who share a channel with one of its users: the
+    // claims then serve sessions someone there needs, and a stranger server cannot drain a supply.
+    private const string SharesChannelWithDomainSql = """
+        SELECT EXISTS (
+            SELECT 1 FROM channel_members mine
+            JOIN channel_members theirs ON theirs.channel_id = mine.channel_id
+            JOIN users u ON u.id = theirs.user_id
+            WHERE mine.user_id = @UserId AND u.server_domain = @Domain AND NOT COALESCE(u.is_local, true))
         """;
     // One statement claims the oldest unclaimed key: SKIP LOCKED makes concurrent fetches take
     // different keys (or none), never the same one. The count is read from the statement's
@@ -41,7 +62,7 @@ public sealed class KeyStore
             WHERE id = (SELECT id FROM one_time_pre_keys WHERE device_id = @DeviceId ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
             RETURNING public_key
         )
-        SELECT k.device_id, d.user_id AS owner_id, k.identity_key, k.signed_pre_key, k.signed_pre_key_signature,
+        SELECT k.device_id, d.user_id AS owner_id, k.identity_key, k.signed_pre_key, k.signed_pre_key_signature, k.signing_key,
                (SELECT public_key FROM claimed) AS one_time_pre_key,
                (SELECT count(*) FROM one_time_pre_keys o WHERE o.device_id = k.device_id)::int AS one_time_pre_key_count
         FROM device_keys k JOIN devices d ON d.id = k.device_id
@@ -56,6 +77,7 @@ public sealed class KeyStore
             bundle.IdentityKey,
             bundle.SignedPreKey,
             bundle.SignedPreKeySignature,
+            bundle.SigningKey,
             Now = now,
         }, transaction, cancellationToken: ct));
 
@@ -83,6 +105,18 @@ public sealed class KeyStore
     /// <summary>Bundles of the local user without one-time keys: nothing is claimed, so the answer can be repeated freely.</summary>
     public async Task<IReadOnlyList<KeyBundleResponse>> PublishedBundlesAsync(NpgsqlConnection connection, string username, string domain, CancellationToken ct) =>
         (await connection.QueryAsync<ClaimedBundle>(new CommandDefinition(PublishedBundlesSql, new { Username = username, Domain = domain }, cancellationToken: ct)))
+        .Select(b => b.ToResponse()).ToList();
+
+    public Task<Guid?> LocalOwnerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid deviceId, string username, string domain, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(LocalOwnerSql,
+            new { DeviceId = deviceId, Username = username, Domain = domain }, transaction, cancellationToken: ct));
+
+    public Task<bool> SharesChannelWithDomainAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, string domain, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<bool>(new CommandDefinition(SharesChannelWithDomainSql, new { UserId = userId, Domain = domain }, transaction, cancellationToken: ct));
+
+    /// <summary>The published bundles of a user's devices by user id, without one-time keys (nothing claimed).</summary>
+    public async Task<IReadOnlyList<KeyBundleResponse>> PublishedBundlesOfUserAsync(NpgsqlConnection connection, Guid userId, CancellationToken ct) =>
+        (await connection.QueryAsync<ClaimedBundle>(new CommandDefinition(PublishedBundlesOfUserSql, new { UserId = userId }, cancellationToken: ct)))
         .Select(b => b.ToResponse()).ToList();
 
     /// <summary>The device's bundle with one claimed one-time key (or none left); null when the device has no bundle.</summary>

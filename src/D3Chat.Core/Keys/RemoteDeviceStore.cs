@@ -9,17 +9,22 @@ public sealed class RemoteDeviceStore(NpgsqlDataSource dataSource)
     // A device id already recorded for another user, or hosted here, is never taken over: a peer
     // cannot make a device of someone else a recipient of this user's envelopes.
     private const string UpsertSql = """
-        INSERT INTO remote_devices (device_id, user_id, identity_key, signed_pre_key, signed_pre_key_signature, fetched_at)
-        SELECT @DeviceId, @UserId, @IdentityKey, @SignedPreKey, @SignedPreKeySignature, @Now
+        INSERT INTO remote_devices (device_id, user_id, identity_key, signed_pre_key, signed_pre_key_signature, signing_key, fetched_at)
+        SELECT @DeviceId, @UserId, @IdentityKey, @SignedPreKey, @SignedPreKeySignature, @SigningKey, @Now
         WHERE NOT EXISTS (SELECT 1 FROM devices WHERE id = @DeviceId)
         ON CONFLICT (device_id) DO UPDATE SET identity_key = EXCLUDED.identity_key, signed_pre_key = EXCLUDED.signed_pre_key,
-            signed_pre_key_signature = EXCLUDED.signed_pre_key_signature, fetched_at = EXCLUDED.fetched_at
+            signed_pre_key_signature = EXCLUDED.signed_pre_key_signature, signing_key = EXCLUDED.signing_key, fetched_at = EXCLUDED.fetched_at
         WHERE remote_devices.user_id = EXCLUDED.user_id
         """;
     // Devices the user's server no longer lists are gone there too.
     private const string DeleteOthersSql = "DELETE FROM remote_devices WHERE user_id = @UserId AND NOT (device_id = ANY(@Keep))";
+    private const string FindSql = """
+        SELECT device_id, user_id, identity_key, signed_pre_key, signed_pre_key_signature, signing_key
+        FROM remote_devices WHERE device_id = @DeviceId
+        """;
+    private const string DeleteSql = "DELETE FROM remote_devices WHERE device_id = @DeviceId AND user_id = @UserId";
     private const string OfUserSql = """
-        SELECT device_id, identity_key, signed_pre_key, signed_pre_key_signature
+        SELECT device_id, identity_key, signed_pre_key, signed_pre_key_signature, signing_key
         FROM remote_devices WHERE user_id = @UserId ORDER BY fetched_at, device_id
         """;
 
@@ -31,16 +36,7 @@ public sealed class RemoteDeviceStore(NpgsqlDataSource dataSource)
         var kept = new List<KeyBundleResponse>();
         foreach (var bundle in bundles)
         {
-            var stored = await connection.ExecuteAsync(new CommandDefinition(UpsertSql, new
-            {
-                bundle.DeviceId,
-                UserId = userId,
-                bundle.IdentityKey,
-                bundle.SignedPreKey,
-                bundle.SignedPreKeySignature,
-                Now = now,
-            }, tx, cancellationToken: ct));
-            if (stored > 0)
+            if (await UpsertAsync(connection, tx, userId, bundle, now, ct))
             {
                 kept.Add(bundle);
             }
@@ -51,19 +47,54 @@ public sealed class RemoteDeviceStore(NpgsqlDataSource dataSource)
         return kept;
     }
 
+    /// <summary>Records one device of the user (the same take-over rule as <see cref="ReplaceAsync"/>); false when refused.</summary>
+    public async Task<bool> UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid userId, KeyBundleResponse bundle, DateTimeOffset now, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition(UpsertSql, new
+        {
+            bundle.DeviceId,
+            UserId = userId,
+            bundle.IdentityKey,
+            bundle.SignedPreKey,
+            bundle.SignedPreKeySignature,
+            bundle.SigningKey,
+            Now = now,
+        }, transaction, cancellationToken: ct)) > 0;
+
+    public async Task<bool> UpsertAsync(Guid userId, KeyBundleResponse bundle, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await UpsertAsync(connection, null, userId, bundle, now, ct);
+    }
+
+    /// <summary>Forgets one device of the user (its server announced it removed); false when it was not recorded for that user.</summary>
+    public async Task<bool> DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId, Guid deviceId, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { DeviceId = deviceId, UserId = userId }, transaction, cancellationToken: ct)) > 0;
+
+    /// <summary>A recorded remote device and its owner, or null.</summary>
+    public async Task<(Guid UserId, KeyBundleResponse Bundle)?> FindAsync(Guid deviceId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(FindSql, new { DeviceId = deviceId }, cancellationToken: ct));
+        return row is null ? null : (row.UserId, row.ToBundle());
+    }
+
     /// <summary>The last known devices of the user as bundles without one-time keys.</summary>
     public async Task<IReadOnlyList<KeyBundleResponse>> OfUserAsync(Guid userId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(OfUserSql, new { UserId = userId }, cancellationToken: ct));
-        return rows.Select(r => new KeyBundleResponse(r.DeviceId, r.IdentityKey, r.SignedPreKey, r.SignedPreKeySignature, null, 0)).ToList();
+        return rows.Select(r => r.ToBundle()).ToList();
     }
 
     private sealed record Row
     {
         public Guid DeviceId { get; init; }
+        public Guid UserId { get; init; }
         public string IdentityKey { get; init; } = "";
         public string SignedPreKey { get; init; } = "";
         public string SignedPreKeySignature { get; init; } = "";
+        public string? SigningKey { get; init; }
+
+        public KeyBundleResponse ToBundle() => new(DeviceId, IdentityKey, SignedPreKey, SignedPreKeySignature, null, 0, SigningKey);
     }
 }

@@ -10,16 +10,29 @@ namespace D3Chat.Core.Keys;
 /// <summary>The body of <c>GET /federation/key-bundles</c>: the published bundles of one local user.</summary>
 public sealed record KeyBundlesLookupResponse(string Username, IReadOnlyList<KeyBundleResponse> Bundles);
 
+/// <summary>The body of <c>POST /federation/key-claim</c>: one device of <c>username</c> on the receiving server.</summary>
+public sealed record KeyClaimRequest(string? Username, Guid? DeviceId) : Http.IValidatable
+{
+    public void Validate(Http.Validator v)
+    {
+        v.Required("username", Username, 1, 64);
+        if (DeviceId is null)
+        {
+            v.Fail("device_id", "Field required", "missing");
+        }
+    }
+}
+
 /// <summary>
 /// Key bundles across servers (closes spec federation.md §7 "Remote key bundles not federated"):
 /// answering a verified peer about a local user's devices, and fetching a remote user's devices from
 /// their server so local devices can address sender-key envelopes to them.
 /// </summary>
 /// <remarks>
-/// One-time pre-keys are never handed out over federation (<c>one_time_pre_key</c> is null): sender-key
-/// distribution needs only device ids and identity keys, and a peer that could claim one-time keys
-/// with GETs made on behalf of no particular user could drain a user's supply; the answer is
-/// therefore side-effect free and may be repeated (every fetch through a peer server is one GET).
+/// The device list (<c>key-bundles</c>) never hands out one-time pre-keys: it is side-effect free and
+/// may be repeated. One-time keys are claimed one device at a time through the signed POST
+/// <c>/federation/key-claim</c> (<see cref="ClaimAsync"/>), which the owning server answers only
+/// for users who share a channel with the asking server (see <see cref="KeyService.ClaimForPeerAsync"/>).
 /// </remarks>
 public sealed partial class RemoteKeyBundles(
     NpgsqlDataSource dataSource,
@@ -31,6 +44,7 @@ public sealed partial class RemoteKeyBundles(
     ILogger<RemoteKeyBundles> logger)
 {
     public const string KeyBundlesPath = "/federation/key-bundles";
+    public const string KeyClaimPath = "/federation/key-claim";
 
     /// <summary>Most devices accepted from one peer answer.</summary>
     public const int MaxRemoteDevices = 100;
@@ -61,14 +75,40 @@ public sealed partial class RemoteKeyBundles(
         return await remoteDevices.ReplaceAsync(user.Id, published, time.GetUtcNow(), ct);
     }
 
+    /// <summary>
+    /// Claims one one-time key of remote device <paramref name="deviceId"/> of <paramref name="owner"/> on
+    /// its server, and records the device's current keys. Null when the server cannot or will not
+    /// answer (the caller falls back to the last known keys, without a one-time key).
+    /// </summary>
+    public async Task<KeyBundleResponse?> ClaimAsync(User owner, Guid deviceId, CancellationToken ct)
+    {
+        if (!UserLookup.IsUsername(owner.Username))
+        {
+            return null;
+        }
+        var answer = await client.PostAsync<KeyBundleResponse>(owner.ServerDomain, KeyClaimPath, new { username = owner.Username, device_id = deviceId }, ct);
+        if (answer is null || answer.DeviceId != deviceId || !IsValid(answer)
+            || (answer.OneTimePreKey is { } otp && !Fits(otp, KeyLimits.MaxKeyLength)))
+        {
+            LogFallback(owner.ServerDomain);
+            return null;
+        }
+        return await remoteDevices.UpsertAsync(owner.Id, answer, time.GetUtcNow(), ct) ? answer : null;
+    }
+
+    /// <summary>A peer's device entry is usable: bounded keys, and a signing key that is a P-256 point when present.</summary>
+    public static bool IsValid(KeyBundleResponse b) =>
+        b is not null && b.DeviceId != Guid.Empty
+        && Fits(b.IdentityKey, KeyLimits.MaxKeyLength) && Fits(b.SignedPreKey, KeyLimits.MaxKeyLength) && Fits(b.SignedPreKeySignature, 1024)
+        && (b.SigningKey is null || PublicKeyEncoding.IsP256Point(b.SigningKey));
+
     private static bool IsValid(IReadOnlyList<KeyBundleResponse> bundles) =>
         bundles.Count <= MaxRemoteDevices
         && bundles.Select(b => b.DeviceId).Distinct().Count() == bundles.Count
-        && bundles.All(b => b is not null && b.DeviceId != Guid.Empty
-            && Fits(b.IdentityKey, KeyLimits.MaxKeyLength) && Fits(b.SignedPreKey, KeyLimits.MaxKeyLength) && Fits(b.SignedPreKeySignature, 1024));
+        && bundles.All(IsValid);
 
     private static bool Fits(string? value, int max) => value is { Length: > 0 } && value.Length <= max;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Key bundles from {Domain} unavailable; answering with the last known devices")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Key bundles or claims from {Domain} unavailable; answering with the last known devices")]
     private partial void LogFallback(string domain);
 }

@@ -27,6 +27,7 @@ public sealed class SenderKeyStore(NpgsqlDataSource dataSource)
         SELECT r.device_id FROM remote_devices r JOIN channel_members m ON m.user_id = r.user_id AND m.channel_id = @ChannelId
         WHERE r.device_id = ANY(@Ids)
         """;
+    private const string RemoveForRecipientDeviceSql = "DELETE FROM sender_key_envelopes WHERE recipient_device_id = @DeviceId";
     private const string RemoveForUserSql = """
         DELETE FROM sender_key_envelopes
         WHERE channel_id = @ChannelId
@@ -76,6 +77,10 @@ public sealed class SenderKeyStore(NpgsqlDataSource dataSource)
     /// <summary>Drops envelopes sent by or addressed to the user's devices (the user left; the others rotate their keys).</summary>
     public Task RemoveForUserAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid channelId, Guid userId, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(RemoveForUserSql, new { ChannelId = channelId, UserId = userId }, transaction, cancellationToken: ct));
+
+    /// <summary>Drops envelopes addressed to a device that no longer exists (its server announced the removal).</summary>
+    public Task RemoveForRecipientDeviceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid deviceId, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(RemoveForRecipientDeviceSql, new { DeviceId = deviceId }, transaction, cancellationToken: ct));
 
     private sealed record SenderKeyEnvelopeRow
     {

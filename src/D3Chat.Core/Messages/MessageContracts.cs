@@ -3,14 +3,24 @@ using D3Chat.Core.Http;
 
 namespace D3Chat.Core.Messages;
 
+/// <summary>
+/// Body of <c>POST /api/v1/channels/{id}/messages</c>. <c>protocol_version</c> 3 (D3Chat) needs the
+/// sending device and a well-formed frame (<see cref="MessageFrame"/>); 1 (plaintext) and 2 (the
+/// reference's encryption, opaque here) stay as the spec has them. <c>client_message_id</c> makes
+/// the send idempotent (<see cref="ClientMessageIds"/>).
+/// </summary>
 public sealed record SendMessageRequest(
     string? Content,
     string? ContentType = null,
     int ProtocolVersion = 1,
     Guid? SenderDeviceId = null,
     Guid? ReplyToId = null,
-    IReadOnlyList<Guid>? AttachmentIds = null) : IValidatable
+    IReadOnlyList<Guid>? AttachmentIds = null,
+    string? ClientMessageId = null) : IValidatable
 {
+    public const string UnknownProtocolVersion = "protocol_version must be 1 (plaintext), 2 (reference encryption) or 3 (D3Chat encryption)";
+    public const string DeviceRequired = "sender_device_id is required for protocol_version 3";
+
     public void Validate(Validator v)
     {
         v.Required("content", Content, 0);
@@ -18,6 +28,25 @@ public sealed record SendMessageRequest(
         if (AttachmentIds is { Count: > 100 })
         {
             v.Fail("attachment_ids", "List should have at most 100 items", "too_long");
+        }
+        if (ProtocolVersion is not (1 or 2 or MessageFrame.ProtocolVersion))
+        {
+            v.Fail("protocol_version", UnknownProtocolVersion);
+        }
+        else if (ProtocolVersion == MessageFrame.ProtocolVersion)
+        {
+            if (SenderDeviceId is null)
+            {
+                v.Fail("sender_device_id", DeviceRequired, "missing");
+            }
+            if (Content is not null && MessageFrame.Problem(Content) is { } frameProblem)
+            {
+                v.Fail("content", frameProblem);
+            }
+        }
+        if (ClientMessageId is not null && !ClientMessageIds.IsValid(ClientMessageId))
+        {
+            v.Fail("client_message_id", ClientMessageIds.InvalidMessage);
         }
     }
 }
@@ -44,6 +73,12 @@ public sealed record MessageResponse(
     IReadOnlyList<AttachmentSnippet> Attachments,
     DateTime? EditedAt,
     DateTime CreatedAt);
+
+/// <summary>A send's answer: the message, and whether it is the one an earlier send with the same client id stored (HTTP 200 instead of 201).</summary>
+public sealed record SentMessage(MessageResponse Message, bool Replayed) : IReplayable
+{
+    object IReplayable.Resource => Message;
+}
 
 /// <summary>The spec's MessagePage: oldest → newest.</summary>
 public sealed record MessagePage(IReadOnlyList<MessageResponse> Messages, bool HasMore);

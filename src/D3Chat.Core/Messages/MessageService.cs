@@ -4,6 +4,7 @@ using D3Chat.Core.Channels;
 using D3Chat.Core.Devices;
 using D3Chat.Core.Http;
 using D3Chat.Core.Outbox;
+using D3Chat.Core.Queue;
 using Npgsql;
 
 namespace D3Chat.Core.Messages;
@@ -34,11 +35,21 @@ public sealed class MessageService(
         return new MessagePage(page.Select(m => m.ToResponse(attachments[m.Id].Select(a => a.ToSnippet()).ToList())).ToList(), hasMore);
     }
 
-    public async Task<Outcome<MessageResponse>> SendAsync(CurrentUser caller, Guid channelId, SendMessageRequest request, CancellationToken ct)
+    /// <summary>
+    /// Stores a message: membership, the channel's encryption rule (<see cref="ChannelEncryption"/>),
+    /// the sending device, the reply target, then one transaction with its <c>message.new</c> event.
+    /// With a client id, a retry within <see cref="ClientMessageIds.Window"/> answers the first message
+    /// (<see cref="SentMessage.Replayed"/>) and stores nothing.
+    /// </summary>
+    public async Task<Outcome<SentMessage>> SendAsync(CurrentUser caller, Guid channelId, SendMessageRequest request, CancellationToken ct)
     {
-        if (!await channels.IsMemberAsync(channelId, caller.Id, ct))
+        if (await channels.FindForUserAsync(channelId, caller.Id, ct) is not { MemberRole: not null } channel)
         {
             return Problem.NotChannelMember;
+        }
+        if (request.ProtocolVersion == 1 && ChannelEncryption.IsEncrypted(channel.EncryptionType))
+        {
+            return Problem.PlaintextRefused;
         }
         if (request.SenderDeviceId is { } deviceId && !await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
         {
@@ -71,16 +82,38 @@ public sealed class MessageService(
             ReplyContentType = parent?.ContentType,
             ReplyProtocolVersion = parent?.ProtocolVersion,
         };
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await messages.InsertAsync(connection, tx, row, ct);
-        var linked = await messages.LinkAttachmentsAsync(connection, tx, row.Id, channelId, caller.Id, request.AttachmentIds ?? [], ct);
-        var response = row.ToResponse(linked.Select(a => a.ToSnippet()).ToList());
-        var created = EventFactory.Create("message.new", new { type = "message.new", message = response }, now, channelId: channelId);
-        await outbox.AddAsync(connection, tx, created, ct);
-        await tx.CommitAsync(ct);
+        MessageResponse response;
+        ChannelEvent created;
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            if (request.ClientMessageId is { } clientId
+                && !await messages.ClaimClientIdAsync(connection, tx, channelId, caller.Id, clientId, row.Id, now, now - ClientMessageIds.Window, ct))
+            {
+                await tx.RollbackAsync(ct);
+                return await FirstSendAsync(caller, channelId, clientId, ct);
+            }
+            await messages.InsertAsync(connection, tx, row, ct);
+            var linked = await messages.LinkAttachmentsAsync(connection, tx, row.Id, channelId, caller.Id, request.AttachmentIds ?? [], ct);
+            response = row.ToResponse(linked.Select(a => a.ToSnippet()).ToList());
+            created = EventFactory.Create("message.new", new { type = "message.new", message = response }, now, channelId: channelId);
+            await outbox.AddAsync(connection, tx, created, ct);
+            await tx.CommitAsync(ct);
+        }
+        // Committed: from here on nothing may fail the request (a failed publish is left to the outbox sweep).
         await publisher.PublishAsync([created], ct);
-        return response;
+        return new SentMessage(response, Replayed: false);
+    }
+
+    // The claim lost to a committed send with the same client id: answer that message.
+    private async Task<Outcome<SentMessage>> FirstSendAsync(CurrentUser caller, Guid channelId, string clientId, CancellationToken ct)
+    {
+        if (await messages.MessageOfClientIdAsync(channelId, caller.Id, clientId, ct) is { } firstId && await messages.GetAsync(firstId, ct) is { } first)
+        {
+            var attachments = await messages.AttachmentsOfAsync([firstId], ct);
+            return new SentMessage(first.ToResponse(attachments[firstId].Select(a => a.ToSnippet()).ToList()), Replayed: true);
+        }
+        return Problem.ClientIdMessageGone;
     }
 
     public async Task<Outcome<MessageResponse>> EditAsync(CurrentUser caller, Guid messageId, EditMessageRequest request, CancellationToken ct)
@@ -94,6 +127,15 @@ public sealed class MessageService(
         {
             return Problem.EditOthersMessage;
         }
+        if (!await channels.IsMemberAsync(message.ChannelId, caller.Id, ct))
+        {
+            // Leaving a channel ends the right to change what one wrote there (the SQL re-checks it).
+            return Problem.NotChannelMember;
+        }
+        if (await EditRuleAsync(message, request.Content!, caller, ct) is { } refused)
+        {
+            return refused;
+        }
         var now = DbTime.DbPrecision(time.GetUtcNow());
         var edited = message with { Content = request.Content!, EditedAt = now.UtcDateTime };
         var attachments = await messages.AttachmentsOfAsync([messageId], ct);
@@ -105,7 +147,7 @@ public sealed class MessageService(
         }, now, channelId: message.ChannelId);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (await messages.UpdateContentAsync(connection, tx, messageId, edited.Content, now, ct) == 0)
+        if (await messages.UpdateContentAsync(connection, tx, messageId, caller.Id, edited.Content, now, ct) == 0)
         {
             return Problem.MessageNotFound;
         }
@@ -113,6 +155,22 @@ public sealed class MessageService(
         await tx.CommitAsync(ct);
         await publisher.PublishAsync([editEvent], ct);
         return response;
+    }
+
+    // An edit keeps the message's protocol version: a v3 message stays a well-formed v3 frame, and a
+    // legacy plaintext message in an encrypted channel cannot take new plaintext.
+    private async Task<Problem?> EditRuleAsync(MessageRow message, string content, CurrentUser caller, CancellationToken ct)
+    {
+        if (message.ProtocolVersion == MessageFrame.ProtocolVersion)
+        {
+            return MessageFrame.Problem(content) is { } frameProblem ? Problem.MalformedFrame(frameProblem) : null;
+        }
+        if ((message.ProtocolVersion ?? 1) == 1 && await channels.FindForUserAsync(message.ChannelId, caller.Id, ct) is { } channel
+            && ChannelEncryption.IsEncrypted(channel.EncryptionType))
+        {
+            return Problem.PlaintextRefused;
+        }
+        return null;
     }
 
     public async Task<Outcome<bool>> DeleteAsync(CurrentUser caller, Guid messageId, CancellationToken ct)
@@ -126,11 +184,16 @@ public sealed class MessageService(
         {
             return Problem.DeleteOthersMessage;
         }
+        if (!await channels.IsMemberAsync(message.ChannelId, caller.Id, ct))
+        {
+            // Leaving a channel ends the right to change what one wrote there (the SQL re-checks it).
+            return Problem.NotChannelMember;
+        }
         var deleted = EventFactory.Create("message.delete",
             new { type = "message.delete", message_id = messageId, channel_id = message.ChannelId }, time.GetUtcNow(), channelId: message.ChannelId);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (await messages.DeleteAsync(connection, tx, messageId, ct) == 0)
+        if (await messages.DeleteAsync(connection, tx, messageId, caller.Id, ct) == 0)
         {
             return Problem.MessageNotFound;
         }

@@ -20,13 +20,33 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
         VALUES (@Id, @ChannelId, @SenderId, @SenderDeviceId, @Content, @ContentType, @ProtocolVersion, @ReplyToId, @CreatedAt)
         """;
     private const string GetSql = $"{SelectWithReply} WHERE m.id = @Id";
+    // Claims a client id for the message about to be inserted. A live row (younger than the window)
+    // conflicts and returns nothing: the send is a retry. An expired row is taken over. Concurrent
+    // claims of one id wait on the primary key, so exactly one of them returns a row.
+    private const string ClaimClientIdSql = """
+        INSERT INTO message_client_ids (channel_id, sender_id, client_message_id, message_id, created_at)
+        VALUES (@ChannelId, @SenderId, @ClientMessageId, @MessageId, @Now)
+        ON CONFLICT (channel_id, sender_id, client_message_id) DO UPDATE
+            SET message_id = EXCLUDED.message_id, created_at = EXCLUDED.created_at
+            WHERE message_client_ids.created_at < @NotBefore
+        RETURNING message_id
+        """;
+    private const string DeleteExpiredClientIdsSql = "DELETE FROM message_client_ids WHERE created_at < @NotBefore";
+    private const string ClientIdMessageSql = """
+        SELECT message_id FROM message_client_ids
+        WHERE channel_id = @ChannelId AND sender_id = @SenderId AND client_message_id = @ClientMessageId
+        """;
     // Pages read newest first on ix_messages_channel_created_id and are reversed by the caller.
     private const string PageOrder = " ORDER BY m.created_at DESC, m.id DESC LIMIT @Take";
     private const string PageSql = $"{SelectWithReply} WHERE m.channel_id = @ChannelId{PageOrder}";
     private const string PageBeforeSql = $"{SelectWithReply} WHERE m.channel_id = @ChannelId AND m.created_at < @Before{PageOrder}";
     private const string PageBeforeKeySql = $"{SelectWithReply} WHERE m.channel_id = @ChannelId AND (m.created_at, m.id) < (@Before, @BeforeId){PageOrder}";
-    private const string UpdateContentSql = "UPDATE messages SET content = @Content, edited_at = @EditedAt WHERE id = @Id";
-    private const string DeleteSql = "DELETE FROM messages WHERE id = @Id";
+    // Only the sender, and only while a member: a leave committed after the service's check still wins.
+    private const string SenderIsMember = """
+        sender_id = @SenderId AND EXISTS (SELECT 1 FROM channel_members cm WHERE cm.channel_id = messages.channel_id AND cm.user_id = @SenderId)
+        """;
+    private const string UpdateContentSql = $"UPDATE messages SET content = @Content, edited_at = @EditedAt WHERE id = @Id AND {SenderIsMember}";
+    private const string DeleteSql = $"DELETE FROM messages WHERE id = @Id AND {SenderIsMember}";
     private const string AttachmentColumns = """
         id, message_id, channel_id, uploader_id, filename, content_type, size_bytes, storage_path, thumbnail_path, width, height, created_at
         """;
@@ -54,6 +74,30 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
             CreatedAt = new DateTimeOffset(message.CreatedAt, TimeSpan.Zero),
         }, transaction, cancellationToken: ct));
 
+    /// <summary>
+    /// True when <paramref name="clientMessageId"/> now names <paramref name="messageId"/> (the caller
+    /// inserts that message in the same transaction); false when a send within <paramref name="notBefore"/> holds it.
+    /// </summary>
+    public async Task<bool> ClaimClientIdAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid channelId, Guid senderId,
+        string clientMessageId, Guid messageId, DateTimeOffset now, DateTimeOffset notBefore, CancellationToken ct) =>
+        await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(ClaimClientIdSql, new
+        {
+            ChannelId = channelId,
+            SenderId = senderId,
+            ClientMessageId = clientMessageId,
+            MessageId = messageId,
+            Now = now,
+            NotBefore = notBefore,
+        }, transaction, cancellationToken: ct)) is not null;
+
+    /// <summary>The message a client id names, if any (read after the claiming transaction committed).</summary>
+    public async Task<Guid?> MessageOfClientIdAsync(Guid channelId, Guid senderId, string clientMessageId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(ClientIdMessageSql,
+            new { ChannelId = channelId, SenderId = senderId, ClientMessageId = clientMessageId }, cancellationToken: ct));
+    }
+
     public async Task<MessageRow?> GetAsync(Guid id, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -74,13 +118,13 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
         }, cancellationToken: ct))).ToList();
     }
 
-    /// <summary>Returns rows changed: 0 when the message was deleted meanwhile.</summary>
-    public Task<int> UpdateContentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string content, DateTimeOffset editedAt, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(UpdateContentSql, new { Id = id, Content = content, EditedAt = editedAt }, transaction, cancellationToken: ct));
+    /// <summary>Returns rows changed: 0 when the message was deleted meanwhile or its sender is no longer a member.</summary>
+    public Task<int> UpdateContentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, Guid senderId, string content, DateTimeOffset editedAt, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(UpdateContentSql, new { Id = id, SenderId = senderId, Content = content, EditedAt = editedAt }, transaction, cancellationToken: ct));
 
-    /// <summary>Returns rows deleted: 0 when another request deleted it first.</summary>
-    public Task<int> DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { Id = id }, transaction, cancellationToken: ct));
+    /// <summary>Returns rows deleted: 0 when another request deleted it first or its sender is no longer a member.</summary>
+    public Task<int> DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, Guid senderId, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { Id = id, SenderId = senderId }, transaction, cancellationToken: ct));
 
     /// <summary>Links the caller's pending attachments of the channel to the message; returns those linked.</summary>
     public async Task<IReadOnlyList<Attachment>> LinkAttachmentsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
@@ -110,5 +154,12 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<Attachment>(new CommandDefinition(AttachmentsOfSql, new { Ids = messageIds.ToArray() }, cancellationToken: ct));
         return rows.ToLookup(a => a.MessageId ?? Guid.Empty);
+    }
+
+    /// <summary>Forgets client message ids older than <paramref name="notBefore"/> (past the idempotency window); returns rows deleted.</summary>
+    public async Task<int> DeleteExpiredClientIdsAsync(DateTimeOffset notBefore, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(DeleteExpiredClientIdsSql, new { NotBefore = notBefore }, cancellationToken: ct));
     }
 }

@@ -1,4 +1,4 @@
--- The reference schema (spec/data-model.md, reference migrations 001-007) in one step.
+-- The reference schema (reference migrations 001-007) in one step; documented in docs/protocol/data-model.md.
 -- Ids are application-generated UUIDs; every timestamp is timestamptz.
 
 -- Known federation peers, plus this server's own row (is_local = true).
@@ -158,7 +158,7 @@ CREATE TABLE server_settings (
     updated_by  uuid REFERENCES users (id)
 );
 
--- Created by the reference and never used; kept so the schema matches the spec.
+-- Created by the reference and never used; kept so the schema matches the reference's.
 CREATE TABLE analytics_daily (
     id             uuid PRIMARY KEY,
     date           date NOT NULL UNIQUE,

@@ -1,4 +1,4 @@
--- The nine default server settings of the reference (spec/data-model.md §4).
+-- The nine default server settings of the reference (docs/protocol/data-model.md §4).
 INSERT INTO server_settings (id, key, value, category, description) VALUES
     (gen_random_uuid(), 'app_name',                      '{"value": "d3chat"}',                               'general',      'Application name shown in the UI'),
     (gen_random_uuid(), 'app_description',               '{"value": "Federated end-to-end encrypted chat"}',  'general',      'Description shown on the login and register pages'),

@@ -1,4 +1,4 @@
--- Transactional outbox (architecture decision 4). A channel event is written here in the same
+-- Transactional outbox (docs/architecture.md, "Durability: the outbox"). A channel event is written here in the same
 -- transaction as the change it describes, published to the work queue after commit, and marked
 -- sent. The timer sweep republishes rows whose sent_at is still NULL.
 CREATE TABLE outbox (

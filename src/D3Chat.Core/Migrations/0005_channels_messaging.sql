@@ -1,5 +1,5 @@
 -- Channels, messages, keys and attachments as D3Chat departs from the reference
--- (architecture.md departures 2, 3 and 5).
+-- (docs/api.md, "Where D3Chat differs from the reference").
 
 -- Departure 2: a group channel can be joined only when public (the reference let anyone join
 -- anything, so existing groups stay public); DMs are never joinable.

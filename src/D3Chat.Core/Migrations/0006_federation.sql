@@ -1,4 +1,4 @@
--- Federation (spec federation.md, architecture departure 4): durable per-destination delivery,
+-- Federation (docs/protocol/federation.md, docs/federation.md): durable per-destination delivery,
 -- dead letters, per-peer health, remote sender devices and opaque sender-key envelopes.
 
 -- The sending device of a message received through federation. A separate column rather than

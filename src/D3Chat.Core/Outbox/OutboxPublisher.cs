@@ -1,14 +1,18 @@
+using D3Chat.Core.Hosting;
 using D3Chat.Core.Queue;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace D3Chat.Core.Outbox;
 
 /// <summary>
 /// Publishes committed outbox events and marks them sent. A failure is logged and left for the
-/// sweep: the change is already committed, so the request that made it still succeeds.
+/// sweep: the change is already committed, so the request that made it still succeeds. Each
+/// failure pushes the row's next attempt back (exponential backoff); after
+/// <see cref="QueueOptions.OutboxMaxAttempts"/> failures the event moves to the dead letters.
 /// </summary>
 public sealed partial class OutboxPublisher(
-    OutboxStore store, IChannelEventPublisher publisher, TimeProvider time, ILogger<OutboxPublisher> logger)
+    OutboxStore store, IChannelEventPublisher publisher, IOptions<QueueOptions> options, TimeProvider time, ILogger<OutboxPublisher> logger)
 {
     /// <summary>Publishes each event; returns how many the queue accepted.</summary>
     public async Task<int> PublishAsync(IEnumerable<ChannelEvent> events, CancellationToken ct)
@@ -23,20 +27,41 @@ public sealed partial class OutboxPublisher(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogPublishFailed(channelEvent.Id, channelEvent.Type, ex);
-                await TryRecordFailureAsync(channelEvent.Id, ct);
+                await TryRecordFailureAsync(channelEvent.Id, $"{ex.GetType().Name}: {ex.Message}", ct);
                 continue;
             }
-            await store.MarkSentAsync(channelEvent.Id, time.GetUtcNow(), ct);
             published++;
+            await TryMarkSentAsync(channelEvent.Id, ct);
         }
         return published;
     }
 
-    private async Task TryRecordFailureAsync(Guid id, CancellationToken ct)
+    // The event is on the queue; a failed mark only means the sweep publishes it once more, and
+    // consumers deduplicate by event id. It must never fail the request whose change is committed.
+    private async Task TryMarkSentAsync(Guid id, CancellationToken ct)
     {
         try
         {
-            await store.RecordFailedAttemptAsync(id, ct);
+            await store.MarkSentAsync(id, time.GetUtcNow(), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogMarkSentFailed(id, ex);
+        }
+    }
+
+    private async Task TryRecordFailureAsync(Guid id, string error, CancellationToken ct)
+    {
+        try
+        {
+            var settings = options.Value;
+            var now = time.GetUtcNow();
+            var attempts = await store.RecordFailedAttemptAsync(id, error, now, TimeSpan.FromSeconds(settings.OutboxRetryBaseSeconds), ct);
+            if (attempts >= settings.OutboxMaxAttempts)
+            {
+                await store.MoveToDeadLettersAsync(id, error: null, now, ct);
+                LogDeadLettered(id, attempts.Value);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -46,6 +71,12 @@ public sealed partial class OutboxPublisher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing outbox event {EventId} ({EventType}) failed; the sweep will retry it")]
     private partial void LogPublishFailed(Guid eventId, string eventType, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Marking outbox event {EventId} sent failed; the sweep will publish it again")]
+    private partial void LogMarkSentFailed(Guid eventId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox event {EventId} failed {Attempts} publishes and moved to the dead letters")]
+    private partial void LogDeadLettered(Guid eventId, int attempts);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording a failed publish of outbox event {EventId} failed")]
     private partial void LogRecordFailed(Guid eventId, Exception exception);

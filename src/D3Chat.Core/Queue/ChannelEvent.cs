@@ -46,6 +46,26 @@ public sealed record ChannelEvent
     [JsonPropertyName("data")]
     public required JsonElement Data { get; init; }
 
+    /// <summary>
+    /// True on a reference envelope: the event was too large for its transport, so the message
+    /// carries only id, type, channel and time, and consumers load the whole event from the
+    /// <c>outbox</c> row with this id (<see cref="ChannelEventReferences"/>).
+    /// </summary>
+    [JsonPropertyName("by_reference")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ByReference { get; init; }
+
+    /// <summary>The envelope that stands for this event on a queue when the event itself is too large.</summary>
+    public ChannelEvent ToReference() => new()
+    {
+        Id = Id,
+        Type = Type,
+        ChannelId = ChannelId,
+        OccurredAt = OccurredAt,
+        Data = NoData,
+        ByReference = true,
+    };
+
     /// <summary>The <see cref="Data"/> of an event that only changes group membership.</summary>
     public static JsonElement NoData { get; } = JsonDocument.Parse("null").RootElement.Clone();
 

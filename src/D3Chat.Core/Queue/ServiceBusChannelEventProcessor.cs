@@ -1,4 +1,6 @@
 using Azure.Messaging.ServiceBus;
+using D3Chat.Core.Hosting;
+using D3Chat.Core.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -43,8 +45,11 @@ public sealed partial class ServiceBusChannelEventProcessor(
 
     private async Task OnMessageAsync(ProcessMessageEventArgs args)
     {
+        args.Message.ApplicationProperties.TryGetValue(D3ChatTelemetry.TraceParentProperty, out var traceParent);
+        using var activity = D3ChatTelemetry.StartProcess(subscription, traceParent as string, args.Message.MessageId);
         var result = await ChannelEventSettlement.ProcessAsync(new Settler(args), args.Message.Body.ToString(),
             args.Message.DeliveryCount, options.MaxDeliveryCount, handler, args.CancellationToken);
+        D3ChatTelemetry.Record(subscription, QueueTransports.ServiceBus, result);
         if (result != Settlement.Completed)
         {
             LogNotCompleted(subscription, args.Message.MessageId, args.Message.DeliveryCount, result);

@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
 using Azure.Storage.Queues;
 using D3Chat.Core.Storage;
+using D3Chat.Core.Telemetry;
 
 namespace D3Chat.Core.Queue;
 
 /// <summary>
 /// Storage Queues adapter: one queue per consumer, so the event is sent to the fanout queue and the
 /// federation queue. A failure after the first send makes the caller retry both; consumers are
-/// idempotent by event id, so the duplicate is harmless.
+/// idempotent by event id, so the duplicate is harmless. An event too large for a queue message
+/// is sent as a reference (<see cref="ChannelEventReferences"/>).
 /// </summary>
 public sealed class StorageQueueChannelEventPublisher(StorageAccount storage, QueueNames names) : IChannelEventPublisher
 {
@@ -15,12 +17,16 @@ public sealed class StorageQueueChannelEventPublisher(StorageAccount storage, Qu
 
     public async Task PublishAsync(ChannelEvent channelEvent, CancellationToken ct)
     {
-        var body = channelEvent.ToJson();
+        // Storage queue messages have no properties to carry a trace context, so the consumers of
+        // this transport start new traces; the event id tag still ties them together.
+        using var activity = D3ChatTelemetry.StartPublish(channelEvent.Id, channelEvent.Type);
+        var body = ChannelEventReferences.BodyFor(channelEvent, ChannelEventReferences.StorageQueueInlineBytes);
         foreach (var name in names.All)
         {
             var queue = await GetQueueAsync(name, ct);
             await queue.SendMessageAsync(body, ct);
         }
+        D3ChatTelemetry.EventsPublished.Add(1, new KeyValuePair<string, object?>(D3ChatTelemetry.EventTypeTag, channelEvent.Type));
     }
 
     // Creating each queue once per process keeps a fresh Azurite (or a new deployment) working

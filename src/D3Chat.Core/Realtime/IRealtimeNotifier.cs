@@ -24,6 +24,9 @@ public interface IRealtimeNotifier
 
     /// <summary>Removes the user from every group (account deletion).</summary>
     Task RemoveUserFromAllGroupsAsync(Guid userId, CancellationToken ct);
+
+    /// <summary>Closes every open connection of the user (ban, suspension, logout-all, deletion); it may reconnect only with a new token.</summary>
+    Task CloseUserConnectionsAsync(Guid userId, CancellationToken ct);
 }
 
 /// <summary>SignalR group names.</summary>

@@ -25,7 +25,7 @@ public sealed record PresenceEntry(Guid UserId, string Status);
 /// for 300 s after the last write, offline deletes it, and a missing key reads as offline.
 /// Redis down: writes are skipped (logged), reads answer 503.
 /// </summary>
-public sealed partial class PresenceService(IConnectionMultiplexer redis, ILogger<PresenceService> logger)
+public sealed partial class PresenceService(IConnectionMultiplexer redis, Channels.ChannelStore channels, ILogger<PresenceService> logger)
 {
     public const string Online = "online";
     public const string Away = "away";
@@ -54,8 +54,13 @@ public sealed partial class PresenceService(IConnectionMultiplexer redis, ILogge
         }
     }
 
-    public async Task<Outcome<IReadOnlyList<PresenceEntry>>> GetAsync(IReadOnlyList<Guid> userIds, CancellationToken ct)
+    /// <summary>
+    /// The presence of each asked user as <paramref name="callerId"/> may see it: users who share no
+    /// channel with the caller read as offline, so presence cannot be polled for strangers.
+    /// </summary>
+    public async Task<Outcome<IReadOnlyList<PresenceEntry>>> GetAsync(Guid callerId, IReadOnlyList<Guid> userIds, CancellationToken ct)
     {
+        var visible = await channels.SharingAChannelAsync(callerId, userIds, ct);
         RedisValue[] values;
         try
         {
@@ -66,7 +71,8 @@ public sealed partial class PresenceService(IConnectionMultiplexer redis, ILogge
             LogRedisUnavailable(ex);
             return Problem.PresenceUnavailable;
         }
-        return userIds.Select((id, i) => new PresenceEntry(id, values[i].HasValue ? values[i].ToString() : Offline)).ToList();
+        return userIds.Select((id, i) => new PresenceEntry(id,
+            values[i].HasValue && (id == callerId || visible.Contains(id)) ? values[i].ToString() : Offline)).ToList();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable for presence")]

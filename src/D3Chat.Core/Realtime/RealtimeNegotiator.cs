@@ -51,7 +51,16 @@ public sealed partial class RealtimeNegotiator(
         }
         await presence.SetAsync(caller.Id, PresenceService.Online, ct);
         var url = endpoint.ClientUrl(connection.Hub);
-        return new NegotiateResponse(url, new SignalRTokens(endpoint, time).ClientToken(url, caller.Id));
+        var authorizer = connection.Authorizer ?? new AccessKeySignalRAuthorizer(new SignalRTokens(endpoint, time));
+        try
+        {
+            return new NegotiateResponse(url, await authorizer.ClientTokenAsync(url, caller.Id, ct));
+        }
+        catch (Exception ex) when (ex is RealtimeDeliveryException or HttpRequestException or Azure.Identity.AuthenticationFailedException)
+        {
+            LogSyncFailed(caller.Id, ex);
+            return Problem.RealtimeUnavailable;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Negotiate for user {UserId} failed: SignalR group sync did not complete")]

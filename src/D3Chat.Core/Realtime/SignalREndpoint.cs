@@ -4,12 +4,19 @@ namespace D3Chat.Core.Realtime;
 
 /// <summary>
 /// A parsed SignalR Service connection string: the service endpoint (without trailing slash) and
-/// the access key that signs every server and client token.
+/// either the access key that signs every server and client token, or (<c>AuthType=azure.msi</c>)
+/// the managed identity whose Microsoft Entra tokens authorize the calls instead.
 /// </summary>
-public sealed record SignalREndpoint(Uri Endpoint, string AccessKey)
+public sealed record SignalREndpoint(Uri Endpoint, string? AccessKey, string? ClientId = null)
 {
+    /// <summary>The connection-string value of <c>AuthType</c> that selects a managed identity.</summary>
+    public const string ManagedIdentityAuthType = "azure.msi";
+
+    /// <summary>True when calls are authorized with Microsoft Entra ID (no access key; local auth can be off).</summary>
+    public bool UsesIdentity => AccessKey is null;
+
     /// <summary>The key bytes exactly as the service uses them: the UTF-8 of the AccessKey text.</summary>
-    public byte[] KeyBytes => Encoding.UTF8.GetBytes(AccessKey);
+    public byte[] KeyBytes => Encoding.UTF8.GetBytes(AccessKey ?? throw new InvalidOperationException("This SignalR endpoint uses Microsoft Entra ID, not an access key."));
 
     /// <summary>The endpoint as <c>scheme://host[:port]</c>, never with a trailing slash.</summary>
     public string BaseUrl => Endpoint.GetLeftPart(UriPartial.Authority);
@@ -39,9 +46,15 @@ public sealed record SignalREndpoint(Uri Endpoint, string AccessKey)
         {
             throw new FormatException("SignalR connection string needs Endpoint=http(s)://host.");
         }
-        if (!parts.TryGetValue("AccessKey", out var key) || key.Length == 0)
+        string? key = null;
+        string? clientId = null;
+        if (parts.TryGetValue("AuthType", out var authType) && string.Equals(authType, ManagedIdentityAuthType, StringComparison.OrdinalIgnoreCase))
         {
-            throw new FormatException("SignalR connection string needs AccessKey=... (identity-based auth is not supported).");
+            clientId = parts.TryGetValue("ClientId", out var id) && id.Length > 0 ? id : null;
+        }
+        else if (!parts.TryGetValue("AccessKey", out key) || key.Length == 0)
+        {
+            throw new FormatException("SignalR connection string needs AccessKey=... or AuthType=azure.msi.");
         }
         if (parts.TryGetValue("Port", out var portText))
         {
@@ -51,7 +64,7 @@ public sealed record SignalREndpoint(Uri Endpoint, string AccessKey)
             }
             endpoint = new UriBuilder(endpoint) { Port = port }.Uri;
         }
-        return new SignalREndpoint(new Uri(endpoint.GetLeftPart(UriPartial.Authority)), key);
+        return new SignalREndpoint(new Uri(endpoint.GetLeftPart(UriPartial.Authority)), key, clientId);
     }
 
     /// <summary>The same connection string with the endpoint's port replaced (LocalHost on a random port).</summary>

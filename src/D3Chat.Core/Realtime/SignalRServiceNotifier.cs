@@ -22,19 +22,22 @@ public sealed partial class SignalRServiceNotifier : IRealtimeNotifier
 
     private readonly HttpClient _http;
     private readonly SignalREndpoint _endpoint;
-    private readonly SignalRTokens _tokens;
+    private readonly ISignalRAuthorizer _authorizer;
     private readonly string _hubPath;
+    private readonly string _versionedHubPath;
+    public const string CloseConnectionsApiVersion = "2022-06-01";
     private readonly IReadOnlyList<TimeSpan> _retryDelays;
     private readonly TimeProvider _time;
     private readonly ILogger<SignalRServiceNotifier> _logger;
 
     public SignalRServiceNotifier(HttpClient http, SignalREndpoint endpoint, string hub, TimeProvider time,
-        ILogger<SignalRServiceNotifier> logger, IReadOnlyList<TimeSpan>? retryDelays = null)
+        ILogger<SignalRServiceNotifier> logger, IReadOnlyList<TimeSpan>? retryDelays = null, ISignalRAuthorizer? authorizer = null)
     {
         _http = http;
         _endpoint = endpoint;
-        _tokens = new SignalRTokens(endpoint, time);
+        _authorizer = authorizer ?? ISignalRAuthorizer.For(endpoint, hub, http, time);
         _hubPath = $"/api/v1/hubs/{Uri.EscapeDataString(hub)}";
+        _versionedHubPath = $"/api/hubs/{Uri.EscapeDataString(hub)}";
         _retryDelays = retryDelays ?? DefaultRetryDelays;
         _time = time;
         _logger = logger;
@@ -54,6 +57,10 @@ public sealed partial class SignalRServiceNotifier : IRealtimeNotifier
 
     public Task RemoveUserFromAllGroupsAsync(Guid userId, CancellationToken ct) =>
         SendAsync(HttpMethod.Delete, $"{_hubPath}/users/{userId:D}/groups", null, ct);
+
+    // Closing a user's connections exists only in the versioned data-plane API (2022-06-01), not in v1.
+    public Task CloseUserConnectionsAsync(Guid userId, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"{_versionedHubPath}/users/{userId:D}/:closeConnections?api-version={CloseConnectionsApiVersion}", null, ct);
 
     /// <summary>The service's PayloadMessage: the target and its arguments, here the one event object.</summary>
     internal static string Payload(JsonElement eventObject)
@@ -94,7 +101,7 @@ public sealed partial class SignalRServiceNotifier : IRealtimeNotifier
     private async Task<Failure?> TryOnceAsync(HttpMethod method, string url, string? body, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens.ServerToken(url));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _authorizer.ServerTokenAsync(url, ct));
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");

@@ -21,6 +21,8 @@ public sealed partial class UnconfiguredRealtimeNotifier(ILogger<UnconfiguredRea
 
     public Task RemoveUserFromAllGroupsAsync(Guid userId, CancellationToken ct) => Skip();
 
+    public Task CloseUserConnectionsAsync(Guid userId, CancellationToken ct) => Skip();
+
     private Task Skip()
     {
         if (Interlocked.Exchange(ref _warned, 1) == 0)

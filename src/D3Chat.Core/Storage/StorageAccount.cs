@@ -1,5 +1,5 @@
 using Azure.Core;
-using Azure.Identity;
+using D3Chat.Core.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
@@ -37,7 +37,7 @@ public sealed class StorageAccount
                 $"Storage is not configured: set {ConnectionKey} to a connection string, or {ConnectionKey}__accountName for identity-based access.");
         }
         var clientId = section["clientId"];
-        _credential = string.IsNullOrWhiteSpace(clientId) ? new DefaultAzureCredential() : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
+        _credential = AzureCredentials.For(clientId);
     }
 
     /// <summary>A queue client; messages are base64-encoded unless told otherwise, as the Functions queue trigger expects by default.</summary>

@@ -20,6 +20,8 @@ public sealed record User
     public string? StatusMessage { get; init; }
     public bool EmailVisible { get; init; }
     public string Preferences { get; init; } = "{}";
+    /// <summary>Access tokens issued before this are refused (logout-all, password change, ban, suspension).</summary>
+    public DateTime? SessionsValidAfter { get; init; }
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; init; }
 }

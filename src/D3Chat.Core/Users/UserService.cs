@@ -6,13 +6,18 @@ namespace D3Chat.Core.Users;
 
 /// <summary>The users route group (spec api.md §4), except avatars (<see cref="Avatars.AvatarService"/>).</summary>
 public sealed class UserService(
-    UserStore users, PasswordHasher hasher, AuthStateCache authStates, Federation.UserLookup remoteLookup, TimeProvider time)
+    NpgsqlDataSource dataSource, UserStore users, SessionStore sessions, PasswordHasher hasher, AuthStateCache authStates,
+    Federation.UserLookup remoteLookup, Microsoft.Extensions.Options.IOptions<Hosting.ServerOptions> server, TimeProvider time)
 {
     public async Task<Outcome<UserResponse>> GetMeAsync(CurrentUser caller, CancellationToken ct) =>
         await users.FindByIdAsync(caller.Id, ct) is { } user ? UserResponse.From(user) : Problem.UserNotFound;
 
     public async Task<Outcome<UserResponse>> UpdateMeAsync(CurrentUser caller, UpdateProfileRequest request, CancellationToken ct)
     {
+        if (request.Username is { } name && name != caller.Username && await users.IsRetiredAsync(name, ct))
+        {
+            return Problem.UsernameTaken;
+        }
         User? updated;
         try
         {
@@ -35,7 +40,11 @@ public sealed class UserService(
         return UserResponse.From(updated);
     }
 
-    /// <summary>Changes the caller's password. Existing sessions are kept, as in the reference.</summary>
+    /// <summary>
+    /// Changes the caller's password and, unlike the reference, ends every other session: their refresh
+    /// tokens are deleted and every access token issued until now fails at the gate. The caller's own
+    /// session stays; its client refreshes once (its access token is among those ended).
+    /// </summary>
     public async Task<Outcome<Done>> ChangePasswordAsync(CurrentUser caller, ChangePasswordRequest request, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(caller.Id, ct);
@@ -51,7 +60,18 @@ public sealed class UserService(
         {
             return Problem.WrongCurrentPassword;
         }
-        await users.SetPasswordHashAsync(caller.Id, hasher.Hash(request.NewPassword!), time.GetUtcNow(), ct);
+        var now = time.GetUtcNow();
+        var hash = hasher.Hash(request.NewPassword!);
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            await users.SetPasswordHashAsync(connection, tx, caller.Id, hash, now, ct);
+            // A token without a session id cannot say which session is the caller's: all end.
+            await sessions.DeleteOthersForUserAsync(connection, tx, caller.Id, caller.SessionId, ct);
+            await users.EndAccessTokensAsync(connection, tx, caller.Id, now, ct);
+            await tx.CommitAsync(ct);
+        }
+        await authStates.InvalidateAsync(caller.Id);
         return Outcome.Done;
     }
 
@@ -71,8 +91,15 @@ public sealed class UserService(
             return Problem.InvalidIdentity;
         }
         var username = identity[..at];
-        var domain = identity[(at + 1)..];
-        if ((await users.FindByUsernameAsync(username, domain, ct) ?? await remoteLookup.FindRemoteAsync(username, domain, ct)) is { } user)
+        if (Federation.DomainNames.Normalize(identity[(at + 1)..]) is not { } domain)
+        {
+            return Problem.UserNotFound;
+        }
+        // Our own domain in any spelling is local: never a remote stub of a local user.
+        var found = domain == server.Value.Domain
+            ? await users.FindLocalByUsernameAsync(username, ct)
+            : await users.FindByUsernameAsync(username, domain, ct) ?? await remoteLookup.FindRemoteAsync(username, domain, ct);
+        if (found is { } user)
         {
             return PublicUserProfile.From(user);
         }

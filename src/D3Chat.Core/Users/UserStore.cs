@@ -10,7 +10,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
     private const string Columns = """
         id, username, email, password_hash, server_domain, is_local, role, is_banned, is_suspended,
         suspended_until, ban_reason, display_name, avatar_path, bio, status_message, email_visible,
-        preferences::text AS preferences, created_at, updated_at
+        preferences::text AS preferences, sessions_valid_after, created_at, updated_at
         """;
     private const string InsertSql = """
         INSERT INTO users (id, username, email, password_hash, server_domain, is_local, role, display_name, created_at, updated_at)
@@ -27,13 +27,28 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         WHERE NOT EXISTS (SELECT 1 FROM users WHERE role = 'superadmin' AND is_local)
         """;
     private const string FindByIdSql = $"SELECT {Columns} FROM users WHERE id = @Id";
+    // Local accounts are found by is_local, never by the configured domain, so they survive a domain or port change.
+    private const string FindLocalByUsernameSql = $"SELECT {Columns} FROM users WHERE username = @Username AND is_local";
+    // After a domain change, local users show the new domain (unless a remote stub already holds that name there).
+    private const string AdoptDomainSql = """
+        UPDATE users u SET server_domain = @Domain
+        WHERE u.is_local AND u.server_domain <> @Domain
+          AND NOT EXISTS (SELECT 1 FROM users o WHERE o.username = u.username AND o.server_domain = @Domain)
+        """;
     private const string FindByUsernameSql = $"SELECT {Columns} FROM users WHERE username = @Username AND server_domain = @Domain";
     private const string ClearLapsedSuspensionSql = """
         UPDATE users SET is_suspended = false, suspended_until = NULL, updated_at = now()
         WHERE id = @Id AND is_suspended AND suspended_until <= @Now
         """;
 
+    // A rename retires the old name in the same statement: peers know the user by it (issue 12 item 5).
     private const string UpdateProfileSql = $"""
+        WITH old AS (SELECT username FROM users WHERE id = @Id),
+        retired AS (
+            INSERT INTO retired_usernames (username, retired_at)
+            SELECT username, @Now FROM old WHERE CAST(@Username AS text) IS NOT NULL AND old.username <> @Username
+            ON CONFLICT DO NOTHING
+        )
         UPDATE users SET
             email          = CASE WHEN @SetEmail THEN @Email ELSE email END,
             username       = COALESCE(@Username, username),
@@ -46,6 +61,9 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         WHERE id = @Id
         RETURNING {Columns}
         """;
+    private const string IsRetiredSql = "SELECT EXISTS (SELECT 1 FROM retired_usernames WHERE username = @Username)";
+    // Access tokens issued before this instant are refused by the auth gate (AuthState.SessionsValidAfter).
+    private const string EndAccessTokensSql = "UPDATE users SET sessions_valid_after = @Now WHERE id = @Id";
     private const string SetPasswordSql = "UPDATE users SET password_hash = @Hash, updated_at = @Now WHERE id = @Id";
     private const string SetAvatarSql = $"UPDATE users SET avatar_path = @Path, updated_at = @Now WHERE id = @Id RETURNING {Columns}";
     // ILIKE with LIKE wildcards escaped, so "a_b" means the literal underscore.
@@ -78,6 +96,20 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(FindByIdSql, new { Id = id }, cancellationToken: ct));
+    }
+
+    /// <summary>The local account of that name, whatever domain it was created under.</summary>
+    public async Task<User?> FindLocalByUsernameAsync(string username, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(FindLocalByUsernameSql, new { Username = username }, cancellationToken: ct));
+    }
+
+    /// <summary>Moves local users to this server's current domain; returns how many moved.</summary>
+    public async Task<int> AdoptDomainAsync(string domain, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(AdoptDomainSql, new { Domain = domain }, cancellationToken: ct));
     }
 
     public async Task<User?> FindByUsernameAsync(string username, string domain, CancellationToken ct)
@@ -116,11 +148,19 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         }, cancellationToken: ct));
     }
 
-    public async Task SetPasswordHashAsync(Guid id, string hash, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Whether the name belonged to a deleted or renamed local user (never handed out again).</summary>
+    public async Task<bool> IsRetiredAsync(string username, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(SetPasswordSql, new { Id = id, Hash = hash, Now = now }, cancellationToken: ct));
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(IsRetiredSql, new { Username = username }, cancellationToken: ct));
     }
+
+    /// <summary>Makes every access token of the user issued until <paramref name="now"/> fail at the gate.</summary>
+    public Task EndAccessTokensAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid id, DateTimeOffset now, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(EndAccessTokensSql, new { Id = id, Now = now }, transaction, cancellationToken: ct));
+
+    public Task SetPasswordHashAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, string hash, DateTimeOffset now, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(SetPasswordSql, new { Id = id, Hash = hash, Now = now }, transaction, cancellationToken: ct));
 
     /// <summary>Sets or clears (null) the avatar blob name; returns the updated user.</summary>
     public async Task<User?> SetAvatarPathAsync(Guid id, string? path, DateTimeOffset now, CancellationToken ct)

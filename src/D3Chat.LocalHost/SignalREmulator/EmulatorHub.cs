@@ -15,7 +15,7 @@ internal sealed class EmulatorHub(EmulatorState state) : Hub
         var context = Context.GetHttpContext()!;
         var hub = context.Items[EmulatorAuthentication.HubItem] as string ?? throw new HubException("No hub.");
         var user = Context.User?.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
-        state.Connected(Context.ConnectionId, hub, user);
+        state.Connected(Context.ConnectionId, hub, user, Context.Abort);
         return Task.CompletedTask;
     }
 

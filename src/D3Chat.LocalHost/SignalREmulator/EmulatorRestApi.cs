@@ -6,7 +6,7 @@ namespace D3Chat.LocalHost.SignalREmulator;
 /// <summary>
 /// The subset of the service's data-plane REST API v1 that D3Chat uses, with its paths and status
 /// codes: sends answer 202; add/remove user to/from a group 202; remove user from all groups 200;
-/// the existence checks 200 or 404; a bad hub name or payload 400; a missing or bad token 401.
+/// the existence checks 200 or 404; closing a user's connections (versioned API) 204; a bad hub name or payload 400; a missing or bad token 401.
 /// </summary>
 internal static class EmulatorRestApi
 {
@@ -39,6 +39,12 @@ internal static class EmulatorRestApi
         {
             state.RemoveUserFromAllGroups(hub, user);
             return Results.Ok();
+        });
+        // From the versioned (2022-06-01) API: close every connection of a user; 204 as the service answers.
+        endpoints.MapPost("/api/hubs/{hub}/users/{user}/:closeConnections", (string hub, string user, EmulatorState state) =>
+        {
+            state.CloseConnectionsOfUser(hub, user);
+            return Results.NoContent();
         });
     }
 

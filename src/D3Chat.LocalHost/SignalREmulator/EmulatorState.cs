@@ -12,7 +12,19 @@ internal sealed class EmulatorState
     private readonly ConcurrentDictionary<string, Connection> _connections = new();
     private readonly ConcurrentDictionary<(string Hub, string Group), ConcurrentDictionary<string, byte>> _groups = new();
 
-    public void Connected(string connectionId, string hub, string userId) => _connections[connectionId] = new Connection(Key(hub), userId);
+    public void Connected(string connectionId, string hub, string userId, Action abort) => _connections[connectionId] = new Connection(Key(hub), userId, abort);
+
+    /// <summary>Aborts every connection of the user on the hub (the service's closeConnections).</summary>
+    public void CloseConnectionsOfUser(string hub, string userId)
+    {
+        foreach (var (id, connection) in _connections)
+        {
+            if (connection.Hub == Key(hub) && connection.UserId == userId && _connections.TryRemove(id, out _))
+            {
+                connection.Abort();
+            }
+        }
+    }
 
     public void Disconnected(string connectionId) => _connections.TryRemove(connectionId, out _);
 
@@ -54,5 +66,5 @@ internal sealed class EmulatorState
 
     private static string Key(string hub) => hub.ToLowerInvariant();
 
-    private sealed record Connection(string Hub, string UserId);
+    private sealed record Connection(string Hub, string UserId, Action Abort);
 }

@@ -49,7 +49,7 @@ internal static class SignalREmulatorExtensions
         {
             var path = context.Request.Path;
             var isClient = path.StartsWithSegments("/client");
-            var isRest = path.StartsWithSegments("/api/v1/hubs");
+            var isRest = path.StartsWithSegments("/api/v1/hubs") || path.StartsWithSegments("/api/hubs");
             if ((isClient && !await EmulatorAuthentication.AuthenticateClientAsync(context, endpoint, time))
                 || (isRest && !await EmulatorAuthentication.AuthenticateServerAsync(context, endpoint, time)))
             {
@@ -67,6 +67,10 @@ internal static class SignalREmulatorExtensions
         app.MapEmulatorRestApi();
     }
 
-    private static string HubSegment(PathString path) =>
-        path.Value is { Length: > 13 } value ? value[13..].Split('/')[0] : "";
+    private static string HubSegment(PathString path)
+    {
+        var value = path.Value ?? "";
+        var prefix = value.StartsWith("/api/v1/hubs/", StringComparison.Ordinal) ? 13 : value.StartsWith("/api/hubs/", StringComparison.Ordinal) ? 10 : -1;
+        return prefix > 0 && value.Length > prefix ? value[prefix..].Split('/')[0] : "";
+    }
 }

@@ -15,6 +15,12 @@ public sealed class RecordingHttpHandler : HttpMessageHandler
         return this;
     }
 
+    public RecordingHttpHandler ThenJson(HttpStatusCode status, string json)
+    {
+        _answers.Enqueue(() => new HttpResponseMessage(status) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") });
+        return this;
+    }
+
     public RecordingHttpHandler ThenThrow(Exception exception)
     {
         _answers.Enqueue(() => throw exception);

@@ -18,6 +18,8 @@ public sealed class RecordingNotifier : IRealtimeNotifier
 
     public Task RemoveUserFromAllGroupsAsync(Guid userId, CancellationToken ct) => Record($"remove-all {userId}");
 
+    public Task CloseUserConnectionsAsync(Guid userId, CancellationToken ct) => Record($"close {userId}");
+
     private Task Record(string call)
     {
         Calls.Add(call);

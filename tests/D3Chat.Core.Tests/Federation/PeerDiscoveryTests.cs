@@ -83,6 +83,23 @@ public sealed class PeerDiscoveryTests
     }
 
     [Fact]
+    public async Task Discover_FailureIsRemembered_ForAMinute()
+    {
+        var discovery = Discovery();
+        await discovery.DiscoverAsync("dead.example", default);
+
+        _time.Advance(PeerDiscovery.FailureCacheTtl - TimeSpan.FromSeconds(1));
+        var remembered = await discovery.DiscoverAsync("dead.example", default);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        _http.Respond("https://dead.example/.well-known/d3chat-server", Document("https://dead.example"));
+        var retried = await discovery.DiscoverAsync("dead.example", default);
+
+        Assert.Null(remembered);
+        Assert.NotNull(retried);
+        Assert.Equal(["https://dead.example/.well-known/d3chat-server", "https://dead.example/.well-known/d3chat-server"], _http.Requested);
+    }
+
+    [Fact]
     public async Task Discover_SecondCallWithinAnHour_ServedFromCache()
     {
         _http.Respond("https://peer.example/.well-known/d3chat-server", Document("https://peer.example"));

@@ -4,7 +4,10 @@ using D3Chat.Core.Federation;
 
 namespace D3Chat.Core.Tests.Federation;
 
-/// <summary>The test vectors of spec federation.md §9 (seed = 32 × 0xAA), reproduced byte for byte.</summary>
+/// <summary>
+/// The reference implementation's own signing vectors (its test-suite seed, 32 × 0xAA), reproduced byte for byte,
+/// so D3Chat and reference servers verify each other. D3Chat's documented vectors are in <see cref="ProtocolVectorTests"/>.
+/// </summary>
 public sealed class RequestSigningTests
 {
     private const string PublicKey = "5zTqbCtiV95yNV5HKqBaTEh+a0Y8Ap7TBt8vAbVja1g=";

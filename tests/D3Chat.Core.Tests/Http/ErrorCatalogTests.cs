@@ -90,9 +90,14 @@ public sealed class ErrorCatalogTests
         ["PrivateChannelNotJoinable"] = (403, "This channel is private; a member must add you"),
         ["DmWithSelf"] = (400, "Cannot create a DM with yourself"),
         ["SenderDeviceNotOwn"] = (400, "sender_device_id must be one of your devices"),
-        ["UserOwnsChannels"] = (409, "Cannot delete a user who created channels; delete those channels first"),
-        ["UserInAuditLog"] = (409, "Cannot delete a user who has performed admin actions: the audit log references them"),
-        ["UserStillReferenced"] = (409, "Cannot delete this user: other records still reference them"),
+        ["OnlySuperadminsUnbanAdmins"] = (403, "Only superadmins can unban admins"),
+        ["OnlySuperadminsUnsuspendAdmins"] = (403, "Only superadmins can unsuspend admins"),
+        ["LastSuperadmin"] = (409, "At least one active superadmin must remain"),
+        ["NotAnImage"] = (400, "File content is not a JPEG, PNG, WebP or GIF image of the declared type."),
+        ["NoSharedChannel"] = (403, "No channel shared with the owner of this device"),
+        ["PlaintextRefused"] = (400, "This channel is end-to-end encrypted: plaintext messages (protocol_version 1) are refused; send protocol_version 3"),
+        ["ClientIdMessageGone"] = (409, "The message first sent with this client_message_id was deleted meanwhile; send again with a new id"),
+        ["DeadLetterNotFound"] = (404, "Dead letter not found"),
         ["InviteExpiryInPast"] = (400, "expires_at must be in the future"),
         ["InviteNotFound"] = (404, "Invite not found"),
         ["PeerNotFound"] = (404, "Peer not found"),
@@ -135,6 +140,13 @@ public sealed class ErrorCatalogTests
     {
         var problem = Problem.AccountSuspended(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)).AddTicks(70));
         Assert.Equal((403, "Account suspended until 2026-01-02T01:04:05.000007+00:00"), (problem.Status, problem.Detail));
+    }
+
+    [Fact]
+    public void MalformedFrame_IsA422WithTheFramesReason()
+    {
+        var problem = Problem.MalformedFrame(D3Chat.Core.Messages.MessageFrame.WrongHeader);
+        Assert.Equal((422, D3Chat.Core.Messages.MessageFrame.WrongHeader), (problem.Status, problem.Detail));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class FanoutHandlerTests
     private readonly Guid _a = Guid.NewGuid();
     private readonly Guid _b = Guid.NewGuid();
 
-    private FanoutHandler Handler() => new(_notifier, UnavailableRedis.Create(), NullLogger<FanoutHandler>.Instance);
+    private FanoutHandler Handler() => new(_notifier, UnavailableRedis.Create(), NullLogger<FanoutHandler>.Instance, new ChannelEventReferences(new NoStoredEvents()));
 
     private static ChannelEvent Event(string data) => new()
     {
@@ -39,13 +39,13 @@ public sealed class FanoutHandlerTests
     }
 
     [Fact]
-    public async Task HandleAsync_LeavesWithoutChannel_RemoveTheUsersFromAllGroups()
+    public async Task HandleAsync_LeavesWithoutChannel_RemoveTheUsersFromAllGroupsAndCloseTheirConnections()
     {
         var channelEvent = Event("null") with { Membership = new MembershipChange { ChannelId = null, Left = [_a] } };
 
         await Handler().HandleAsync(channelEvent.ToJson(), default);
 
-        Assert.Equal([$"remove-all {_a}"], _notifier.Calls);
+        Assert.Equal([$"remove-all {_a}", $"close {_a}"], _notifier.Calls);
     }
 
     [Fact]
@@ -74,5 +74,55 @@ public sealed class FanoutHandlerTests
         Assert.Null(parsed.Membership!.ChannelId);
         Assert.Equal([_b], parsed.Membership.Left);
         Assert.False(parsed.HasData);
+    }
+}
+
+/// <summary>An outbox with no rows: these tests send every event inline.</summary>
+internal sealed class NoStoredEvents : IStoredChannelEvents
+{
+    public Task<ChannelEvent?> GetEventAsync(Guid id, CancellationToken ct) => Task.FromResult<ChannelEvent?>(null);
+}
+
+public sealed class ChannelEventReferencesTests
+{
+    private static ChannelEvent Event(int dataChars) => new()
+    {
+        Id = Guid.NewGuid(),
+        Type = "message.new",
+        ChannelId = Guid.NewGuid(),
+        OccurredAt = DateTimeOffset.UnixEpoch,
+        Data = JsonDocument.Parse($"{{\"filler\":\"{new string('x', dataChars)}\"}}").RootElement,
+    };
+
+    [Theory]
+    [InlineData(ChannelEventReferences.StorageQueueInlineBytes)]
+    [InlineData(ChannelEventReferences.ServiceBusInlineBytes)]
+    public void BodyFor_EventOverTheLimit_IsASmallReferenceAndOneUnderItIsInline(int limit)
+    {
+        var small = Event(1000);
+        var large = Event(limit);
+
+        var inline = ChannelEvent.TryParse(ChannelEventReferences.BodyFor(small, limit))!;
+        var referenceBody = ChannelEventReferences.BodyFor(large, limit);
+        var reference = ChannelEvent.TryParse(referenceBody)!;
+
+        Assert.False(inline.ByReference);
+        Assert.Equal(small.ToJson(), inline.ToJson());
+        Assert.True(reference.ByReference);
+        Assert.Equal(large.Id, reference.Id);
+        Assert.Equal(large.ChannelId, reference.ChannelId);
+        Assert.False(reference.HasData);
+        Assert.True(referenceBody.Length < 500);
+        // Base64 of the largest inline Storage body still fits a 64 KiB queue message.
+        Assert.True(ChannelEventReferences.StorageQueueInlineBytes * 4 / 3 <= 64 * 1024);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_ReferenceWhoseRowIsGone_IsInvalid()
+    {
+        var references = new ChannelEventReferences(new NoStoredEvents());
+        var body = ChannelEventReferences.BodyFor(Event(100), 10);
+
+        await Assert.ThrowsAsync<D3Chat.Core.Fanout.InvalidChannelEventException>(() => references.ResolveAsync(body, CancellationToken.None));
     }
 }

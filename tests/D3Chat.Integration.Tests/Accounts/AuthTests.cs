@@ -92,6 +92,7 @@ public sealed class AuthTests(ServerFixture fixture)
 
         Assert.NotEqual(registered.RefreshToken, refreshed.RefreshToken);
         Assert.Equal(registered.DeviceId, refreshed.DeviceId);
+        await RefreshGrace.PassAsync(_server, registered.UserId);
         var error = await Assert.ThrowsAsync<ApiException>(() => _server.CreateClient().RefreshAsync(registered.RefreshToken));
         Assert.Equal(HttpStatusCode.Unauthorized, error.Status);
         Assert.Equal("Invalid refresh token", error.Detail);

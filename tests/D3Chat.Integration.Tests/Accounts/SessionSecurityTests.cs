@@ -15,6 +15,7 @@ public sealed class SessionSecurityTests(ServerFixture fixture)
     {
         var registered = await _server.CreateClient().RegisterAsync(Names.Username(), Names.Password);
         var current = await _server.CreateClient().RefreshAsync(registered.RefreshToken);
+        await RefreshGrace.PassAsync(_server, registered.UserId);
 
         var replay = await Assert.ThrowsAsync<ApiException>(() => _server.CreateClient().RefreshAsync(registered.RefreshToken));
         var afterReplay = await Assert.ThrowsAsync<ApiException>(() => _server.CreateClient().RefreshAsync(current.RefreshToken));
@@ -31,6 +32,7 @@ public sealed class SessionSecurityTests(ServerFixture fixture)
         var first = await _server.CreateClient().RegisterAsync(username, Names.Password);
         var second = await _server.CreateClient().LoginAsync(username, Names.Password);
         await _server.CreateClient().RefreshAsync(first.RefreshToken);
+        await RefreshGrace.PassAsync(_server, first.UserId);
 
         await Assert.ThrowsAsync<ApiException>(() => _server.CreateClient().RefreshAsync(first.RefreshToken));
 
@@ -55,7 +57,10 @@ public sealed class SessionSecurityTests(ServerFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, refreshError.Status);
 
         await root.UnbanAsync(id);
-        await target.GetMeAsync();
+        // The ban ended every token issued before it; lifting it does not bring them back.
+        var ended = await Assert.ThrowsAsync<ApiException>(() => target.GetMeAsync());
+        Assert.Equal((HttpStatusCode.Unauthorized, "Invalid token"), (ended.Status, ended.Detail));
+        await _server.CreateClient().LoginAsync((await root.AdminGetUserAsync(id)).Username, Names.Password);
     }
 
     [Fact]
@@ -79,7 +84,7 @@ public sealed class SessionSecurityTests(ServerFixture fixture)
 
         Assert.False(lifted.IsSuspended);
         Assert.Null(lifted.SuspendedUntil);
-        await target.GetMeAsync();
+        await _server.CreateClient().LoginAsync(username, Names.Password);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using D3Chat.Client;
 using D3Chat.Integration.Tests.Infrastructure;
+using D3Chat.Integration.Tests.Messaging;
 
 namespace D3Chat.Integration.Tests.Accounts;
 
@@ -257,8 +258,8 @@ public sealed class UserTests(ServerFixture fixture)
     public async Task Avatar_UploadServeReplaceDelete()
     {
         var (client, tokens, _) = await NewUserAsync();
-        byte[] png = [0x89, 0x50, 0x4E, 0x47, 1, 2, 3];
-        byte[] gif = [0x47, 0x49, 0x46, 9, 9];
+        var png = D3Chat.Core.Tests.Images.CraftedImages.PngHeader(32, 32);
+        var gif = D3Chat.Core.Tests.Images.CraftedImages.AnimatedGif(16, 16, 1);
 
         var uploaded = await client.UploadAvatarAsync(png, "image/png");
         using var first = await _server.CreateClient().SendAsync(HttpMethod.Get, uploaded.AvatarUrl!);
@@ -270,6 +271,8 @@ public sealed class UserTests(ServerFixture fixture)
         Assert.Equal($"/api/v1/avatars/{tokens.UserId}", uploaded.AvatarUrl);
         Assert.Equal(png, await first.Content.ReadAsByteArrayAsync());
         Assert.Equal("image/png", first.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("nosniff", first.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal(D3Chat.Core.Http.UntrustedFileResult.ContentSecurityPolicy, first.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Equal(gif, await second.Content.ReadAsByteArrayAsync());
         Assert.Null(deleted.AvatarUrl);
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
@@ -288,6 +291,19 @@ public sealed class UserTests(ServerFixture fixture)
         Assert.Equal("File type not allowed. Use JPEG, PNG, WebP, or GIF.", type.Detail);
         Assert.Equal(HttpStatusCode.BadRequest, size.Status);
         Assert.Equal("File too large. Maximum 2MB.", size.Detail);
+        Assert.Null((await client.GetMeAsync()).AvatarUrl);
+    }
+
+    [Fact]
+    public async Task UploadAvatar_BytesNotAnImageOfTheDeclaredType_Is400AndNothingStored()
+    {
+        var (client, _, _) = await NewUserAsync();
+        var html = "<html><script>alert(1)</script></html>"u8.ToArray();
+
+        await Expect.FailsAsync(() => client.UploadAvatarAsync(html, "image/png"), HttpStatusCode.BadRequest, D3Chat.Core.Http.Problem.NotAnImage.Detail);
+        await Expect.FailsAsync(() => client.UploadAvatarAsync(D3Chat.Core.Tests.Images.CraftedImages.PngHeader(8, 8), "image/gif"),
+            HttpStatusCode.BadRequest, D3Chat.Core.Http.Problem.NotAnImage.Detail);
+
         Assert.Null((await client.GetMeAsync()).AvatarUrl);
     }
 

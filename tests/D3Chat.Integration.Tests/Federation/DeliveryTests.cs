@@ -21,7 +21,7 @@ public sealed class DeliveryTests(ShortRetryServerFixture fixture) : IClassFixtu
         var ghost = await InsertRemoteUserAsync("ghost", DeadPeer);
         var channel = await admin.CreateChannelAsync("to-nowhere", isPublic: false);
         await admin.AddMemberAsync(channel.Id, ghost);
-        await admin.SendMessageAsync(channel.Id, "never delivered");
+        await admin.SendOpaqueAsync(channel.Id);
 
         var dead = (await Eventually.ReturnsAsync<JsonElement?>(async () =>
         {

@@ -31,6 +31,52 @@ public sealed class InboxTests(ServerFixture fixture)
         Assert.Equal(device, await ScalarAsync<Guid>("SELECT remote_sender_device_id FROM messages WHERE origin_message_id = @p", originId));
     }
 
+    public static TheoryData<string, bool, string> UnacceptableRelays => new()
+    {
+        { "plaintext", true, "hello" },
+        { "v3 without device", false, OpaqueMessages.Frame() },
+        { "v3 bad frame", true, Convert.ToBase64String(new byte[120]) },
+    };
+
+    /// <summary>Peers obey the local rule: no plaintext in an encrypted channel, v3 only with device and frame. Acknowledged (200) so the peer does not retry, never stored.</summary>
+    [Theory]
+    [MemberData(nameof(UnacceptableRelays))]
+    public async Task Inbox_RelayBreakingTheEncryptionRules_Is200AndStoresNothing(string what, bool withDevice, string content)
+    {
+        using var peer = await TestPeer.RegisterAsync(_server);
+        var (channelId, inviter, _) = await InviteAsync(peer);
+        var originId = Guid.NewGuid().ToString();
+        var body = peer.Event("message.relay", new
+        {
+            channel_id = channelId, sender_username = inviter, sender_device_id = withDevice ? Guid.NewGuid() : (Guid?)null, content, content_type = "text",
+            protocol_version = what == "plaintext" ? 1 : 3, origin_message_id = originId,
+        }, $"msg-{originId}");
+
+        using var response = await peer.PostInboxAsync(_server, body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, await CountMessagesAsync(peer, originId));
+    }
+
+    [Fact]
+    public async Task Inbox_EditOfV3MessageWithPlaintext_IsIgnored()
+    {
+        using var peer = await TestPeer.RegisterAsync(_server);
+        var (channelId, inviter, _) = await InviteAsync(peer);
+        var originId = Guid.NewGuid().ToString();
+        using var relayed = await peer.PostInboxAsync(_server, Relay(peer, channelId, inviter, originId));
+        var stored = await ScalarAsync<string>("SELECT content FROM messages WHERE origin_message_id = @p", originId);
+
+        using var edit = await peer.PostInboxAsync(_server, peer.Event("message.edit", new { channel_id = channelId, sender_username = inviter, origin_message_id = originId, content = "plain" }));
+        using var goodEdit = await peer.PostInboxAsync(_server, peer.Event("message.edit", new { channel_id = channelId, sender_username = inviter, origin_message_id = originId, content = OpaqueMessages.Frame() }));
+
+        Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, goodEdit.StatusCode);
+        var after = await ScalarAsync<string>("SELECT content FROM messages WHERE origin_message_id = @p", originId);
+        Assert.NotEqual(stored, after);
+        Assert.NotEqual("plain", after);
+    }
+
     [Theory]
     [InlineData(FederationHeaders.Origin)]
     [InlineData(FederationHeaders.Timestamp)]
@@ -84,7 +130,10 @@ public sealed class InboxTests(ServerFixture fixture)
         var originId = Guid.NewGuid().ToString();
         var signed = Relay(peer, channelId, inviter, originId);
 
-        using var response = await peer.PostInboxAsync(_server, signed, sendBody: signed.Replace("\"hello\"", "\"HELLO\"", StringComparison.Ordinal));
+        var tampered = signed.Replace("\"content_type\":\"text\"", "\"content_type\":\"TEXT\"", StringComparison.Ordinal);
+        Assert.NotEqual(signed, tampered);
+
+        using var response = await peer.PostInboxAsync(_server, signed, sendBody: tampered);
 
         await AssertRejectedAsync(response, HttpStatusCode.Unauthorized, "Invalid signature", peer, originId);
     }
@@ -278,10 +327,11 @@ public sealed class InboxTests(ServerFixture fixture)
         return (channelId, inviter, invitee);
     }
 
+    // What a D3Chat peer relays: a v3 frame with its sending device.
     private static object RelayFields(Guid channelId, string sender, string originId, Guid? device = null) => new
     {
-        channel_id = channelId, sender_username = sender, sender_device_id = device, content = "hello",
-        content_type = "text", protocol_version = 1, origin_message_id = originId,
+        channel_id = channelId, sender_username = sender, sender_device_id = device ?? Guid.NewGuid(), content = OpaqueMessages.Frame(),
+        content_type = "text", protocol_version = 3, origin_message_id = originId,
     };
 
     private static string Relay(TestPeer peer, Guid channelId, string sender, string originId, Guid? device = null) =>

@@ -12,36 +12,21 @@ namespace D3Chat.Integration.Tests.Federation;
 /// (<c>GET /api/v1/keys/{remote_user_id}/bundles</c> → signed <c>GET /federation/key-bundles</c> on B),
 /// addresses an envelope to one of them, and <c>sender_key.distribute</c> delivers exactly that envelope.
 /// </summary>
-public sealed class RemoteSenderKeyTests : IAsyncLifetime
+public sealed class RemoteSenderKeyTests : TwoPeerTest
 {
     private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(30);
-
-    private D3ChatServer _a = null!;
-    private D3ChatServer _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        var servers = await Task.WhenAll(TwoServerTests.StartPeerAsync(), TwoServerTests.StartPeerAsync());
-        (_a, _b) = (servers[0], servers[1]);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
-    }
 
     [Fact]
     public async Task SenderKeys_EnvelopeForRemoteMemberDevice_ReachesExactlyThatDeviceOnItsServer()
     {
-        var alice = _a.CreateClient();
+        var alice = A.CreateClient();
         var aliceTokens = await alice.RegisterAsync(Names.Username("alice"), Names.Password);
-        var bob = _b.CreateClient();
+        var bob = B.CreateClient();
         var bobName = Names.Username("bob");
         var bobTokens = await bob.RegisterAsync(bobName, Names.Password);
         await bob.UploadKeyBundleAsync(bobTokens.DeviceId, "ik-bob", "spk-bob", "sig-bob", ["otp-bob-1"]);
 
-        var bobOnA = (await alice.LookupUserAsync($"{bobName}@{TwoServerTests.Domain(_b)}")).Id;
+        var bobOnA = (await alice.LookupUserAsync($"{bobName}@{TwoServerTests.Domain(B)}")).Id;
         var channel = await alice.CreateChannelAsync("sender-key-room", isPublic: false);
         await alice.AddMemberAsync(channel.Id, bobOnA);
         await Eventually.TrueAsync(async () => (await bob.ListChannelsAsync()).Any(c => c.Id == channel.Id), Delivery, "B to materialise the channel");
@@ -65,8 +50,79 @@ public sealed class RemoteSenderKeyTests : IAsyncLifetime
             (envelope.DeviceId, envelope.RecipientDeviceId, envelope.SenderKeyPublic, envelope.Envelope));
 
         // B unreachable: A answers with the devices it last learnt.
-        await _b.StopAsync();
+        await B.StopAsync();
         Assert.Equal([bobTokens.DeviceId], (await alice.GetUserKeyBundlesAsync(bobOnA)).Select(b => b.DeviceId));
+    }
+
+    /// <summary>
+    /// Issue 10, federation: a local client claims a one-time key of a remote device through its own
+    /// server (signed <c>POST /federation/key-claim</c> on the owner's server, atomically there), and the
+    /// owner's server announces device changes (<c>device.update</c>), so the remote device list and
+    /// the local members' clients follow without anyone fetching.
+    /// </summary>
+    [Fact]
+    public async Task RemoteDevices_OneTimeKeysClaimedOnTheOwnersServer_AndDeviceChangesAnnounced()
+    {
+        var alice = A.CreateClient();
+        await alice.RegisterAsync(Names.Username("alice"), Names.Password);
+        var bob = B.CreateClient();
+        var bobName = Names.Username("bob");
+        var bobTokens = await bob.RegisterAsync(bobName, Names.Password);
+        var bobSigningKey = SigningKey();
+        await bob.UploadKeyBundleAsync(bobTokens.DeviceId, "ik-bob", "spk-bob", "sig-bob", ["otp-bob-1", "otp-bob-2"], bobSigningKey);
+        var bobOnA = (await alice.LookupUserAsync($"{bobName}@{TwoServerTests.Domain(B)}")).Id;
+        var channel = await alice.CreateChannelAsync("x3dh-room", isPublic: false);
+        await alice.AddMemberAsync(channel.Id, bobOnA);
+        await Eventually.TrueAsync(async () => (await bob.ListChannelsAsync()).Any(c => c.Id == channel.Id), Delivery, "B to materialise the channel");
+
+        // The device list through A claims nothing; the bundle through A claims bob's first key on B.
+        Assert.Equal(new DeviceKeys(bobTokens.DeviceId, "ik-bob", bobSigningKey, "spk-bob", "sig-bob"), Assert.Single(await alice.GetUserDevicesAsync(bobOnA)));
+        Assert.Equal(new KeyBundleResponse(bobTokens.DeviceId, "ik-bob", "spk-bob", "sig-bob", "otp-bob-1", 2, bobSigningKey),
+            await alice.GetDeviceKeyBundleAsync(bobTokens.DeviceId));
+        Assert.Equal("otp-bob-2", (await bob.GetDeviceKeyBundleAsync(bobTokens.DeviceId)).OneTimePreKey);
+        Assert.Null((await alice.GetDeviceKeyBundleAsync(bobTokens.DeviceId)).OneTimePreKey);
+
+        // Bob adds a device with keys: A learns it from B's announcement, and alice's client hears it.
+        await using var aliceListener = await Realtime.RealtimeListener.ConnectAsync(alice);
+        var tablet = await bob.CreateDeviceAsync("tablet");
+        var tabletKey = SigningKey();
+        await bob.UploadKeyBundleAsync(tablet.Id, "ik-tab", "spk-tab", "sig-tab", signingKey: tabletKey);
+        await Eventually.TrueAsync(async () => (await RemoteDevicesOnAAsync(bobOnA)).Contains((tablet.Id, tabletKey)), Delivery, "the tablet on A");
+        var heard = await aliceListener.WaitForAsync(e => Realtime.RealtimeListener.OfType("device.update")(e)
+            && e.GetProperty("device_id").GetGuid() == tablet.Id, "device.update at alice");
+        Assert.Equal(bobOnA, heard.GetProperty("user_id").GetGuid());
+        Assert.Equal(channel.Id, heard.GetProperty("channel_id").GetGuid());
+
+        // Bob removes it: A forgets it.
+        await bob.DeleteDeviceAsync(tablet.Id);
+        await Eventually.TrueAsync(async () => (await RemoteDevicesOnAAsync(bobOnA)).All(d => d.DeviceId != tablet.Id), Delivery, "the tablet gone on A");
+        Assert.Equal([(bobTokens.DeviceId, (string?)bobSigningKey)], await RemoteDevicesOnAAsync(bobOnA));
+
+        // B unreachable: the bundle through A is the last known one, without a one-time key.
+        await B.StopAsync();
+        Assert.Equal(new KeyBundleResponse(bobTokens.DeviceId, "ik-bob", "spk-bob", "sig-bob", null, 0, bobSigningKey),
+            await alice.GetDeviceKeyBundleAsync(bobTokens.DeviceId));
+    }
+
+    private static string SigningKey()
+    {
+        var point = RandomNumberGenerator.GetBytes(65);
+        point[0] = 0x04;
+        return Convert.ToBase64String(point);
+    }
+
+    private async Task<List<(Guid DeviceId, string? SigningKey)>> RemoteDevicesOnAAsync(Guid userId)
+    {
+        await using var dataSource = A.CreateDataSource();
+        await using var command = dataSource.CreateCommand("SELECT device_id, signing_key FROM remote_devices WHERE user_id = $1 ORDER BY fetched_at");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = userId });
+        await using var reader = await command.ExecuteReaderAsync();
+        var devices = new List<(Guid, string?)>();
+        while (await reader.ReadAsync())
+        {
+            devices.Add((reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+        }
+        return devices;
     }
 }
 

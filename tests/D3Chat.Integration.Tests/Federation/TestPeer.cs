@@ -62,13 +62,19 @@ public sealed class TestPeer : IDisposable
     }
 
     /// <summary>POSTs a signed inbox request; the hooks let a test break exactly one thing.</summary>
-    public async Task<HttpResponseMessage> PostInboxAsync(
+    public Task<HttpResponseMessage> PostInboxAsync(
         D3ChatServer server, string body, DateTimeOffset? signedAt = null, string? sendBody = null, ServerSigningKey? signWith = null,
+        params string[] omitHeaders) =>
+        SignedPostAsync(server, FederationHeaders.InboxPath, body, signedAt, sendBody, signWith, omitHeaders);
+
+    /// <summary>A signed POST of <paramref name="body"/> to <paramref name="path"/> (e.g. <c>/federation/key-claim</c>).</summary>
+    public async Task<HttpResponseMessage> SignedPostAsync(
+        D3ChatServer server, string path, string body, DateTimeOffset? signedAt = null, string? sendBody = null, ServerSigningKey? signWith = null,
         params string[] omitHeaders)
     {
         var timestamp = RequestSigning.FormatTimestamp(signedAt ?? DateTimeOffset.UtcNow);
-        var headers = RequestSigning.Sign(signWith ?? Key, Domain, "POST", FederationHeaders.InboxPath, timestamp, Encoding.UTF8.GetBytes(body));
-        using var request = new HttpRequestMessage(HttpMethod.Post, FederationHeaders.InboxPath)
+        var headers = RequestSigning.Sign(signWith ?? Key, Domain, "POST", path, timestamp, Encoding.UTF8.GetBytes(body));
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new ByteArrayContent(Encoding.UTF8.GetBytes(sendBody ?? body)),
         };

@@ -9,79 +9,70 @@ namespace D3Chat.Integration.Tests.Federation;
 /// Two complete servers on loopback (own databases, Redis databases, queues, keys and domains
 /// <c>127.0.0.1:{port}</c>), discovering each other over http (Federation__AllowHttpHosts).
 /// </summary>
-public sealed class TwoServerTests : IAsyncLifetime
+public sealed class TwoServerTests : TwoPeerTest
 {
     private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(30);
-
-    private D3ChatServer _a = null!;
-    private D3ChatServer _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        var servers = await Task.WhenAll(StartPeerAsync(), StartPeerAsync());
-        (_a, _b) = (servers[0], servers[1]);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
-    }
 
     [Fact]
     public async Task Federation_TwoServers_MessagesEditsDeletesFlowBothWaysAndSurvivePeerDowntime()
     {
-        var alice = _a.CreateClient();
+        var alice = A.CreateClient();
         await alice.RegisterAsync(Names.Username("alice"), Names.Password);
-        var bob = _b.CreateClient();
+        var bob = B.CreateClient();
         var bobName = Names.Username("bob");
         await bob.RegisterAsync(bobName, Names.Password);
 
         // A's user finds B's user through the signed lookup and adds them: B receives channel.invite.
-        var bobOnA = (await alice.LookupUserAsync($"{bobName}@{Domain(_b)}")).Id;
+        var bobOnA = (await alice.LookupUserAsync($"{bobName}@{Domain(B)}")).Id;
         var channel = await alice.CreateChannelAsync("federated-room", isPublic: false);
         await alice.AddMemberAsync(channel.Id, bobOnA);
         await Eventually.TrueAsync(async () => (await bob.ListChannelsAsync()).Any(c => c.Id == channel.Id), Delivery, "B to materialise the channel");
 
-        // A → B, B → A.
-        var hello = await alice.SendMessageAsync(channel.Id, "hello from A");
-        await ExpectContentsAsync(bob, channel.Id, ["hello from A"], "A's message on B");
-        var reply = await bob.SendMessageAsync(channel.Id, "hello from B");
-        await ExpectContentsAsync(alice, channel.Id, ["hello from A", "hello from B"], "B's message on A");
+        // A → B, B → A, each with its sending device kept (protocol v3 binds it into the AEAD).
+        var hello = await alice.SendOpaqueAsync(channel.Id);
+        await ExpectContentsAsync(bob, channel.Id, [hello.Content], "A's message on B");
+        var reply = await bob.SendOpaqueAsync(channel.Id);
+        await ExpectContentsAsync(alice, channel.Id, [hello.Content, reply.Content], "B's message on A");
+        Assert.NotNull(hello.SenderDeviceId);
+        Assert.NotNull(reply.SenderDeviceId);
+        Assert.Equal(hello.SenderDeviceId, (await bob.GetMessagesAsync(channel.Id)).Messages.Single(m => m.Content == hello.Content).SenderDeviceId);
+        Assert.Equal(reply.SenderDeviceId, (await alice.GetMessagesAsync(channel.Id)).Messages.Single(m => m.Content == reply.Content).SenderDeviceId);
 
-        // Edits and deletes both ways.
-        await alice.EditMessageAsync(hello.Id, "hello from A (edited)");
-        await ExpectContentsAsync(bob, channel.Id, ["hello from A (edited)", "hello from B"], "A's edit on B");
-        await bob.EditMessageAsync(reply.Id, "hello from B (edited)");
-        await ExpectContentsAsync(alice, channel.Id, ["hello from A (edited)", "hello from B (edited)"], "B's edit on A");
+        // Edits and deletes both ways; edits stay v3 frames.
+        var helloEdited = (await alice.EditOpaqueAsync(hello.Id)).Content;
+        await ExpectContentsAsync(bob, channel.Id, [helloEdited, reply.Content], "A's edit on B");
+        var replyEdited = (await bob.EditOpaqueAsync(reply.Id)).Content;
+        await ExpectContentsAsync(alice, channel.Id, [helloEdited, replyEdited], "B's edit on A");
         await bob.DeleteMessageAsync(reply.Id);
-        await ExpectContentsAsync(alice, channel.Id, ["hello from A (edited)"], "B's delete on A");
+        await ExpectContentsAsync(alice, channel.Id, [helloEdited], "B's delete on A");
         await alice.DeleteMessageAsync(hello.Id);
         await ExpectContentsAsync(bob, channel.Id, [], "A's delete on B");
 
         // A member A adds later joins on B too, and their messages are accepted there.
-        var carol = _a.CreateClient();
+        var carol = A.CreateClient();
         var carolId = (await carol.RegisterAsync(Names.Username("carol"), Names.Password)).UserId;
         await alice.AddMemberAsync(channel.Id, carolId);
-        var fromCarol = await carol.SendMessageAsync(channel.Id, "hello from carol");
-        await ExpectContentsAsync(bob, channel.Id, ["hello from carol"], "a later member's message on B");
+        var fromCarol = await carol.SendOpaqueAsync(channel.Id);
+        await ExpectContentsAsync(bob, channel.Id, [fromCarol.Content], "a later member's message on B");
         await carol.DeleteMessageAsync(fromCarol.Id);
         await ExpectContentsAsync(bob, channel.Id, [], "the later member's delete on B");
 
         // B goes down; A's users keep posting and every post is accepted.
-        await _b.StopAsync();
-        var whileDown = Enumerable.Range(1, 5).Select(i => $"while B was down #{i}").ToList();
+        await B.StopAsync();
+        var aliceDevice = hello.SenderDeviceId;
+        var whileDown = Enumerable.Range(1, 5).Select(_ => OpaqueMessages.Frame()).ToList();
         foreach (var content in whileDown)
         {
-            using var response = await alice.SendAsync(HttpMethod.Post, $"/api/v1/channels/{channel.Id}/messages", new { content });
+            using var response = await alice.SendAsync(HttpMethod.Post, $"/api/v1/channels/{channel.Id}/messages",
+                new { content, protocol_version = 3, sender_device_id = aliceDevice });
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
 
         // B comes back on the same database and port, and receives each of them exactly once.
-        await _b.RestartAsync();
+        await B.RestartAsync();
         await ExpectContentsAsync(bob, channel.Id, whileDown, "the backlog on B after its restart");
         // Exactly once: when A holds no delivery for B any more, nothing else can arrive there.
-        await Eventually.TrueAsync(async () => await PendingDeliveriesAsync(_a) == 0, Delivery, "A's queue for B to drain");
+        await Eventually.TrueAsync(async () => await PendingDeliveriesAsync(A) == 0, Delivery, "A's queue for B to drain");
         Assert.Equal(whileDown, await ContentsAsync(bob, channel.Id));
 
         // Leaving is relayed: A stops counting B's user as a member.

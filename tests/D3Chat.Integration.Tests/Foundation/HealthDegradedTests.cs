@@ -21,4 +21,37 @@ public sealed class HealthDegradedTests
         Assert.Equal("Unavailable: redis", D3ChatClient.ReadDetail(body));
         Assert.Contains("\"postgres\":\"ok\"", body, StringComparison.Ordinal);
     }
+
+    /// <summary>With Service Bus as the transport the queue check probes Service Bus, not a Storage queue.</summary>
+    [Fact]
+    public async Task Health_ServiceBusTransportUnreachable_Is503NamingQueueAndReportsServiceBus()
+    {
+        // Port 1 on loopback: no Service Bus (emulator) listens there, while Azurite stays up.
+        await using var server = await D3ChatServer.StartAsync(new Dictionary<string, string>
+        {
+            ["Queue__Transport"] = "ServiceBus",
+            ["Queue__ServiceBusConnection"] = "Endpoint=sb://127.0.0.1:1/;SharedAccessKeyName=k;SharedAccessKey=dGVzdA==;UseDevelopmentEmulator=true",
+        });
+        using var response = await server.CreateClient().SendAsync(HttpMethod.Get, "/health");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("Unavailable: queue", D3ChatClient.ReadDetail(body));
+        Assert.Contains("\"transport\":\"ServiceBus\"", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>The small profile runs without Redis: health stays 200 and names Redis "off".</summary>
+    [Fact]
+    public async Task Health_RedisNotConfigured_Is200WithRedisOff()
+    {
+        await using var server = await D3ChatServer.StartAsync(new Dictionary<string, string>
+        {
+            ["Redis__ConnectionString"] = "",
+        });
+        using var response = await server.CreateClient().SendAsync(HttpMethod.Get, "/health");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"redis\":\"off\"", body, StringComparison.Ordinal);
+    }
 }

@@ -11,14 +11,18 @@ public sealed class HostTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;
 
-    [Fact]
-    public async Task Health_AllServicesUp_ReportsOkForEachComponent()
+    [Theory]
+    [InlineData("/health")]
+    [InlineData("/federation/health")]
+    [InlineData("/fanout/health")]
+    public async Task Health_EachAppAllServicesUp_ReportsOkForEachComponentAndTheTransportInUse(string path)
     {
         var client = _server.CreateClient();
 
-        var health = await client.SendAsync<HealthResponse>(HttpMethod.Get, "/health");
+        var health = await client.SendAsync<HealthResponse>(HttpMethod.Get, path);
 
         Assert.Equal("ok", health.Status);
+        Assert.Equal("StorageQueues", health.Transport);
         Assert.Equal(["postgres", "queue", "redis"], health.Checks.Keys.Order());
         Assert.All(health.Checks.Values, v => Assert.Equal("ok", v));
     }

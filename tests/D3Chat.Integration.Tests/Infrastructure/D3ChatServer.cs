@@ -70,6 +70,7 @@ public sealed class D3ChatServer : IAsyncDisposable
             ["FanoutQueueName"] = $"fanout-{runId}",
             ["FederationQueueName"] = $"federation-{runId}",
             ["OutboxSweepSchedule"] = "*/2 * * * * *",
+            ["RetentionSchedule"] = "0 * * * * *",
             ["Server__Domain"] = $"test-{runId}.localhost",
             // Every test talks from 127.0.0.1, so the shared server must not rate-limit the suite;
             // RateLimitTests start their own server with a low limit.

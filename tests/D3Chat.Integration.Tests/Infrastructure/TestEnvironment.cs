@@ -2,7 +2,7 @@ namespace D3Chat.Integration.Tests.Infrastructure;
 
 /// <summary>
 /// Connection settings of the real services that <c>scripts/test</c> started. A missing setting
-/// fails the run: these tests never skip (conventions §4).
+/// fails the run: these tests never skip.
 /// </summary>
 public static class TestEnvironment
 {

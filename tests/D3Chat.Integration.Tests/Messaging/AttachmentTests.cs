@@ -41,6 +41,8 @@ public sealed class AttachmentTests(ServerFixture fixture)
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal(bytes, await download.Content.ReadAsByteArrayAsync());
         Assert.Equal("cipher.bin", download.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        Assert.Equal("nosniff", download.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal(D3Chat.Core.Http.UntrustedFileResult.ContentSecurityPolicy, download.Headers.GetValues("Content-Security-Policy").Single());
         using var thumbnail = await http.GetAsync(link.Url.Replace("/download?", "/thumbnail?", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.NotFound, thumbnail.StatusCode);
     }
@@ -64,6 +66,27 @@ public sealed class AttachmentTests(ServerFixture fixture)
         Assert.Equal("image/webp", thumbnail.Content.Headers.ContentType?.MediaType);
         using var decoded = Image.Load(await thumbnail.Content.ReadAsByteArrayAsync());
         Assert.Equal((200, 150), (decoded.Width, decoded.Height));
+    }
+
+    [Fact]
+    public async Task Upload_CraftedAnimatedImages_Are201WithOneFrameThumbnailOrNone()
+    {
+        // Issue 12 item 3: a 3 kB GIF of 150 frames on a 2000×2000 canvas once took 2.3 GB to thumbnail.
+        var (owner, channel) = await ChannelAsync();
+        var gif = D3Chat.Core.Tests.Images.CraftedImages.AnimatedGif(2000, 2000, 150);
+        var webp = D3Chat.Core.Tests.Images.CraftedImages.AnimatedWebp(2000, 2000, 150);
+
+        var gifUpload = await owner.Client.UploadAttachmentAsync(channel.Id, gif, "bomb.gif", "image/gif");
+        var webpUpload = await owner.Client.UploadAttachmentAsync(channel.Id, webp, "bomb.webp", "image/webp");
+
+        Assert.Equal((2000, 2000), (gifUpload.Width, gifUpload.Height));
+        Assert.Equal($"/api/v1/attachments/{gifUpload.Id}/thumbnail", gifUpload.ThumbnailUrl);
+        Assert.Equal((null, null, null), (webpUpload.Width, webpUpload.Height, webpUpload.ThumbnailUrl));
+        var link = await owner.Client.CreateAttachmentLinkAsync(gifUpload.Id);
+        using var http = Anonymous();
+        using var thumbnail = await http.GetAsync(link.ThumbnailUrl);
+        using var decoded = Image.Load(await thumbnail.Content.ReadAsByteArrayAsync());
+        Assert.Equal((1, 200, 200), (decoded.Frames.Count, decoded.Width, decoded.Height));
     }
 
     [Fact]
@@ -125,8 +148,8 @@ public sealed class AttachmentTests(ServerFixture fixture)
         var mine = await owner.Client.UploadAttachmentAsync(channel.Id, [1, 2, 3], "mine.bin", "application/octet-stream");
         var theirs = await member.Client.UploadAttachmentAsync(channel.Id, [4], "theirs.bin", "application/octet-stream");
 
-        var message = await owner.Client.SendMessageAsync(channel.Id, "with file", attachmentIds: [mine.Id, theirs.Id, Guid.NewGuid()]);
-        var again = await owner.Client.SendMessageAsync(channel.Id, "reuse", attachmentIds: [mine.Id]);
+        var message = await owner.SendOpaqueAsync(channel.Id, attachmentIds: [mine.Id, theirs.Id, Guid.NewGuid()]);
+        var again = await owner.SendOpaqueAsync(channel.Id, attachmentIds: [mine.Id]);
 
         var snippet = Assert.Single(message.Attachments);
         Assert.Equal(new AttachmentSnippet(mine.Id, "mine.bin", "application/octet-stream", 3, mine.Url, null, null, null), snippet);

@@ -169,4 +169,105 @@ public sealed class KeyTests(ServerFixture fixture)
         Assert.Empty(await alice.Client.GetSenderKeysAsync(channel.Id, alice.DeviceId));
         Assert.Empty(await bob.Client.GetSenderKeysAsync(channel.Id, bob.DeviceId));
     }
+
+    /// <summary>A syntactically valid P-256 point: 0x04 then 64 random bytes (the server checks the encoding only).</summary>
+    private static string SigningKey()
+    {
+        var point = System.Security.Cryptography.RandomNumberGenerator.GetBytes(65);
+        point[0] = 0x04;
+        return Convert.ToBase64String(point);
+    }
+
+    [Fact]
+    public async Task UploadBundle_WithSigningKey_EveryBundleAndDeviceListCarriesIt()
+    {
+        var alice = await TestUser.NewAsync(_server);
+        var bob = await TestUser.NewAsync(_server);
+        var signingKey = SigningKey();
+        var otps = Otps(3);
+
+        await alice.Client.UploadKeyBundleAsync(alice.DeviceId, "ik", "spk", "sig", otps, signingKey);
+
+        Assert.Equal(new KeyBundleResponse(alice.DeviceId, "ik", "spk", "sig", otps[0], 3, signingKey), await bob.Client.GetDeviceKeyBundleAsync(alice.DeviceId));
+        Assert.Equal(new KeyBundleResponse(alice.DeviceId, "ik", "spk", "sig", otps[1], 2, signingKey), Assert.Single(await bob.Client.GetUserKeyBundlesAsync(alice.Id)));
+        Assert.Equal(new DeviceKeys(alice.DeviceId, "ik", signingKey, "spk", "sig"), Assert.Single(await bob.Client.GetUserDevicesAsync(alice.Id)));
+    }
+
+    [Fact]
+    public async Task UploadBundle_WithoutSigningKey_ReadsNull_AndAReuploadWithoutItClearsIt()
+    {
+        var alice = await TestUser.NewAsync(_server);
+        await alice.Client.UploadKeyBundleAsync(alice.DeviceId, "ik", "spk", "sig", signingKey: SigningKey());
+
+        await alice.Client.UploadKeyBundleAsync(alice.DeviceId, "ik2", "spk2", "sig2");
+
+        using var response = await alice.Client.SendAsync(HttpMethod.Get, $"/api/v1/keys/{alice.DeviceId}/bundle");
+        var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, body.GetProperty("signing_key").ValueKind);
+        Assert.Null(Assert.Single(await alice.Client.GetUserDevicesAsync(alice.Id)).SigningKey);
+    }
+
+    public static TheoryData<string> BadSigningKeys()
+    {
+        var compressed = new byte[33];
+        compressed[0] = 0x02;
+        var wrongPrefix = new byte[65];
+        wrongPrefix[0] = 0x02;
+        var tooLong = new byte[66];
+        tooLong[0] = 0x04;
+        var tooShort = new byte[64];
+        tooShort[0] = 0x04;
+        var point = new byte[65];
+        point[0] = 0x04;
+        return new()
+        {
+            Convert.ToBase64String(compressed),
+            Convert.ToBase64String(wrongPrefix),
+            Convert.ToBase64String(tooLong),
+            Convert.ToBase64String(tooShort),
+            Convert.ToBase64String(point).Replace('A', '-'),
+            "not base64",
+            "",
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(BadSigningKeys))]
+    public async Task UploadBundle_SigningKeyNotAP256Point_Is422AndStoresNothing(string signingKey)
+    {
+        var alice = await TestUser.NewAsync(_server);
+
+        await Expect.InvalidAsync(alice.Client, HttpMethod.Post, "/api/v1/keys/upload",
+            new { device_id = alice.DeviceId, identity_key = "ik", signed_pre_key = "spk", signed_pre_key_signature = "sig", signing_key = signingKey },
+            ["body", "signing_key"], D3Chat.Core.Keys.PublicKeyEncoding.NotAPointMessage);
+        await Expect.FailsAsync(() => alice.Client.GetDeviceKeyBundleAsync(alice.DeviceId), HttpStatusCode.NotFound, "Key bundle not found");
+    }
+
+    [Fact]
+    public async Task Devices_ListsEveryDeviceWithABundle_ClaimsNoOneTimeKey()
+    {
+        var alice = await TestUser.NewAsync(_server);
+        var bob = await TestUser.NewAsync(_server);
+        var second = await alice.Client.CreateDeviceAsync("laptop");
+        var keys = (First: SigningKey(), Second: SigningKey());
+        await alice.Client.UploadKeyBundleAsync(alice.DeviceId, "ik1", "spk1", "sig1", Otps(2), keys.First);
+        await alice.Client.UploadKeyBundleAsync(second.Id, "ik2", "spk2", "sig2", Otps(2), keys.Second);
+
+        var devices = await bob.Client.GetUserDevicesAsync(alice.Id);
+        await bob.Client.GetUserDevicesAsync(alice.Id);
+
+        Assert.Equal([new DeviceKeys(alice.DeviceId, "ik1", keys.First, "spk1", "sig1"), new DeviceKeys(second.Id, "ik2", keys.Second, "spk2", "sig2")], devices);
+        Assert.Equal(2, (await bob.Client.GetDeviceKeyBundleAsync(alice.DeviceId)).OneTimePreKeyCount);
+        Assert.Empty(await alice.Client.GetUserDevicesAsync(bob.Id));
+    }
+
+    [Fact]
+    public async Task Devices_UnknownUserOrMalformedIdOrAnonymous_Is404Or422Or401()
+    {
+        var alice = await TestUser.NewAsync(_server);
+
+        await Expect.FailsAsync(() => alice.Client.GetUserDevicesAsync(Guid.NewGuid()), HttpStatusCode.NotFound, "User not found");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, await Expect.StatusAsync(alice.Client, HttpMethod.Get, "/api/v1/keys/nope/devices"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Expect.StatusAsync(_server.CreateClient(), HttpMethod.Get, $"/api/v1/keys/{alice.Id}/devices"));
+    }
 }

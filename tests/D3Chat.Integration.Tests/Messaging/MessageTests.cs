@@ -21,13 +21,15 @@ public sealed class MessageTests(ServerFixture fixture)
     {
         var (owner, channel) = await ChannelAsync();
 
+        var frame = OpaqueMessages.Frame();
         using var response = await owner.Client.SendAsync(HttpMethod.Post, $"/api/v1/channels/{channel.Id}/messages",
-            new { content = "opaque", sender_device_id = owner.DeviceId, protocol_version = 2 });
+            new { content = frame, sender_device_id = owner.DeviceId, protocol_version = 3 });
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal("text", body.GetProperty("content_type").GetString());
-        Assert.Equal(2, body.GetProperty("protocol_version").GetInt32());
+        Assert.Equal(3, body.GetProperty("protocol_version").GetInt32());
+        Assert.Equal(frame, body.GetProperty("content").GetString());
         Assert.Equal(owner.DeviceId.ToString(), body.GetProperty("sender_device_id").GetString());
         Assert.Equal(0, body.GetProperty("attachments").GetArrayLength());
         Assert.Equal(JsonValueKind.Null, body.GetProperty("reply_to").ValueKind);
@@ -48,8 +50,8 @@ public sealed class MessageTests(ServerFixture fixture)
         var (_, channel) = await ChannelAsync();
         var stranger = await TestUser.NewAsync(_server);
 
-        await Expect.FailsAsync(() => stranger.Client.SendMessageAsync(channel.Id, "hi"), HttpStatusCode.Forbidden, "Not a member of this channel");
-        await Expect.FailsAsync(() => stranger.Client.SendMessageAsync(Guid.NewGuid(), "hi"), HttpStatusCode.Forbidden, "Not a member of this channel");
+        await Expect.FailsAsync(() => stranger.SendOpaqueAsync(channel.Id), HttpStatusCode.Forbidden, "Not a member of this channel");
+        await Expect.FailsAsync(() => stranger.SendOpaqueAsync(Guid.NewGuid()), HttpStatusCode.Forbidden, "Not a member of this channel");
         await Expect.FailsAsync(() => stranger.Client.GetMessagesAsync(channel.Id), HttpStatusCode.Forbidden, "Not a member of this channel");
     }
 
@@ -59,8 +61,9 @@ public sealed class MessageTests(ServerFixture fixture)
         var (owner, channel) = await ChannelAsync();
         var other = await TestUser.NewAsync(_server);
 
-        await Expect.FailsAsync(() => owner.Client.SendMessageAsync(channel.Id, "x", senderDeviceId: other.DeviceId), HttpStatusCode.BadRequest, "sender_device_id must be one of your devices");
-        await Expect.FailsAsync(() => owner.Client.SendMessageAsync(channel.Id, "x", senderDeviceId: Guid.NewGuid()), HttpStatusCode.BadRequest);
+        await Expect.FailsAsync(() => owner.Client.SendOpaqueAsync(channel.Id, other.DeviceId), HttpStatusCode.BadRequest, "sender_device_id must be one of your devices");
+        await Expect.FailsAsync(() => owner.Client.SendOpaqueAsync(channel.Id, Guid.NewGuid()), HttpStatusCode.BadRequest, "sender_device_id must be one of your devices");
+        Assert.Empty((await owner.Client.GetMessagesAsync(channel.Id)).Messages);
     }
 
     [Fact]
@@ -77,31 +80,33 @@ public sealed class MessageTests(ServerFixture fixture)
     {
         var (owner, channel) = await ChannelAsync();
         var otherChannel = await owner.Client.CreateChannelAsync("elsewhere");
-        var parent = await owner.Client.SendMessageAsync(channel.Id, "parent");
-        var foreign = await owner.Client.SendMessageAsync(otherChannel.Id, "foreign");
+        var parent = await owner.SendOpaqueAsync(channel.Id);
+        var foreign = await owner.SendOpaqueAsync(otherChannel.Id);
 
-        var reply = await owner.Client.SendMessageAsync(channel.Id, "child", replyToId: parent.Id);
+        var reply = await owner.SendOpaqueAsync(channel.Id, replyToId: parent.Id);
 
         Assert.Equal(parent.Id, reply.ReplyToId);
-        Assert.Equal(new ReplySnippet(parent.Id, owner.Id, "parent", "text", 1), reply.ReplyTo);
+        Assert.Equal(new ReplySnippet(parent.Id, owner.Id, parent.Content, "text", 3), reply.ReplyTo);
         const string detail = "reply_to_id must reference a message in the same channel";
-        await Expect.FailsAsync(() => owner.Client.SendMessageAsync(channel.Id, "x", replyToId: foreign.Id), HttpStatusCode.BadRequest, detail);
-        await Expect.FailsAsync(() => owner.Client.SendMessageAsync(channel.Id, "x", replyToId: Guid.NewGuid()), HttpStatusCode.BadRequest, detail);
+        await Expect.FailsAsync(() => owner.SendOpaqueAsync(channel.Id, replyToId: foreign.Id), HttpStatusCode.BadRequest, detail);
+        await Expect.FailsAsync(() => owner.SendOpaqueAsync(channel.Id, replyToId: Guid.NewGuid()), HttpStatusCode.BadRequest, detail);
     }
 
     [Fact]
     public async Task EditMessage_BySender_Is200WithEditedAtAndWritesMessageEdit()
     {
         var (owner, channel) = await ChannelAsync();
-        var message = await owner.Client.SendMessageAsync(channel.Id, "first");
+        var message = await owner.SendOpaqueAsync(channel.Id);
+        var second = OpaqueMessages.Frame();
 
-        var edited = await owner.Client.EditMessageAsync(message.Id, "second");
+        var edited = await owner.Client.EditOpaqueAsync(message.Id, second);
 
-        Assert.Equal("second", edited.Content);
+        Assert.Equal(second, edited.Content);
+        Assert.Equal(3, edited.ProtocolVersion);
         Assert.NotNull(edited.EditedAt);
-        Assert.Equal("second", (await owner.Client.GetMessagesAsync(channel.Id)).Messages.Single().Content);
+        Assert.Equal(second, (await owner.Client.GetMessagesAsync(channel.Id)).Messages.Single().Content);
         var edit = Assert.Single(await Outbox.EventsAsync(_server, "payload->>'type' = 'message.edit' AND payload->'data'->'message'->>'id'", message.Id.ToString()));
-        Assert.Equal("second", edit.GetProperty("data").GetProperty("message").GetProperty("content").GetString());
+        Assert.Equal(second, edit.GetProperty("data").GetProperty("message").GetProperty("content").GetString());
     }
 
     [Fact]
@@ -110,10 +115,10 @@ public sealed class MessageTests(ServerFixture fixture)
         var (owner, channel) = await ChannelAsync();
         var member = await TestUser.NewAsync(_server);
         await member.Client.JoinChannelAsync(channel.Id);
-        var message = await owner.Client.SendMessageAsync(channel.Id, "mine");
+        var message = await owner.SendOpaqueAsync(channel.Id);
 
-        await Expect.FailsAsync(() => member.Client.EditMessageAsync(message.Id, "hijack"), HttpStatusCode.Forbidden, "Can only edit own messages");
-        await Expect.FailsAsync(() => owner.Client.EditMessageAsync(Guid.NewGuid(), "x"), HttpStatusCode.NotFound, "Message not found");
+        await Expect.FailsAsync(() => member.Client.EditOpaqueAsync(message.Id), HttpStatusCode.Forbidden, "Can only edit own messages");
+        await Expect.FailsAsync(() => owner.Client.EditOpaqueAsync(Guid.NewGuid()), HttpStatusCode.NotFound, "Message not found");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, await Expect.StatusAsync(owner.Client, HttpMethod.Patch, "/api/v1/channels/messages/nope", new { content = "x" }));
     }
 
@@ -123,8 +128,8 @@ public sealed class MessageTests(ServerFixture fixture)
         var (owner, channel) = await ChannelAsync();
         var member = await TestUser.NewAsync(_server);
         await member.Client.JoinChannelAsync(channel.Id);
-        var parent = await owner.Client.SendMessageAsync(channel.Id, "parent");
-        await member.Client.SendMessageAsync(channel.Id, "reply", replyToId: parent.Id);
+        var parent = await owner.SendOpaqueAsync(channel.Id);
+        await member.SendOpaqueAsync(channel.Id, replyToId: parent.Id);
 
         await Expect.FailsAsync(() => member.Client.DeleteMessageAsync(parent.Id), HttpStatusCode.Forbidden, "Can only delete own messages");
         await owner.Client.DeleteMessageAsync(parent.Id);
@@ -157,7 +162,7 @@ public sealed class MessageTests(ServerFixture fixture)
         var sent = new List<MessageResponse>();
         for (var i = 0; i < 5; i++)
         {
-            sent.Add(await owner.Client.SendMessageAsync(channel.Id, $"m{i}"));
+            sent.Add(await owner.SendOpaqueAsync(channel.Id));
         }
 
         var latest = await owner.Client.GetMessagesAsync(channel.Id, limit: 2);

@@ -18,7 +18,7 @@ public sealed class OutboxDurabilityTests
         var owner = await TestUser.NewAsync(down);
         var channel = await owner.Client.CreateChannelAsync("durable");
 
-        var sent = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => owner.Client.SendMessageAsync(channel.Id, $"m{i}")));
+        var sent = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => owner.SendOpaqueAsync(channel.Id)));
 
         var ids = sent.Select(m => m.Id.ToString()).ToArray();
         await using var dataSource = down.CreateDataSource();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using D3Chat.Client;
 using D3Chat.Integration.Tests.Infrastructure;
@@ -12,6 +13,10 @@ public sealed record TestUser(D3ChatClient Client, TokenResponse Tokens)
     public Guid Id => Tokens.UserId;
 
     public Guid DeviceId => Tokens.DeviceId;
+
+    /// <summary>Posts an opaque v3 message from this user's first device (see <see cref="OpaqueMessages"/>).</summary>
+    public Task<MessageResponse> SendOpaqueAsync(Guid channelId, Guid? replyToId = null, IReadOnlyList<Guid>? attachmentIds = null, string? clientMessageId = null) =>
+        Client.SendOpaqueAsync(channelId, DeviceId, replyToId, attachmentIds, clientMessageId);
 
     public static async Task<TestUser> NewAsync(D3ChatServer server)
     {
@@ -32,6 +37,24 @@ public static class Expect
             Assert.Equal(detail, error.Detail);
         }
         return error;
+    }
+
+    /// <summary>Asserts a 422 whose FastAPI-style detail names <paramref name="loc"/> with exactly <paramref name="msg"/>.</summary>
+    public static async Task InvalidAsync(D3ChatClient client, HttpMethod method, string path, object body, string[] loc, string msg, IDictionary<string, string>? headers = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body, options: D3ChatClient.Json) };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", client.AccessToken);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.Add(name, value);
+        }
+        using var response = await client.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, $"{(int)response.StatusCode}: {text}");
+        var errors = JsonDocument.Parse(text).RootElement.GetProperty("detail").EnumerateArray()
+            .Select(e => (Loc: string.Join('.', e.GetProperty("loc").EnumerateArray().Select(l => l.GetString())), Msg: e.GetProperty("msg").GetString()))
+            .ToList();
+        Assert.Contains((string.Join('.', loc), msg), errors);
     }
 
     /// <summary>Sends a raw request and returns its status (for routes the typed client does not cover, e.g. malformed ids).</summary>

@@ -15,6 +15,9 @@ public sealed class RealtimeListener : IAsyncDisposable
 
     public IReadOnlyCollection<JsonElement> Events => _events;
 
+    /// <summary>The connection's state (Disconnected once the service closed it).</summary>
+    public HubConnectionState State => _connection.State;
+
     public static async Task<RealtimeListener> ConnectAsync(D3ChatClient client)
     {
         var listener = new RealtimeListener();

@@ -48,10 +48,15 @@ public sealed class TypingAndPresenceTests(ServerFixture fixture)
     {
         var (a, aId) = await UserAsync();
         var (b, _) = await UserAsync();
+        var (stranger, _) = await UserAsync();
+        var shared = await a.CreateChannelAsync("presence");
+        await b.JoinChannelAsync(shared.Id);
         var silent = Guid.NewGuid();
 
         await a.SetPresenceAsync("away");
         var whileAway = await b.GetPresenceAsync([aId, silent]);
+        // Issue 12 item 11: presence only for users who share a channel with the target.
+        Assert.Equal([new PresenceStatus(aId, "offline")], await stranger.GetPresenceAsync([aId]));
         await a.SetPresenceAsync("offline");
         var afterOffline = await b.GetPresenceAsync([aId]);
 

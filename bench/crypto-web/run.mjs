@@ -1,0 +1,60 @@
+// Builds the benchmark page with static-web's Vite, serves it on http://127.0.0.1 (Web Crypto needs a
+// secure context; localhost counts), runs it in headless Chromium and prints the figures with the
+// machine and commit. Not a test: no thresholds are asserted.
+//   cd bench/crypto-web && npm ci && npm run bench      (CHROMIUM=/path/to/chromium to override)
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const here = import.meta.dirname;
+const root = join(here, '..', '..');
+const vite = join(root, 'static-web', 'node_modules', '.bin', 'vite');
+execFileSync(vite, ['build', '--config', join(here, 'vite.config.mjs')], { cwd: here, stdio: 'inherit' });
+
+const dist = join(here, 'dist');
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json' };
+const server = createServer(async (req, res) => {
+  const path = normalize(join(dist, new URL(req.url ?? '/', 'http://x').pathname.replace(/\/$/, '/index.html')));
+  if (!path.startsWith(dist)) return res.writeHead(403).end();
+  try {
+    const body = await readFile(path);
+    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(body);
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const url = `http://127.0.0.1:${server.address().port}/index.html`;
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+try {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => window.__benchResult !== undefined, null, { timeout: 600_000 });
+  const result = await page.evaluate(() => window.__benchResult);
+  if (result.error) throw new Error(result.error);
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
+  const dirty = execFileSync('git', ['status', '--porcelain', '--', 'static-web/src/crypto', 'bench/crypto-web'], { cwd: root }).toString().trim() ? ' (+ local changes)' : '';
+  const f = (n) => n.toFixed(3);
+  console.log(`machine: ${cpus().length} logical CPUs, ${cpus()[0]?.model ?? 'unknown CPU'}; ${result.userAgent}`);
+  console.log(`commit:  ${commit}${dirty}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`baseline: one crypto.subtle.digest of 32 bytes awaited in sequence: ${f(result.subtleBaseline.perCallMs)} ms per call`);
+  const p = result.primitives;
+  console.log(`per step (ms): KDF_CK ${f(p.kdfChain)}, KEYS ${f(p.messageKeys)}, AES-GCM seal 200 B ${f(p.aesSeal200)}, ECDSA sign ${f(p.ecdsaSign)}, ECDSA verify ${f(p.ecdsaVerify)}`);
+  const m = result.moduleRoundTrip;
+  console.log(`group message 200 B, module (${m.count}): encrypt+sign ${f(m.encryptSignMs)} ms, verify+decrypt ${f(m.verifyDecryptMs)} ms, round trip ${f(m.roundTripMs)} ms  [target <= 0.3]`);
+  const a = result.apiRoundTrip;
+  console.log(`group message 200 B, E2ee API (${a.count}): encrypt ${f(a.encryptSignMs)} ms, decrypt ${f(a.verifyDecryptMs)} ms, round trip ${f(a.roundTripMs)} ms  (${a.note})`);
+  const c = result.moduleCatchUp1000;
+  console.log(`catch-up of 1,000 messages, module: ${c.sequentialMs.toFixed(1)} ms one by one, ${c.pipelinedMs.toFixed(1)} ms pipelined  [target <= 200]`);
+  const ac = result.apiCatchUp1000;
+  console.log(`catch-up of 1,000 messages, E2ee API: ${ac.sequentialMs.toFixed(1)} ms one by one, ${ac.concurrentMs.toFixed(1)} ms concurrent  (${ac.note})`);
+  const s = result.sessionSetup;
+  console.log(`pairwise session setup (${s.count}): ${f(s.perSetupMs)} ms each  (${s.note})`);
+} finally {
+  await browser.close();
+  server.close();
+}

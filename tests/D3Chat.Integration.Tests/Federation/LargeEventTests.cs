@@ -1,0 +1,40 @@
+using D3Chat.Client;
+using D3Chat.Integration.Tests.Infrastructure;
+using D3Chat.Integration.Tests.Realtime;
+
+namespace D3Chat.Integration.Tests.Federation;
+
+/// <summary>Issue 13 item 1: an event far larger than any queue message is delivered by reference.</summary>
+public sealed class LargeEventTests : TwoPeerTest
+{
+    // Federation of such a message is NOT yet shown: it did not reach the peer within 60 s (open, issue 13).
+    // A frame whose base64 is ~267 KB; with a reply to an equally large message the message.new
+    // event is ~0.53 MB: over Storage Queues' 64 KiB and Service Bus Standard's 256 KiB. (Larger
+    // messages are accepted by the API, but a federation request is capped at 1 MiB.)
+    private const int LargeCiphertext = 200_000;
+
+    [Fact]
+    public async Task LargeMessageWithLargeReply_IsDeliveredToARealtimeClient()
+    {
+        var alice = A.CreateClient();
+        await alice.RegisterAsync(Names.Username("alice"), Names.Password);
+        var carol = A.CreateClient();
+        var carolId = (await carol.RegisterAsync(Names.Username("carol"), Names.Password)).UserId;
+        var bob = B.CreateClient();
+        var bobName = Names.Username("bob");
+        await bob.RegisterAsync(bobName, Names.Password);
+        var channel = await alice.CreateChannelAsync("large", isPublic: false);
+        await alice.AddMemberAsync(channel.Id, carolId);
+        await alice.AddMemberAsync(channel.Id, (await alice.LookupUserAsync($"{bobName}@{TwoServerTests.Domain(B)}")).Id);
+        await Eventually.TrueAsync(async () => (await bob.ListChannelsAsync()).Any(c => c.Id == channel.Id), TimeSpan.FromSeconds(30), "B to materialise the channel");
+        await using var carolListener = await RealtimeListener.ConnectAsync(carol);
+
+        var parent = await alice.SendOpaqueAsync(channel.Id, content: OpaqueMessages.Frame(LargeCiphertext));
+        var reply = await alice.SendOpaqueAsync(channel.Id, replyToId: parent.Id, content: OpaqueMessages.Frame(LargeCiphertext));
+
+        var delivered = await carolListener.WaitForAsync(
+            e => RealtimeListener.OfType("message.new")(e) && e.GetProperty("message").GetProperty("id").GetGuid() == reply.Id, "the large reply at a realtime client");
+        Assert.Equal(reply.Content, delivered.GetProperty("message").GetProperty("content").GetString());
+        Assert.Equal(parent.Content, delivered.GetProperty("message").GetProperty("reply_to").GetProperty("content").GetString());
+    }
+}
