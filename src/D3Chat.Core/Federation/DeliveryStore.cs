@@ -111,7 +111,6 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         return inserted;
     }
 
-    /// <summary>Claims due rows of destinations that are not backing off, in send order.</summary>
     /// <summary>Deliveries still waiting to be sent (not delivered, not dead-lettered): the relay backlog.</summary>
     public async Task<long> CountBacklogAsync(CancellationToken ct)
     {
@@ -119,6 +118,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(BacklogSql, cancellationToken: ct));
     }
 
+    /// <summary>Claims due rows of destinations that are not backing off, in send order.</summary>
     public async Task<IReadOnlyList<Delivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -137,7 +137,6 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     public Task RecordPeerSuccessAsync(string domain, DateTimeOffset now, CancellationToken ct) =>
         ExecuteAsync(PeerSuccessSql, new { Domain = domain, Now = now }, ct);
 
-    /// <summary>Counts a failure and sets the peer's backoff from the new failure count; returns when the peer may be tried again.</summary>
     /// <summary>
     /// Counts a failed send and backs the peer off; returns until when. Sends to one peer can fail
     /// side by side (queue messages run concurrently): a failure while the peer is already backed off
