@@ -20,7 +20,6 @@ public sealed partial class FederationInbox(
     /// <summary>Requests one origin may make per <see cref="RedisKeys.FederationRateWindow"/> (spec §4).</summary>
     public const int RateLimitPerWindow = 100;
 
-    public const string OriginMismatch = "origin_server does not match X-D3Chat-Origin";
 
     public async Task<Outcome<InboxAck>> ReceiveAsync(string origin, byte[] body, CancellationToken ct)
     {
@@ -36,26 +35,26 @@ public sealed partial class FederationInbox(
         }
         catch (JsonException)
         {
-            return Problem.BadRequest("Invalid JSON body");
+            return Problem.FederationInvalidJson;
         }
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return Problem.BadRequest("Invalid JSON body");
+            return Problem.FederationInvalidJson;
         }
         var parsed = new InboxEvent("", "", origin, root);
         if (parsed.String("event_id") is not { Length: > 0 } eventId)
         {
-            return Problem.BadRequest("Missing event_id");
+            return Problem.FederationEventIdMissing;
         }
         if (parsed.String("type") is not { Length: > 0 } type)
         {
-            return Problem.BadRequest("Missing event type");
+            return Problem.FederationEventTypeMissing;
         }
         // Departure 4: handlers build remote identities from the origin, so it must be the signed one.
         if (!string.Equals(DomainNames.Normalize(parsed.String("origin_server")), origin, StringComparison.Ordinal))
         {
             LogOriginMismatch(origin, eventId);
-            return Problem.BadRequest(OriginMismatch);
+            return Problem.FederationOriginMismatch;
         }
         var inboxEvent = parsed with { EventId = eventId, Type = type };
         if (!await ClaimAsync(origin, eventId))
@@ -78,7 +77,7 @@ public sealed partial class FederationInbox(
                 throw;
             }
             LogHandlerFailed(origin, eventId, type, ex);
-            return new Problem(500, "Error processing event");
+            return Problem.FederationEventFailed;
         }
         return new InboxAck("ok", eventId);
     }
@@ -97,7 +96,7 @@ public sealed partial class FederationInbox(
             return null;
         }
         LogRateLimited(origin);
-        return new Problem(429, "Federation rate limit exceeded");
+        return Problem.FederationRateLimited;
     }
 
     private async Task<bool> WithinRateLimitAsync(string origin)

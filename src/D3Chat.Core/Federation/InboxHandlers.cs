@@ -1,3 +1,4 @@
+using D3Chat.Core.Data;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using D3Chat.Core.Channels;
@@ -60,7 +61,7 @@ public sealed partial class InboxHandlers(
             await Ignore(e, problem);
             return;
         }
-        var now = DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         await InTransactionAsync(async (c, tx) =>
         {
             var senderId = await store.GetOrCreateRemoteUserAsync(c, tx, sender, e.Origin, now, ct);
@@ -94,7 +95,7 @@ public sealed partial class InboxHandlers(
             await Ignore(e, "incomplete message.edit");
             return;
         }
-        var now = DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         await InTransactionAsync(async (c, tx) =>
         {
             // Only the origin's own messages: the lookup is by (origin_server = signed origin, origin id).
@@ -142,7 +143,7 @@ public sealed partial class InboxHandlers(
             await Ignore(e, "incomplete channel.invite");
             return;
         }
-        var now = DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         await InTransactionAsync(async (c, tx) =>
         {
             if (await store.FindUserAsync(c, tx, invitee, server.Value.Domain, isLocal: true, ct) is not { } inviteeId)
@@ -179,7 +180,7 @@ public sealed partial class InboxHandlers(
             await Ignore(e, "incomplete channel.join");
             return;
         }
-        var now = DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         await InTransactionAsync(async (c, tx) =>
         {
             var userId = await store.GetOrCreateRemoteUserAsync(c, tx, username, e.Origin, now, ct);
@@ -352,7 +353,6 @@ public sealed partial class InboxHandlers(
         return Task.CompletedTask;
     }
 
-    private static DateTimeOffset DbPrecision(DateTimeOffset value) => new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Federation event {EventId} ({EventType}) ignored: {Reason}")]
     private partial void LogIgnored(string eventId, string eventType, string reason);

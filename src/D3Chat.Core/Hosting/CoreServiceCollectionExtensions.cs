@@ -1,6 +1,7 @@
 using D3Chat.Core.Auth;
 using D3Chat.Core.Crypto;
 using D3Chat.Core.Devices;
+using D3Chat.Core.Http;
 using D3Chat.Core.Settings;
 using D3Chat.Core.Users;
 using Dapper;
@@ -78,6 +79,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddSingleton<AccessTokens>();
         services.TryAddSingleton<AuthGate>();
+        services.TryAddSingleton<RequestGate>();
         services.TryAddSingleton<AuthService>();
         services.AddMessaging();
         services.AddFederation();

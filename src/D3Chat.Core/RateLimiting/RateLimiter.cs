@@ -30,7 +30,7 @@ public sealed partial class RateLimiter(
         {
             return null;
         }
-        return new RetryAfterResult(ApiResults.Error(StatusCodes.Status429TooManyRequests, "Rate limit exceeded"));
+        return new RetryAfterResult(ApiResults.From(Problem.RateLimited));
     }
 
     /// <summary>

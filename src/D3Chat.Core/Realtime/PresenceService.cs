@@ -69,7 +69,7 @@ public sealed partial class PresenceService(IConnectionMultiplexer redis, Channe
         catch (RedisException ex)
         {
             LogRedisUnavailable(ex);
-            return new Problem(503, "Presence is temporarily unavailable");
+            return Problem.PresenceUnavailable;
         }
         return userIds.Select((id, i) => new PresenceEntry(id,
             values[i].HasValue && (id == callerId || visible.Contains(id)) ? values[i].ToString() : Offline)).ToList();

@@ -69,7 +69,7 @@ public sealed class LocalHostE2eeTests(ServerFixture fixture)
     {
         var (alice, _, channelId) = await ChannelAsync();
         await Expect.FailsAsync(() => alice.Client.SendMessageAsync(channelId, "in the clear", alice.DeviceId, protocolVersion: 1),
-            HttpStatusCode.BadRequest, D3Chat.Core.Channels.ChannelEncryption.PlaintextRefused);
+            HttpStatusCode.BadRequest, D3Chat.Core.Http.Problem.PlaintextRefused.Detail);
         Assert.Empty((await alice.Client.GetMessagesAsync(channelId)).Messages);
     }
 

@@ -151,7 +151,7 @@ public sealed class InboxTests(ServerFixture fixture)
 
         using var response = await peer.PostInboxAsync(_server, body);
 
-        await AssertRejectedAsync(response, HttpStatusCode.BadRequest, FederationInbox.OriginMismatch, peer, originId);
+        await AssertRejectedAsync(response, HttpStatusCode.BadRequest, "origin_server does not match X-D3Chat-Origin", peer, originId);
         Assert.Equal(0, await ScalarAsync<long>("SELECT count(*) FROM users WHERE server_domain = @p", other.Domain));
     }
 
