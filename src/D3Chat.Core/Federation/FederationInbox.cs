@@ -15,7 +15,7 @@ public sealed record InboxAck(string Status, string EventId);
 /// fields, body origin = signed origin, dedup, dispatch.
 /// </summary>
 public sealed partial class FederationInbox(
-    IConnectionMultiplexer redis, InboxHandlers handlers, ILogger<FederationInbox> logger)
+    RedisKeyspace redis, InboxHandlers handlers, ILogger<FederationInbox> logger)
 {
     /// <summary>Requests one origin may make per <see cref="RedisKeys.FederationRateWindow"/> (spec §4).</summary>
     public const int RateLimitPerWindow = 100;
@@ -105,7 +105,7 @@ public sealed partial class FederationInbox(
         {
             // INCR and the window's expiry in one script: a crash between the two can never leave a
             // counter without expiry (which would block the origin for good).
-            var count = (long)await redis.GetDatabase().ScriptEvaluateAsync(CountInWindowScript,
+            var count = (long)await redis.Database.ScriptEvaluateAsync(CountInWindowScript,
                 [RedisKeys.FederationRate(origin)], [(long)RedisKeys.FederationRateWindow.TotalMilliseconds]);
             return count <= RateLimitPerWindow;
         }
@@ -121,7 +121,7 @@ public sealed partial class FederationInbox(
     {
         try
         {
-            return await redis.GetDatabase().StringSetAsync(
+            return await redis.Database.StringSetAsync(
                 RedisKeys.FederationEvent(origin, eventId), "1", RedisKeys.FederationEventTtl, When.NotExists);
         }
         catch (RedisException ex)
@@ -135,7 +135,7 @@ public sealed partial class FederationInbox(
     {
         try
         {
-            await redis.GetDatabase().KeyDeleteAsync(RedisKeys.FederationEvent(origin, eventId));
+            await redis.Database.KeyDeleteAsync(RedisKeys.FederationEvent(origin, eventId));
         }
         catch (RedisException ex)
         {

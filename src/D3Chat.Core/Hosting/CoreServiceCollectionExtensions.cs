@@ -51,6 +51,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => PostgresDataSource.Create(sp.GetRequiredService<IOptions<PostgresOptions>>().Value));
         services.TryAddSingleton<IConnectionMultiplexer>(sp => ConnectRedis(sp.GetRequiredService<IOptions<RedisOptions>>().Value));
+        services.TryAddSingleton<RedisKeyspace>();
         services.TryAddSingleton(_ => new StorageAccount(configuration));
         services.TryAddSingleton(_ => QueueNames.From(configuration));
         services.AddRealtime();

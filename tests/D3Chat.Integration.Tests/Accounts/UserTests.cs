@@ -5,7 +5,7 @@ using D3Chat.Integration.Tests.Messaging;
 
 namespace D3Chat.Integration.Tests.Accounts;
 
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Accounts)]
 public sealed class UserTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;

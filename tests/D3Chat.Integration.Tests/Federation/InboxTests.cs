@@ -11,7 +11,7 @@ using StackExchange.Redis;
 namespace D3Chat.Integration.Tests.Federation;
 
 /// <summary>The signed inbox (spec federation.md §4 with departure 4): every rejection stores nothing.</summary>
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Federation)]
 public sealed class InboxTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;
@@ -175,7 +175,7 @@ public sealed class InboxTests(ServerFixture fixture)
     {
         using var peer = await TestPeer.RegisterAsync(_server);
         var (channelId, inviter, _) = await InviteAsync(peer);
-        var localDevice = (await _server.CreateClient().RegisterAsync(Names.Username(), Names.Password)).DeviceId;
+        var localDevice = (await TestUser.NewAsync(_server)).DeviceId;
         using var otherPeer = await TestPeer.RegisterAsync(_server);
         var (_, otherInviter, _) = await InviteAsync(otherPeer);
         var thirdPartyDevice = Guid.NewGuid();
@@ -204,7 +204,7 @@ public sealed class InboxTests(ServerFixture fixture)
     {
         using var peer = await TestPeer.RegisterAsync(_server);
         var (channelId, inviter, invitee) = await InviteAsync(peer);
-        var localDevice = (await _server.CreateClient().RegisterAsync(Names.Username(), Names.Password)).DeviceId;
+        var localDevice = (await TestUser.NewAsync(_server)).DeviceId;
         var inviteeDevice = await ScalarAsync<Guid>("SELECT d.id FROM devices d JOIN users u ON u.id = d.user_id WHERE u.username = @p", invitee);
 
         using var response = await peer.PostInboxAsync(_server, peer.Event("sender_key.distribute", new
@@ -409,8 +409,8 @@ public sealed class InboxTests(ServerFixture fixture)
 
     private async Task<T> RedisAsync<T>(Func<IDatabase, Task<T>> action)
     {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(_server.RedisConnectionString);
-        return await action(redis.GetDatabase());
+        await using var redis = await _server.ConnectRedisAsync();
+        return await action(_server.RedisKeys(redis));
     }
 
     /// <summary>A peer whose domain points at a loopback port where nothing listens.</summary>

@@ -11,7 +11,7 @@ namespace D3Chat.Integration.Tests.Federation;
 /// connects only to public addresses unless the host is allow-listed, and never follows a redirect.
 /// Loopback listeners stand in for the server's own network and count the connections they get.
 /// </summary>
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Federation)]
 public sealed class OutboundAddressTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;

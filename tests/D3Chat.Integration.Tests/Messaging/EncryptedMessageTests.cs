@@ -12,7 +12,7 @@ namespace D3Chat.Integration.Tests.Messaging;
 /// The server's side of end-to-end encryption (issue 10): every channel is encrypted, plaintext is
 /// refused, protocol v3 messages need their device and a well-formed frame, edits keep the framing.
 /// </summary>
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Messaging)]
 public sealed class EncryptedMessageTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;
