@@ -97,7 +97,22 @@ async function primitiveCosts(count: number) {
     aesSeal200: await time(() => aesGcmSeal(key, nonce, bytes200, key)),
     ecdsaSign: await time(() => crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, signer.privateKey, bytes200)),
     ecdsaVerify: await time(() => crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, signer.publicKey, sig, bytes200)),
+    ...(await ed25519Costs(count, time)),
   };
+}
+
+// Chromium's Web Crypto Ed25519, measured for comparison only (the protocol signs with ECDSA P-256).
+async function ed25519Costs(count: number, time: (f: () => Promise<unknown>) => Promise<number>) {
+  try {
+    const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair;
+    const sig = await crypto.subtle.sign('Ed25519', pair.privateKey, bytes200);
+    return {
+      ed25519Sign: await time(() => crypto.subtle.sign('Ed25519', pair.privateKey, bytes200)),
+      ed25519Verify: await time(() => crypto.subtle.verify('Ed25519', pair.publicKey, sig, bytes200)),
+    };
+  } catch {
+    return { ed25519Sign: NaN, ed25519Verify: NaN };
+  }
 }
 
 async function subtleBaseline(count: number) {

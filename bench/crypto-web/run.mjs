@@ -43,7 +43,7 @@ try {
   console.log(`commit:  ${commit}${dirty}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`baseline: one crypto.subtle.digest of 32 bytes awaited in sequence: ${f(result.subtleBaseline.perCallMs)} ms per call`);
   const p = result.primitives;
-  console.log(`per step (ms): KDF_CK ${f(p.kdfChain)}, KEYS ${f(p.messageKeys)}, AES-GCM seal 200 B ${f(p.aesSeal200)}, ECDSA sign ${f(p.ecdsaSign)}, ECDSA verify ${f(p.ecdsaVerify)}`);
+  console.log(`per step (ms): KDF_CK ${f(p.kdfChain)}, KEYS ${f(p.messageKeys)}, AES-GCM seal 200 B ${f(p.aesSeal200)}, ECDSA sign ${f(p.ecdsaSign)}, ECDSA verify ${f(p.ecdsaVerify)}; for comparison, Ed25519 sign ${f(p.ed25519Sign)}, verify ${f(p.ed25519Verify)}`);
   const m = result.moduleRoundTrip;
   console.log(`group message 200 B, module (${m.count}): encrypt+sign ${f(m.encryptSignMs)} ms, verify+decrypt ${f(m.verifyDecryptMs)} ms, round trip ${f(m.roundTripMs)} ms  [target <= 0.3]`);
   const a = result.apiRoundTrip;
