@@ -10,7 +10,7 @@ import { isValidPublicKey } from './primitives';
 import { KeyedQueue } from './queue';
 import { EncryptionUnavailableError, fail, ok, type DecryptFailureReason, type DecryptResult } from './result';
 import { safetyNumber as formatSafetyNumber, userDigest } from './safety';
-import { distributionOf, distributionsFor, forgetKeysAhead, groupAccepted, groupDecryptBatch, groupEncrypt, groupVerify, receivedChainFrom, rotateOwnChain, type OwnChain, type ReceivedChain } from './senderKeys';
+import { distributionOf, distributionsFor, forgetKeysAhead, groupAccepted, groupDecryptBatch, groupEncrypt, receivedChainFrom, rotateOwnChain, type OwnChain, type ReceivedChain } from './senderKeys';
 import { decryptPairwise, recordEncrypt, startSession, type SessionRecord } from './session';
 import type { DeviceRecord, ProtocolStore, StoreChanges } from './stores';
 import { decodeDistributions, decodeGroupMessage, encodeDistributions, type GroupContext, type GroupMessage } from './wire';
@@ -450,8 +450,9 @@ export class E2ee {
 
   /**
    * Decrypts a page of channel messages (history, catch-up), each with the outcome decryptMessage would
-   * give it if called in this order. Signatures are verified concurrently; the ratchet steps of each
-   * chain run in the given order; the chains are stored once, in one commit, before anything is returned.
+   * give it if called in this order. The ratchet steps of each chain run in the given order while the
+   * signatures and AEAD opens run alongside (groupDecryptBatch); the chains are stored once, in one
+   * commit, before anything is returned.
    */
   async decryptMessages(ms: readonly IncomingMessage[]): Promise<DecryptResult<MessagePayload>[]> {
     const results = new Array<DecryptResult<MessagePayload>>(ms.length);
@@ -468,31 +469,18 @@ export class E2ee {
       group.batch.push(parsed.value);
       byChain.set(id, group);
     }
-    // A chain not held yet: the channel's envelopes are fetched (once per channel) before giving up.
-    const held = new Map<string, ReceivedChain | null>();
-    const toSync = new Set<string>();
-    for (const [id, g] of byChain) {
-      const chain = await this.store.getReceivedChain(g.chainId);
-      held.set(id, chain);
-      if (!chain) toSync.add(g.channelId);
-    }
-    for (const channelId of toSync) await this.syncSenderKeys(channelId);
-    // Channel, sender and signature depend only on a chain's fixed fields: verified from here on,
-    // outside the chains' queues and concurrently; the ratchet steps then run inside them.
-    const work = await Promise.all(
-      [...byChain].map(async ([id, g]) => {
-        const fixed = held.get(id) ?? (await this.store.getReceivedChain(g.chainId));
-        return { id, g, batch: g.batch.map((b) => ({ ...b, verified: groupVerify(fixed, b.ctx, b.message) })) };
-      }),
-    );
-    const queues = work.map((w) => `chain:${w.id}`).sort();
+    const work = [...byChain];
+    const queues = work.map(([id]) => `chain:${id}`).sort();
     return this.inQueues(queues, async () => {
+      // A chain not held yet: the channel's envelopes are fetched (once per channel) before giving up.
+      const held = await Promise.all(work.map(([, g]) => this.store.getReceivedChain(g.chainId)));
+      const toSync = new Set(work.flatMap(([, g], k) => (held[k] ? [] : [g.channelId])));
+      for (const channelId of toSync) await this.syncSenderKeys(channelId);
       const opened = await Promise.all(
-        work.map(async (w) => {
-          const current = await this.store.getReceivedChain(w.g.chainId);
-          const batch = w.batch;
-          if (!current) return { results: await Promise.all(batch.map((b) => b.verified.then((v) => (v.ok ? fail<MessagePayload>('unknown_chain') : fail<MessagePayload>(v.reason))))), chain: null };
-          const r = await groupDecryptBatch<MessagePayload>(current, batch, (plaintext) => {
+        work.map(async ([, g], k) => {
+          const current = held[k] ?? (await this.store.getReceivedChain(g.chainId));
+          if (!current) return { results: g.batch.map(() => fail<MessagePayload>('unknown_chain')), chain: null };
+          const r = await groupDecryptBatch<MessagePayload>(current, g.batch, (plaintext) => {
             const payload = parsePayload(plaintext);
             return payload ? ok(payload) : fail('malformed');
           });
@@ -502,7 +490,7 @@ export class E2ee {
       const chains = opened.flatMap((o) => (o.chain ? [o.chain] : []));
       if (chains.length > 0) await this.store.commit({ putReceivedChains: chains });
       for (const chain of chains) groupAccepted(chain);
-      for (const [k, w] of work.entries()) w.g.at.forEach((at, j) => (results[at] = opened[k]!.results[j]!));
+      for (const [k, [, g]] of work.entries()) g.at.forEach((at, j) => (results[at] = opened[k]!.results[j]!));
       return results;
     });
   }

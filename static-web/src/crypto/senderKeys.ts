@@ -322,41 +322,44 @@ export async function groupDecrypt(
 export interface BatchMessage {
   readonly ctx: GroupContext;
   readonly message: GroupMessage;
-  /** groupVerify of this message against the chain's fixed fields, started by the caller. */
-  readonly verified: Promise<DecryptResult<true>>;
 }
 
 /**
  * Messages of one chain, in the given order, with exactly the outcome of groupDecrypt on each in turn
  * (a success, which `accept` may still refuse, advances the chain; any failure leaves it as it was).
- * Fast path: the ratchet steps run in order assuming every message is accepted, while the AEAD opens and
- * the signatures run concurrently; if any message that moved the chain then fails, the batch is redone
- * one message at a time with the signature results already known. Pure: the caller stores the chain.
+ * Fast path: the ratchet steps run in order assuming every message is accepted; each message's
+ * signature check and AEAD open start as the ratchet reaches it and run while it moves on (Chromium
+ * runs Web Crypto on one worker thread: starting them in step keeps it busy without queueing the
+ * ratchet behind a thousand verifications). If a message that moved the chain then fails, the batch
+ * is redone one message at a time with the signature results already known. Pure: the caller stores
+ * the chain.
  */
 export async function groupDecryptBatch<T>(
   chain: ReceivedChain,
   batch: readonly BatchMessage[],
   accept: (plaintext: Bytes) => DecryptResult<T>,
 ): Promise<{ chain: ReceivedChain; results: DecryptResult<T>[]; advanced: boolean }> {
-  const checks = batch.map((b) => groupCheckChain(chain, b.ctx, b.message));
+  const verified: Promise<DecryptResult<true>>[] = [];
   let state = chain;
   const outcomes: Promise<DecryptResult<T>>[] = [];
   const moved: number[] = [];
   for (const [i, b] of batch.entries()) {
-    const check = checks[i]!;
+    const check = groupCheckChain(chain, b.ctx, b.message);
+    const v = check.ok ? groupVerify(chain, b.ctx, b.message) : Promise.resolve(fail<true>(check.reason));
+    verified.push(v);
     if (!check.ok) {
       outcomes.push(Promise.resolve(fail(check.reason)));
       continue;
     }
     const d = await deriveFor(state, b.message.index);
     if (!d.ok) {
-      outcomes.push(b.verified.then((v) => (v.ok ? fail(d.reason) : fail(v.reason))));
+      outcomes.push(v.then((x) => (x.ok ? fail(d.reason) : fail(x.reason))));
       continue;
     }
     state = d.value.next;
     moved.push(i);
     const opened = openWith(d.value.keys, b.ctx, b.message);
-    outcomes.push(Promise.all([b.verified, opened]).then(([v, plaintext]) => (!v.ok ? fail(v.reason) : !plaintext ? fail('bad_mac') : accept(plaintext))));
+    outcomes.push(Promise.all([v, opened]).then(([x, plaintext]) => (!x.ok ? fail(x.reason) : !plaintext ? fail('bad_mac') : accept(plaintext))));
   }
   const results = await Promise.all(outcomes);
   if (moved.every((i) => results[i]!.ok)) return { chain: state, results, advanced: moved.length > 0 };
@@ -364,8 +367,7 @@ export async function groupDecryptBatch<T>(
   state = chain;
   let advanced = false;
   for (const [i, b] of batch.entries()) {
-    const check = checks[i]!;
-    const v = check.ok ? await b.verified : check;
+    const v = await verified[i]!;
     if (!v.ok) {
       results[i] = fail(v.reason);
       continue;
