@@ -2,7 +2,10 @@
 // secure context; localhost counts), runs it in headless Chromium and prints the figures with the
 // machine and commit. Not a test: no thresholds are asserted.
 //   cd bench/crypto-web && npm ci && npm run bench      (CHROMIUM=/path/to/chromium to override)
+//   npm run bench -- --compare=<commit>                 before/after: that commit's crypto module against
+//                                                       the working tree's, alternating rounds, medians
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -12,7 +15,21 @@ import { chromium } from 'playwright-core';
 const here = import.meta.dirname;
 const root = join(here, '..', '..');
 const vite = join(root, 'static-web', 'node_modules', '.bin', 'vite');
-execFileSync(vite, ['build', '--config', join(here, 'vite.config.mjs')], { cwd: here, stdio: 'inherit' });
+const compareArg = process.argv.find((a) => a.startsWith('--compare='));
+const base = compareArg?.slice('--compare='.length);
+if (base) {
+  // The base commit's crypto module (with its test fake server) goes to .base/, which compare.ts imports.
+  const dir = join(here, '.base');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  const tar = execFileSync('git', ['archive', base, 'static-web/src/crypto'], { cwd: root, maxBuffer: 64 << 20 });
+  execFileSync('tar', ['-x', '-C', dir], { input: tar });
+}
+execFileSync(vite, ['build', '--config', join(here, 'vite.config.mjs')], {
+  cwd: here,
+  stdio: 'inherit',
+  env: { ...process.env, ...(base ? { BENCH_PAGE: 'compare.html' } : {}) },
+});
 
 const dist = join(here, 'dist');
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json' };
@@ -32,7 +49,7 @@ const url = `http://127.0.0.1:${server.address().port}/index.html`;
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
 try {
   const page = await browser.newPage();
-  await page.goto(url);
+  await page.goto(base ? url.replace('index.html', `compare.html?rounds=${process.env.ROUNDS ?? 5}`) : url);
   await page.waitForFunction(() => window.__benchResult !== undefined, null, { timeout: 600_000 });
   const result = await page.evaluate(() => window.__benchResult);
   if (result.error) throw new Error(result.error);
@@ -42,6 +59,21 @@ try {
   const f = (n) => n.toFixed(3);
   console.log(`machine: ${cpus().length} logical CPUs, ${cpus()[0]?.model ?? 'unknown CPU'}; ${result.userAgent}`);
   console.log(`commit:  ${commit}${dirty}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  if (base) {
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    console.log(`before: ${base}; after: the working tree; ${result.rounds} alternating rounds, median (min-max)`);
+    for (const metric of Object.keys(result.samples.after)) {
+      const cell = (impl) => {
+        const xs = (result.samples[impl][metric] ?? []).filter((x) => !Number.isNaN(x));
+        if (xs.length === 0) return 'n/a';
+        const d = metric.includes('catch-up') ? 1 : 3;
+        return `${median(xs).toFixed(d)} (${Math.min(...xs).toFixed(d)}-${Math.max(...xs).toFixed(d)})`;
+      };
+      const unit = metric.includes('catch-up') ? ' [ms total]' : ' [ms]';
+      if (metric.startsWith('floor') || metric.startsWith('not used')) console.log(`  ${metric}${unit}: ${cell('after')}`);
+      else console.log(`  ${metric}${unit}: before ${cell('before')}, after ${cell('after')}`);
+    }
+  } else {
   console.log(`baseline: one crypto.subtle.digest of 32 bytes awaited in sequence: ${f(result.subtleBaseline.perCallMs)} ms per call`);
   const p = result.primitives;
   console.log(`per step (ms): KDF_CK ${f(p.kdfChain)}, KEYS ${f(p.messageKeys)}, AES-GCM seal 200 B ${f(p.aesSeal200)}, ECDSA sign ${f(p.ecdsaSign)}, ECDSA verify ${f(p.ecdsaVerify)}; for comparison, Ed25519 sign ${f(p.ed25519Sign)}, verify ${f(p.ed25519Verify)}`);
@@ -62,6 +94,7 @@ try {
   );
   const s = result.sessionSetup;
   console.log(`pairwise session setup (${s.count}): ${f(s.perSetupMs)} ms each  (${s.note})`);
+  }
 } finally {
   await browser.close();
   server.close();
