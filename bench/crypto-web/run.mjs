@@ -74,26 +74,26 @@ try {
       else console.log(`  ${metric}${unit}: before ${cell('before')}, after ${cell('after')}`);
     }
   } else {
-  console.log(`baseline: one crypto.subtle.digest of 32 bytes awaited in sequence: ${f(result.subtleBaseline.perCallMs)} ms per call`);
-  const p = result.primitives;
-  console.log(`per step (ms): KDF_CK ${f(p.kdfChain)}, KEYS ${f(p.messageKeys)}, AES-GCM seal 200 B ${f(p.aesSeal200)}, ECDSA sign ${f(p.ecdsaSign)}, ECDSA verify ${f(p.ecdsaVerify)}; for comparison, Ed25519 sign ${f(p.ed25519Sign)}, verify ${f(p.ed25519Verify)}`);
-  const rt = (label, r) =>
-    console.log(`${label} (${r.count}): encrypt+sign ${f(r.encryptSignMs)} ms, verify+decrypt ${f(r.verifyDecryptMs)} ms, round trip ${f(r.roundTripMs)} ms`);
-  console.log('group message 200 B, round trip [target <= 0.3 ms]:');
-  rt('  single message (a 5 ms pause before each send and each receive), module', result.moduleRoundTripSingle);
-  rt('  single message (a 5 ms pause before each send and each receive), E2ee API', result.apiRoundTripSingle);
-  rt('  burst (back to back, per message), module', result.moduleRoundTrip);
-  rt('  burst (back to back, per message), E2ee API', result.apiRoundTrip);
-  console.log('  (E2ee API: adds JSON, base64, the in-memory store, the member/device checks of every send, and a chain rotation with a pairwise distribution every 100 messages)');
-  const c = result.moduleCatchUp1000;
-  const opt = (n) => (Number.isNaN(n) ? 'n/a' : `${n.toFixed(1)} ms`);
-  console.log(`catch-up of 1,000 messages, module [target <= 200]: ${c.sequentialMs.toFixed(1)} ms one by one, ${c.pipelinedMs.toFixed(1)} ms pipelined, ${opt(c.batchMs)} groupDecryptBatch`);
-  const ac = result.apiCatchUp1000;
-  console.log(
-    `catch-up of 1,000 messages, E2ee API [target <= 200]: ${ac.sequentialMs.toFixed(1)} ms decryptMessage one by one, ${ac.concurrentMs.toFixed(1)} ms concurrent calls, ${opt(ac.batchMs)} one decryptMessages call, ${opt(ac.pagedMs)} decryptMessages in pages of 50 one after another  (${ac.note})`,
-  );
-  const s = result.sessionSetup;
-  console.log(`pairwise session setup (${s.count}): ${f(s.perSetupMs)} ms each  (${s.note})`);
+    console.log(`baseline: one crypto.subtle.digest of 32 bytes awaited in sequence: ${f(result.subtleBaseline.perCallMs)} ms per call`);
+    const p = result.primitives;
+    console.log(`per step (ms): KDF_CK ${f(p.kdfChain)}, KEYS ${f(p.messageKeys)}, AES-GCM seal 200 B ${f(p.aesSeal200)}, ECDSA sign ${f(p.ecdsaSign)}, ECDSA verify ${f(p.ecdsaVerify)}; for comparison, Ed25519 sign ${f(p.ed25519Sign)}, verify ${f(p.ed25519Verify)}`);
+    const rt = (label, r) =>
+      console.log(`${label} (${r.count}): encrypt+sign ${f(r.encryptSignMs)} ms, verify+decrypt ${f(r.verifyDecryptMs)} ms, round trip ${f(r.roundTripMs)} ms`);
+    console.log('group message 200 B, round trip [target <= 0.3 ms]:');
+    rt('  single message (a 5 ms pause before each send and each receive), module', result.moduleRoundTripSingle);
+    rt('  single message (a 5 ms pause before each send and each receive), E2ee API', result.apiRoundTripSingle);
+    rt('  burst (back to back, per message), module', result.moduleRoundTrip);
+    rt('  burst (back to back, per message), E2ee API', result.apiRoundTrip);
+    console.log('  (E2ee API: adds JSON, base64, the in-memory store, the member/device checks of every send, and a chain rotation with a pairwise distribution every 100 messages)');
+    const c = result.moduleCatchUp1000;
+    const opt = (n) => (Number.isNaN(n) ? 'n/a' : `${n.toFixed(1)} ms`);
+    console.log(`catch-up of 1,000 messages, module [target <= 200]: ${c.sequentialMs.toFixed(1)} ms one by one, ${c.pipelinedMs.toFixed(1)} ms pipelined, ${opt(c.batchMs)} groupDecryptBatch`);
+    const ac = result.apiCatchUp1000;
+    console.log(
+      `catch-up of 1,000 messages, E2ee API [target <= 200]: ${ac.sequentialMs.toFixed(1)} ms decryptMessage one by one, ${ac.concurrentMs.toFixed(1)} ms concurrent calls, ${opt(ac.batchMs)} one decryptMessages call, ${opt(ac.pagedMs)} decryptMessages in pages of 50 one after another  (${ac.note})`,
+    );
+    const s = result.sessionSetup;
+    console.log(`pairwise session setup (${s.count}): ${f(s.perSetupMs)} ms each  (${s.note})`);
   }
 } finally {
   await browser.close();
