@@ -7,10 +7,12 @@ import * as baseIndex from './.base/static-web/src/crypto/index';
 import * as baseServer from './.base/static-web/src/crypto/test/fakeServer';
 import * as baseKeys from './.base/static-web/src/crypto/senderKeys';
 import * as baseWire from './.base/static-web/src/crypto/wire';
+import * as baseRatchet from './.base/static-web/src/crypto/ratchet';
 import * as curIndex from '../../static-web/src/crypto/index';
 import * as curServer from '../../static-web/src/crypto/test/fakeServer';
 import * as curKeys from '../../static-web/src/crypto/senderKeys';
 import * as curWire from '../../static-web/src/crypto/wire';
+import * as curRatchet from '../../static-web/src/crypto/ratchet';
 
 type Index = typeof curIndex;
 type Keys = typeof curKeys;
@@ -21,10 +23,11 @@ interface Impl {
   readonly FakeServer: typeof curServer.FakeServer;
   readonly keys: Keys;
   readonly wire: typeof curWire;
+  readonly ratchet: typeof curRatchet;
 }
 const impls: Impl[] = [
-  { name: 'before', index: baseIndex as unknown as Index, FakeServer: baseServer.FakeServer as unknown as typeof curServer.FakeServer, keys: baseKeys as unknown as Keys, wire: baseWire as unknown as typeof curWire },
-  { name: 'after', index: curIndex, FakeServer: curServer.FakeServer, keys: curKeys, wire: curWire },
+  { name: 'before', index: baseIndex as unknown as Index, FakeServer: baseServer.FakeServer as unknown as typeof curServer.FakeServer, keys: baseKeys as unknown as Keys, wire: baseWire as unknown as typeof curWire, ratchet: baseRatchet as unknown as typeof curRatchet },
+  { name: 'after', index: curIndex, FakeServer: curServer.FakeServer, keys: curKeys, wire: curWire, ratchet: curRatchet },
 ];
 
 const uuid = (n: number, tag: number) => `${tag.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
@@ -147,6 +150,19 @@ async function signVerify(algorithm: 'ECDSA' | 'Ed25519', count: number) {
   return (performance.now() - t) / count;
 }
 
+/** One ratchet step and its message keys (KDF_CK then KEYS), awaited in sequence. */
+async function ratchetStep(impl: Impl, count: number) {
+  const info = new TextEncoder().encode('D3Chat bench');
+  let chainKey = new Uint8Array(32).fill(1) as Uint8Array<ArrayBuffer>;
+  const t = performance.now();
+  for (let i = 0; i < count; i++) {
+    const step = await impl.ratchet.kdfChain(chainKey);
+    await impl.ratchet.messageKeys(info, step.messageKey);
+    chainKey = step.nextChainKey;
+  }
+  return (performance.now() - t) / count;
+}
+
 async function main() {
   const rounds = Number(new URLSearchParams(location.search).get('rounds') ?? '5');
   const samples: Record<string, Record<string, number[]>> = {};
@@ -158,6 +174,7 @@ async function main() {
     add('after', 'not used: Ed25519 sign + verify of 200 B (Chromium Web Crypto)', await signVerify('Ed25519', 100));
     // Alternate which goes first, so neither always runs right after the other's garbage.
     for (const impl of round % 2 === 0 ? impls : [...impls].reverse()) {
+      add(impl.name, 'ratchet step: KDF_CK + KEYS', await ratchetStep(impl, 500));
       const single = await moduleRoundTrip(impl, 60, true);
       add(impl.name, 'module single: send', single.send);
       add(impl.name, 'module single: receive', single.receive);
