@@ -86,15 +86,16 @@ export async function decryptBodies(ms: readonly EncryptedBody[]): Promise<Plain
   const results = new Array<Plain>(ms.length);
   const e2ee = await ready();
   const todo: number[] = [];
+  const stored = await Promise.all(ms.map((m) => (decrypted.has(m.id) ? undefined : cache?.cacheGet(m.id).catch(() => undefined))));
   for (const [i, m] of ms.entries()) {
     const cached = decrypted.get(m.id);
     if (cached !== undefined && cached.content === m.content) {
       results[i] = cached.result;
       continue;
     }
-    const stored = await cache?.cacheGet(m.id).catch(() => undefined);
-    if (isCachedPlain(stored) && stored.content === m.content) {
-      results[i] = { ok: true, value: stored.payload };
+    const sealed = stored[i];
+    if (isCachedPlain(sealed) && sealed.content === m.content) {
+      results[i] = { ok: true, value: sealed.payload };
       decrypted.set(m.id, { content: m.content, result: results[i] });
       continue;
     }
@@ -110,14 +111,16 @@ export async function decryptBodies(ms: readonly EncryptedBody[]): Promise<Plain
       return { channelId: m.channelId, senderUserId: m.senderUserId!, senderDeviceId: m.senderDeviceId, content: m.content, protocolVersion: m.protocolVersion };
     }),
   );
+  const puts: Promise<void>[] = [];
   for (const [k, i] of todo.entries()) {
     const m = ms[i]!;
     const r = opened[k]!;
     results[i] = r;
     // A message key is used once: what decrypted is kept (sealed in IndexedDB) so a reload shows it again.
-    if (r.ok) await cache?.cachePut(m.id, { content: m.content, payload: r.value }).catch(() => undefined);
+    if (r.ok && cache) puts.push(cache.cachePut(m.id, { content: m.content, payload: r.value }).catch(() => undefined));
     decrypted.set(m.id, { content: m.content, result: r });
   }
+  await Promise.all(puts);
   return results;
 }
 
