@@ -1,3 +1,4 @@
+using D3Chat.Core.Realtime;
 using D3Chat.Core.Data;
 using D3Chat.Core.Auth;
 using D3Chat.Core.Channels;
@@ -96,7 +97,7 @@ public sealed class MessageService(
             await messages.InsertAsync(connection, tx, row, ct);
             var linked = await messages.LinkAttachmentsAsync(connection, tx, row.Id, channelId, caller.Id, request.AttachmentIds ?? [], ct);
             response = row.ToResponse(linked.Select(a => a.ToSnippet()).ToList());
-            created = EventFactory.Create("message.new", new { type = "message.new", message = response }, now, channelId: channelId);
+            created = RealtimeEvents.MessageNew(response, now);
             await outbox.AddAsync(connection, tx, created, ct);
             await tx.CommitAsync(ct);
         }
@@ -140,11 +141,7 @@ public sealed class MessageService(
         var edited = message with { Content = request.Content!, EditedAt = now.UtcDateTime };
         var attachments = await messages.AttachmentsOfAsync([messageId], ct);
         var response = edited.ToResponse(attachments[messageId].Select(a => a.ToSnippet()).ToList());
-        var editEvent = EventFactory.Create("message.edit", new
-        {
-            type = "message.edit",
-            message = new { id = response.Id, channel_id = response.ChannelId, content = response.Content, edited_at = response.EditedAt },
-        }, now, channelId: message.ChannelId);
+        var editEvent = RealtimeEvents.MessageEdit(response.Id, message.ChannelId, response.Content, now);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await messages.UpdateContentAsync(connection, tx, messageId, caller.Id, edited.Content, now, ct) == 0)
@@ -189,8 +186,7 @@ public sealed class MessageService(
             // Leaving a channel ends the right to change what one wrote there (the SQL re-checks it).
             return Problem.NotChannelMember;
         }
-        var deleted = EventFactory.Create("message.delete",
-            new { type = "message.delete", message_id = messageId, channel_id = message.ChannelId }, time.GetUtcNow(), channelId: message.ChannelId);
+        var deleted = RealtimeEvents.MessageDelete(messageId, message.ChannelId, time.GetUtcNow());
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await messages.DeleteAsync(connection, tx, messageId, caller.Id, ct) == 0)
