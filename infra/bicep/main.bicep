@@ -67,6 +67,9 @@ param rateLimitTrustedProxies string = ''
 @description('NCRONTAB (6 fields) of the outbox sweep timer in the api app (OutboxSweepSchedule).')
 param outboxSweepSchedule string = '0 * * * * *'
 
+@description('NCRONTAB (6 fields) of the timer in the api app that moves poison-queue messages back once PostgreSQL answers (PoisonRedriveSchedule).')
+param poisonRedriveSchedule string = '0 * * * * *'
+
 @description('NCRONTAB (6 fields) of the federation retry timer in the federation app (FederationRetrySchedule).')
 param federationRetrySchedule string = '*/10 * * * * *'
 
@@ -517,6 +520,7 @@ var apiSettings = union(sharedSettings, {
   RateLimit__PerMinute: string(rateLimitPerMinute)
   RateLimit__TrustedProxies: rateLimitTrustedProxies
   OutboxSweepSchedule: outboxSweepSchedule
+  PoisonRedriveSchedule: poisonRedriveSchedule
 })
 
 // federation: /.well-known, the signed inbox and the relay.

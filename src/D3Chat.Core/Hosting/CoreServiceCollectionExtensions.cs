@@ -65,6 +65,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<OutboxPublisher>();
         services.TryAddSingleton<OutboxSweeper>();
         services.TryAddSingleton<OutboxAdmin>();
+        services.TryAddSingleton<PoisonQueues>();
         services.TryAddSingleton<IStoredChannelEvents>(sp => sp.GetRequiredService<OutboxStore>());
         services.TryAddSingleton<ChannelEventReferences>();
         services.TryAddSingleton<FanoutHandler>();
