@@ -2,6 +2,7 @@ using System.Text.Json;
 using D3Chat.Core.Http;
 using D3Chat.Core.Redis;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace D3Chat.Core.Federation;
@@ -15,9 +16,9 @@ public sealed record InboxAck(string Status, string EventId);
 /// fields, body origin = signed origin, dedup, dispatch.
 /// </summary>
 public sealed partial class FederationInbox(
-    IConnectionMultiplexer redis, InboxHandlers handlers, ILogger<FederationInbox> logger)
+    IConnectionMultiplexer redis, InboxHandlers handlers, IOptions<FederationOptions> options, ILogger<FederationInbox> logger)
 {
-    /// <summary>Requests one origin may make per <see cref="RedisKeys.FederationRateWindow"/> (spec §4).</summary>
+    /// <summary>Requests one origin may make per <see cref="RedisKeys.FederationRateWindow"/> by default (spec §4; <see cref="FederationOptions.InboxRatePerMinute"/>).</summary>
     public const int RateLimitPerWindow = 100;
 
     public const string OriginMismatch = "origin_server does not match X-D3Chat-Origin";
@@ -78,7 +79,8 @@ public sealed partial class FederationInbox(
                 throw;
             }
             LogHandlerFailed(origin, eventId, type, ex);
-            return new Problem(500, "Error processing event");
+            // A database outage is not the event's fault: 503, so the sender keeps it for its retries.
+            return ServiceOutage.IsOutage(ex) ? new Problem(503, ServiceOutage.Detail) : new Problem(500, "Error processing event");
         }
         return new InboxAck("ok", eventId);
     }
@@ -108,7 +110,7 @@ public sealed partial class FederationInbox(
             // counter without expiry (which would block the origin for good).
             var count = (long)await redis.GetDatabase().ScriptEvaluateAsync(CountInWindowScript,
                 [RedisKeys.FederationRate(origin)], [(long)RedisKeys.FederationRateWindow.TotalMilliseconds]);
-            return count <= RateLimitPerWindow;
+            return count <= options.Value.InboxRatePerMinute;
         }
         catch (RedisException ex)
         {
@@ -127,8 +129,10 @@ public sealed partial class FederationInbox(
         }
         catch (RedisException ex)
         {
+            // Replay protection must not fail open: without the claim a replayed event (within the
+            // signature's window) would be applied twice. Refuse with 503; the sender retries later.
             LogRedisDegraded("dedup", ex);
-            return true;
+            throw new ServiceUnavailableException("Federation replay protection is unavailable (Redis)", ex);
         }
     }
 
