@@ -37,6 +37,8 @@ public sealed class FaultEnvironment : IAsyncLifetime
             ["PoisonRedriveSchedule"] = "*/2 * * * * *",
             // Spec §4 allows 100 inbox events per origin and minute; this load sends ~15 a second.
             ["Federation__InboxRatePerMinute"] = "100000",
+            // A killed LocalHost's in-flight queue messages reappear after this (the Functions host: 10 min).
+            ["LocalHost__QueueLease"] = "00:00:15",
         };
         var servers = await Task.WhenAll(D3ChatServer.StartPeerAsync(settings), D3ChatServer.StartPeerAsync(settings));
         (A, B) = (servers[0], servers[1]);

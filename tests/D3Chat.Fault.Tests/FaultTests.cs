@@ -74,6 +74,7 @@ public sealed class FaultTests(FaultEnvironment env, ITestOutputHelper output) :
         await Eventually.TrueAsync(() => Task.FromResult(Acked() >= Math.Max(MinMessages, ackedBefore + ackedDuringOutage + AfterRecovery)),
             LoadDeadline, $"{MinMessages} acknowledged messages after restarting {what}");
         await Task.WhenAll(aliceLoad.StopAsync(), bobLoad.StopAsync());
+        var loadStopped = Stopwatch.StartNew();
 
         var acked = aliceLoad.Acked.Concat(bobLoad.Acked).ToList();
         var expected = acked.Select(m => m.Content).Order(StringComparer.Ordinal).ToList();
@@ -87,6 +88,7 @@ public sealed class FaultTests(FaultEnvironment env, ITestOutputHelper output) :
             return storedA.Count >= expected.Count && storedB.Count >= expected.Count;
         }, ConvergenceDeadline, $"both servers to hold all {expected.Count} messages after {what} came back");
         var converged = recovered.Elapsed;
+        var convergedAfterLoad = loadStopped.Elapsed;
 
         // Exactly once on each server: nothing lost, nothing doubled, nothing unacknowledged stored.
         Assert.Equal(expected, storedA.Select(m => m.Content).Order(StringComparer.Ordinal).ToList());
@@ -106,7 +108,7 @@ public sealed class FaultTests(FaultEnvironment env, ITestOutputHelper output) :
         output.WriteLine(
             $"FAULT {what}: outage {outage.TotalSeconds:0} s; acknowledged {acked.Count} (A {aliceLoad.Acked.Count}, B {bobLoad.Acked.Count}; " +
             $"{ackedDuringOutage} during the outage); statuses {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"))}; " +
-            $"converged {converged.TotalSeconds:0.0} s after restart; realtime events seen A {realtimeSeenA}/{expected.Count}, B {realtimeSeenB}/{expected.Count}");
+            $"converged {converged.TotalSeconds:0.0} s after restart, {convergedAfterLoad.TotalSeconds:0.0} s after the last send; realtime events seen A {realtimeSeenA}/{expected.Count}, B {realtimeSeenB}/{expected.Count}");
         await realtimeA.DisposeAsync();
         await realtimeB.DisposeAsync();
 

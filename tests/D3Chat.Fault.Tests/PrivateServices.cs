@@ -114,7 +114,9 @@ public sealed class PrivateServices : IAsyncDisposable
         await WaitForPortAsync(BlobPort, "azurite");
     }
 
-    public Task StopAzuriteAsync() => StopProcessAsync(Interlocked.Exchange(ref _azurite, null));
+    // Azurite keeps its data in memory and saves it to --location on a clean shutdown: a SIGTERM,
+    // like a Storage outage, loses nothing that Storage acknowledged (a SIGKILL would).
+    public Task StopAzuriteAsync() => StopProcessAsync(Interlocked.Exchange(ref _azurite, null), graceful: true);
 
     public async ValueTask DisposeAsync()
     {
@@ -162,11 +164,17 @@ public sealed class PrivateServices : IAsyncDisposable
     }
 
     // Only the process this class started, by its own handle.
-    private static async Task StopProcessAsync(Process? stopping)
+    private static async Task StopProcessAsync(Process? stopping, bool graceful = false)
     {
         if (stopping is null)
         {
             return;
+        }
+        if (graceful && !stopping.HasExited)
+        {
+            await RunAsync("kill", "-TERM", stopping.Id.ToString());
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await stopping.WaitForExitAsync(timeout.Token).ContinueWith(_ => { }, TaskScheduler.Default);
         }
         if (!stopping.HasExited)
         {
