@@ -62,17 +62,31 @@ public sealed class FaultEnvironment : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (A is not null)
+        // Pooled admin connections from before a PostgreSQL restart are dead; the drops need fresh ones.
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        try
         {
-            await A.DisposeAsync();
+            if (A is not null)
+            {
+                await A.DisposeAsync();
+            }
         }
-        if (B is not null)
+        finally
         {
-            await B.DisposeAsync();
-        }
-        if (Services is not null)
-        {
-            await Services.DisposeAsync();
+            try
+            {
+                if (B is not null)
+                {
+                    await B.DisposeAsync();
+                }
+            }
+            finally
+            {
+                if (Services is not null)
+                {
+                    await Services.DisposeAsync();
+                }
+            }
         }
     }
 }

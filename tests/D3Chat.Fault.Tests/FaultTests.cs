@@ -41,13 +41,13 @@ public sealed class FaultTests(FaultEnvironment env, ITestOutputHelper output) :
             async () =>
             {
                 // Bob's own server is down: his client waits, as a person would.
-                bobLoad!.Paused = true;
+                await bobLoad!.PauseAsync();
                 await env.B.StopAsync();
             },
             async () =>
             {
                 await env.B.RestartAsync();
-                bobLoad!.Paused = false;
+                bobLoad!.Resume();
             },
             onLoads: (_, bob) => bobLoad = bob);
     }

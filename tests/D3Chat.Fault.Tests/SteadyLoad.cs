@@ -25,6 +25,8 @@ public sealed class SteadyLoad
     private readonly Guid _deviceId;
     private readonly string _server;
     private readonly CancellationTokenSource _stop = new();
+    // Held while a request is in flight, so a pause can wait for the answer to the last one.
+    private readonly SemaphoreSlim _inFlight = new(1, 1);
     private Task? _running;
 
     private SteadyLoad(D3ChatClient client, Guid channelId, Guid deviceId, string server)
@@ -41,8 +43,17 @@ public sealed class SteadyLoad
 
     public int ReplayedOnFirstTry { get; private set; }
 
-    /// <summary>While paused the sender waits (e.g. while its own server is deliberately down).</summary>
-    public volatile bool Paused;
+    private volatile bool _paused;
+
+    /// <summary>Stops sending once the request in flight (if any) has its answer, e.g. before its own server is stopped.</summary>
+    public async Task PauseAsync()
+    {
+        _paused = true;
+        await _inFlight.WaitAsync();
+        _inFlight.Release();
+    }
+
+    public void Resume() => _paused = false;
 
     public static async Task<SteadyLoad> StartAsync(D3ChatClient client, Guid channelId, string server)
     {
@@ -68,13 +79,24 @@ public sealed class SteadyLoad
             // A message once tried is retried until acknowledged, even after Stop, so none is left half-sent.
             while (true)
             {
-                if (Paused)
+                await _inFlight.WaitAsync();
+                if (_paused)
                 {
+                    _inFlight.Release();
                     await Task.Delay(100);
                     continue;
                 }
                 attempt++;
-                var (status, id, retryAfter) = await PostAsync(content, clientMessageId);
+                (int Status, Guid? Id, bool RetryAfter) answer;
+                try
+                {
+                    answer = await PostAsync(content, clientMessageId);
+                }
+                finally
+                {
+                    _inFlight.Release();
+                }
+                var (status, id, retryAfter) = answer;
                 Statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
                 if (status == 503 && !retryAfter)
                 {
