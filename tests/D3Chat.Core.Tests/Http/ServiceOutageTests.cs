@@ -3,7 +3,6 @@ using Azure;
 using D3Chat.Core.Http;
 using Microsoft.AspNetCore.Http;
 using Npgsql;
-using StackExchange.Redis;
 
 namespace D3Chat.Core.Tests.Http;
 
@@ -15,7 +14,6 @@ public sealed class ServiceOutageTests
         new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused)),
         new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown),
         new PostgresException("the database system is starting up", "FATAL", "FATAL", PostgresErrorCodes.CannotConnectNow),
-        new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No connection is available"),
         new RequestFailedException(0, "Connection refused"),
         new ServiceUnavailableException("Replay protection is unavailable"),
         new InvalidOperationException("wrapped", new SocketException((int)SocketError.ConnectionRefused)),
