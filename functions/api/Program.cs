@@ -6,5 +6,6 @@ using Microsoft.Extensions.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.AddD3ChatTelemetry();
+builder.UseMiddleware<UnhandledErrorMiddleware>();
 builder.Services.AddD3ChatApi(builder.Configuration);
 builder.Build().Run();

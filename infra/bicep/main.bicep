@@ -69,6 +69,8 @@ param outboxSweepSchedule string = '0 * * * * *'
 
 @description('NCRONTAB (6 fields) of the timer in the api app that moves poison-queue messages back once PostgreSQL answers (PoisonRedriveSchedule).')
 param poisonRedriveSchedule string = '0 * * * * *'
+@description('NCRONTAB (6 fields) of the retention timer in the api app (RetentionSchedule): deletes sent events, expired sessions and the old content of changed messages.')
+param retentionSchedule string = '0 * * * * *'
 
 @description('NCRONTAB (6 fields) of the federation retry timer in the federation app (FederationRetrySchedule).')
 param federationRetrySchedule string = '*/10 * * * * *'
@@ -513,6 +515,7 @@ var apiSettings = union(sharedSettings, {
   Bootstrap__AdminPassword: kvRef(keyVault.outputs.BOOTSTRAP_ADMIN_REF_URI)
   Federation__SigningKeySeed: kvRef(keyVault.outputs.SIGNING_SEED_REF_URI)
   Federation__AllowHttpHosts: ''
+  Federation__AllowPrivateHosts: ''
   Federation__MaxRetryAge: federationMaxRetryAge
   Federation__MaxBackoff: federationMaxBackoff
   SignalR__ConnectionString: signalRConnection(signalR.outputs.HOST_NAME, identities[0].outputs.CLIENT_ID)
@@ -521,6 +524,7 @@ var apiSettings = union(sharedSettings, {
   RateLimit__TrustedProxies: rateLimitTrustedProxies
   OutboxSweepSchedule: outboxSweepSchedule
   PoisonRedriveSchedule: poisonRedriveSchedule
+  RetentionSchedule: retentionSchedule
 })
 
 // federation: /.well-known, the signed inbox and the relay.
@@ -532,6 +536,7 @@ var federationSettings = union(sharedSettings, {
 
   Federation__SigningKeySeed: kvRef(keyVault.outputs.SIGNING_SEED_REF_URI)
   Federation__AllowHttpHosts: ''
+  Federation__AllowPrivateHosts: ''
   Federation__MaxRetryAge: federationMaxRetryAge
   Federation__MaxBackoff: federationMaxBackoff
   FederationRetrySchedule: federationRetrySchedule

@@ -7,7 +7,7 @@ namespace D3Chat.LocalHost;
 /// committed sample) the way <c>func start</c> would: the <c>Values</c> become configuration, with
 /// <c>__</c> meaning a section separator. Environment variables still win over them.
 /// </summary>
-public static class LocalSettings
+internal static class LocalSettings
 {
     public static string FindRepoRoot(string? configured)
     {

@@ -16,6 +16,11 @@ var repoRoot = LocalSettings.FindRepoRoot(builder.Configuration["LocalHost:RepoR
 // Lowest precedence: environment variables and command-line arguments override local settings.
 builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LocalSettings.Load(repoRoot) });
 builder.Configuration.UseOwnPortForLoopbackSignalR();
+if (SampleSecrets.Problem(builder.Configuration, repoRoot) is { } refusal)
+{
+    Console.Error.WriteLine(refusal);
+    return 1;
+}
 var emulateSignalR = SignalREmulatorExtensions.IsEmulated(builder.Configuration);
 
 var apps = new Dictionary<string, Assembly>
@@ -51,3 +56,4 @@ app.MapGet("/_localhost/functions", () => functions.Select(f => new
 }));
 app.MapUnmatchedRoutes();
 app.Run();
+return 0;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.FileProviders;
 
 namespace D3Chat.LocalHost;
 
-public static class StaticWeb
+internal static class StaticWeb
 {
     // Paths owned by the function apps: an unknown one is a JSON 404, never the web client's index page.
     private static readonly string[] ServerPrefixes = ["/api/", "/federation/", "/.well-known/", "/_localhost/"];
@@ -31,7 +31,7 @@ public static class StaticWeb
             var path = context.Request.Path.Value ?? "/";
             if (ServerPrefixes.Any(p => path.StartsWith(p, StringComparison.Ordinal)) || !File.Exists(index) || !HttpMethods.IsGet(context.Request.Method))
             {
-                await ApiResults.Error(StatusCodes.Status404NotFound, "Not Found")
+                await ApiResults.From(Problem.RouteNotFound)
                     .ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(context, context.GetRouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
                 return;
             }

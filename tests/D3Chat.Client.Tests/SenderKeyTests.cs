@@ -10,29 +10,29 @@ public sealed class SenderKeyTests
     private static readonly Guid Sender = Guid.NewGuid();
     private static readonly Guid SenderDevice = Guid.NewGuid();
 
-    private OwnChain chain = SenderKeys.NewChain(Channel, DateTimeOffset.UnixEpoch);
-    private ReceivedChain? received;
+    private OwnChain _chain = SenderKeys.NewChain(Channel, DateTimeOffset.UnixEpoch);
+    private ReceivedChain? _received;
 
     private byte[] Send(string text)
     {
-        var (bytes, next) = SenderKeys.Encrypt(chain, Sender, SenderDevice, Encoding.UTF8.GetBytes(text));
-        chain = next;
+        var (bytes, next) = SenderKeys.Encrypt(_chain, Sender, SenderDevice, Encoding.UTF8.GetBytes(text));
+        _chain = next;
         return bytes;
     }
 
-    private void Hand() => received = SenderKeys.Accept(CurrentDistribution(), Sender, SenderDevice);
+    private void Hand() => _received = SenderKeys.Accept(CurrentDistribution(), Sender, SenderDevice);
 
-    private SenderKeyDistribution CurrentDistribution() => Wire.DecodeSenderKey(SenderKeys.Distribution(chain).Encode()).Value!;
+    private SenderKeyDistribution CurrentDistribution() => Wire.DecodeSenderKey(SenderKeys.Distribution(_chain).Encode()).Value!;
 
     private DecryptResult<string> Receive(byte[] bytes, Guid? channel = null, Guid? senderDevice = null, Guid? sender = null)
     {
-        var result = SenderKeys.Decrypt(id => received is { } r && r.ChainId.AsSpan().SequenceEqual(id) ? r : null,
+        var result = SenderKeys.Decrypt(id => _received is { } r && r.ChainId.AsSpan().SequenceEqual(id) ? r : null,
             channel ?? Channel, sender ?? Sender, senderDevice ?? SenderDevice, bytes);
         if (!result.Ok)
         {
             return result.Reason;
         }
-        received = result.Value.Chain;
+        _received = result.Value.Chain;
         return DecryptResult<string>.Success(Encoding.UTF8.GetString(result.Value.Plaintext));
     }
 
@@ -57,9 +57,9 @@ public sealed class SenderKeyTests
         Assert.Equal(Crypto.SenderKeyDistribution.Length, distribution.Encode().Length);
         Assert.Equal(1u, distribution.Index);
         Assert.Equal(Channel, distribution.ChannelId);
-        Assert.Equal(chain.ChainKey, distribution.ChainKey);
-        Assert.Equal(chain.Signing.PublicKey, distribution.SigningKey);
-        Assert.Equal(distribution.ChainKey, SenderKeys.DistributionAt(chain, 1).ChainKey);
+        Assert.Equal(_chain.ChainKey, distribution.ChainKey);
+        Assert.Equal(_chain.Signing.PublicKey, distribution.SigningKey);
+        Assert.Equal(distribution.ChainKey, SenderKeys.DistributionAt(_chain, 1).ChainKey);
     }
 
     [Fact]
@@ -107,9 +107,9 @@ public sealed class SenderKeyTests
         var ciphertext = decoded.Ciphertext.ToArray();
         ciphertext[0] ^= 1;
         var aad = SenderKeys.Aad(Channel, SenderDevice, decoded.ChainId, decoded.Index);
-        var forged = new GroupMessage(decoded.ChainId, decoded.Index, ciphertext, Primitives.Sign(chain.Signing, Bytes.Concat(aad, ciphertext)));
+        var forged = new GroupMessage(decoded.ChainId, decoded.Index, ciphertext, Primitives.Sign(_chain.Signing, Bytes.Concat(aad, ciphertext)));
         Assert.Equal(DecryptFailureReason.BadMac, Receive(forged.Encode()).Reason);
-        Assert.Equal(0u, received!.NextIndex);
+        Assert.Equal(0u, _received!.NextIndex);
     }
 
     [Fact]
@@ -128,11 +128,11 @@ public sealed class SenderKeyTests
         Hand();
         for (var i = 0; i <= Labels.MaxForwardJump; i++)
         {
-            chain = chain with { Index = chain.Index + 1, ChainKey = Ratchet.KdfCk(chain.ChainKey).NextChainKey };
+            _chain = _chain with { Index = _chain.Index + 1, ChainKey = Ratchet.KdfCk(_chain.ChainKey).NextChainKey };
         }
-        var before = received;
+        var before = _received;
         Assert.Equal(DecryptFailureReason.TooFarAhead, Receive(Send("far")).Reason);
-        Assert.Same(before, received);
+        Assert.Same(before, _received);
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class SenderKeyTests
             Send("skipped");
         }
         Assert.Equal("last", Receive(Send("last")).Value);
-        Assert.Equal(Labels.MaxSkippedKeys, received!.SkippedKeys.Count);
+        Assert.Equal(Labels.MaxSkippedKeys, _received!.SkippedKeys.Count);
         Assert.Equal(DecryptFailureReason.Duplicate, Receive(first).Reason);
     }
 
@@ -164,10 +164,10 @@ public sealed class SenderKeyTests
     public void Rotation_is_due_after_100_messages_or_7_days_or_when_flagged()
     {
         var now = DateTimeOffset.UnixEpoch;
-        Assert.False(SenderKeys.NeedsRotation(chain, now));
-        Assert.True(SenderKeys.NeedsRotation(chain with { Index = Labels.RotateAfterMessages }, now));
-        Assert.False(SenderKeys.NeedsRotation(chain with { Index = Labels.RotateAfterMessages - 1 }, now));
-        Assert.True(SenderKeys.NeedsRotation(chain, now.AddSeconds(Labels.RotateAfterSeconds)));
-        Assert.True(SenderKeys.NeedsRotation(chain with { RotationDue = true }, now));
+        Assert.False(SenderKeys.NeedsRotation(_chain, now));
+        Assert.True(SenderKeys.NeedsRotation(_chain with { Index = Labels.RotateAfterMessages }, now));
+        Assert.False(SenderKeys.NeedsRotation(_chain with { Index = Labels.RotateAfterMessages - 1 }, now));
+        Assert.True(SenderKeys.NeedsRotation(_chain, now.AddSeconds(Labels.RotateAfterSeconds)));
+        Assert.True(SenderKeys.NeedsRotation(_chain with { RotationDue = true }, now));
     }
 }

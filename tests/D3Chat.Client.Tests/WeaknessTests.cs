@@ -12,15 +12,15 @@ namespace D3Chat.Client.Tests;
 /// </summary>
 public sealed class WeaknessTests
 {
-    private readonly FakeKeyServer server = new();
-    private readonly Guid channel = Guid.NewGuid();
+    private readonly FakeKeyServer _server = new();
+    private readonly Guid _channel = Guid.NewGuid();
 
     private async Task<(Party Alice, Party Bob)> PairAsync()
     {
-        var alice = await Party.CreateAsync(server);
-        var bob = await Party.CreateAsync(server);
-        server.AddMember(channel, alice.UserId);
-        server.AddMember(channel, bob.UserId);
+        var alice = await Party.CreateAsync(_server);
+        var bob = await Party.CreateAsync(_server);
+        _server.AddMember(_channel, alice.UserId);
+        _server.AddMember(_channel, bob.UserId);
         return (alice, bob);
     }
 
@@ -42,13 +42,13 @@ public sealed class WeaknessTests
     public async Task Weakness01_group_chain_keys_never_reach_the_server_in_plaintext()
     {
         var (alice, bob) = await PairAsync();
-        var carol = await Party.CreateAsync(server);
-        Assert.Equal("group", await bob.ReadAsync(await alice.SendAsync(channel, "group")));
-        var chain = (await alice.StateAsync()).OwnChains[channel];
-        var sent = server.SentStrings.Select(Decode).ToList();
+        var carol = await Party.CreateAsync(_server);
+        Assert.Equal("group", await bob.ReadAsync(await alice.SendAsync(_channel, "group")));
+        var chain = (await alice.StateAsync()).OwnChains[_channel];
+        var sent = _server.SentStrings.Select(Decode).ToList();
         Assert.DoesNotContain(sent, s => Contains(s, chain.StartChainKey) || Contains(s, chain.ChainKey));
         Assert.DoesNotContain(sent, s => Contains(s, chain.Signing.Pkcs8[^32..]));
-        Assert.Equal(DecryptFailureReason.UnknownChain, await carol.FailAsync(await alice.SendAsync(channel, "not for carol")));
+        Assert.Equal(DecryptFailureReason.UnknownChain, await carol.FailAsync(await alice.SendAsync(_channel, "not for carol")));
     }
 
     [Fact]
@@ -87,17 +87,17 @@ public sealed class WeaknessTests
     {
         var (alice, bob) = await PairAsync();
         var bobKeysBefore = (await bob.StateAsync()).Keys!.OneTimePreKeys.Count;
-        await alice.SendAsync(channel, "uses DH4");
+        await alice.SendAsync(_channel, "uses DH4");
         var session = (await alice.StateAsync()).Sessions[bob.DeviceId].Current;
         Assert.NotNull(session.PendingPreKey!.OneTimePreKey);
-        Assert.Equal(Labels.OneTimePrekeys - 1, server.OneTimeKeysLeft(bob.DeviceId));
-        Assert.Equal("uses DH4", await bob.ReadAsync(await alice.SendAsync(channel, "uses DH4")));
+        Assert.Equal(Labels.OneTimePrekeys - 1, _server.OneTimeKeysLeft(bob.DeviceId));
+        Assert.Equal("uses DH4", await bob.ReadAsync(await alice.SendAsync(_channel, "uses DH4")));
         var bobKeys = (await bob.StateAsync()).Keys!;
         Assert.Null(bobKeys.FindOneTimePreKey(session.PendingPreKey.OneTimePreKey));
         Assert.Equal(bobKeysBefore - 1, bobKeys.OneTimePreKeys.Count);
         for (var i = 0; i < 85; i++)
         {
-            await server.DirectoryFor(alice.UserId).ClaimBundleAsync(bob.UserId, bob.DeviceId);
+            await _server.DirectoryFor(alice.UserId).ClaimBundleAsync(bob.UserId, bob.DeviceId);
         }
         await bob.Client.EnsureDeviceKeysAsync();
         var replenished = (await bob.StateAsync()).Keys!;
@@ -109,13 +109,13 @@ public sealed class WeaknessTests
     {
         var (alice, bob) = await PairAsync();
         Assert.NotNull((await bob.StateAsync()).Keys!.Signing);
-        server.TamperBundle = b => b with { SignedPreKey = Convert.ToBase64String(EcKeyPair.Generate().PublicKey) };
-        Assert.Equal("untrusted_identity", (await Assert.ThrowsAsync<EncryptionUnavailableException>(() => alice.SendAsync(channel, "x"))).Reason);
-        server.TamperBundle = null;
+        _server.TamperBundle = b => b with { SignedPreKey = Convert.ToBase64String(EcKeyPair.Generate().PublicKey) };
+        Assert.Equal("untrusted_identity", (await Assert.ThrowsAsync<EncryptionUnavailableException>(() => alice.SendAsync(_channel, "x"))).Reason);
+        _server.TamperBundle = null;
         await alice.Client.SafetyNumberAsync(bob.UserId);
         Assert.True((await alice.StateAsync()).ContactDigests.ContainsKey(bob.UserId));
-        var reopened = await E2eeClient.OpenAsync(alice.UserId, alice.DeviceId, server.DirectoryFor(alice.UserId), alice.Store);
-        await Party.CreateAsync(server, bob.UserId);
+        var reopened = await E2eeClient.OpenAsync(alice.UserId, alice.DeviceId, _server.DirectoryFor(alice.UserId), alice.Store);
+        await Party.CreateAsync(_server, bob.UserId);
         Assert.True((await reopened.SafetyNumberAsync(bob.UserId)).Changed);
     }
 
@@ -124,11 +124,11 @@ public sealed class WeaknessTests
     {
         var (alice, bob) = await PairAsync();
         var before = await alice.Client.SafetyNumberAsync(bob.UserId);
-        var claims = server.BundleClaims;
+        var claims = _server.BundleClaims;
         await bob.Client.SafetyNumberAsync(alice.UserId);
-        Assert.Equal(claims, server.BundleClaims);
-        Assert.Equal(Labels.OneTimePrekeys, server.OneTimeKeysLeft(bob.DeviceId));
-        await Party.CreateAsync(server, bob.UserId);
+        Assert.Equal(claims, _server.BundleClaims);
+        Assert.Equal(Labels.OneTimePrekeys, _server.OneTimeKeysLeft(bob.DeviceId));
+        await Party.CreateAsync(_server, bob.UserId);
         var after = await alice.Client.SafetyNumberAsync(bob.UserId);
         Assert.NotEqual(before.Digits, after.Digits);
         Assert.Equal(after.Digits, (await bob.Client.SafetyNumberAsync(alice.UserId)).Digits);
@@ -138,14 +138,14 @@ public sealed class WeaknessTests
     public async Task Weakness06_sender_channel_and_index_are_authenticated_and_signed()
     {
         var (alice, bob) = await PairAsync();
-        var alicePhone = await Party.CreateAsync(server, alice.UserId);
-        var message = await alice.SendAsync(channel, "bound");
+        var alicePhone = await Party.CreateAsync(_server, alice.UserId);
+        var message = await alice.SendAsync(_channel, "bound");
         Assert.Equal(DecryptFailureReason.WrongSender, await bob.FailAsync(message with { SenderDeviceId = alicePhone.DeviceId }));
         Assert.Equal(DecryptFailureReason.WrongSender, await bob.FailAsync(message with { SenderUserId = bob.UserId }));
         var other = Guid.NewGuid();
-        server.AddMember(other, alice.UserId);
-        server.AddMember(other, bob.UserId);
-        await alice.SendAsync(other, "second channel");
+        _server.AddMember(other, alice.UserId);
+        _server.AddMember(other, bob.UserId);
+        await alice.SendAsync(other, "second _channel");
         Assert.Equal(DecryptFailureReason.WrongChannel, await bob.FailAsync(message with { ChannelId = other }));
         var bytes = Convert.FromBase64String(message.Content);
         bytes[2 + Labels.ChainIdLength + 3] ^= 1;
@@ -157,28 +157,28 @@ public sealed class WeaknessTests
     public async Task Weakness07_no_silent_downgrade_to_plaintext()
     {
         var (alice, bob) = await PairAsync();
-        server.WithoutBundle.Add(bob.DeviceId);
-        var error = await Assert.ThrowsAsync<EncryptionUnavailableException>(() => alice.SendAsync(channel, "never in the clear"));
+        _server.WithoutBundle.Add(bob.DeviceId);
+        var error = await Assert.ThrowsAsync<EncryptionUnavailableException>(() => alice.SendAsync(_channel, "never in the clear"));
         Assert.Equal("no_bundle", error.Reason);
-        Assert.Equal(0, server.EnvelopePosts);
-        Assert.DoesNotContain(server.SentStrings, s => s.Contains("never in the clear", StringComparison.Ordinal));
-        Assert.Equal(DecryptFailureReason.LegacyProtocol, await bob.FailAsync(new IncomingMessage(channel, alice.UserId, alice.DeviceId, "plain", 1)));
+        Assert.Equal(0, _server.EnvelopePosts);
+        Assert.DoesNotContain(_server.SentStrings, s => s.Contains("never in the clear", StringComparison.Ordinal));
+        Assert.Equal(DecryptFailureReason.LegacyProtocol, await bob.FailAsync(new IncomingMessage(_channel, alice.UserId, alice.DeviceId, "plain", 1)));
     }
 
     [Fact]
     public async Task Weakness08_every_device_of_both_users_reads_and_new_devices_are_used()
     {
         var (alice, bob) = await PairAsync();
-        var aliceLaptop = await Party.CreateAsync(server, alice.UserId);
-        var bobPhone = await Party.CreateAsync(server, bob.UserId);
-        var message = await alice.SendAsync(channel, "all devices");
+        var aliceLaptop = await Party.CreateAsync(_server, alice.UserId);
+        var bobPhone = await Party.CreateAsync(_server, bob.UserId);
+        var message = await alice.SendAsync(_channel, "all devices");
         foreach (var reader in new[] { bob, bobPhone, aliceLaptop })
         {
             Assert.Equal("all devices", await reader.ReadAsync(message));
         }
-        var bobNewLogin = await Party.CreateAsync(server, bob.UserId);
-        Assert.Equal("new login", await bobNewLogin.ReadAsync(await alice.SendAsync(channel, "new login")));
-        Assert.Equal("from phone", await aliceLaptop.ReadAsync(await bobPhone.SendAsync(channel, "from phone")));
+        var bobNewLogin = await Party.CreateAsync(_server, bob.UserId);
+        Assert.Equal("new login", await bobNewLogin.ReadAsync(await alice.SendAsync(_channel, "new login")));
+        Assert.Equal("from phone", await aliceLaptop.ReadAsync(await bobPhone.SendAsync(_channel, "from phone")));
     }
 
     [Fact]
@@ -186,8 +186,8 @@ public sealed class WeaknessTests
     {
         Assert.DoesNotContain(typeof(IKeyDirectory).GetMethods(), m => m.Name.Contains("X3dh", StringComparison.OrdinalIgnoreCase));
         var (alice, bob) = await PairAsync();
-        Assert.Equal("first", await bob.ReadAsync(await alice.SendAsync(channel, "first")));
-        var envelope = Assert.Single(await server.DirectoryFor(bob.UserId).FetchSenderKeyEnvelopesAsync(channel, bob.DeviceId));
+        Assert.Equal("first", await bob.ReadAsync(await alice.SendAsync(_channel, "first")));
+        var envelope = Assert.Single(await _server.DirectoryFor(bob.UserId).FetchSenderKeyEnvelopesAsync(_channel, bob.DeviceId));
         Assert.Equal(Labels.TypePrekey, Convert.FromBase64String(envelope.Envelope)[1]);
     }
 
@@ -211,7 +211,7 @@ public sealed class WeaknessTests
     public async Task Weakness11_no_plaintext_is_kept_and_logout_wipes_everything()
     {
         var (alice, bob) = await PairAsync();
-        Assert.Equal("a very private sentence", await bob.ReadAsync(await alice.SendAsync(channel, "a very private sentence")));
+        Assert.Equal("a very private sentence", await bob.ReadAsync(await alice.SendAsync(_channel, "a very private sentence")));
         var json = JsonSerializer.Serialize(await bob.StateAsync(), StateJson.Options);
         Assert.DoesNotContain("very private", json, StringComparison.Ordinal);
         await bob.Client.WipeAsync();
@@ -225,9 +225,9 @@ public sealed class WeaknessTests
         var content = Encoding.UTF8.GetBytes("quarterly numbers, confidential");
         var (blob, reference) = E2eeClient.EncryptAttachment(content, "q3-numbers.xlsx", "application/vnd.ms-excel");
         Assert.False(Contains(blob, content[..10]));
-        var message = await alice.Client.EncryptMessageAsync(channel, new MessagePayload("see attached", [reference]));
+        var message = await alice.Client.EncryptMessageAsync(_channel, new MessagePayload("see attached", [reference]));
         Assert.False(Contains(Convert.FromBase64String(message.Content), Encoding.UTF8.GetBytes("q3-numbers")));
-        var received = (await bob.Client.DecryptMessageAsync(new IncomingMessage(channel, alice.UserId, alice.DeviceId, message.Content, 3))).Value!;
+        var received = (await bob.Client.DecryptMessageAsync(new IncomingMessage(_channel, alice.UserId, alice.DeviceId, message.Content, 3))).Value!;
         Assert.Equal(content, E2eeClient.DecryptAttachment(blob, received.Attachments![0]).Value);
     }
 
@@ -235,9 +235,9 @@ public sealed class WeaknessTests
     public async Task Weakness13_sender_device_id_is_always_sent_and_required()
     {
         var (alice, bob) = await PairAsync();
-        var encrypted = await alice.Client.EncryptMessageAsync(channel, new MessagePayload("x"));
+        var encrypted = await alice.Client.EncryptMessageAsync(_channel, new MessagePayload("x"));
         Assert.Equal(alice.DeviceId, encrypted.SenderDeviceId);
         Assert.Equal(DecryptFailureReason.Malformed,
-            await bob.FailAsync(new IncomingMessage(channel, alice.UserId, null, encrypted.Content, encrypted.ProtocolVersion)));
+            await bob.FailAsync(new IncomingMessage(_channel, alice.UserId, null, encrypted.Content, encrypted.ProtocolVersion)));
     }
 }

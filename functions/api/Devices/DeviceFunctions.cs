@@ -1,45 +1,24 @@
-using D3Chat.Core.Auth;
 using D3Chat.Core.Devices;
-using D3Chat.Core.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace D3Chat.Functions.Api.Devices;
 
 /// <summary>Spec api.md §5.</summary>
-public sealed class DeviceFunctions(DeviceService devices, AuthGate gate)
+public sealed class DeviceFunctions(DeviceService devices, RequestGate gate)
 {
     [Function(nameof(CreateDevice))]
-    public async Task<IActionResult> CreateDevice(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/devices")] HttpRequest req, CancellationToken ct)
-    {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        var (body, invalid) = await RequestBody.ReadAsync<CreateDeviceRequest>(req, ct);
-        return invalid ?? ApiResults.Created(await devices.CreateAsync(caller!, body!, ct));
-    }
+    public Task<IActionResult> CreateDevice(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/devices")] HttpRequest req, CancellationToken ct) =>
+        gate.Run(req, Access.User, ct).Body<CreateDeviceRequest>()
+            .Created((call, body) => Outcome.Of(devices.CreateAsync(call.User, body, ct)));
 
     [Function(nameof(ListDevices))]
-    public async Task<IActionResult> ListDevices(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/devices")] HttpRequest req, CancellationToken ct)
-    {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
-        return denied ?? ApiResults.Ok(await devices.ListAsync(caller!, ct));
-    }
+    public Task<IActionResult> ListDevices(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/devices")] HttpRequest req, CancellationToken ct) =>
+        gate.Run(req, Access.User, ct).Ok(call => Outcome.Of(devices.ListAsync(call.User, ct)));
 
     [Function(nameof(DeleteDevice))]
-    public async Task<IActionResult> DeleteDevice(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/v1/devices/{device_id}")] HttpRequest req, string device_id, CancellationToken ct)
-    {
-        var (caller, id, denied) = await gate.AuthenticateAsync(req, device_id, "device_id", ct);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        return await devices.DeleteAsync(caller!, id, ct) is { } problem ? ApiResults.From(problem) : ApiResults.NoContent();
-    }
+    public Task<IActionResult> DeleteDevice(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/v1/devices/{device_id}")] HttpRequest req, string device_id, CancellationToken ct) =>
+        gate.Run(req, Access.User, ct).Id(device_id, "device_id")
+            .NoContent((call, id) => devices.DeleteAsync(call.User, id, ct));
 }

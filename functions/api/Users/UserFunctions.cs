@@ -1,113 +1,59 @@
-using D3Chat.Core.Auth;
 using D3Chat.Core.Avatars;
-using D3Chat.Core.Http;
 using D3Chat.Core.Users;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace D3Chat.Functions.Api.Users;
 
 /// <summary>Spec api.md §4.</summary>
-public sealed class UserFunctions(UserService users, AvatarService avatars, AuthGate gate)
+public sealed class UserFunctions(UserService users, AvatarService avatars, RequestGate gate)
 {
     [Function(nameof(GetMe))]
-    public async Task<IActionResult> GetMe(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/users/me")] HttpRequest req, CancellationToken ct)
-    {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
-        return denied ?? ApiResults.From(await users.GetMeAsync(caller!, ct));
-    }
+    public Task<IActionResult> GetMe(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/users/me")] HttpRequest req, CancellationToken ct) =>
+        gate.Run(req, Access.User, ct).Ok(call => users.GetMeAsync(call.User, ct));
 
     [Function(nameof(UpdateMe))]
-    public async Task<IActionResult> UpdateMe(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "api/v1/users/me")] HttpRequest req, CancellationToken ct)
-    {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        var (body, invalid) = await RequestBody.ReadAsync<UpdateProfileRequest>(req, ct);
-        return invalid ?? ApiResults.From(await users.UpdateMeAsync(caller!, body!, ct));
-    }
+    public Task<IActionResult> UpdateMe(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "api/v1/users/me")] HttpRequest req, CancellationToken ct) =>
+        gate.Run(req, Access.User, ct).Body<UpdateProfileRequest>()
+            .Ok((call, body) => users.UpdateMeAsync(call.User, body, ct));
 
     [Function(nameof(ChangePassword))]
-    public async Task<IActionResult> ChangePassword(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/users/me/password")] HttpRequest req, CancellationToken ct)
-    {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        var (body, invalid) = await RequestBody.ReadAsync<ChangePasswordRequest>(req, ct);
-        if (invalid is not null)
-        {
-            return invalid;
-        }
-        return await users.ChangePasswordAsync(caller!, body!, ct) is { } problem ? ApiResults.From(problem) : ApiResults.NoContent();
-    }
+    public Task<IActionResult> ChangePassword(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/users/me/password")] HttpRequest req, CancellationToken ct) =>
+        gate.Run(req, Access.User, ct).Body<ChangePasswordRequest>()
+            .NoContent((call, body) => users.ChangePasswordAsync(call.User, body, ct));
 
     [Function(nameof(SearchUsers))]
-    public async Task<IActionResult> SearchUsers(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/users/search")] HttpRequest req, CancellationToken ct)
-    {
-        var (_, denied) = await gate.AuthenticateAsync(req, ct);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        var query = new QueryParams(req);
-        var q = query.RequiredString("q");
-        return query.Invalid ?? ApiResults.Ok(await users.SearchAsync(q!, ct));
-    }
+    public Task<IActionResult> SearchUsers(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/users/search")] HttpRequest req, CancellationToken ct) =>
+        gate.Run(req, Access.User, ct).Query(q => q.RequiredString("q"))
+            .Ok((_, q) => Outcome.Of(users.SearchAsync(q!, ct)));
 
     [Function(nameof(LookupUser))]
-    public async Task<IActionResult> LookupUser(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/users/lookup")] HttpRequest req, CancellationToken ct)
-    {
-        var (_, denied) = await gate.AuthenticateAsync(req, ct);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        var query = new QueryParams(req);
-        var identity = query.RequiredString("identity", minLength: 0);
-        return query.Invalid ?? ApiResults.From(await users.LookupAsync(identity!, ct));
-    }
+    public Task<IActionResult> LookupUser(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/users/lookup")] HttpRequest req, CancellationToken ct) =>
+        gate.Run(req, Access.User, ct).Query(q => q.RequiredString("identity", minLength: 0))
+            .Ok((_, identity) => users.LookupAsync(identity!, ct));
 
     [Function(nameof(GetUser))]
-    public async Task<IActionResult> GetUser(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/users/{user_id}")] HttpRequest req, string user_id, CancellationToken ct)
-    {
-        var (_, denied) = await gate.AuthenticateAsync(req, ct);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        return RouteIds.TryParse(user_id, "user_id", out var id, out var invalid) ? ApiResults.From(await users.GetAsync(id, ct)) : invalid!;
-    }
+    public Task<IActionResult> GetUser(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/users/{user_id}")] HttpRequest req, string user_id, CancellationToken ct) =>
+        gate.Run(req, Access.User, ct).Id(user_id, "user_id").Ok((_, id) => users.GetAsync(id, ct));
 
     [Function(nameof(UploadAvatar))]
-    public async Task<IActionResult> UploadAvatar(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/users/me/avatar")] HttpRequest req, CancellationToken ct)
-    {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
-        if (denied is not null)
-        {
-            return denied;
-        }
-        var (file, invalid) = await UploadedFile.ReadAsync(req, AvatarService.MaxBytes,
-            ApiResults.Error(StatusCodes.Status400BadRequest, "File too large. Maximum 2MB."), ct);
-        return invalid ?? ApiResults.From(await avatars.UploadAsync(caller!, file!, ct));
-    }
+    public Task<IActionResult> UploadAvatar(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/users/me/avatar")] HttpRequest req, CancellationToken ct) =>
+        gate.Run(req, Access.User, ct).File(AvatarService.MaxBytes, Problem.AvatarTooLarge)
+            .Ok((call, file) => avatars.UploadAsync(call.User, file, ct));
 
     [Function(nameof(DeleteAvatar))]
-    public async Task<IActionResult> DeleteAvatar(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/v1/users/me/avatar")] HttpRequest req, CancellationToken ct)
-    {
-        var (caller, denied) = await gate.AuthenticateAsync(req, ct);
-        return denied ?? ApiResults.From(await avatars.DeleteAsync(caller!, ct));
-    }
+    public Task<IActionResult> DeleteAvatar(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/v1/users/me/avatar")] HttpRequest req, CancellationToken ct) =>
+        gate.Run(req, Access.User, ct).Ok(call => avatars.DeleteAsync(call.User, ct));
+
+    /// <summary>Public avatar download (spec api.md §9), streamed from Blob Storage.</summary>
+    [Function(nameof(GetAvatar))]
+    public Task<IActionResult> GetAvatar(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/avatars/{user_id}")] HttpRequest req, string user_id, CancellationToken ct) =>
+        gate.Run(req, Access.Anyone, ct).Id(user_id, "user_id").Download((_, id) => avatars.OpenAsync(id, ct));
 }

@@ -8,8 +8,8 @@ namespace D3Chat.Client.Crypto;
 /// </summary>
 public sealed class EcKeyPair
 {
-    private ECDiffieHellman? ecdh;
-    private ECDsa? ecdsa;
+    private ECDiffieHellman? _ecdh;
+    private ECDsa? _ecdsa;
 
     private EcKeyPair(byte[] pkcs8, byte[] publicKey)
     {
@@ -24,14 +24,14 @@ public sealed class EcKeyPair
     public static EcKeyPair Generate()
     {
         var key = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
-        return new EcKeyPair(key.ExportPkcs8PrivateKey(), Primitives.EncodePoint(key.ExportParameters(false).Q)) { ecdh = key };
+        return new EcKeyPair(key.ExportPkcs8PrivateKey(), Primitives.EncodePoint(key.ExportParameters(false).Q)) { _ecdh = key };
     }
 
     public static EcKeyPair FromPkcs8(byte[] pkcs8)
     {
         var key = ECDiffieHellman.Create();
         key.ImportPkcs8PrivateKey(pkcs8, out _);
-        return new EcKeyPair(pkcs8, Primitives.EncodePoint(key.ExportParameters(false).Q)) { ecdh = key };
+        return new EcKeyPair(pkcs8, Primitives.EncodePoint(key.ExportParameters(false).Q)) { _ecdh = key };
     }
 
     /// <summary>From a raw private scalar (JWK <c>d</c>); the public point is computed.</summary>
@@ -45,13 +45,13 @@ public sealed class EcKeyPair
     {
         get
         {
-            if (ecdh is null)
+            if (_ecdh is null)
             {
                 var key = ECDiffieHellman.Create();
                 key.ImportPkcs8PrivateKey(Pkcs8, out _);
-                ecdh = key;
+                _ecdh = key;
             }
-            return ecdh;
+            return _ecdh;
         }
     }
 
@@ -59,13 +59,13 @@ public sealed class EcKeyPair
     {
         get
         {
-            if (ecdsa is null)
+            if (_ecdsa is null)
             {
                 var key = ECDsa.Create();
                 key.ImportPkcs8PrivateKey(Pkcs8, out _);
-                ecdsa = key;
+                _ecdsa = key;
             }
-            return ecdsa;
+            return _ecdsa;
         }
     }
 }
@@ -141,17 +141,17 @@ public static class Primitives
     // Importing (and so validating) a public key costs far more than one verification, and a chain's key verifies
     // every message of a catch-up: imported keys are kept per thread (an ECDsa object is not shared across threads).
     [ThreadStatic]
-    private static Dictionary<string, ECDsa>? verifiers;
+    private static Dictionary<string, ECDsa>? Verifiers;
 
     private const int MaxCachedVerifiers = 256; // per cache and thread; past it the cache starts over
 
     [ThreadStatic]
-    private static Dictionary<string, ECDiffieHellman>? peerKeys;
+    private static Dictionary<string, ECDiffieHellman>? PeerKeys;
 
-    private static ECDsa? VerifierFor(ReadOnlySpan<byte> publicKey) => Cached(ref verifiers, publicKey, ECDsa.Create);
+    private static ECDsa? VerifierFor(ReadOnlySpan<byte> publicKey) => Cached(ref Verifiers, publicKey, ECDsa.Create);
 
     // The same holds for ECDH: a session's peer keys (identity, signed pre-key, ratchet key) each take part in several agreements.
-    private static ECDiffieHellman? PeerKeyFor(ReadOnlySpan<byte> publicKey) => Cached(ref peerKeys, publicKey, ECDiffieHellman.Create);
+    private static ECDiffieHellman? PeerKeyFor(ReadOnlySpan<byte> publicKey) => Cached(ref PeerKeys, publicKey, ECDiffieHellman.Create);
 
     private static T? Cached<T>(ref Dictionary<string, T>? cache, ReadOnlySpan<byte> publicKey, Func<ECParameters, T> import)
         where T : class, IDisposable

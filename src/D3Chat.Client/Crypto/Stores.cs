@@ -41,31 +41,31 @@ public interface IProtocolStore
 /// <summary>Keeps states in memory (tests, short-lived bots). The states are immutable, so no copy is needed.</summary>
 public sealed class InMemoryProtocolStore : IProtocolStore
 {
-    private readonly Dictionary<Guid, ProtocolState> states = [];
-    private readonly Lock gate = new();
+    private readonly Dictionary<Guid, ProtocolState> _states = [];
+    private readonly Lock _gate = new();
 
     public Task<ProtocolState?> LoadAsync(Guid deviceId, CancellationToken ct = default)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return Task.FromResult(states.GetValueOrDefault(deviceId));
+            return Task.FromResult(_states.GetValueOrDefault(deviceId));
         }
     }
 
     public Task SaveAsync(ProtocolState state, CancellationToken ct = default)
     {
-        lock (gate)
+        lock (_gate)
         {
-            states[state.DeviceId] = state;
+            _states[state.DeviceId] = state;
         }
         return Task.CompletedTask;
     }
 
     public Task WipeAsync(Guid deviceId, CancellationToken ct = default)
     {
-        lock (gate)
+        lock (_gate)
         {
-            states.Remove(deviceId);
+            _states.Remove(deviceId);
         }
         return Task.CompletedTask;
     }

@@ -16,25 +16,25 @@ public sealed class E2eeClient
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    private readonly IKeyDirectory directory;
-    private readonly IProtocolStore store;
-    private readonly TimeProvider time;
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private readonly Dictionary<Guid, IReadOnlyList<DeviceIdentity>> knownDevices = [];
-    private readonly HashSet<string> announcedChanges = [];
-    private ProtocolState state;
+    private readonly IKeyDirectory _directory;
+    private readonly IProtocolStore _store;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<Guid, IReadOnlyList<DeviceIdentity>> _knownDevices = [];
+    private readonly HashSet<string> _announcedChanges = [];
+    private ProtocolState _state;
 
     private E2eeClient(ProtocolState state, IKeyDirectory directory, IProtocolStore store, TimeProvider time)
     {
-        this.state = state;
-        this.directory = directory;
-        this.store = store;
-        this.time = time;
+        _state = state;
+        _directory = directory;
+        _store = store;
+        _time = time;
     }
 
-    public Guid UserId => state.UserId;
+    public Guid UserId => _state.UserId;
 
-    public Guid DeviceId => state.DeviceId;
+    public Guid DeviceId => _state.DeviceId;
 
     /// <summary>A contact's devices changed: the safety number differs from the remembered one. Never accepted silently.</summary>
     public event Action<SafetyNumberChanged>? SafetyNumberChanged;
@@ -53,28 +53,28 @@ public sealed class E2eeClient
     /// <summary>Creates and uploads the device keys once; afterwards tops one-time pre-keys back up to 100 when fewer than 20 remain.</summary>
     public Task EnsureDeviceKeysAsync(CancellationToken ct = default) => Exclusive(async () =>
     {
-        if (state.Keys is null)
+        if (_state.Keys is null)
         {
-            await CommitAsync(state with { Keys = Crypto.DeviceKeys.Generate() }, ct);
+            await CommitAsync(_state with { Keys = Crypto.DeviceKeys.Generate() }, ct);
         }
-        var keys = state.Keys!;
-        if (!state.KeysUploaded)
+        var keys = _state.Keys!;
+        if (!_state.KeysUploaded)
         {
-            await directory.UploadDeviceKeysAsync(new DeviceKeyUpload(
+            await _directory.UploadDeviceKeysAsync(new DeviceKeyUpload(
                 DeviceId, B64(keys.Identity.PublicKey), B64(keys.Signing.PublicKey), B64(keys.SignedPreKey.PublicKey),
                 B64(keys.SignedPreKeySignature), keys.OneTimePreKeys.Select(k => B64(k.PublicKey)).ToList()), ct);
-            await CommitAsync(state with { KeysUploaded = true }, ct);
+            await CommitAsync(_state with { KeysUploaded = true }, ct);
             return;
         }
-        var remaining = await directory.UploadOneTimeKeysAsync(DeviceId, [], ct);
+        var remaining = await _directory.UploadOneTimeKeysAsync(DeviceId, [], ct);
         if (remaining >= Labels.ReplenishBelow)
         {
             return;
         }
         var fresh = Enumerable.Range(0, Labels.OneTimePrekeys - remaining).Select(_ => EcKeyPair.Generate()).ToList();
         // Private halves are stored before the public ones are published, so no claimed key is ever unknown here.
-        await CommitAsync(state with { Keys = keys with { OneTimePreKeys = [.. keys.OneTimePreKeys, .. fresh] } }, ct);
-        await directory.UploadOneTimeKeysAsync(DeviceId, fresh.Select(k => B64(k.PublicKey)).ToList(), ct);
+        await CommitAsync(_state with { Keys = keys with { OneTimePreKeys = [.. keys.OneTimePreKeys, .. fresh] } }, ct);
+        await _directory.UploadOneTimeKeysAsync(DeviceId, fresh.Select(k => B64(k.PublicKey)).ToList(), ct);
     });
 
     /// <summary>
@@ -84,16 +84,16 @@ public sealed class E2eeClient
     /// </summary>
     public Task<EncryptedMessage> EncryptMessageAsync(Guid channelId, MessagePayload payload, CancellationToken ct = default) => Exclusive(async () =>
     {
-        var keys = state.Keys ?? throw new EncryptionUnavailableException("no_keys", "this device has no keys yet: call EnsureDeviceKeysAsync first");
-        var now = time.GetUtcNow();
+        var keys = _state.Keys ?? throw new EncryptionUnavailableException("no_keys", "this device has no keys yet: call EnsureDeviceKeysAsync first");
+        var now = _time.GetUtcNow();
         var recipients = await RecipientDevicesAsync(channelId, ct);
-        var chain = state.OwnChains.GetValueOrDefault(channelId);
+        var chain = _state.OwnChains.GetValueOrDefault(channelId);
         var recipientIds = recipients.Select(r => r.Device.DeviceId).ToHashSet();
         if (chain is null || SenderKeys.NeedsRotation(chain, now) || chain.Recipients.Keys.Any(d => !recipientIds.Contains(d)))
         {
             chain = SenderKeys.NewChain(channelId, now);
         }
-        var working = state;
+        var working = _state;
         if (recipients.Any(r => !chain.Recipients.ContainsKey(r.Device.DeviceId)))
         {
             // The server replaces this device's envelope set on every upload, so each current reader gets one again,
@@ -110,7 +110,7 @@ public sealed class E2eeClient
                 envelopes.Add(new RecipientEnvelope(device.DeviceId, B64(bytes)));
                 given[device.DeviceId] = distribution.Index;
             }
-            await directory.PostSenderKeyEnvelopesAsync(channelId, DeviceId, B64(chain.ChainId), envelopes, ct);
+            await _directory.PostSenderKeyEnvelopesAsync(channelId, DeviceId, B64(chain.ChainId), envelopes, ct);
             chain = chain with { Recipients = given };
         }
         var (message, next) = SenderKeys.Encrypt(chain, UserId, DeviceId, JsonSerializer.SerializeToUtf8Bytes(payload, PayloadJson));
@@ -148,7 +148,7 @@ public sealed class E2eeClient
             return DecryptFailureReason.Malformed;
         }
         var chain = result.Value.Chain;
-        await CommitAsync(state with { ReceivedChains = With(state.ReceivedChains, Bytes.ToHex(chain.ChainId), chain) }, ct);
+        await CommitAsync(_state with { ReceivedChains = With(_state.ReceivedChains, Bytes.ToHex(chain.ChainId), chain) }, ct);
         return DecryptResult<MessagePayload>.Success(payload);
     });
 
@@ -159,9 +159,9 @@ public sealed class E2eeClient
     /// <summary>A member or one of its devices left or was removed: the next message starts a new chain.</summary>
     public Task MembersChangedAsync(Guid channelId, CancellationToken ct = default) => Exclusive(async () =>
     {
-        if (state.OwnChains.GetValueOrDefault(channelId) is { } chain)
+        if (_state.OwnChains.GetValueOrDefault(channelId) is { } chain)
         {
-            await CommitAsync(state with { OwnChains = With(state.OwnChains, channelId, chain with { RotationDue = true }) }, ct);
+            await CommitAsync(_state with { OwnChains = With(_state.OwnChains, channelId, chain with { RotationDue = true }) }, ct);
         }
     });
 
@@ -172,7 +172,7 @@ public sealed class E2eeClient
     public Task<SafetyNumberCheck> SafetyNumberAsync(Guid userId, CancellationToken ct = default) => Exclusive(async () =>
     {
         var number = await ComputeSafetyNumberAsync(userId, ct);
-        var remembered = state.ContactDigests.GetValueOrDefault(userId);
+        var remembered = _state.ContactDigests.GetValueOrDefault(userId);
         return new SafetyNumberCheck(number.Grouped, remembered is not null && !Bytes.ConstantTimeEqual(remembered, number.ContactDigest));
     });
 
@@ -180,7 +180,7 @@ public sealed class E2eeClient
     public Task AcceptSafetyNumberAsync(Guid userId, CancellationToken ct = default) => Exclusive(async () =>
     {
         var number = await ComputeSafetyNumberAsync(userId, ct);
-        await CommitAsync(state with { ContactDigests = With(state.ContactDigests, userId, number.ContactDigest) }, ct);
+        await CommitAsync(_state with { ContactDigests = With(_state.ContactDigests, userId, number.ContactDigest) }, ct);
     });
 
     public static (byte[] Blob, AttachmentRef Ref) EncryptAttachment(byte[] content, string name, string type)
@@ -197,13 +197,13 @@ public sealed class E2eeClient
     /// <summary>Logout: every key, session, chain and remembered safety number of this device is deleted.</summary>
     public Task WipeAsync(CancellationToken ct = default) => Exclusive(async () =>
     {
-        await store.WipeAsync(DeviceId, ct);
-        state = ProtocolState.Empty(UserId, DeviceId);
-        knownDevices.Clear();
+        await _store.WipeAsync(DeviceId, ct);
+        _state = ProtocolState.Empty(UserId, DeviceId);
+        _knownDevices.Clear();
     });
 
     private DecryptResult<(byte[] Plaintext, ReceivedChain Chain)> DecryptGroup(Guid channelId, Guid senderUserId, Guid senderDeviceId, byte[] bytes) =>
-        SenderKeys.Decrypt(id => state.ReceivedChains.GetValueOrDefault(Bytes.ToHex(id)), channelId, senderUserId, senderDeviceId, bytes);
+        SenderKeys.Decrypt(id => _state.ReceivedChains.GetValueOrDefault(Bytes.ToHex(id)), channelId, senderUserId, senderDeviceId, bytes);
 
     // This device's own messages (history, other tabs): the current chain is re-derived from its start key; nothing is stored.
     private DecryptResult<MessagePayload> DecryptOwn(Guid channelId, byte[] bytes)
@@ -213,7 +213,7 @@ public sealed class E2eeClient
         {
             return decoded.Reason;
         }
-        if (state.OwnChains.GetValueOrDefault(channelId) is not { } own || !own.ChainId.AsSpan().SequenceEqual(decoded.Value!.ChainId))
+        if (_state.OwnChains.GetValueOrDefault(channelId) is not { } own || !own.ChainId.AsSpan().SequenceEqual(decoded.Value!.ChainId))
         {
             return DecryptFailureReason.UnknownChain;
         }
@@ -229,12 +229,12 @@ public sealed class E2eeClient
 
     private async Task<IReadOnlyList<EnvelopeFailure>> ReceiveSenderKeysCoreAsync(Guid channelId, CancellationToken ct)
     {
-        if (state.Keys is null)
+        if (_state.Keys is null)
         {
             return [];
         }
         var failures = new List<EnvelopeFailure>();
-        foreach (var envelope in await directory.FetchSenderKeyEnvelopesAsync(channelId, DeviceId, ct))
+        foreach (var envelope in await _directory.FetchSenderKeyEnvelopesAsync(channelId, DeviceId, ct))
         {
             var reason = await AcceptEnvelopeAsync(channelId, envelope, ct);
             if (reason is { } failure)
@@ -257,8 +257,8 @@ public sealed class E2eeClient
         }
         var identity = await KnownIdentityAsync(senderUserId, envelope.SenderDeviceId, ct);
         var expectedIdentityKey = identity is not null && IsTrustedIdentity(identity) ? FromB64(identity.IdentityKey) : null;
-        var pairwise = Session.DecryptPairwise(state.Keys!, DeviceId, senderUserId, envelope.SenderDeviceId, expectedIdentityKey,
-            state.Sessions.GetValueOrDefault(envelope.SenderDeviceId), bytes);
+        var pairwise = Session.DecryptPairwise(_state.Keys!, DeviceId, senderUserId, envelope.SenderDeviceId, expectedIdentityKey,
+            _state.Sessions.GetValueOrDefault(envelope.SenderDeviceId), bytes);
         if (!pairwise.Ok)
         {
             // The server keeps serving an envelope until the sender replaces it; one already read is not a failure.
@@ -275,7 +275,7 @@ public sealed class E2eeClient
             return DecryptFailureReason.WrongChannel;
         }
         // The current chain first, then earlier chains this device may have missed while offline.
-        var chains = state.ReceivedChains;
+        var chains = _state.ReceivedChains;
         foreach (var distribution in distributions.Value)
         {
             var chainId = Bytes.ToHex(distribution.ChainId);
@@ -289,10 +289,10 @@ public sealed class E2eeClient
                 chains = With(chains, chainId, SenderKeys.Accept(distribution, senderUserId, envelope.SenderDeviceId));
             }
         }
-        await CommitAsync(state with
+        await CommitAsync(_state with
         {
             Keys = decoded.Keys,
-            Sessions = With(state.Sessions, envelope.SenderDeviceId, decoded.Sessions),
+            Sessions = With(_state.Sessions, envelope.SenderDeviceId, decoded.Sessions),
             ReceivedChains = chains,
         }, ct);
         return null;
@@ -305,7 +305,7 @@ public sealed class E2eeClient
         var sessions = working.Sessions.GetValueOrDefault(device.DeviceId);
         if (sessions is null || !sessions.Current.PeerIdentityKey.AsSpan().SequenceEqual(identityKey) || sessions.Current.SendingChainKey is null)
         {
-            var claimed = await directory.ClaimBundleAsync(userId, device.DeviceId, ct)
+            var claimed = await _directory.ClaimBundleAsync(userId, device.DeviceId, ct)
                 ?? throw new EncryptionUnavailableException("no_bundle", $"device {device.DeviceId} of user {userId} has no key bundle");
             var bundle = DecodeBundle(userId, claimed);
             if (bundle is null || !bundle.IdentityKey.AsSpan().SequenceEqual(identityKey) || !Keys.VerifyBundle(bundle))
@@ -324,7 +324,7 @@ public sealed class E2eeClient
     private async Task<List<(Guid UserId, DeviceIdentity Device)>> RecipientDevicesAsync(Guid channelId, CancellationToken ct)
     {
         var recipients = new List<(Guid, DeviceIdentity)>();
-        var memberIds = (await directory.ChannelMemberIdsAsync(channelId, ct)).Distinct().ToList();
+        var memberIds = (await _directory.ChannelMemberIdsAsync(channelId, ct)).Distinct().ToList();
         if (!memberIds.Contains(UserId))
         {
             throw new EncryptionUnavailableException("not_a_member", $"user {UserId} is not a member of channel {channelId}");
@@ -354,8 +354,8 @@ public sealed class E2eeClient
 
     private async Task<IReadOnlyList<DeviceIdentity>> FreshDevicesAsync(Guid userId, CancellationToken ct)
     {
-        var devices = await directory.ListDevicesAsync(userId, ct);
-        knownDevices[userId] = devices;
+        var devices = await _directory.ListDevicesAsync(userId, ct);
+        _knownDevices[userId] = devices;
         if (userId != UserId)
         {
             await NoticeContactKeysAsync(userId, devices, ct);
@@ -365,7 +365,7 @@ public sealed class E2eeClient
 
     private async Task<DeviceIdentity?> KnownIdentityAsync(Guid userId, Guid deviceId, CancellationToken ct)
     {
-        if (knownDevices.GetValueOrDefault(userId)?.FirstOrDefault(d => d.DeviceId == deviceId) is { } known)
+        if (_knownDevices.GetValueOrDefault(userId)?.FirstOrDefault(d => d.DeviceId == deviceId) is { } known)
         {
             return known;
         }
@@ -376,12 +376,12 @@ public sealed class E2eeClient
     private async Task NoticeContactKeysAsync(Guid userId, IReadOnlyList<DeviceIdentity> devices, CancellationToken ct)
     {
         var digest = Safety.UserDigest(Fingerprints(devices));
-        var remembered = state.ContactDigests.GetValueOrDefault(userId);
+        var remembered = _state.ContactDigests.GetValueOrDefault(userId);
         if (remembered is null)
         {
-            await CommitAsync(state with { ContactDigests = With(state.ContactDigests, userId, digest) }, ct);
+            await CommitAsync(_state with { ContactDigests = With(_state.ContactDigests, userId, digest) }, ct);
         }
-        else if (!Bytes.ConstantTimeEqual(remembered, digest) && announcedChanges.Add($"{userId}:{Bytes.ToHex(digest)}"))
+        else if (!Bytes.ConstantTimeEqual(remembered, digest) && _announcedChanges.Add($"{userId}:{Bytes.ToHex(digest)}"))
         {
             SafetyNumberChanged?.Invoke(new SafetyNumberChanged(userId));
         }
@@ -441,20 +441,20 @@ public sealed class E2eeClient
 
     private async Task CommitAsync(ProtocolState next, CancellationToken ct)
     {
-        await store.SaveAsync(next, ct);
-        state = next;
+        await _store.SaveAsync(next, ct);
+        _state = next;
     }
 
     private async Task<T> Exclusive<T>(Func<Task<T>> operation)
     {
-        await gate.WaitAsync();
+        await _gate.WaitAsync();
         try
         {
             return await operation();
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 

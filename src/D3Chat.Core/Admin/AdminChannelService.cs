@@ -10,21 +10,21 @@ public sealed class AdminChannelService(NpgsqlDataSource dataSource, AdminChanne
     public Task<AdminChannelPage> ListAsync(AdminChannelFilter filter, CancellationToken ct) => store.ListAsync(filter, ct);
 
     public async Task<Outcome<AdminChannelDetail>> GetAsync(Guid id, CancellationToken ct) =>
-        await store.GetAsync(id, ct) is { } channel ? channel : Problem.NotFound("Channel not found");
+        await store.GetAsync(id, ct) is { } channel ? channel : Problem.ChannelNotFound;
 
     /// <summary>Deletes a channel with its messages and members; no realtime event, as in the reference.</summary>
-    public async Task<Problem?> DeleteAsync(AdminActor actor, Guid id, CancellationToken ct)
+    public async Task<Outcome<Done>> DeleteAsync(AdminActor actor, Guid id, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var (deleted, name) = await store.DeleteAsync(connection, tx, id, ct);
         if (!deleted)
         {
-            return Problem.NotFound("Channel not found");
+            return Problem.ChannelNotFound;
         }
         await audit.InsertAsync(connection, tx, actor, AuditActions.DeleteChannel, AuditActions.TargetChannel, id.ToString("D"), new { name }, time.GetUtcNow(), ct);
         await tx.CommitAsync(ct);
-        return null;
+        return Outcome.Done;
     }
 
     /// <summary>Totals, with "active today" counted from 00:00 UTC.</summary>

@@ -31,7 +31,11 @@ public sealed record AdminUserDetail : AdminUser
 public sealed record AdminUserPage(IReadOnlyList<AdminUser> Users, long Total, int Page, int PageSize);
 
 /// <summary>Filters of <c>GET /admin/users</c>; <c>Status</c> is banned, suspended, active, or null (others are ignored, as in the reference).</summary>
-public sealed record AdminUserFilter(string? Search, string? Role, string? Status, int Page, int PageSize);
+public sealed record AdminUserFilter(string? Search, string? Role, string? Status, int Page, int PageSize)
+{
+    public static AdminUserFilter Read(QueryParams q) =>
+        new(q.String("search"), q.String("role"), q.String("status"), AdminPaging.Page(q), AdminPaging.PageSize(q));
+}
 
 /// <summary>The spec's AdminChannel: ChannelResponse plus counts.</summary>
 public record AdminChannel
@@ -62,7 +66,10 @@ public sealed record AdminChannelDetail : AdminChannel
 public sealed record AdminChannelPage(IReadOnlyList<AdminChannel> Channels, long Total, int Page, int PageSize);
 
 /// <summary>Filters of <c>GET /admin/channels</c>; <c>Type</c> is dm, channel, or null.</summary>
-public sealed record AdminChannelFilter(string? Search, string? Type, int Page, int PageSize);
+public sealed record AdminChannelFilter(string? Search, string? Type, int Page, int PageSize)
+{
+    public static AdminChannelFilter Read(QueryParams q) => new(q.String("search"), q.String("type"), AdminPaging.Page(q), AdminPaging.PageSize(q));
+}
 
 public sealed record DashboardStats
 {
@@ -127,6 +134,12 @@ public static class AdminPaging
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 100;
+
+    /// <summary>The 1-based <c>page</c> query parameter (default 1).</summary>
+    public static int Page(QueryParams q) => q.Int("page", 1, 1, int.MaxValue);
+
+    /// <summary>The <c>page_size</c> query parameter, 1 to <see cref="MaxPageSize"/>.</summary>
+    public static int PageSize(QueryParams q) => q.Int("page_size", DefaultPageSize, 1, MaxPageSize);
 
     /// <summary>Escapes LIKE wildcards so a search term matches literally.</summary>
     public static string? LikePattern(string? term) =>

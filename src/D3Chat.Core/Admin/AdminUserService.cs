@@ -22,10 +22,7 @@ public sealed class AdminUserService(
     public Task<AdminUserPage> ListAsync(AdminUserFilter filter, CancellationToken ct) => store.ListAsync(filter, ct);
 
     public async Task<Outcome<AdminUserDetail>> GetAsync(Guid id, CancellationToken ct) =>
-        await store.GetAsync(id, ct) is { } user ? user : Problem.NotFound("User not found");
-
-    public const string SuperadminRequired = "Superadmin access required";
-    public const string LastSuperadmin = "At least one active superadmin must remain";
+        await store.GetAsync(id, ct) is { } user ? user : Problem.UserNotFound;
 
     /// <summary>
     /// Bans the target, deletes all its sessions (so no refresh token works any more), ends its access
@@ -35,8 +32,8 @@ public sealed class AdminUserService(
     {
         var revoked = RealtimeRevocation(id);
         var outcome = await MutateAsync(actor, id, ct,
-            (locked, now) => locked.Target!.Id == caller.Id ? Problem.BadRequest("Cannot ban yourself")
-                : Roles.IsAdmin(locked.Target.Role) && !locked.ActorIsSuperadmin(now) ? Problem.Forbidden("Only superadmins can ban admins")
+            (locked, now) => locked.Target!.Id == caller.Id ? Problem.CannotBanSelf
+                : Roles.IsAdmin(locked.Target.Role) && !locked.ActorIsSuperadmin(now) ? Problem.OnlySuperadminsBanAdmins
                 : KeepsASuperadmin(locked, now),
             async (c, tx, target, now) =>
             {
@@ -55,15 +52,15 @@ public sealed class AdminUserService(
 
     public Task<Outcome<AdminUser>> UnbanAsync(AdminActor actor, Guid id, CancellationToken ct) =>
         MutateAsync(actor, id, ct,
-            (locked, now) => Roles.IsAdmin(locked.Target!.Role) && !locked.ActorIsSuperadmin(now) ? Problem.Forbidden("Only superadmins can unban admins") : null,
+            (locked, now) => Roles.IsAdmin(locked.Target!.Role) && !locked.ActorIsSuperadmin(now) ? Problem.OnlySuperadminsUnbanAdmins : null,
             async (c, tx, _, now) => (await store.UnbanAsync(c, tx, id, now, ct), AuditActions.UnbanUser, (object?)null));
 
     public async Task<Outcome<AdminUser>> SuspendAsync(CurrentUser caller, AdminActor actor, Guid id, SuspendRequest request, CancellationToken ct)
     {
         var revoked = RealtimeRevocation(id);
         var outcome = await MutateAsync(actor, id, ct,
-            (locked, now) => locked.Target!.Id == caller.Id ? Problem.BadRequest("Cannot suspend yourself")
-                : Roles.IsAdmin(locked.Target.Role) && !locked.ActorIsSuperadmin(now) ? Problem.Forbidden("Only superadmins can suspend admins")
+            (locked, now) => locked.Target!.Id == caller.Id ? Problem.CannotSuspendSelf
+                : Roles.IsAdmin(locked.Target.Role) && !locked.ActorIsSuperadmin(now) ? Problem.OnlySuperadminsSuspendAdmins
                 : KeepsASuperadmin(locked, now),
             async (c, tx, _, now) =>
             {
@@ -81,14 +78,14 @@ public sealed class AdminUserService(
 
     public Task<Outcome<AdminUser>> UnsuspendAsync(AdminActor actor, Guid id, CancellationToken ct) =>
         MutateAsync(actor, id, ct,
-            (locked, now) => Roles.IsAdmin(locked.Target!.Role) && !locked.ActorIsSuperadmin(now) ? Problem.Forbidden("Only superadmins can unsuspend admins") : null,
+            (locked, now) => Roles.IsAdmin(locked.Target!.Role) && !locked.ActorIsSuperadmin(now) ? Problem.OnlySuperadminsUnsuspendAdmins : null,
             async (c, tx, _, now) => (await store.UnsuspendAsync(c, tx, id, now, ct), AuditActions.UnsuspendUser, (object?)null));
 
     /// <summary>Sets the target's server role (superadmin only, re-checked under the lock).</summary>
     public Task<Outcome<AdminUser>> PromoteAsync(CurrentUser caller, AdminActor actor, Guid id, PromoteRequest request, CancellationToken ct) =>
         MutateAsync(actor, id, ct,
-            (locked, now) => !locked.ActorIsSuperadmin(now) ? Problem.Forbidden(SuperadminRequired)
-                : locked.Target!.Id == caller.Id ? Problem.BadRequest("Cannot change your own role")
+            (locked, now) => !locked.ActorIsSuperadmin(now) ? Problem.SuperadminRequired
+                : locked.Target!.Id == caller.Id ? Problem.CannotChangeOwnRole
                 : request.Role != Roles.Superadmin ? KeepsASuperadmin(locked, now)
                 : null,
             async (c, tx, target, now) => (
@@ -103,7 +100,7 @@ public sealed class AdminUserService(
     /// and attachments stay with a null sender; audit rows
     /// keep the id and name. The username is retired, so nobody can register it again.
     /// </summary>
-    public async Task<Problem?> DeleteAsync(CurrentUser caller, AdminActor actor, Guid id, CancellationToken ct)
+    public async Task<Outcome<Done>> DeleteAsync(CurrentUser caller, AdminActor actor, Guid id, CancellationToken ct)
     {
         string? avatar;
         var revoked = RealtimeRevocation(id);
@@ -114,19 +111,19 @@ public sealed class AdminUserService(
             var locked = await store.LockAsync(connection, tx, actor.UserId, id, ct);
             if (!locked.ActorIsSuperadmin(now))
             {
-                return Problem.Forbidden(SuperadminRequired);
+                return Problem.SuperadminRequired;
             }
             if (locked.Target is not { } target)
             {
-                return Problem.NotFound("User not found");
+                return Problem.UserNotFound;
             }
             if (target.Id == caller.Id)
             {
-                return Problem.BadRequest("Cannot delete yourself");
+                return Problem.CannotDeleteSelf;
             }
             if (target.Role == Roles.Superadmin)
             {
-                return Problem.Forbidden("Cannot delete a superadmin");
+                return Problem.CannotDeleteSuperadmin;
             }
             await audit.InsertAsync(connection, tx, actor, AuditActions.DeleteUser, AuditActions.TargetUser, id.ToString("D"),
                 new { username = target.Username }, now, ct);
@@ -140,13 +137,13 @@ public sealed class AdminUserService(
         {
             await avatarStorage.DeleteAsync(avatar, ct);
         }
-        return null;
+        return Outcome.Done;
     }
 
     /// <summary>409 when the change would leave no usable superadmin (the target is one, and the only one).</summary>
     private static Problem? KeepsASuperadmin(ModerationLock locked, DateTimeOffset now) =>
         locked.Target is { Role: Roles.Superadmin } target && target.IsUsable(now) && locked.OtherUsableSuperadmins(now) == 0
-            ? Problem.Conflict(LastSuperadmin) : null;
+            ? Problem.LastSuperadmin : null;
 
     private ChannelEvent RealtimeRevocation(Guid userId) => EventFactory.UserRevoked(userId, time.GetUtcNow());
 
@@ -164,11 +161,11 @@ public sealed class AdminUserService(
             // The gate's role is up to 30 s old; the decision uses the locked row.
             if (!locked.ActorIsAdmin(now))
             {
-                return Problem.Forbidden("Admin access required");
+                return Problem.AdminRequired;
             }
             if (locked.Target is not { } target)
             {
-                return Problem.NotFound("User not found");
+                return Problem.UserNotFound;
             }
             if (rules(locked, now) is { } refused)
             {

@@ -1,3 +1,4 @@
+using D3Chat.Core.Data;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -10,13 +11,13 @@ using Microsoft.AspNetCore.Http;
 namespace D3Chat.Core.Attachments;
 
 /// <summary>What an upload carries: the multipart <c>file</c> part.</summary>
-public sealed record AttachmentUpload(string? FileName, string? ContentType, long Length, Func<Stream> Open);
+public sealed record AttachmentUpload(string? FileName, string? ContentType, long Length, Func<Stream> Open)
+{
+    public static AttachmentUpload From(IFormFile file) => new(file.FileName, file.ContentType, file.Length, file.OpenReadStream);
+}
 
 /// <summary>A signed download link (departure 5), valid until <c>expires_at</c>.</summary>
 public sealed record AttachmentLinkResponse(string Url, string? ThumbnailUrl, DateTimeOffset ExpiresAt);
-
-/// <summary>A blob to stream back with its type and (for downloads) its original name.</summary>
-public sealed record AttachmentContent(Stream Content, string ContentType, string? FileName);
 
 /// <summary>
 /// Spec api.md §9 attachments with departure 5: blobs in Azure Blob Storage (container
@@ -32,7 +33,6 @@ public sealed class AttachmentService(
 {
     public const string Container = "attachments";
     public const long MaxBytes = 10 * 1024 * 1024;
-    public const string TooLarge = "File too large. Maximum size is 10MB";
 
     private volatile bool _containerReady;
 
@@ -40,11 +40,11 @@ public sealed class AttachmentService(
     {
         if (!await channels.IsMemberAsync(channelId, caller.Id, ct))
         {
-            return Problem.Forbidden(ChannelService.NotMember);
+            return Problem.NotChannelMember;
         }
         if (file.Length > MaxBytes)
         {
-            return new Problem(StatusCodes.Status413PayloadTooLarge, TooLarge);
+            return Problem.AttachmentTooLarge;
         }
         var content = new byte[file.Length];
         await using (var stream = file.Open())
@@ -64,7 +64,7 @@ public sealed class AttachmentService(
             ContentType = contentType.Length > 128 ? "application/octet-stream" : contentType,
             SizeBytes = content.Length,
             StoragePath = $"{channelId:D}/{id:D}{(extension.Length <= 16 ? extension : "")}",
-            CreatedAt = EventFactory.DbPrecision(time.GetUtcNow()).UtcDateTime,
+            CreatedAt = DbTime.DbPrecision(time.GetUtcNow()).UtcDateTime,
         };
         var container = await ContainerAsync(ct);
         await container.GetBlobClient(attachment.StoragePath).UploadAsync(new BinaryData(content),
@@ -86,11 +86,11 @@ public sealed class AttachmentService(
         var attachment = await attachments.GetAsync(attachmentId, ct);
         if (attachment is null)
         {
-            return Problem.NotFound("Attachment not found");
+            return Problem.AttachmentNotFound;
         }
         if (!await channels.IsMemberAsync(attachment.ChannelId, caller.Id, ct))
         {
-            return Problem.Forbidden(ChannelService.NotMember);
+            return Problem.NotChannelMember;
         }
         var (token, expiresAt) = links.Issue(attachment.Id, caller.Id);
         var query = "?token=" + Uri.EscapeDataString(token);
@@ -98,40 +98,40 @@ public sealed class AttachmentService(
     }
 
     /// <summary>The file (or its thumbnail) for a valid link token whose user is still a member.</summary>
-    public async Task<Outcome<AttachmentContent>> OpenAsync(Guid attachmentId, string? token, bool thumbnail, CancellationToken ct)
+    public async Task<Outcome<FileDownload>> OpenAsync(Guid attachmentId, string? token, bool thumbnail, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(token))
         {
-            return Problem.Unauthorized("Authentication required");
+            return Problem.AttachmentTokenMissing;
         }
         if (links.Validate(token, attachmentId) is not { } userId)
         {
-            return Problem.Unauthorized("Invalid token");
+            return Problem.InvalidToken;
         }
         var attachment = await attachments.GetAsync(attachmentId, ct);
         if (attachment is null)
         {
-            return Problem.NotFound("Attachment not found");
+            return Problem.AttachmentNotFound;
         }
         if (!await channels.IsMemberAsync(attachment.ChannelId, userId, ct))
         {
-            return Problem.Forbidden(ChannelService.NotMember);
+            return Problem.NotChannelMember;
         }
         var path = thumbnail ? attachment.ThumbnailPath : attachment.StoragePath;
         if (path is null)
         {
-            return Problem.NotFound("Thumbnail not available");
+            return Problem.ThumbnailNotAvailable;
         }
         try
         {
             var blob = await (await ContainerAsync(ct)).GetBlobClient(path).DownloadStreamingAsync(cancellationToken: ct);
             return thumbnail
-                ? new AttachmentContent(blob.Value.Content, "image/webp", null)
-                : new AttachmentContent(blob.Value.Content, attachment.ContentType, attachment.Filename);
+                ? new FileDownload(blob.Value.Content, "image/webp")
+                : new FileDownload(blob.Value.Content, attachment.ContentType, attachment.Filename);
         }
         catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
         {
-            return Problem.NotFound(thumbnail ? "Thumbnail not available" : "File not found on disk");
+            return thumbnail ? Problem.ThumbnailNotAvailable : Problem.FileNotOnDisk;
         }
     }
 

@@ -15,6 +15,9 @@ public sealed class AttachmentStore(NpgsqlDataSource dataSource)
         FROM attachments WHERE id = @Id
         """;
 
+    // Uploads that no message claimed; the blob_deletions trigger (migration 0011) queues their blobs.
+    private const string DeleteUnlinkedSql = "DELETE FROM attachments WHERE message_id IS NULL AND created_at < @Before";
+
     public async Task InsertAsync(Attachment attachment, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -25,5 +28,12 @@ public sealed class AttachmentStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<Attachment>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: ct));
+    }
+
+    /// <summary>Deletes attachments uploaded before <paramref name="before"/> that no message links; returns rows deleted.</summary>
+    public async Task<int> DeleteUnlinkedAsync(DateTimeOffset before, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(DeleteUnlinkedSql, new { Before = before.UtcDateTime }, cancellationToken: ct));
     }
 }

@@ -17,7 +17,11 @@ public sealed record AuditLogEntry(
 public sealed record AuditLogPage(IReadOnlyList<AuditLogEntry> Logs, long Total, int Page, int PageSize);
 
 /// <summary>Filters of <c>GET /admin/audit-logs</c>; null = not filtered.</summary>
-public sealed record AuditLogFilter(string? Action, Guid? AdminId, string? TargetType, int Page, int PageSize);
+public sealed record AuditLogFilter(string? Action, Guid? AdminId, string? TargetType, int Page, int PageSize)
+{
+    public static AuditLogFilter Read(QueryParams q) =>
+        new(q.String("action"), q.Uuid("admin_id"), q.String("target_type"), Admin.AdminPaging.Page(q), Admin.AdminPaging.PageSize(q));
+}
 
 /// <summary>
 /// SQL of the <c>audit_logs</c> table. Rows are written only inside the transaction of the

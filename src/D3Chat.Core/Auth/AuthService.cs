@@ -41,7 +41,7 @@ public sealed partial class AuthService(
         if (await users.IsRetiredAsync(request.Username!, ct))
         {
             // Peers know a deleted or renamed user by this name: it is never given to someone else.
-            return Problem.Conflict(UsernameTaken);
+            return Problem.UsernameTaken;
         }
         var now = time.GetUtcNow();
         var user = new User
@@ -62,7 +62,7 @@ public sealed partial class AuthService(
         // (e.g. username taken) rolls it back, and max_uses cannot be exceeded by racing requests.
         if (inviteRequired && !await invites.TryConsumeAsync(connection, tx, request.InviteCode!, now, ct))
         {
-            return Problem.Forbidden(InviteOnly);
+            return Problem.RegistrationInviteOnly;
         }
         try
         {
@@ -70,7 +70,7 @@ public sealed partial class AuthService(
         }
         catch (PostgresException ex) when (ex.SqlState == UserStore.UniqueViolation)
         {
-            return Problem.Conflict(UsernameTaken);
+            return Problem.UsernameTaken;
         }
         await devices.InsertAsync(connection, tx, device, ct);
         await sessions.InsertAsync(connection, tx, session, ct);
@@ -84,7 +84,7 @@ public sealed partial class AuthService(
         // An unknown name costs one Argon2 verification too, so timing does not tell which names exist.
         if (!PasswordHasher.Verify(request.Password!, user?.PasswordHash ?? DummyHash()) || user is null)
         {
-            return Problem.Unauthorized("Invalid credentials");
+            return Problem.InvalidCredentials;
         }
         var now = time.GetUtcNow();
         if (AuthGate.Standing(user, now) is { } problem)
@@ -134,7 +134,7 @@ public sealed partial class AuthService(
         {
             LogRefreshReuse(logger, revoked);
         }
-        return Problem.Unauthorized("Invalid refresh token");
+        return Problem.InvalidRefreshToken;
     }
 
     public Task LogoutAsync(RefreshRequest request, CancellationToken ct) =>
@@ -161,12 +161,10 @@ public sealed partial class AuthService(
         await publisher.PublishAsync([revoked], ct);
     }
 
-    private static string? _dummyHash;
+    private static string? DummyHashCache;
 
-    private string DummyHash() => _dummyHash ??= hasher.Hash(RefreshTokens.New());
+    private string DummyHash() => DummyHashCache ??= hasher.Hash(RefreshTokens.New());
 
-    private const string InviteOnly = "Registration is invite-only";
-    public const string UsernameTaken = "Username already taken";
 
     /// <summary>The refusal of the registration policy, or whether an invite use must be consumed.</summary>
     private async Task<(Problem? Refused, bool InviteRequired)> CheckRegistrationPolicyAsync(RegisterRequest request, CancellationToken ct)
@@ -175,9 +173,9 @@ public sealed partial class AuthService(
         switch (mode)
         {
             case "closed":
-                return (Problem.Forbidden("Registration is currently closed"), false);
+                return (Problem.RegistrationClosed, false);
             case "invite_only" when string.IsNullOrEmpty(request.InviteCode):
-                return (Problem.Forbidden(InviteOnly), false);
+                return (Problem.RegistrationInviteOnly, false);
         }
         if (request.Email is { } email
             && await settings.GetValueAsync(SettingKeys.RegistrationDomainAllowlist, ct) is { ValueKind: JsonValueKind.Array } list
@@ -187,7 +185,7 @@ public sealed partial class AuthService(
             var allowed = list.EnumerateArray().Where(d => d.ValueKind == JsonValueKind.String).Select(d => d.GetString()!.ToLowerInvariant());
             if (!allowed.Contains(domain))
             {
-                return (Problem.Forbidden($"Email domain '{domain}' is not allowed for registration"), false);
+                return (Problem.EmailDomainNotAllowed(domain), false);
             }
         }
         return (null, mode == "invite_only");

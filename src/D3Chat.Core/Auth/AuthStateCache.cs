@@ -27,7 +27,7 @@ public sealed record AuthState(string Username, string ServerDomain, string Role
 /// request; the TTL only bounds staleness if an invalidation is lost (Redis down at that moment).
 /// Redis unavailable: every call falls through to the database.
 /// </summary>
-public sealed partial class AuthStateCache(IConnectionMultiplexer redis, UserStore users, ILogger<AuthStateCache> logger)
+public sealed partial class AuthStateCache(RedisKeyspace redis, UserStore users, ILogger<AuthStateCache> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -39,7 +39,7 @@ public sealed partial class AuthStateCache(IConnectionMultiplexer redis, UserSto
         {
             try
             {
-                var cached = await redis.GetDatabase().StringGetAsync(key);
+                var cached = await redis.Database.StringGetAsync(key);
                 if (cached.HasValue)
                 {
                     return JsonSerializer.Deserialize<AuthState>(cached.ToString(), Json);
@@ -60,7 +60,7 @@ public sealed partial class AuthStateCache(IConnectionMultiplexer redis, UserSto
         {
             try
             {
-                await redis.GetDatabase().StringSetAsync(key, JsonSerializer.Serialize(state, Json), RedisKeys.AuthStateTtl);
+                await redis.Database.StringSetAsync(key, JsonSerializer.Serialize(state, Json), RedisKeys.AuthStateTtl);
             }
             catch (RedisException ex)
             {
@@ -75,7 +75,7 @@ public sealed partial class AuthStateCache(IConnectionMultiplexer redis, UserSto
     {
         try
         {
-            await redis.GetDatabase().KeyDeleteAsync(RedisKeys.AuthState(userId));
+            await redis.Database.KeyDeleteAsync(RedisKeys.AuthState(userId));
         }
         catch (RedisException ex)
         {

@@ -51,6 +51,8 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
     private const string DeleteOthersForUserSql = "DELETE FROM sessions WHERE user_id = @UserId AND id IS DISTINCT FROM @KeepId";
     private const string DeleteByHashSql = "DELETE FROM sessions WHERE refresh_token_hash = @Hash";
     private const string DeleteAllForUserSql = "DELETE FROM sessions WHERE user_id = @UserId";
+    // Retired refresh tokens go with their session (ON DELETE CASCADE): past expiry neither can be used.
+    private const string DeleteExpiredSql = "DELETE FROM sessions WHERE expires_at < @Now";
 
     public Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Session session, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(InsertSql, session, transaction, cancellationToken: ct));
@@ -112,4 +114,11 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
 
     public Task DeleteAllForUserAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid userId, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(DeleteAllForUserSql, new { UserId = userId }, transaction, cancellationToken: ct));
+
+    /// <summary>Deletes sessions (and their retired refresh tokens) that expired before <paramref name="now"/>; returns sessions deleted.</summary>
+    public async Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(DeleteExpiredSql, new { Now = now }, cancellationToken: ct));
+    }
 }

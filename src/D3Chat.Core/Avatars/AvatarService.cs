@@ -11,7 +11,6 @@ public sealed class AvatarService(UserStore users, AvatarStorage storage, TimePr
     /// <summary>2 MiB, the reference's <c>MAX_AVATAR_SIZE_BYTES</c>.</summary>
     public const long MaxBytes = 2 * 1024 * 1024;
 
-    public const string NotAnImage = "File content is not a JPEG, PNG, WebP or GIF image of the declared type.";
 
     private static readonly Dictionary<string, string> Extensions = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -26,11 +25,11 @@ public sealed class AvatarService(UserStore users, AvatarStorage storage, TimePr
     {
         if (!Extensions.TryGetValue(file.ContentType ?? "", out var extension))
         {
-            return Problem.BadRequest("File type not allowed. Use JPEG, PNG, WebP, or GIF.");
+            return Problem.AvatarTypeNotAllowed;
         }
         if (file.Length > MaxBytes)
         {
-            return Problem.BadRequest("File too large. Maximum 2MB.");
+            return Problem.AvatarTooLarge;
         }
         // The declared type is the client's word; the bytes must be that image format (no HTML or SVG as an avatar).
         using var bytes = new MemoryStream((int)file.Length);
@@ -41,7 +40,7 @@ public sealed class AvatarService(UserStore users, AvatarStorage storage, TimePr
         if (Images.ImageHeader.TryRead(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)) is not { } header
             || !string.Equals(header.ContentType, file.ContentType, StringComparison.OrdinalIgnoreCase))
         {
-            return Problem.BadRequest(NotAnImage);
+            return Problem.NotAnImage;
         }
         var previous = (await users.FindByIdAsync(caller.Id, ct))?.AvatarPath;
         var blobName = $"{caller.Id:D}.{extension}";
@@ -51,7 +50,7 @@ public sealed class AvatarService(UserStore users, AvatarStorage storage, TimePr
         if (user is null)
         {
             await storage.DeleteAsync(blobName, ct);
-            return Problem.NotFound("User not found");
+            return Problem.UserNotFound;
         }
         if (previous is not null && previous != blobName)
         {
@@ -66,7 +65,7 @@ public sealed class AvatarService(UserStore users, AvatarStorage storage, TimePr
         var user = await users.SetAvatarPathAsync(caller.Id, null, time.GetUtcNow(), ct);
         if (user is null)
         {
-            return Problem.NotFound("User not found");
+            return Problem.UserNotFound;
         }
         if (previous is not null)
         {
@@ -76,13 +75,13 @@ public sealed class AvatarService(UserStore users, AvatarStorage storage, TimePr
     }
 
     /// <summary>The avatar image of any user (public), or 404 <c>Avatar not found</c>.</summary>
-    public async Task<Outcome<(Stream Content, string ContentType)>> OpenAsync(Guid userId, CancellationToken ct)
+    public async Task<Outcome<FileDownload>> OpenAsync(Guid userId, CancellationToken ct)
     {
         if ((await users.FindByIdAsync(userId, ct))?.AvatarPath is not { } blobName
             || await storage.OpenAsync(blobName, ct) is not { } blob)
         {
-            return Problem.NotFound("Avatar not found");
+            return Problem.AvatarNotFound;
         }
-        return blob;
+        return new FileDownload(blob.Content, blob.ContentType);
     }
 }

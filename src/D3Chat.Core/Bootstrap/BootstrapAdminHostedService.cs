@@ -1,4 +1,3 @@
-using Dapper;
 using D3Chat.Core.Auth;
 using D3Chat.Core.Hosting;
 using D3Chat.Core.Users;
@@ -15,19 +14,13 @@ namespace D3Chat.Core.Bootstrap;
 /// Several apps may start together; the username's unique constraint lets only one insert win.
 /// </summary>
 public sealed partial class BootstrapAdminHostedService(
-    NpgsqlDataSource dataSource,
+    UserStore users,
     PasswordHasher hasher,
     IOptions<BootstrapOptions> options,
     IOptions<ServerOptions> server,
     TimeProvider time,
     ILogger<BootstrapAdminHostedService> logger) : IHostedService
 {
-    private const string InsertIfNoSuperadminSql = """
-        INSERT INTO users (id, username, password_hash, server_domain, is_local, role, created_at, updated_at)
-        SELECT @Id, @Username, @PasswordHash, @Domain, true, 'superadmin', @Now, @Now
-        WHERE NOT EXISTS (SELECT 1 FROM users WHERE role = 'superadmin' AND is_local)
-        """;
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var config = options.Value;
@@ -36,18 +29,11 @@ public sealed partial class BootstrapAdminHostedService(
             LogNotConfigured(logger);
             return;
         }
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        int inserted;
+        bool inserted;
         try
         {
-            inserted = await connection.ExecuteAsync(new CommandDefinition(InsertIfNoSuperadminSql, new
-            {
-                Id = Guid.NewGuid(),
-                Username = config.AdminUsername,
-                PasswordHash = hasher.Hash(config.AdminPassword!),
-                server.Value.Domain,
-                Now = time.GetUtcNow(),
-            }, cancellationToken: cancellationToken));
+            inserted = await users.InsertFirstSuperadminAsync(
+                config.AdminUsername!, hasher.Hash(config.AdminPassword!), server.Value.Domain, time.GetUtcNow(), cancellationToken);
         }
         catch (PostgresException ex) when (ex.SqlState == UserStore.UniqueViolation)
         {
@@ -56,7 +42,7 @@ public sealed partial class BootstrapAdminHostedService(
             LogUsernameTaken(logger, config.AdminUsername!);
             return;
         }
-        if (inserted == 1)
+        if (inserted)
         {
             LogCreated(logger, config.AdminUsername!);
         }

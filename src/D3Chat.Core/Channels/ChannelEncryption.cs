@@ -14,8 +14,6 @@ public static class ChannelEncryption
     public const string X3dh = "x3dh";
     public const string None = "none";
 
-    public const string PlaintextRefused =
-        "This channel is end-to-end encrypted: plaintext messages (protocol_version 1) are refused; send protocol_version 3";
     public const string CreatableMessage = "encryption_type must be \"sender_keys\" (or \"x3dh\" for a DM): every channel is end-to-end encrypted";
 
     /// <summary>A missing type is the default, <see cref="SenderKeys"/>: encrypted.</summary>

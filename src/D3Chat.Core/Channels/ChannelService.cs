@@ -1,3 +1,4 @@
+using D3Chat.Core.Data;
 using D3Chat.Core.Auth;
 using D3Chat.Core.Http;
 using D3Chat.Core.Keys;
@@ -22,13 +23,9 @@ public sealed class ChannelService(
     OutboxPublisher publisher,
     TimeProvider time)
 {
-    public const string NotFound = "Channel not found";
-    public const string NotMember = "Not a member of this channel";
-    public const string RequiresOwner = "Requires role: owner";
-
     public async Task<Outcome<ChannelResponse>> CreateAsync(CurrentUser caller, CreateChannelRequest request, CancellationToken ct)
     {
-        var now = EventFactory.DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         var channel = new Channel
         {
             Id = Guid.NewGuid(),
@@ -68,7 +65,7 @@ public sealed class ChannelService(
         }
         if (request.IsPublic == true && channel!.IsDm)
         {
-            return Problem.BadRequest("A DM cannot be made public");
+            return Problem.DmCannotBePublic;
         }
         await channels.UpdateAsync(id, request.Name, request.IsPublic, ct);
         var updated = channel! with { Name = request.Name ?? channel.Name, IsPublic = request.IsPublic ?? channel.IsPublic };
@@ -101,7 +98,7 @@ public sealed class ChannelService(
         var channel = await channels.FindForUserAsync(id, caller.Id, ct);
         if (channel is null)
         {
-            return Problem.NotFound(NotFound);
+            return Problem.ChannelNotFound;
         }
         if (channel.MemberRole is not null)
         {
@@ -109,13 +106,13 @@ public sealed class ChannelService(
         }
         if (channel.IsDm)
         {
-            return Problem.Forbidden("Direct messages cannot be joined");
+            return Problem.DmNotJoinable;
         }
         if (!channel.IsPublic)
         {
-            return Problem.Forbidden("This channel is private; a member must add you");
+            return Problem.PrivateChannelNotJoinable;
         }
-        var now = EventFactory.DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         var joined = EventFactory.Create(EventFactory.RoutingTypes.ChannelJoin,
             new { type = EventFactory.RoutingTypes.ChannelJoin, channel_id = id, user_id = caller.Id }, now,
             membership: new MembershipChange { ChannelId = id, Joined = [caller.Id] });
@@ -159,14 +156,14 @@ public sealed class ChannelService(
         }
         if (channel!.IsDm)
         {
-            return Problem.BadRequest("Cannot add members to a DM");
+            return Problem.DmMembersFixed;
         }
         var target = await users.FindByIdAsync(userId, ct);
         if (target is null)
         {
-            return Problem.NotFound("User not found");
+            return Problem.UserNotFound;
         }
-        var now = EventFactory.DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         var federated = channel.IsFederated || !target.IsLocal;
         var channelNew = EventFactory.Create("channel.new",
             EventFactory.ChannelNew((channel with { IsFederated = federated }).ToResponse()), now,
@@ -185,7 +182,7 @@ public sealed class ChannelService(
         }, ct);
         if (!added)
         {
-            return Problem.Conflict("User is already a member");
+            return Problem.AlreadyChannelMember;
         }
         return (await channels.MembersAsync(id, userId, ct)).Single().ToResponse();
     }
@@ -194,13 +191,13 @@ public sealed class ChannelService(
     {
         if (userId == caller.Id)
         {
-            return Problem.BadRequest("Cannot create a DM with yourself");
+            return Problem.DmWithSelf;
         }
         if (await users.FindByIdAsync(userId, ct) is null)
         {
-            return Problem.NotFound("User not found");
+            return Problem.UserNotFound;
         }
-        var now = EventFactory.DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         var channel = new Channel
         {
             Id = Guid.NewGuid(),
@@ -231,22 +228,22 @@ public sealed class ChannelService(
     /// The spec's membership helper: 404 when the channel is missing, 403 when the caller is not a
     /// member or lacks <paramref name="role"/>.
     /// </summary>
-    public async Task<(Channel? Channel, Problem? Problem)> RequireMemberAsync(CurrentUser caller, Guid id, string? role, CancellationToken ct)
+    public async Task<Outcome<Channel>> RequireMemberAsync(CurrentUser caller, Guid id, string? role, CancellationToken ct)
     {
         var channel = await channels.FindForUserAsync(id, caller.Id, ct);
         if (channel is null)
         {
-            return (null, Problem.NotFound(NotFound));
+            return Problem.ChannelNotFound;
         }
         if (channel.MemberRole is null)
         {
-            return (null, Problem.Forbidden(NotMember));
+            return Problem.NotChannelMember;
         }
         if (role is not null && channel.MemberRole != role)
         {
-            return (null, Problem.Forbidden(RequiresOwner));
+            return Problem.ChannelOwnerRequired;
         }
-        return (channel, null);
+        return channel;
     }
 
     private async Task WriteAsync(ChannelEvent channelEvent, Func<NpgsqlConnection, NpgsqlTransaction, Task> change, CancellationToken ct) =>

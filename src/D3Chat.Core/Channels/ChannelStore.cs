@@ -49,7 +49,7 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource)
         ORDER BY m.joined_at, u.id
         """;
     private const string RemoveMemberSql = "DELETE FROM channel_members WHERE channel_id = @ChannelId AND user_id = @UserId";
-    private const string MarkFederatedSql = "UPDATE channels SET is_federated = true WHERE id = @Id AND NOT COALESCE(is_federated, false)";
+    private const string MarkFederatedSql = "UPDATE channels SET is_federated = true WHERE id = @Id AND is_federated IS DISTINCT FROM true";
     // Serialises DM creation for one pair of users, so two concurrent requests cannot both create a DM.
     private const string LockPairSql = "SELECT pg_advisory_xact_lock(hashtextextended(@Key, 0))";
     private const string FindDmSql = $"""
@@ -89,7 +89,17 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource)
     public async Task<bool> IsMemberAsync(Guid channelId, Guid userId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(IsMemberSql, new { ChannelId = channelId, UserId = userId }, cancellationToken: ct));
+        return await IsMemberAsync(connection, null, channelId, userId, ct);
+    }
+
+    public Task<bool> IsMemberAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid channelId, Guid userId, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<bool>(new CommandDefinition(IsMemberSql, new { ChannelId = channelId, UserId = userId }, transaction, cancellationToken: ct));
+
+    /// <summary>Every channel the user belongs to (realtime group sync at negotiate).</summary>
+    public async Task<IReadOnlyList<Guid>> ChannelIdsOfUserAsync(Guid userId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await ChannelIdsOfUserAsync(connection, null, userId, ct);
     }
 
     public async Task<IReadOnlyList<Channel>> ListForUserAsync(Guid userId, CancellationToken ct)
@@ -124,8 +134,14 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource)
     public async Task<bool> RemoveMemberAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid channelId, Guid userId, CancellationToken ct) =>
         await connection.ExecuteAsync(new CommandDefinition(RemoveMemberSql, new { ChannelId = channelId, UserId = userId }, transaction, cancellationToken: ct)) == 1;
 
-    public Task MarkFederatedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, CancellationToken ct) =>
+    public Task MarkFederatedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid id, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(MarkFederatedSql, new { Id = id }, transaction, cancellationToken: ct));
+
+    public async Task MarkFederatedAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await MarkFederatedAsync(connection, null, id, ct);
+    }
 
     /// <summary>Takes the pair lock, then finds the DM whose members are exactly the two users.</summary>
     public async Task<Channel?> LockAndFindDmAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid a, Guid b, CancellationToken ct)

@@ -47,8 +47,4 @@ public static class EventFactory
         type = "channel.new",
         channel = new { channel.Id, channel.Name, channel.IsDm, channel.IsFederated, channel.EncryptionType, channel.CreatedBy, channel.CreatedAt },
     };
-
-    /// <summary>A timestamp PostgreSQL stores exactly (microseconds), so what a response shows equals what a later read returns.</summary>
-    public static DateTimeOffset DbPrecision(DateTimeOffset value) =>
-        new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);
 }

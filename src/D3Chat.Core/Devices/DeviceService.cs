@@ -46,7 +46,7 @@ public sealed class DeviceService(NpgsqlDataSource dataSource, DeviceStore devic
     /// Deletes one of the caller's devices (its key bundle and sessions cascade) and announces it to
     /// the members of the caller's channels (<c>device.update</c>, removed); someone else's is 404.
     /// </summary>
-    public async Task<Problem?> DeleteAsync(CurrentUser caller, Guid deviceId, CancellationToken ct)
+    public async Task<Outcome<Done>> DeleteAsync(CurrentUser caller, Guid deviceId, CancellationToken ct)
     {
         IReadOnlyList<ChannelEvent> announced;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
@@ -54,12 +54,12 @@ public sealed class DeviceService(NpgsqlDataSource dataSource, DeviceStore devic
         {
             if (!await devices.DeleteOwnAsync(connection, tx, caller.Id, deviceId, ct))
             {
-                return Problem.NotFound("Device not found");
+                return Problem.DeviceNotFound;
             }
             announced = await announcements.AddAsync(connection, tx, caller.Id, deviceId, removed: true, time.GetUtcNow(), ct);
             await tx.CommitAsync(ct);
         }
         await publisher.PublishAsync(announced, ct);
-        return null;
+        return Outcome.Done;
     }
 }

@@ -11,7 +11,7 @@ namespace D3Chat.Core.Fanout;
 /// membership changes it carries, then the event to the channel's group and to each addressed user. Throws to have the message retried (and, after the
 /// configured dequeue count, moved to the poison queue); returns normally for a duplicate.
 /// </summary>
-public sealed partial class FanoutHandler(IRealtimeNotifier notifier, IConnectionMultiplexer redis, ILogger<FanoutHandler> logger, ChannelEventReferences references)
+public sealed partial class FanoutHandler(IRealtimeNotifier notifier, RedisKeyspace redis, ILogger<FanoutHandler> logger, ChannelEventReferences references)
 {
     public async Task HandleAsync(string messageBody, CancellationToken ct)
     {
@@ -70,7 +70,7 @@ public sealed partial class FanoutHandler(IRealtimeNotifier notifier, IConnectio
     {
         try
         {
-            return await redis.GetDatabase().KeyExistsAsync(RedisKeys.FanoutDone(eventId));
+            return await redis.Database.KeyExistsAsync(RedisKeys.FanoutDone(eventId));
         }
         catch (RedisException ex)
         {
@@ -83,7 +83,7 @@ public sealed partial class FanoutHandler(IRealtimeNotifier notifier, IConnectio
     {
         try
         {
-            await redis.GetDatabase().StringSetAsync(RedisKeys.FanoutDone(eventId), "1", RedisKeys.FanoutDoneTtl);
+            await redis.Database.StringSetAsync(RedisKeys.FanoutDone(eventId), "1", RedisKeys.FanoutDoneTtl);
         }
         catch (RedisException ex)
         {

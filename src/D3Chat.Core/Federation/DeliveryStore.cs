@@ -51,12 +51,12 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         INSERT INTO federation_peers (domain, last_success_at, consecutive_failures) VALUES (@Domain, @Now, 0)
         ON CONFLICT (domain) DO UPDATE SET last_success_at = @Now, consecutive_failures = 0, backoff_until = NULL
         """;
+    private const string EnsurePeerSql = "INSERT INTO federation_peers (domain, consecutive_failures) VALUES (@Domain, 0) ON CONFLICT (domain) DO NOTHING";
+    private const string LockPeerSql = "SELECT consecutive_failures AS failures, backoff_until AS backoffuntil FROM federation_peers WHERE domain = @Domain FOR UPDATE";
     private const string PeerFailureSql = """
-        INSERT INTO federation_peers (domain, last_failure_at, consecutive_failures) VALUES (@Domain, @Now, 1)
-        ON CONFLICT (domain) DO UPDATE SET last_failure_at = @Now, consecutive_failures = federation_peers.consecutive_failures + 1
-        RETURNING consecutive_failures
+        UPDATE federation_peers SET last_failure_at = @Now, consecutive_failures = @Failures, backoff_until = @BackoffUntil
+        WHERE domain = @Domain
         """;
-    private const string PeerBackoffSql = "UPDATE federation_peers SET backoff_until = @BackoffUntil WHERE domain = @Domain";
     private const string PeerBackoffUntilSql = "SELECT backoff_until FROM federation_peers WHERE domain = @Domain";
     private const string ListPeersSql = """
         SELECT k.domain, p.last_success_at AS lastsuccessat, p.last_failure_at AS lastfailureat,
@@ -74,6 +74,21 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         WHERE destination = @Domain AND dead_at IS NOT NULL
         """;
     private const string ResetPeerSql = "UPDATE federation_peers SET backoff_until = NULL WHERE domain = @Domain";
+    private const string DeleteOldDeadSql = "DELETE FROM federation_deliveries WHERE dead_at < @Before";
+    // A delivery's body holds the message as it was when the event was relayed (the relay reads it then):
+    // deliveries of since-deleted messages go, edited ones carry the current content. The body is
+    // signed when sent, so rewriting it here is safe.
+    private const string MessageTypes = $"('{FederationEventTypes.MessageRelay}', '{FederationEventTypes.MessageEdit}')";
+    private const string DeleteOfDeletedMessagesSql = $$"""
+        DELETE FROM federation_deliveries d WHERE d.event_type IN {{MessageTypes}}
+          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = try_uuid(d.body::jsonb ->> 'origin_message_id'))
+        """;
+    private const string RefreshEditedContentSql = $$"""
+        UPDATE federation_deliveries d SET body = jsonb_set(d.body::jsonb, '{content}', to_jsonb(m.content))::text
+        FROM messages m
+        WHERE d.event_type IN {{MessageTypes}} AND m.id = try_uuid(d.body::jsonb ->> 'origin_message_id')
+          AND d.body::jsonb ->> 'content' IS DISTINCT FROM m.content
+        """;
 
     /// <summary>
     /// Inserts rows for new (event, destination) pairs, already claimed until <paramref name="leaseUntil"/>;
@@ -96,7 +111,6 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         return inserted;
     }
 
-    /// <summary>Claims due rows of destinations that are not backing off, in send order.</summary>
     /// <summary>Deliveries still waiting to be sent (not delivered, not dead-lettered): the relay backlog.</summary>
     public async Task<long> CountBacklogAsync(CancellationToken ct)
     {
@@ -104,6 +118,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(BacklogSql, cancellationToken: ct));
     }
 
+    /// <summary>Claims due rows of destinations that are not backing off, in send order.</summary>
     public async Task<IReadOnlyList<Delivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -122,13 +137,29 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     public Task RecordPeerSuccessAsync(string domain, DateTimeOffset now, CancellationToken ct) =>
         ExecuteAsync(PeerSuccessSql, new { Domain = domain, Now = now }, ct);
 
-    /// <summary>Counts a failure and sets the peer's backoff from the new failure count; returns when the peer may be tried again.</summary>
+    /// <summary>
+    /// Counts a failed send and backs the peer off; returns until when. Sends to one peer can fail
+    /// side by side (queue messages run concurrently): a failure while the peer is already backed off
+    /// is the same outage, so it is not counted again and gets the current backoff. The peer row is
+    /// locked, so concurrent failures are counted one after the other.
+    /// </summary>
     public async Task<DateTimeOffset> RecordPeerFailureAsync(string domain, DateTimeOffset now, Func<int, TimeSpan> backoff, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var failures = await connection.ExecuteScalarAsync<int>(new CommandDefinition(PeerFailureSql, new { Domain = domain, Now = now }, cancellationToken: ct));
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(EnsurePeerSql, new { Domain = domain }, tx, cancellationToken: ct));
+        var peer = await connection.QuerySingleAsync<(int Failures, DateTime? BackoffUntil)>(
+            new CommandDefinition(LockPeerSql, new { Domain = domain }, tx, cancellationToken: ct));
+        if (peer.BackoffUntil is { } current && new DateTimeOffset(DateTime.SpecifyKind(current, DateTimeKind.Utc)) > now)
+        {
+            await tx.CommitAsync(ct);
+            return new DateTimeOffset(DateTime.SpecifyKind(current, DateTimeKind.Utc));
+        }
+        var failures = peer.Failures + 1;
         var until = now + backoff(failures);
-        await connection.ExecuteAsync(new CommandDefinition(PeerBackoffSql, new { Domain = domain, BackoffUntil = until }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(PeerFailureSql,
+            new { Domain = domain, Now = now, Failures = failures, BackoffUntil = until }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
         return until;
     }
 
@@ -154,6 +185,21 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(ResetPeerSql, new { Domain = domain }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return count;
+    }
+
+    /// <summary>Deletes deliveries dead-lettered before <paramref name="deadBefore"/>; returns rows deleted.</summary>
+    public async Task<int> DeleteDeadAsync(DateTimeOffset deadBefore, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(DeleteOldDeadSql, new { Before = deadBefore }, cancellationToken: ct));
+    }
+
+    /// <summary>Removes the old content of deleted and edited messages from waiting and dead deliveries; returns rows changed.</summary>
+    public async Task<int> ScrubChangedMessagesAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(DeleteOfDeletedMessagesSql, cancellationToken: ct))
+            + await connection.ExecuteAsync(new CommandDefinition(RefreshEditedContentSql, cancellationToken: ct));
     }
 
     private async Task ExecuteAsync(string sql, object args, CancellationToken ct)

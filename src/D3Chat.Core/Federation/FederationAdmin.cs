@@ -9,13 +9,11 @@ public sealed record RetryResponse(string Domain, int Requeued);
 /// <summary>Operator view of federation delivery (admin routes <c>/api/v1/admin/federation/...</c>).</summary>
 public sealed class FederationAdmin(DeliveryStore deliveries, TimeProvider time)
 {
-    public const string AdminRequired = "Admin access required";
-
     public async Task<Outcome<PeerStatus[]>> PeersAsync(CurrentUser caller, CancellationToken ct)
     {
         if (!caller.IsAdmin)
         {
-            return Problem.Forbidden(AdminRequired);
+            return Problem.AdminRequired;
         }
         return (await deliveries.ListPeersAsync(ct)).ToArray();
     }
@@ -25,12 +23,12 @@ public sealed class FederationAdmin(DeliveryStore deliveries, TimeProvider time)
     {
         if (!caller.IsAdmin)
         {
-            return Problem.Forbidden(AdminRequired);
+            return Problem.AdminRequired;
         }
         var peers = await deliveries.ListPeersAsync(ct);
         if (!peers.Any(p => p.Domain == domain))
         {
-            return Problem.NotFound("Peer not found");
+            return Problem.PeerNotFound;
         }
         return new RetryResponse(domain, await deliveries.RequeueDeadLettersAsync(domain, time.GetUtcNow(), ct));
     }

@@ -16,12 +16,11 @@ public sealed record InboxAck(string Status, string EventId);
 /// fields, body origin = signed origin, dedup, dispatch.
 /// </summary>
 public sealed partial class FederationInbox(
-    IConnectionMultiplexer redis, InboxHandlers handlers, IOptions<FederationOptions> options, ILogger<FederationInbox> logger)
+    RedisKeyspace redis, InboxHandlers handlers, IOptions<FederationOptions> options, ILogger<FederationInbox> logger)
 {
     /// <summary>Requests one origin may make per <see cref="RedisKeys.FederationRateWindow"/> by default (spec §4; <see cref="FederationOptions.InboxRatePerMinute"/>).</summary>
     public const int RateLimitPerWindow = 100;
 
-    public const string OriginMismatch = "origin_server does not match X-D3Chat-Origin";
 
     public async Task<Outcome<InboxAck>> ReceiveAsync(string origin, byte[] body, CancellationToken ct)
     {
@@ -37,26 +36,26 @@ public sealed partial class FederationInbox(
         }
         catch (JsonException)
         {
-            return Problem.BadRequest("Invalid JSON body");
+            return Problem.FederationInvalidJson;
         }
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return Problem.BadRequest("Invalid JSON body");
+            return Problem.FederationInvalidJson;
         }
         var parsed = new InboxEvent("", "", origin, root);
         if (parsed.String("event_id") is not { Length: > 0 } eventId)
         {
-            return Problem.BadRequest("Missing event_id");
+            return Problem.FederationEventIdMissing;
         }
         if (parsed.String("type") is not { Length: > 0 } type)
         {
-            return Problem.BadRequest("Missing event type");
+            return Problem.FederationEventTypeMissing;
         }
         // Departure 4: handlers build remote identities from the origin, so it must be the signed one.
         if (!string.Equals(DomainNames.Normalize(parsed.String("origin_server")), origin, StringComparison.Ordinal))
         {
             LogOriginMismatch(origin, eventId);
-            return Problem.BadRequest(OriginMismatch);
+            return Problem.FederationOriginMismatch;
         }
         var inboxEvent = parsed with { EventId = eventId, Type = type };
         if (!await ClaimAsync(origin, eventId))
@@ -80,7 +79,7 @@ public sealed partial class FederationInbox(
             }
             LogHandlerFailed(origin, eventId, type, ex);
             // A database outage is not the event's fault: 503, so the sender keeps it for its retries.
-            return ServiceOutage.IsOutage(ex) ? new Problem(503, ServiceOutage.Detail) : new Problem(500, "Error processing event");
+            return ServiceOutage.IsOutage(ex) ? Problem.ServiceUnavailable : Problem.FederationEventFailed;
         }
         return new InboxAck("ok", eventId);
     }
@@ -99,7 +98,7 @@ public sealed partial class FederationInbox(
             return null;
         }
         LogRateLimited(origin);
-        return new Problem(429, "Federation rate limit exceeded");
+        return Problem.FederationRateLimited;
     }
 
     private async Task<bool> WithinRateLimitAsync(string origin)
@@ -108,7 +107,7 @@ public sealed partial class FederationInbox(
         {
             // INCR and the window's expiry in one script: a crash between the two can never leave a
             // counter without expiry (which would block the origin for good).
-            var count = (long)await redis.GetDatabase().ScriptEvaluateAsync(CountInWindowScript,
+            var count = (long)await redis.Database.ScriptEvaluateAsync(CountInWindowScript,
                 [RedisKeys.FederationRate(origin)], [(long)RedisKeys.FederationRateWindow.TotalMilliseconds]);
             return count <= options.Value.InboxRatePerMinute;
         }
@@ -124,7 +123,7 @@ public sealed partial class FederationInbox(
     {
         try
         {
-            return await redis.GetDatabase().StringSetAsync(
+            return await redis.Database.StringSetAsync(
                 RedisKeys.FederationEvent(origin, eventId), "1", RedisKeys.FederationEventTtl, When.NotExists);
         }
         catch (RedisException ex)
@@ -140,7 +139,7 @@ public sealed partial class FederationInbox(
     {
         try
         {
-            await redis.GetDatabase().KeyDeleteAsync(RedisKeys.FederationEvent(origin, eventId));
+            await redis.Database.KeyDeleteAsync(RedisKeys.FederationEvent(origin, eventId));
         }
         catch (RedisException ex)
         {

@@ -11,6 +11,12 @@ public sealed class FederationOptions
     /// </summary>
     public string AllowHttpHosts { get; set; } = "";
 
+    /// <summary>
+    /// Comma-separated hosts (or host:port) that federation may reach although they resolve to a
+    /// loopback, private or otherwise non-public address. Empty in production; loopback names offline.
+    /// </summary>
+    public string AllowPrivateHosts { get; set; } = "";
+
     /// <summary>How long a delivery is retried before it becomes a dead letter (default 24 h).</summary>
     public TimeSpan MaxRetryAge { get; set; } = TimeSpan.FromHours(24);
 
@@ -25,10 +31,12 @@ public sealed class FederationOptions
     public TimeSpan MaxBackoff { get; set; } = Backoff.DefaultMaxBackoff;
 
     /// <summary>True when <paramref name="domain"/> (host[:port]) may be contacted over plain http.</summary>
-    public bool AllowsHttp(string domain)
-    {
-        var host = DomainNames.Host(domain);
-        return AllowHttpHosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Any(h => string.Equals(h, domain, StringComparison.OrdinalIgnoreCase) || string.Equals(h, host, StringComparison.OrdinalIgnoreCase));
-    }
+    public bool AllowsHttp(string domain) => Lists(AllowHttpHosts, DomainNames.Host(domain), domain);
+
+    /// <summary>True when <paramref name="host"/> (on <paramref name="port"/>) may resolve to a non-public address.</summary>
+    public bool AllowsPrivateAddresses(string host, int port) => Lists(AllowPrivateHosts, host, $"{host}:{port}");
+
+    private static bool Lists(string list, string host, string hostAndPort) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Any(h => string.Equals(h, hostAndPort, StringComparison.OrdinalIgnoreCase) || string.Equals(h, host, StringComparison.OrdinalIgnoreCase));
 }

@@ -12,7 +12,7 @@ public static class FederationRequest
     {
         if (request.ContentLength > RequestBody.MaxBytes)
         {
-            return (null, ApiResults.Error(StatusCodes.Status413PayloadTooLarge, "Request body too large"));
+            return (null, ApiResults.From(Problem.BodyTooLarge));
         }
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
@@ -21,7 +21,7 @@ public static class FederationRequest
         {
             if (buffer.Length + read > RequestBody.MaxBytes)
             {
-                return (null, ApiResults.Error(StatusCodes.Status413PayloadTooLarge, "Request body too large"));
+                return (null, ApiResults.From(Problem.BodyTooLarge));
             }
             buffer.Write(chunk, 0, read);
         }

@@ -16,7 +16,7 @@ public sealed partial class FederationRequestVerifier(
     public static readonly TimeSpan ReplayWindow = TimeSpan.FromSeconds(300);
 
     /// <summary>The verified origin domain, or the 401 to answer.</summary>
-    public async Task<(string? Origin, Problem? Problem)> VerifyAsync(HttpRequest request, byte[] body, CancellationToken ct)
+    public async Task<Outcome<string>> VerifyAsync(HttpRequest request, byte[] body, CancellationToken ct)
     {
         var rawOrigin = request.Headers[FederationHeaders.Origin].ToString();
         // One spelling per server; our own domain in any spelling is never a peer.
@@ -25,34 +25,34 @@ public sealed partial class FederationRequestVerifier(
         var signature = request.Headers[FederationHeaders.Signature].ToString();
         if (rawOrigin.Length == 0 || timestamp.Length == 0 || signature.Length == 0)
         {
-            return Reject("missing headers", rawOrigin, "Missing federation headers");
+            return Reject("missing headers", rawOrigin, Problem.FederationHeadersMissing);
         }
         if (RequestSigning.ParseTimestamp(timestamp) is not { } seconds)
         {
-            return Reject("unparsable timestamp", origin, "Invalid timestamp");
+            return Reject("unparsable timestamp", origin, Problem.FederationTimestampInvalid);
         }
         var skew = Math.Abs(time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0 - seconds);
         if (skew > ReplayWindow.TotalSeconds)
         {
-            return Reject("timestamp outside the replay window", origin, "Request outside replay window");
+            return Reject("timestamp outside the replay window", origin, Problem.FederationOutsideReplayWindow);
         }
         var peer = origin.Length == 0 ? null : await discovery.DiscoverAsync(origin, ct);
         if (peer is null)
         {
-            return Reject("origin not discoverable", origin, "Could not verify origin server");
+            return Reject("origin not discoverable", origin, Problem.FederationOriginUnverifiable);
         }
         var pathAndQuery = request.Path.Value + request.QueryString.Value;
         if (!RequestSigning.Verify(peer.SigningKeyPublic, request.Method, pathAndQuery, timestamp, body, signature))
         {
-            return Reject("bad signature", origin, "Invalid signature");
+            return Reject("bad signature", origin, Problem.FederationSignatureInvalid);
         }
-        return (origin, null);
+        return origin;
     }
 
-    private (string?, Problem?) Reject(string reason, string origin, string detail)
+    private Problem Reject(string reason, string origin, Problem problem)
     {
         LogRejected(reason, DomainNames.IsValid(origin) ? origin : "(invalid)");
-        return (null, Problem.Unauthorized(detail));
+        return problem;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected federation request from {Origin}: {Reason}")]

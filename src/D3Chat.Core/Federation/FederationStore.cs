@@ -1,3 +1,5 @@
+using D3Chat.Core.Channels;
+using D3Chat.Core.Users;
 using Dapper;
 using Npgsql;
 
@@ -19,13 +21,8 @@ public sealed record StoredRemoteMessage(Guid Id, Guid ChannelId, int ProtocolVe
 /// (spec federation.md §7): the federation inbox's own aggregate. Every method joins the caller's
 /// transaction so one event commits together with its outbox row.
 /// </summary>
-public sealed class FederationStore(NpgsqlDataSource dataSource)
+public sealed class FederationStore(NpgsqlDataSource dataSource, UserStore users, ChannelStore channels)
 {
-    private const string InsertRemoteUserSql = """
-        INSERT INTO users (id, username, server_domain, is_local, role, created_at, updated_at)
-        VALUES (@Id, @Username, @Domain, false, 'user', @Now, @Now)
-        ON CONFLICT (username, server_domain) DO NOTHING
-        """;
     // Local users by is_local alone (they keep the domain they were created under); remote ones by (name, domain).
     private const string FindUserSql = "SELECT id FROM users WHERE username = @Username AND is_local = @IsLocal AND (@IsLocal OR server_domain = @Domain)";
     private const string FindChannelSql = """
@@ -38,13 +35,12 @@ public sealed class FederationStore(NpgsqlDataSource dataSource)
         VALUES (@Id, @Name, false, true, NULL, @EncryptionType, @Now, false)
         ON CONFLICT (id) DO NOTHING
         """;
-    private const string MarkFederatedSql = "UPDATE channels SET is_federated = true WHERE id = @Id AND is_federated IS DISTINCT FROM true";
-    private const string AddMemberSql = """
-        INSERT INTO channel_members (channel_id, user_id, role, joined_at) VALUES (@ChannelId, @UserId, 'member', @Now)
-        ON CONFLICT (channel_id, user_id) DO NOTHING
+    // A peer speaks only for its own users' devices: one of our devices, or a device recorded for
+    // another user, is never the sender's (an unknown id may be a device not yet announced).
+    private const string IsOtherOwnersDeviceSql = """
+        SELECT EXISTS (SELECT 1 FROM devices WHERE id = @DeviceId)
+            OR EXISTS (SELECT 1 FROM remote_devices WHERE device_id = @DeviceId AND user_id <> @UserId)
         """;
-    private const string RemoveMemberSql = "DELETE FROM channel_members WHERE channel_id = @ChannelId AND user_id = @UserId";
-    private const string IsMemberSql = "SELECT EXISTS (SELECT 1 FROM channel_members WHERE channel_id = @ChannelId AND user_id = @UserId)";
     private const string HasMemberFromSql = """
         SELECT EXISTS (SELECT 1 FROM channel_members m JOIN users u ON u.id = m.user_id
                        WHERE m.channel_id = @ChannelId AND u.server_domain = @Domain AND u.is_local = false)
@@ -85,7 +81,7 @@ public sealed class FederationStore(NpgsqlDataSource dataSource)
     /// <summary>The stub row of a remote user, created on first sight (is_local false, no password, role user).</summary>
     public async Task<Guid> GetOrCreateRemoteUserAsync(NpgsqlConnection c, NpgsqlTransaction tx, string username, string domain, DateTimeOffset now, CancellationToken ct)
     {
-        await c.ExecuteAsync(new CommandDefinition(InsertRemoteUserSql, new { Id = Guid.NewGuid(), Username = username, Domain = domain, Now = now }, tx, cancellationToken: ct));
+        await users.InsertRemoteAsync(c, tx, username, domain, now, ct);
         return await FindUserAsync(c, tx, username, domain, isLocal: false, ct)
             ?? throw new InvalidOperationException("A local user holds a remote user's name and domain.");
     }
@@ -100,17 +96,22 @@ public sealed class FederationStore(NpgsqlDataSource dataSource)
     public Task InsertChannelAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid id, string? name, string encryptionType, DateTimeOffset now, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(InsertChannelSql, new { Id = id, Name = name, EncryptionType = encryptionType, Now = now }, tx, cancellationToken: ct));
 
+    // Memberships are ChannelStore's; these keep the inbox handlers' one-store view of a transaction.
     public Task MarkFederatedAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid id, CancellationToken ct) =>
-        c.ExecuteAsync(new CommandDefinition(MarkFederatedSql, new { Id = id }, tx, cancellationToken: ct));
+        channels.MarkFederatedAsync(c, tx, id, ct);
 
-    public async Task<bool> AddMemberAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid channelId, Guid userId, DateTimeOffset now, CancellationToken ct) =>
-        await c.ExecuteAsync(new CommandDefinition(AddMemberSql, new { ChannelId = channelId, UserId = userId, Now = now }, tx, cancellationToken: ct)) == 1;
+    public Task<bool> AddMemberAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid channelId, Guid userId, DateTimeOffset now, CancellationToken ct) =>
+        channels.AddMemberAsync(c, tx, channelId, userId, ChannelRoles.Member, now, ct);
 
-    public async Task<bool> RemoveMemberAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid channelId, Guid userId, CancellationToken ct) =>
-        await c.ExecuteAsync(new CommandDefinition(RemoveMemberSql, new { ChannelId = channelId, UserId = userId }, tx, cancellationToken: ct)) == 1;
+    public Task<bool> RemoveMemberAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid channelId, Guid userId, CancellationToken ct) =>
+        channels.RemoveMemberAsync(c, tx, channelId, userId, ct);
 
     public Task<bool> IsMemberAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid channelId, Guid userId, CancellationToken ct) =>
-        c.ExecuteScalarAsync<bool>(new CommandDefinition(IsMemberSql, new { ChannelId = channelId, UserId = userId }, tx, cancellationToken: ct));
+        channels.IsMemberAsync(c, tx, channelId, userId, ct);
+
+    /// <summary>True when <paramref name="deviceId"/> is a local device or a remote device of a user other than <paramref name="userId"/>.</summary>
+    public Task<bool> IsOtherOwnersDeviceAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid deviceId, Guid userId, CancellationToken ct) =>
+        c.ExecuteScalarAsync<bool>(new CommandDefinition(IsOtherOwnersDeviceSql, new { DeviceId = deviceId, UserId = userId }, tx, cancellationToken: ct));
 
     /// <summary>True when some user of <paramref name="domain"/> is a member: the channel is federated with that peer.</summary>
     public Task<bool> HasMemberFromAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid channelId, string domain, CancellationToken ct) =>

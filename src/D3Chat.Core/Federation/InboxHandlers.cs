@@ -1,3 +1,4 @@
+using D3Chat.Core.Data;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using D3Chat.Core.Channels;
@@ -60,13 +61,18 @@ public sealed partial class InboxHandlers(
             await Ignore(e, problem);
             return;
         }
-        var now = DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         await InTransactionAsync(async (c, tx) =>
         {
             var senderId = await store.GetOrCreateRemoteUserAsync(c, tx, sender, e.Origin, now, ct);
             if (!await store.IsMemberAsync(c, tx, channelId, senderId, ct))
             {
                 LogIgnored(e.EventId, e.Type, "sender is not a member of the channel");
+                return null;
+            }
+            if (senderDeviceId is { } device && await store.IsOtherOwnersDeviceAsync(c, tx, device, senderId, ct))
+            {
+                LogIgnored(e.EventId, e.Type, NotSendersDevice);
                 return null;
             }
             // The same rule as for local clients: no plaintext in an encrypted channel.
@@ -89,7 +95,7 @@ public sealed partial class InboxHandlers(
             await Ignore(e, "incomplete message.edit");
             return;
         }
-        var now = DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         await InTransactionAsync(async (c, tx) =>
         {
             // Only the origin's own messages: the lookup is by (origin_server = signed origin, origin id).
@@ -137,7 +143,7 @@ public sealed partial class InboxHandlers(
             await Ignore(e, "incomplete channel.invite");
             return;
         }
-        var now = DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         await InTransactionAsync(async (c, tx) =>
         {
             if (await store.FindUserAsync(c, tx, invitee, server.Value.Domain, isLocal: true, ct) is not { } inviteeId)
@@ -174,7 +180,7 @@ public sealed partial class InboxHandlers(
             await Ignore(e, "incomplete channel.join");
             return;
         }
-        var now = DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         await InTransactionAsync(async (c, tx) =>
         {
             var userId = await store.GetOrCreateRemoteUserAsync(c, tx, username, e.Origin, now, ct);
@@ -227,6 +233,11 @@ public sealed partial class InboxHandlers(
             if (!await store.IsMemberAsync(c, tx, channelId, senderId, ct))
             {
                 LogIgnored(e.EventId, e.Type, "sender is not a member of the channel");
+                return null;
+            }
+            if (await store.IsOtherOwnersDeviceAsync(c, tx, deviceId, senderId, ct))
+            {
+                LogIgnored(e.EventId, e.Type, NotSendersDevice);
                 return null;
             }
             var stored = 0;
@@ -334,13 +345,14 @@ public sealed partial class InboxHandlers(
 
     private string? Username(InboxEvent e, string field) => e.String(field) is { } value && UsernamePattern().IsMatch(value) ? value : null;
 
+    private const string NotSendersDevice = "the device belongs to this server or to another user";
+
     private Task Ignore(InboxEvent e, string reason)
     {
         LogIgnored(e.EventId, e.Type, reason);
         return Task.CompletedTask;
     }
 
-    private static DateTimeOffset DbPrecision(DateTimeOffset value) => new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Federation event {EventId} ({EventType}) ignored: {Reason}")]
     private partial void LogIgnored(string eventId, string eventType, string reason);

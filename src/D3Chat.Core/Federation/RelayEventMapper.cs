@@ -1,3 +1,4 @@
+using D3Chat.Core.Channels;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -27,7 +28,7 @@ public sealed record OutboundEvent(string EventId, string Type, string Body, IRe
 /// Everything else (and anything about remote users or relayed copies) maps to nothing, which is
 /// what keeps events received from a peer from being sent back out.
 /// </summary>
-public sealed class RelayEventMapper(RelayStore store, IOptions<ServerOptions> server)
+public sealed class RelayEventMapper(RelayStore store, ChannelStore channels, IOptions<ServerOptions> server)
 {
     public async Task<IReadOnlyList<OutboundEvent>> MapAsync(ChannelEvent e, CancellationToken ct) => e.Type switch
     {
@@ -120,7 +121,7 @@ public sealed class RelayEventMapper(RelayStore store, IOptions<ServerOptions> s
         {
             return events;
         }
-        await store.MarkFederatedAsync(channelId, ct);
+        await channels.MarkFederatedAsync(channelId, ct);
         var inviter = locals[0];
         foreach (var invitee in invitees)
         {

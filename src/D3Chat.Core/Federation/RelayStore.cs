@@ -55,7 +55,6 @@ public sealed class RelayStore(NpgsqlDataSource dataSource)
         FROM device_keys k JOIN devices d ON d.id = k.device_id
         WHERE k.device_id = @DeviceId AND d.user_id = @UserId
         """;
-    private const string MarkFederatedSql = "UPDATE channels SET is_federated = true WHERE id = @Id AND is_federated IS DISTINCT FROM true";
 
     public Task<IReadOnlyList<string>> RemoteDomainsAsync(Guid channelId, CancellationToken ct) =>
         QueryListAsync<string>(RemoteDomainsSql, new { ChannelId = channelId }, ct);
@@ -76,12 +75,6 @@ public sealed class RelayStore(NpgsqlDataSource dataSource)
     /// <summary>The device's current bundle keys, or null when the device or its bundle is gone.</summary>
     public Task<RelayDeviceKeys?> DeviceKeysAsync(Guid userId, Guid deviceId, CancellationToken ct) =>
         QuerySingleAsync<RelayDeviceKeys>(DeviceKeysSql, new { UserId = userId, DeviceId = deviceId }, ct);
-
-    public async Task MarkFederatedAsync(Guid channelId, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(MarkFederatedSql, new { Id = channelId }, cancellationToken: ct));
-    }
 
     private async Task<T?> QuerySingleAsync<T>(string sql, object args, CancellationToken ct)
     {

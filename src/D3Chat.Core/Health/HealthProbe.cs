@@ -1,3 +1,4 @@
+using D3Chat.Core.Redis;
 using Azure.Messaging.ServiceBus;
 using D3Chat.Core.Hosting;
 using D3Chat.Core.Queue;
@@ -35,7 +36,7 @@ public sealed class HealthProbeOptions
 /// </summary>
 public sealed class HealthProbe(
     NpgsqlDataSource dataSource,
-    IConnectionMultiplexer redis,
+    RedisKeyspace redis,
     StorageAccount storage,
     QueueNames queues,
     IOptions<QueueOptions> queueOptions,
@@ -58,7 +59,7 @@ public sealed class HealthProbe(
             await using var command = dataSource.CreateCommand("SELECT 1");
             await command.ExecuteScalarAsync(token);
         }, ct);
-        var redisCheck = redisOptions.Value.Enabled ? ProbeAsync(async _ => await redis.GetDatabase().PingAsync(), ct) : Task.FromResult(Off);
+        var redisCheck = redisOptions.Value.Enabled ? ProbeAsync(async _ => await redis.Database.PingAsync(), ct) : Task.FromResult(Off);
         var queue = ProbeAsync(QueueProbe(), ct);
         return new HealthReport(Transport, new Dictionary<string, string>
         {

@@ -1,6 +1,7 @@
 using D3Chat.Core.Auth;
 using D3Chat.Core.Crypto;
 using D3Chat.Core.Devices;
+using D3Chat.Core.Http;
 using D3Chat.Core.Settings;
 using D3Chat.Core.Users;
 using Dapper;
@@ -10,6 +11,7 @@ using D3Chat.Core.Health;
 using D3Chat.Core.Outbox;
 using D3Chat.Core.Queue;
 using D3Chat.Core.Redis;
+using D3Chat.Core.Retention;
 using D3Chat.Core.Realtime;
 using D3Chat.Core.Storage;
 using Microsoft.Extensions.Configuration;
@@ -42,12 +44,14 @@ public static class CoreServiceCollectionExtensions
             // Our own domain in its one stored spelling, so every comparison with it is exact.
             .PostConfigure(o => o.Domain = Federation.DomainNames.Normalize(o.Domain) ?? o.Domain);
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         // Dapper maps snake_case columns to PascalCase properties everywhere.
         DefaultTypeMap.MatchNamesWithUnderscores = true;
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => PostgresDataSource.Create(sp.GetRequiredService<IOptions<PostgresOptions>>().Value));
         services.TryAddSingleton<IConnectionMultiplexer>(sp => ConnectRedis(sp.GetRequiredService<IOptions<RedisOptions>>().Value));
+        services.TryAddSingleton<RedisKeyspace>();
         services.TryAddSingleton(_ => new StorageAccount(configuration));
         services.TryAddSingleton(_ => QueueNames.From(configuration));
         services.AddRealtime();
@@ -66,6 +70,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<OutboxSweeper>();
         services.TryAddSingleton<OutboxAdmin>();
         services.TryAddSingleton<PoisonQueues>();
+        services.TryAddSingleton<RetentionSweeper>();
         services.TryAddSingleton<IStoredChannelEvents>(sp => sp.GetRequiredService<OutboxStore>());
         services.TryAddSingleton<ChannelEventReferences>();
         services.TryAddSingleton<FanoutHandler>();
@@ -76,6 +81,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<PasswordHasher>();
         services.TryAddSingleton<AccessTokens>();
         services.TryAddSingleton<AuthGate>();
+        services.TryAddSingleton<RequestGate>();
         services.TryAddSingleton<AuthService>();
         services.AddMessaging();
         services.AddFederation();

@@ -10,7 +10,14 @@ internal static class FederationServices
     public static IServiceCollection AddFederation(this IServiceCollection services)
     {
         services.AddOptions<FederationOptions>().BindConfiguration(FederationOptions.Section);
-        services.AddHttpClient(PeerDiscovery.HttpClientName);
+        services.TryAddSingleton<PeerConnector>();
+        // Every outbound federation request: public addresses only (checked when connecting) and no
+        // redirects, which could otherwise send a signed request or a discovery anywhere.
+        services.AddHttpClient(PeerDiscovery.HttpClientName).ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            ConnectCallback = sp.GetRequiredService<PeerConnector>().ConnectAsync,
+        });
         services.TryAddSingleton<ServerStore>();
         services.TryAddSingleton<IPeerServerStore>(sp => sp.GetRequiredService<ServerStore>());
         services.TryAddSingleton<PeerDiscovery>();

@@ -26,6 +26,7 @@ internal static class MessagingServices
         services.TryAddSingleton<RemoteKeyBundles>();
         services.TryAddSingleton<KeyService>();
         services.TryAddSingleton<AttachmentStore>();
+        services.TryAddSingleton<BlobDeletionStore>();
         services.TryAddSingleton<AttachmentLinks>();
         services.TryAddSingleton<AttachmentService>();
         return services;

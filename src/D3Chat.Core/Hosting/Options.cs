@@ -39,6 +39,9 @@ public sealed class RedisOptions
     /// <summary>Empty runs without Redis (deployment profile <c>small</c>): every Redis-backed feature stays in its degraded mode.</summary>
     public string ConnectionString { get; set; } = "";
 
+    /// <summary>Put in front of every key (e.g. <c>d3chat:</c>), so servers can share one Redis; empty in a deployment with its own Redis.</summary>
+    public string? KeyPrefix { get; set; }
+
     public bool Enabled => !string.IsNullOrWhiteSpace(ConnectionString);
 }
 

@@ -44,7 +44,6 @@ internal static class RealtimeServices
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SignalRServiceNotifier>>(), authorizer: connection.Authorizer);
         });
         services.AddServiceBusTransport();
-        services.TryAddSingleton<RealtimeMembershipStore>();
         services.TryAddSingleton<RealtimeNegotiator>();
         services.TryAddSingleton<TypingService>();
         services.TryAddSingleton<PresenceService>();

@@ -25,17 +25,28 @@ public static class ApiResults
 
     public static IActionResult NoContent() => new StatusCodeResult(StatusCodes.Status204NoContent);
 
-    public static IActionResult Error(int status, string detail) => Status(status, new ErrorBody(detail));
-
     public static IActionResult Status(int status, object body) => new JsonResult(body, Json) { StatusCode = status };
 
-    public static IActionResult From(Problem problem) => Error(problem.Status, problem.Detail);
+    public static IActionResult From(Problem problem) => Status(problem.Status, new ErrorBody(problem.Detail));
 
     /// <summary>The value with <paramref name="successStatus"/>, or the problem's status and detail.</summary>
     public static IActionResult From<T>(Outcome<T> outcome, int successStatus = StatusCodes.Status200OK) =>
         outcome.Problem is { } problem ? From(problem)
         : successStatus == StatusCodes.Status204NoContent ? NoContent()
         : Status(successStatus, outcome.Value!);
+
+    /// <summary>
+    /// Answers an unhandled exception with <see cref="Problem.Unhandled"/>. Every host uses it: the
+    /// Functions worker middleware in Azure and the LocalHost's endpoint wrapper, so both send the
+    /// same JSON 500. Written directly, so it needs no MVC services.
+    /// </summary>
+    public static async Task WriteUnhandledAsync(HttpContext context)
+    {
+        var problem = Problem.Unhandled(Problem.TraceId(context.TraceIdentifier));
+        context.Response.Clear();
+        context.Response.StatusCode = problem.Status;
+        await context.Response.WriteAsJsonAsync(new ErrorBody(problem.Detail), Json, context.RequestAborted);
+    }
 }
 
 /// <summary>The spec's error body.</summary>

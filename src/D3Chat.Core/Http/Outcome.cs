@@ -1,17 +1,9 @@
 namespace D3Chat.Core.Http;
 
-/// <summary>An expected failure of a Core handler: the spec's status code and its <c>detail</c> text.</summary>
-public sealed record Problem(int Status, string Detail)
-{
-    public static Problem BadRequest(string detail) => new(400, detail);
-    public static Problem Unauthorized(string detail) => new(401, detail);
-    public static Problem Forbidden(string detail) => new(403, detail);
-    public static Problem NotFound(string detail) => new(404, detail);
-    public static Problem Conflict(string detail) => new(409, detail);
-    public static Problem Unprocessable(string detail) => new(422, detail);
-}
-
-/// <summary>What a Core handler returns: a value, or the <see cref="Problem"/> that prevented it.</summary>
+/// <summary>
+/// What every Core handler a function calls returns: a value, or the <see cref="Problem"/> (an entry of
+/// the error catalog) that prevented it. Handlers that cannot fail are adapted with <see cref="Outcome.Of{T}"/>.
+/// </summary>
 public readonly record struct Outcome<T>
 {
     private Outcome(T? value, Problem? problem)
@@ -24,7 +16,36 @@ public readonly record struct Outcome<T>
 
     public Problem? Problem { get; }
 
+    /// <summary>Lets a caller write <c>var (value, problem) = await ...;</c>.</summary>
+    public void Deconstruct(out T? value, out Problem? problem)
+    {
+        value = Value;
+        problem = Problem;
+    }
+
     public static implicit operator Outcome<T>(T value) => new(value, null);
 
     public static implicit operator Outcome<T>(Problem problem) => new(default, problem);
+}
+
+/// <summary>The value of an <see cref="Outcome{T}"/> that succeeded with nothing to return (a 204).</summary>
+public readonly record struct Done
+{
+    public static readonly Done Value;
+}
+
+public static class Outcome
+{
+    /// <summary>Success with no value.</summary>
+    public static Outcome<Done> Done => Http.Done.Value;
+
+    /// <summary>A handler that cannot fail, seen as an outcome (so every route maps results the same way).</summary>
+    public static async Task<Outcome<T>> Of<T>(Task<T> value) => await value;
+
+    /// <summary>A handler with neither a value nor a failure, seen as an outcome.</summary>
+    public static async Task<Outcome<Done>> Of(Task work)
+    {
+        await work;
+        return Http.Done.Value;
+    }
 }

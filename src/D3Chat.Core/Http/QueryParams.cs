@@ -15,6 +15,12 @@ public sealed class QueryParams(HttpRequest request)
     /// <summary>The 422 result when any parameter failed, else null.</summary>
     public IActionResult? Invalid => _errors.Count == 0 ? null : RequestBody.Invalid([.. _errors]);
 
+    /// <summary>Every value of a parameter (repeated or not), unvalidated.</summary>
+    public Microsoft.Extensions.Primitives.StringValues Values(string name) => request.Query[name];
+
+    /// <summary>Records a failure of a parameter whose rule lives with its caller.</summary>
+    public void Fail(string name, string message, string type) => _errors.Add(new FieldError(["query", name], message, type));
+
     /// <summary>An optional string; empty counts as absent.</summary>
     public string? String(string name) => request.Query[name].ToString() is { Length: > 0 } value ? value : null;
 

@@ -18,7 +18,7 @@ public static class RequestBody
     {
         if (request.ContentLength > MaxBytes)
         {
-            return (null, ApiResults.Error(StatusCodes.Status413PayloadTooLarge, "Request body too large"));
+            return (null, ApiResults.From(Problem.BodyTooLarge));
         }
         T? value;
         try

@@ -28,7 +28,7 @@ public sealed class InviteService(NpgsqlDataSource dataSource, InviteStore invit
         var now = time.GetUtcNow();
         if (request.ExpiresAt is { } expires && expires <= now)
         {
-            return Problem.BadRequest("expires_at must be in the future");
+            return Problem.InviteExpiryInPast;
         }
         var candidate = new Invite
         {
@@ -49,17 +49,17 @@ public sealed class InviteService(NpgsqlDataSource dataSource, InviteStore invit
 
     public Task<IReadOnlyList<Invite>> ListAsync(CancellationToken ct) => invites.ListAsync(ct);
 
-    public async Task<Problem?> RevokeAsync(AdminActor actor, string code, CancellationToken ct)
+    public async Task<Outcome<Done>> RevokeAsync(AdminActor actor, string code, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (!await invites.DeleteAsync(connection, tx, code, ct))
         {
-            return Problem.NotFound("Invite not found");
+            return Problem.InviteNotFound;
         }
         await audit.InsertAsync(connection, tx, actor, AuditActions.RevokeInvite, AuditActions.TargetInvite, code, null, time.GetUtcNow(), ct);
         await tx.CommitAsync(ct);
-        return null;
+        return Outcome.Done;
     }
 
     /// <summary>16 random bytes, URL-safe base64 without padding: unguessable and safe in a URL.</summary>

@@ -34,17 +34,12 @@ public sealed class KeyService(
     /// <summary>Below this many remaining one-time keys the owner is told to upload more (spec: <c>keys.low_otp</c>).</summary>
     public const int LowOneTimeKeyThreshold = 10;
 
-    public const string DeviceNotFound = "Device not found";
-    public const string UserNotFound = "User not found";
-    public const string BundleNotFound = "Key bundle not found";
-    public const string NoSharedChannel = "No channel shared with the owner of this device";
-
-    public async Task<Outcome<object>> UploadAsync(CurrentUser caller, UploadBundleRequest request, CancellationToken ct)
+    public async Task<Outcome<StatusResponse>> UploadAsync(CurrentUser caller, UploadBundleRequest request, CancellationToken ct)
     {
         var deviceId = request.DeviceId!.Value;
         if (!await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
         {
-            return Problem.NotFound(DeviceNotFound);
+            return Problem.DeviceNotFound;
         }
         var now = time.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -58,18 +53,18 @@ public sealed class KeyService(
         return StatusResponse.Ok;
     }
 
-    public async Task<Outcome<object>> AddOneTimeKeysAsync(CurrentUser caller, OneTimeKeysRequest request, CancellationToken ct)
+    public async Task<Outcome<OneTimeKeysResponse>> AddOneTimeKeysAsync(CurrentUser caller, OneTimeKeysRequest request, CancellationToken ct)
     {
         var deviceId = request.DeviceId!.Value;
         if (!await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
         {
-            return Problem.NotFound(DeviceNotFound);
+            return Problem.DeviceNotFound;
         }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (!await keys.LockBundleAsync(connection, tx, deviceId, ct))
         {
-            return Problem.NotFound("Key bundle not found, upload bundle first");
+            return Problem.KeyBundleNotUploaded;
         }
         await keys.AppendOneTimeKeysAsync(connection, tx, deviceId, request.OneTimePreKeys!, ct);
         var count = await keys.CountOneTimeKeysAsync(connection, tx, deviceId, ct);
@@ -113,7 +108,7 @@ public sealed class KeyService(
         var user = await users.FindByIdAsync(userId, ct);
         if (user is null)
         {
-            return Problem.NotFound(UserNotFound);
+            return Problem.UserNotFound;
         }
         if (!user.IsLocal)
         {
@@ -136,7 +131,7 @@ public sealed class KeyService(
         }
         if (await remoteDevices.FindAsync(deviceId, ct) is not { } known)
         {
-            return Problem.NotFound(BundleNotFound);
+            return Problem.KeyBundleNotFound;
         }
         if (await users.FindByIdAsync(known.UserId, ct) is { IsLocal: false } owner && await remoteBundles.ClaimAsync(owner, deviceId, ct) is { } claimed)
         {
@@ -158,16 +153,16 @@ public sealed class KeyService(
         var owner = await keys.LocalOwnerAsync(connection, tx, request.DeviceId!.Value, request.Username!, server.Value.Domain, ct);
         if (owner is null)
         {
-            return Problem.NotFound(BundleNotFound);
+            return Problem.KeyBundleNotFound;
         }
         if (!await keys.SharesChannelWithDomainAsync(connection, tx, owner.Value, origin, ct))
         {
-            return Problem.Forbidden(NoSharedChannel);
+            return Problem.NoSharedChannel;
         }
         var bundle = await keys.ClaimAsync(connection, tx, request.DeviceId.Value, ct);
         if (bundle is null)
         {
-            return Problem.NotFound(BundleNotFound);
+            return Problem.KeyBundleNotFound;
         }
         var events = await AddLowKeyEventsAsync(connection, tx, [bundle], ct);
         await tx.CommitAsync(ct);
@@ -190,7 +185,7 @@ public sealed class KeyService(
         return bundle.ToResponse();
     }
 
-    public async Task<Outcome<object>> PutX3dhSetupAsync(CurrentUser caller, Guid channelId, X3dhSetupRequest request, CancellationToken ct)
+    public async Task<Outcome<StatusResponse>> PutX3dhSetupAsync(CurrentUser caller, Guid channelId, X3dhSetupRequest request, CancellationToken ct)
     {
         var (_, problem) = await channels.RequireMemberAsync(caller, channelId, null, ct);
         if (problem is not null)
@@ -208,7 +203,7 @@ public sealed class KeyService(
         {
             return problem;
         }
-        return await x3dh.GetAsync(channelId, ct) is { } setup ? setup : Problem.NotFound("No X3DH setup data found");
+        return await x3dh.GetAsync(channelId, ct) is { } setup ? setup : Problem.X3dhSetupNotFound;
     }
 
     /// <summary>
@@ -220,7 +215,7 @@ public sealed class KeyService(
         var deviceId = request.DeviceId!.Value;
         if (!await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
         {
-            return Problem.NotFound(DeviceNotFound);
+            return Problem.DeviceNotFound;
         }
         var (_, problem) = await channels.RequireMemberAsync(caller, channelId, null, ct);
         if (problem is not null)
@@ -232,7 +227,7 @@ public sealed class KeyService(
         var memberDevices = await senderKeys.MemberDevicesAsync(channelId, recipients, ct);
         if (recipients.Any(r => !memberDevices.Contains(r)))
         {
-            return Problem.BadRequest("Every recipient_device_id must be a device of a channel member");
+            return Problem.RecipientNotChannelDevice;
         }
         var now = time.GetUtcNow();
         var notice = EventFactory.Create("sender_key.new", new
@@ -257,7 +252,7 @@ public sealed class KeyService(
     {
         if (!await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
         {
-            return Problem.NotFound(DeviceNotFound);
+            return Problem.DeviceNotFound;
         }
         var (_, problem) = await channels.RequireMemberAsync(caller, channelId, null, ct);
         if (problem is not null)

@@ -38,6 +38,10 @@ public static class ClientMessageIds
         return (request with { ClientMessageId = header }, null);
     }
 
+    /// <summary>As above, with the header of <paramref name="http"/> (the shape the request pipeline's body step takes).</summary>
+    public static (SendMessageRequest Request, FieldError? Error) WithHeader(SendMessageRequest request, Microsoft.AspNetCore.Http.HttpRequest http) =>
+        WithHeader(request, http.Headers[HeaderName].ToString());
+
     /// <summary>1–128 characters from <c>!</c> to <c>~</c>: UUIDs, ULIDs and counters fit, and it is safe to log nowhere and compare bytewise.</summary>
     public static bool IsValid(string value) =>
         value.Length is > 0 and <= MaxLength && value.All(c => c is > ' ' and <= '~');

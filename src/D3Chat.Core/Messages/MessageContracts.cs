@@ -75,7 +75,10 @@ public sealed record MessageResponse(
     DateTime CreatedAt);
 
 /// <summary>A send's answer: the message, and whether it is the one an earlier send with the same client id stored (HTTP 200 instead of 201).</summary>
-public sealed record SentMessage(MessageResponse Message, bool Replayed);
+public sealed record SentMessage(MessageResponse Message, bool Replayed) : IReplayable
+{
+    object IReplayable.Resource => Message;
+}
 
 /// <summary>The spec's MessagePage: oldest → newest.</summary>
 public sealed record MessagePage(IReadOnlyList<MessageResponse> Messages, bool HasMore);
@@ -89,6 +92,14 @@ public sealed record PageQuery(DateTimeOffset? Before, Guid? BeforeId, int Limit
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 100;
+
+    /// <summary>Reads <c>before</c>, <c>before_id</c> (used only with <c>before</c>) and <c>limit</c>.</summary>
+    public static PageQuery Read(QueryParams query)
+    {
+        var before = query.DateTime("before");
+        var beforeId = query.Uuid("before_id");
+        return new PageQuery(before, before is null ? null : beforeId, query.Int("limit", DefaultLimit, 1, MaxLimit));
+    }
 }
 
 /// <summary>A <c>messages</c> row joined with the message it replies to (reply_* columns are null when none).</summary>

@@ -1,3 +1,4 @@
+using D3Chat.Core.Data;
 using D3Chat.Core.Auth;
 using D3Chat.Core.Channels;
 using D3Chat.Core.Devices;
@@ -21,15 +22,11 @@ public sealed class MessageService(
     OutboxPublisher publisher,
     TimeProvider time)
 {
-    public const string NotFound = "Message not found";
-    public const string ForeignDevice = "sender_device_id must be one of your devices";
-    public const string ClientIdMessageGone = "The message first sent with this client_message_id was deleted meanwhile; send again with a new id";
-
     public async Task<Outcome<MessagePage>> PageAsync(CurrentUser caller, Guid channelId, PageQuery query, CancellationToken ct)
     {
         if (!await channels.IsMemberAsync(channelId, caller.Id, ct))
         {
-            return Problem.Forbidden(ChannelService.NotMember);
+            return Problem.NotChannelMember;
         }
         var rows = await messages.PageAsync(channelId, query, query.Limit + 1, ct);
         var hasMore = rows.Count > query.Limit;
@@ -48,15 +45,15 @@ public sealed class MessageService(
     {
         if (await channels.FindForUserAsync(channelId, caller.Id, ct) is not { MemberRole: not null } channel)
         {
-            return Problem.Forbidden(ChannelService.NotMember);
+            return Problem.NotChannelMember;
         }
         if (request.ProtocolVersion == 1 && ChannelEncryption.IsEncrypted(channel.EncryptionType))
         {
-            return Problem.BadRequest(ChannelEncryption.PlaintextRefused);
+            return Problem.PlaintextRefused;
         }
         if (request.SenderDeviceId is { } deviceId && !await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
         {
-            return Problem.BadRequest(ForeignDevice);
+            return Problem.SenderDeviceNotOwn;
         }
         MessageRow? parent = null;
         if (request.ReplyToId is { } replyToId)
@@ -64,10 +61,10 @@ public sealed class MessageService(
             parent = await messages.GetAsync(replyToId, ct);
             if (parent is null || parent.ChannelId != channelId)
             {
-                return Problem.BadRequest("reply_to_id must reference a message in the same channel");
+                return Problem.ReplyOutsideChannel;
             }
         }
-        var now = EventFactory.DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         var row = new MessageRow
         {
             Id = Guid.NewGuid(),
@@ -116,7 +113,7 @@ public sealed class MessageService(
             var attachments = await messages.AttachmentsOfAsync([firstId], ct);
             return new SentMessage(first.ToResponse(attachments[firstId].Select(a => a.ToSnippet()).ToList()), Replayed: true);
         }
-        return Problem.Conflict(ClientIdMessageGone);
+        return Problem.ClientIdMessageGone;
     }
 
     public async Task<Outcome<MessageResponse>> EditAsync(CurrentUser caller, Guid messageId, EditMessageRequest request, CancellationToken ct)
@@ -124,22 +121,22 @@ public sealed class MessageService(
         var message = await messages.GetAsync(messageId, ct);
         if (message is null)
         {
-            return Problem.NotFound(NotFound);
+            return Problem.MessageNotFound;
         }
         if (message.SenderId != caller.Id)
         {
-            return Problem.Forbidden("Can only edit own messages");
+            return Problem.EditOthersMessage;
         }
         if (!await channels.IsMemberAsync(message.ChannelId, caller.Id, ct))
         {
             // Leaving a channel ends the right to change what one wrote there (the SQL re-checks it).
-            return Problem.Forbidden(ChannelService.NotMember);
+            return Problem.NotChannelMember;
         }
         if (await EditRuleAsync(message, request.Content!, caller, ct) is { } refused)
         {
             return refused;
         }
-        var now = EventFactory.DbPrecision(time.GetUtcNow());
+        var now = DbTime.DbPrecision(time.GetUtcNow());
         var edited = message with { Content = request.Content!, EditedAt = now.UtcDateTime };
         var attachments = await messages.AttachmentsOfAsync([messageId], ct);
         var response = edited.ToResponse(attachments[messageId].Select(a => a.ToSnippet()).ToList());
@@ -152,7 +149,7 @@ public sealed class MessageService(
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await messages.UpdateContentAsync(connection, tx, messageId, caller.Id, edited.Content, now, ct) == 0)
         {
-            return Problem.NotFound(NotFound);
+            return Problem.MessageNotFound;
         }
         await outbox.AddAsync(connection, tx, editEvent, ct);
         await tx.CommitAsync(ct);
@@ -166,12 +163,12 @@ public sealed class MessageService(
     {
         if (message.ProtocolVersion == MessageFrame.ProtocolVersion)
         {
-            return MessageFrame.Problem(content) is { } frameProblem ? Problem.Unprocessable(frameProblem) : null;
+            return MessageFrame.Problem(content) is { } frameProblem ? Problem.MalformedFrame(frameProblem) : null;
         }
         if ((message.ProtocolVersion ?? 1) == 1 && await channels.FindForUserAsync(message.ChannelId, caller.Id, ct) is { } channel
             && ChannelEncryption.IsEncrypted(channel.EncryptionType))
         {
-            return Problem.BadRequest(ChannelEncryption.PlaintextRefused);
+            return Problem.PlaintextRefused;
         }
         return null;
     }
@@ -181,16 +178,16 @@ public sealed class MessageService(
         var message = await messages.GetAsync(messageId, ct);
         if (message is null)
         {
-            return Problem.NotFound(NotFound);
+            return Problem.MessageNotFound;
         }
         if (message.SenderId != caller.Id)
         {
-            return Problem.Forbidden("Can only delete own messages");
+            return Problem.DeleteOthersMessage;
         }
         if (!await channels.IsMemberAsync(message.ChannelId, caller.Id, ct))
         {
             // Leaving a channel ends the right to change what one wrote there (the SQL re-checks it).
-            return Problem.Forbidden(ChannelService.NotMember);
+            return Problem.NotChannelMember;
         }
         var deleted = EventFactory.Create("message.delete",
             new { type = "message.delete", message_id = messageId, channel_id = message.ChannelId }, time.GetUtcNow(), channelId: message.ChannelId);
@@ -198,7 +195,7 @@ public sealed class MessageService(
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await messages.DeleteAsync(connection, tx, messageId, caller.Id, ct) == 0)
         {
-            return Problem.NotFound(NotFound);
+            return Problem.MessageNotFound;
         }
         await outbox.AddAsync(connection, tx, deleted, ct);
         await tx.CommitAsync(ct);

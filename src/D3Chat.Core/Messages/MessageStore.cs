@@ -31,6 +31,7 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
             WHERE message_client_ids.created_at < @NotBefore
         RETURNING message_id
         """;
+    private const string DeleteExpiredClientIdsSql = "DELETE FROM message_client_ids WHERE created_at < @NotBefore";
     private const string ClientIdMessageSql = """
         SELECT message_id FROM message_client_ids
         WHERE channel_id = @ChannelId AND sender_id = @SenderId AND client_message_id = @ClientMessageId
@@ -153,5 +154,12 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<Attachment>(new CommandDefinition(AttachmentsOfSql, new { Ids = messageIds.ToArray() }, cancellationToken: ct));
         return rows.ToLookup(a => a.MessageId ?? Guid.Empty);
+    }
+
+    /// <summary>Forgets client message ids older than <paramref name="notBefore"/> (past the idempotency window); returns rows deleted.</summary>
+    public async Task<int> DeleteExpiredClientIdsAsync(DateTimeOffset notBefore, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(DeleteExpiredClientIdsSql, new { NotBefore = notBefore }, cancellationToken: ct));
     }
 }

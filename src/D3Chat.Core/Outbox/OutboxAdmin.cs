@@ -27,7 +27,7 @@ public sealed class OutboxAdmin(OutboxStore store, TimeProvider time)
     {
         if (!await store.RetryDeadLetterAsync(id, time.GetUtcNow(), ct))
         {
-            return Problem.NotFound("Dead letter not found");
+            return Problem.DeadLetterNotFound;
         }
         return new { id, requeued = true };
     }

@@ -46,6 +46,43 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource) : IStoredChannelEve
         RETURNING id
         """;
 
+    private const string DeleteSentSql = """
+        DELETE FROM outbox
+        WHERE sent_at < @ReferencedBefore OR (sent_at < @InlineBefore AND octet_length(payload::text) <= @InlineBytes)
+        """;
+    private const string DeleteOldDeadLettersSql = "DELETE FROM outbox_dead_letters WHERE dead_at < @Before";
+    private static readonly string[] ScrubSql = [.. ScrubStatements("outbox"), .. ScrubStatements("outbox_dead_letters")];
+
+    /// <summary>
+    /// Message events carry the message's content and a reply's quoted content. Once a message is
+    /// deleted or edited, its old content must leave the events too: events of deleted messages go,
+    /// quotes of deleted messages become null, and edited content is replaced by the current one.
+    /// </summary>
+    private static string[] ScrubStatements(string table) =>
+    [
+        $$"""
+        DELETE FROM {{table}} e WHERE e.event_type IN ('message.new', 'message.edit')
+          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = try_uuid(e.payload #>> '{data,message,id}'))
+        """,
+        $$"""
+        UPDATE {{table}} e SET payload = jsonb_set(e.payload, '{data,message,content}', to_jsonb(m.content))
+        FROM messages m
+        WHERE e.event_type IN ('message.new', 'message.edit') AND m.id = try_uuid(e.payload #>> '{data,message,id}')
+          AND e.payload #>> '{data,message,content}' IS DISTINCT FROM m.content
+        """,
+        $$"""
+        UPDATE {{table}} e SET payload = jsonb_set(e.payload, '{data,message,reply_to}', 'null')
+        WHERE e.event_type = 'message.new' AND jsonb_typeof(e.payload #> '{data,message,reply_to}') = 'object'
+          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = try_uuid(e.payload #>> '{data,message,reply_to,id}'))
+        """,
+        $$"""
+        UPDATE {{table}} e SET payload = jsonb_set(e.payload, '{data,message,reply_to,content}', to_jsonb(m.content))
+        FROM messages m
+        WHERE e.event_type = 'message.new' AND m.id = try_uuid(e.payload #>> '{data,message,reply_to,id}')
+          AND e.payload #>> '{data,message,reply_to,content}' IS DISTINCT FROM m.content
+        """,
+    ];
+
     /// <summary>The longest wait between two attempts.</summary>
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(30);
 
@@ -117,6 +154,41 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource) : IStoredChannelEve
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(RetryDeadLetterSql, new { Id = id, Now = now }, cancellationToken: ct)) is not null;
+    }
+
+    /// <summary>
+    /// Deletes published events: those that fit any queue inline after <paramref name="inlineBefore"/>,
+    /// the rest (possibly sent by reference, so a consumer may still load them) after
+    /// <paramref name="referencedBefore"/>. Returns rows deleted.
+    /// </summary>
+    public async Task<int> DeleteSentAsync(DateTimeOffset inlineBefore, DateTimeOffset referencedBefore, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(DeleteSentSql, new
+        {
+            InlineBefore = inlineBefore,
+            ReferencedBefore = referencedBefore,
+            // jsonb's text is never shorter than the published JSON, so this errs towards keeping a row.
+            InlineBytes = ChannelEventReferences.StorageQueueInlineBytes,
+        }, cancellationToken: ct));
+    }
+
+    public async Task<int> DeleteDeadLettersAsync(DateTimeOffset deadBefore, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(DeleteOldDeadLettersSql, new { Before = deadBefore }, cancellationToken: ct));
+    }
+
+    /// <summary>Removes the old content of deleted and edited messages from the outbox and its dead letters; returns rows changed.</summary>
+    public async Task<int> ScrubChangedMessagesAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var changed = 0;
+        foreach (var sql in ScrubSql)
+        {
+            changed += await connection.ExecuteAsync(new CommandDefinition(sql, cancellationToken: ct));
+        }
+        return changed;
     }
 
     private static string Truncate(string error) => error.Length <= 500 ? error : error[..500];

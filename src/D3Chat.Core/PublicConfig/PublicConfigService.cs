@@ -16,7 +16,7 @@ public sealed record PublicConfigResponse(
 /// for 60 s. Every settings write calls <see cref="InvalidateAsync"/>. Redis errors are ignored:
 /// the config is then read from the database each time.
 /// </summary>
-public sealed partial class PublicConfigService(IConnectionMultiplexer redis, SettingsStore settings, ILogger<PublicConfigService> logger)
+public sealed partial class PublicConfigService(RedisKeyspace redis, SettingsStore settings, ILogger<PublicConfigService> logger)
 {
     private static readonly string[] Keys =
     [
@@ -30,7 +30,7 @@ public sealed partial class PublicConfigService(IConnectionMultiplexer redis, Se
         {
             try
             {
-                var cached = await redis.GetDatabase().StringGetAsync(RedisKeys.PublicConfig);
+                var cached = await redis.Database.StringGetAsync(RedisKeys.PublicConfig);
                 if (cached.HasValue && JsonSerializer.Deserialize<PublicConfigResponse>(cached.ToString(), ApiResults.Json) is { } hit)
                 {
                     return hit;
@@ -52,7 +52,7 @@ public sealed partial class PublicConfigService(IConnectionMultiplexer redis, Se
         {
             try
             {
-                await redis.GetDatabase().StringSetAsync(RedisKeys.PublicConfig, JsonSerializer.Serialize(config, ApiResults.Json), RedisKeys.PublicConfigTtl);
+                await redis.Database.StringSetAsync(RedisKeys.PublicConfig, JsonSerializer.Serialize(config, ApiResults.Json), RedisKeys.PublicConfigTtl);
             }
             catch (RedisException ex)
             {
@@ -67,7 +67,7 @@ public sealed partial class PublicConfigService(IConnectionMultiplexer redis, Se
     {
         try
         {
-            await redis.GetDatabase().KeyDeleteAsync(RedisKeys.PublicConfig);
+            await redis.Database.KeyDeleteAsync(RedisKeys.PublicConfig);
         }
         catch (RedisException ex)
         {

@@ -11,6 +11,9 @@ namespace D3Chat.Core.Queue;
 /// <summary>A poison queue as admins see it: which consumer it belongs to and what waits in it.</summary>
 public sealed record PoisonQueueView(string Queue, string PoisonQueue, int ApproximateCount, IReadOnlyList<PoisonMessageView> Messages);
 
+/// <summary>What an admin's retry moved back.</summary>
+public sealed record PoisonRedriveResult(int Requeued);
+
 /// <summary>One message waiting in a poison queue (ids and times only: the body is a channel event).</summary>
 public sealed record PoisonMessageView(string Id, DateTimeOffset? InsertedAt);
 
@@ -53,6 +56,9 @@ public sealed partial class PoisonQueues(
         }
         return views;
     }
+
+    /// <summary>The admin route: every poison message back to its queue, whatever PostgreSQL's state.</summary>
+    public async Task<PoisonRedriveResult> RetryAllAsync(CancellationToken ct) => new(await RedriveAsync(ct));
 
     /// <summary>Moves poison messages back to their queues; returns how many moved.</summary>
     public async Task<int> RedriveAsync(CancellationToken ct)

@@ -16,7 +16,7 @@ namespace D3Chat.Core.RateLimiting;
 /// which is the spec's bypass list; OPTIONS never reaches a function.
 /// </summary>
 public sealed partial class RateLimiter(
-    IConnectionMultiplexer redis, ClientAddress clients, IOptions<RateLimitOptions> options, ILogger<RateLimiter> logger)
+    RedisKeyspace redis, ClientAddress clients, IOptions<RateLimitOptions> options, ILogger<RateLimiter> logger)
 {
     /// <summary>The 429 to return when the caller's IP is over the limit; null to go on. Fails open.</summary>
     public async Task<IActionResult?> CheckAsync(HttpRequest request, CancellationToken ct)
@@ -30,7 +30,7 @@ public sealed partial class RateLimiter(
         {
             return null;
         }
-        return new RetryAfterResult(ApiResults.Error(StatusCodes.Status429TooManyRequests, "Rate limit exceeded"));
+        return new RetryAfterResult(ApiResults.From(Problem.RateLimited));
     }
 
     /// <summary>
@@ -47,7 +47,7 @@ public sealed partial class RateLimiter(
         try
         {
             var key = RedisKeys.RateLimit(clientIp);
-            var transaction = redis.GetDatabase().CreateTransaction();
+            var transaction = redis.Database.CreateTransaction();
             var count = transaction.StringIncrementAsync(key);
             _ = transaction.KeyExpireAsync(key, RedisKeys.RateLimitWindow, ExpireWhen.HasNoExpiry);
             await transaction.ExecuteAsync();

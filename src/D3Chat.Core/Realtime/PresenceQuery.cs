@@ -1,5 +1,4 @@
 using D3Chat.Core.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Primitives;
 
 namespace D3Chat.Core.Realtime;
@@ -7,8 +6,16 @@ namespace D3Chat.Core.Realtime;
 /// <summary>Parses the <c>user_ids</c> query of <c>GET /api/v1/presence</c>.</summary>
 public static class PresenceQuery
 {
-    public static IActionResult Invalid => RequestBody.Invalid(new FieldError(["query", "user_ids"],
-        $"Provide 1 to {PresenceService.MaxUsersPerQuery} comma-separated user UUIDs", "value_error"));
+    /// <summary>The ids, or null with the 422 recorded in <paramref name="query"/>.</summary>
+    public static IReadOnlyList<Guid>? Read(QueryParams query)
+    {
+        var ids = Parse(query.Values("user_ids"));
+        if (ids is null)
+        {
+            query.Fail("user_ids", $"Provide 1 to {PresenceService.MaxUsersPerQuery} comma-separated user UUIDs", "value_error");
+        }
+        return ids;
+    }
 
     /// <summary>The distinct ids in order, or null when missing, malformed or too many.</summary>
     public static IReadOnlyList<Guid>? Parse(StringValues values)

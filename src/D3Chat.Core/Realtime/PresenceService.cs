@@ -25,7 +25,7 @@ public sealed record PresenceEntry(Guid UserId, string Status);
 /// for 300 s after the last write, offline deletes it, and a missing key reads as offline.
 /// Redis down: writes are skipped (logged), reads answer 503.
 /// </summary>
-public sealed partial class PresenceService(IConnectionMultiplexer redis, Channels.ChannelStore channels, ILogger<PresenceService> logger)
+public sealed partial class PresenceService(RedisKeyspace redis, Channels.ChannelStore channels, ILogger<PresenceService> logger)
 {
     public const string Online = "online";
     public const string Away = "away";
@@ -38,7 +38,7 @@ public sealed partial class PresenceService(IConnectionMultiplexer redis, Channe
     {
         try
         {
-            var db = redis.GetDatabase();
+            var db = redis.Database;
             if (status == Offline)
             {
                 await db.KeyDeleteAsync(RedisKeys.Presence(userId));
@@ -64,12 +64,12 @@ public sealed partial class PresenceService(IConnectionMultiplexer redis, Channe
         RedisValue[] values;
         try
         {
-            values = await redis.GetDatabase().StringGetAsync(userIds.Select(id => (RedisKey)RedisKeys.Presence(id)).ToArray());
+            values = await redis.Database.StringGetAsync(userIds.Select(id => (RedisKey)RedisKeys.Presence(id)).ToArray());
         }
         catch (RedisException ex)
         {
             LogRedisUnavailable(ex);
-            return new Problem(503, "Presence is temporarily unavailable");
+            return Problem.PresenceUnavailable;
         }
         return userIds.Select((id, i) => new PresenceEntry(id,
             values[i].HasValue && (id == callerId || visible.Contains(id)) ? values[i].ToString() : Offline)).ToList();

@@ -1,3 +1,4 @@
+using D3Chat.Core.Channels;
 using System.Text.Json.Serialization;
 using D3Chat.Core.Auth;
 using D3Chat.Core.Http;
@@ -23,7 +24,7 @@ public sealed record NegotiateResponse(
 public sealed partial class RealtimeNegotiator(
     SignalRConnection connection,
     IRealtimeNotifier notifier,
-    RealtimeMembershipStore memberships,
+    ChannelStore memberships,
     PresenceService presence,
     TimeProvider time,
     ILogger<RealtimeNegotiator> logger)
@@ -35,7 +36,7 @@ public sealed partial class RealtimeNegotiator(
     {
         if (connection.Endpoint is not { } endpoint)
         {
-            return new Problem(503, "Realtime delivery is not configured");
+            return Problem.RealtimeNotConfigured;
         }
         var channelIds = await memberships.ChannelIdsOfUserAsync(caller.Id, ct);
         try
@@ -46,7 +47,7 @@ public sealed partial class RealtimeNegotiator(
         catch (RealtimeDeliveryException ex)
         {
             LogSyncFailed(caller.Id, ex);
-            return new Problem(503, "Realtime service unavailable");
+            return Problem.RealtimeUnavailable;
         }
         await presence.SetAsync(caller.Id, PresenceService.Online, ct);
         var url = endpoint.ClientUrl(connection.Hub);
@@ -58,7 +59,7 @@ public sealed partial class RealtimeNegotiator(
         catch (Exception ex) when (ex is RealtimeDeliveryException or HttpRequestException or Azure.Identity.AuthenticationFailedException)
         {
             LogSyncFailed(caller.Id, ex);
-            return new Problem(503, "Realtime service unavailable");
+            return Problem.RealtimeUnavailable;
         }
     }
 

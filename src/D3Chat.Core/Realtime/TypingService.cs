@@ -1,3 +1,4 @@
+using D3Chat.Core.Channels;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using D3Chat.Core.Auth;
@@ -23,13 +24,13 @@ public sealed record TypingRequest(string? State) : IValidatable
 /// to the channel's SignalR group (the sender's own connections included, as in the reference).
 /// Ephemeral: no outbox and no state; a delivery failure is logged and the call still succeeds.
 /// </summary>
-public sealed partial class TypingService(RealtimeMembershipStore memberships, IRealtimeNotifier notifier, ILogger<TypingService> logger)
+public sealed partial class TypingService(ChannelStore memberships, IRealtimeNotifier notifier, ILogger<TypingService> logger)
 {
     public async Task<Outcome<bool>> SendAsync(CurrentUser caller, Guid channelId, TypingRequest request, CancellationToken ct)
     {
         if (!await memberships.IsMemberAsync(channelId, caller.Id, ct))
         {
-            return Problem.Forbidden("Not a member of this channel");
+            return Problem.NotChannelMember;
         }
         var typingEvent = JsonSerializer.SerializeToElement(
             new TypingEvent($"typing.{request.State}", caller.Id, channelId), TypingEventJson.Default.TypingEvent);

@@ -86,7 +86,7 @@ public sealed class SettingsService(
         [.. (await settings.ListAsync(ct)).Select(SettingResponse.From)];
 
     public async Task<Outcome<SettingResponse>> GetAsync(string key, CancellationToken ct) =>
-        await settings.GetAsync(key, ct) is { } row ? SettingResponse.From(row) : Problem.NotFound("Setting not found");
+        await settings.GetAsync(key, ct) is { } row ? SettingResponse.From(row) : Problem.SettingNotFound;
 
     /// <summary>Updates an existing setting; PUT never creates one.</summary>
     public async Task<Outcome<SettingResponse>> UpdateAsync(AdminActor actor, string key, UpdateSettingRequest request, CancellationToken ct)
@@ -98,7 +98,7 @@ public sealed class SettingsService(
             var current = await settings.LockAsync(connection, tx, key, ct);
             if (current is null)
             {
-                return Problem.NotFound("Setting not found");
+                return Problem.SettingNotFound;
             }
             var now = time.GetUtcNow();
             updated = await settings.UpdateAsync(connection, tx, key, SettingValue.ToJson(request.Value), request.Description, actor.UserId, now, ct);
@@ -121,7 +121,7 @@ public sealed class SettingsService(
                 string.IsNullOrEmpty(request.Category) ? "general" : request.Category, request.Description, actor.UserId, now, ct);
             if (row is null)
             {
-                return Problem.Conflict("Setting already exists");
+                return Problem.SettingExists;
             }
             await audit.InsertAsync(connection, tx, actor, AuditActions.CreateSetting, AuditActions.TargetSetting, request.Key!,
                 new { value = JsonText.Parse(row.Value) }, now, ct);

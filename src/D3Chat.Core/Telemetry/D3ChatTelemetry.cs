@@ -51,13 +51,13 @@ public static class D3ChatTelemetry
         }
     }
 
-    private static long _relayBacklog;
+    private static long LastRelayBacklog;
 
     /// <summary>Outbound federation deliveries waiting (not delivered, not dead), as last counted by the relay timer.</summary>
     public static readonly ObservableGauge<long> RelayBacklog = Meter.CreateObservableGauge("d3chat.relay.backlog",
-        () => Volatile.Read(ref _relayBacklog), "{delivery}", "Federation deliveries waiting to be sent.");
+        () => Volatile.Read(ref LastRelayBacklog), "{delivery}", "Federation deliveries waiting to be sent.");
 
-    public static void RecordRelayBacklog(long pending) => Volatile.Write(ref _relayBacklog, pending);
+    public static void RecordRelayBacklog(long pending) => Volatile.Write(ref LastRelayBacklog, pending);
 
     /// <summary>The producer span of one published event; its id travels with the message as traceparent.</summary>
     public static Activity? StartPublish(Guid eventId, string eventType)

@@ -10,13 +10,13 @@ public sealed class UserService(
     Federation.UserLookup remoteLookup, Microsoft.Extensions.Options.IOptions<Hosting.ServerOptions> server, TimeProvider time)
 {
     public async Task<Outcome<UserResponse>> GetMeAsync(CurrentUser caller, CancellationToken ct) =>
-        await users.FindByIdAsync(caller.Id, ct) is { } user ? UserResponse.From(user) : Problem.NotFound("User not found");
+        await users.FindByIdAsync(caller.Id, ct) is { } user ? UserResponse.From(user) : Problem.UserNotFound;
 
     public async Task<Outcome<UserResponse>> UpdateMeAsync(CurrentUser caller, UpdateProfileRequest request, CancellationToken ct)
     {
         if (request.Username is { } name && name != caller.Username && await users.IsRetiredAsync(name, ct))
         {
-            return Problem.Conflict(Auth.AuthService.UsernameTaken);
+            return Problem.UsernameTaken;
         }
         User? updated;
         try
@@ -26,11 +26,11 @@ public sealed class UserService(
         catch (PostgresException ex) when (ex.SqlState == UserStore.UniqueViolation)
         {
             // The reference lets this reach the unique constraint and answers 500.
-            return Problem.Conflict(Auth.AuthService.UsernameTaken);
+            return Problem.UsernameTaken;
         }
         if (updated is null)
         {
-            return Problem.NotFound("User not found");
+            return Problem.UserNotFound;
         }
         if (request.Username is not null)
         {
@@ -45,20 +45,20 @@ public sealed class UserService(
     /// tokens are deleted and every access token issued until now fails at the gate. The caller's own
     /// session stays; its client refreshes once (its access token is among those ended).
     /// </summary>
-    public async Task<Problem?> ChangePasswordAsync(CurrentUser caller, ChangePasswordRequest request, CancellationToken ct)
+    public async Task<Outcome<Done>> ChangePasswordAsync(CurrentUser caller, ChangePasswordRequest request, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(caller.Id, ct);
         if (user is null)
         {
-            return Problem.NotFound("User not found");
+            return Problem.UserNotFound;
         }
         if (user.PasswordHash is null)
         {
-            return Problem.BadRequest("Cannot change password for remote users");
+            return Problem.RemoteUserPassword;
         }
         if (!PasswordHasher.Verify(request.OldPassword!, user.PasswordHash))
         {
-            return Problem.BadRequest("Current password is incorrect");
+            return Problem.WrongCurrentPassword;
         }
         var now = time.GetUtcNow();
         var hash = hasher.Hash(request.NewPassword!);
@@ -72,7 +72,7 @@ public sealed class UserService(
             await tx.CommitAsync(ct);
         }
         await authStates.InvalidateAsync(caller.Id);
-        return null;
+        return Outcome.Done;
     }
 
     public async Task<IReadOnlyList<PublicUserProfile>> SearchAsync(string query, CancellationToken ct) =>
@@ -88,12 +88,12 @@ public sealed class UserService(
         var at = identity.IndexOf('@', StringComparison.Ordinal);
         if (at < 0)
         {
-            return Problem.BadRequest("Invalid identity format, use user@server");
+            return Problem.InvalidIdentity;
         }
         var username = identity[..at];
         if (Federation.DomainNames.Normalize(identity[(at + 1)..]) is not { } domain)
         {
-            return Problem.NotFound("User not found");
+            return Problem.UserNotFound;
         }
         // Our own domain in any spelling is local: never a remote stub of a local user.
         var found = domain == server.Value.Domain
@@ -103,9 +103,9 @@ public sealed class UserService(
         {
             return PublicUserProfile.From(user);
         }
-        return Problem.NotFound("User not found");
+        return Problem.UserNotFound;
     }
 
     public async Task<Outcome<PublicUserProfile>> GetAsync(Guid userId, CancellationToken ct) =>
-        await users.FindByIdAsync(userId, ct) is { } user ? PublicUserProfile.From(user) : Problem.NotFound("User not found");
+        await users.FindByIdAsync(userId, ct) is { } user ? PublicUserProfile.From(user) : Problem.UserNotFound;
 }

@@ -16,6 +16,16 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         INSERT INTO users (id, username, email, password_hash, server_domain, is_local, role, display_name, created_at, updated_at)
         VALUES (@Id, @Username, @Email, @PasswordHash, @ServerDomain, @IsLocal, @Role, @DisplayName, @CreatedAt, @CreatedAt)
         """;
+    private const string InsertRemoteSql = """
+        INSERT INTO users (id, username, server_domain, is_local, role, created_at, updated_at)
+        VALUES (@Id, @Username, @Domain, false, 'user', @Now, @Now)
+        ON CONFLICT (username, server_domain) DO NOTHING
+        """;
+    private const string InsertIfNoSuperadminSql = """
+        INSERT INTO users (id, username, password_hash, server_domain, is_local, role, created_at, updated_at)
+        SELECT @Id, @Username, @PasswordHash, @Domain, true, 'superadmin', @Now, @Now
+        WHERE NOT EXISTS (SELECT 1 FROM users WHERE role = 'superadmin' AND is_local)
+        """;
     private const string FindByIdSql = $"SELECT {Columns} FROM users WHERE id = @Id";
     // Local accounts are found by is_local, never by the configured domain, so they survive a domain or port change.
     private const string FindLocalByUsernameSql = $"SELECT {Columns} FROM users WHERE username = @Username AND is_local";
@@ -69,6 +79,18 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
 
     public Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, User user, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(InsertSql, user, transaction, cancellationToken: ct));
+
+    /// <summary>The stub row of a remote user (no password, role user); nothing when it exists already.</summary>
+    public Task InsertRemoteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string username, string domain, DateTimeOffset now, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(InsertRemoteSql, new { Id = Guid.NewGuid(), Username = username, Domain = domain, Now = now }, transaction, cancellationToken: ct));
+
+    /// <summary>Inserts a local superadmin unless one exists; false when one did. Throws on a taken username.</summary>
+    public async Task<bool> InsertFirstSuperadminAsync(string username, string passwordHash, string domain, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(InsertIfNoSuperadminSql,
+            new { Id = Guid.NewGuid(), Username = username, PasswordHash = passwordHash, Domain = domain, Now = now }, cancellationToken: ct)) == 1;
+    }
 
     public async Task<User?> FindByIdAsync(Guid id, CancellationToken ct)
     {

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace D3Chat.LocalHost.Functions;
 
 /// <summary>Resolves <c>%Name%</c> binding expressions from configuration, as the Functions host does.</summary>
-public static partial class AppSettingExpression
+internal static partial class AppSettingExpression
 {
     [GeneratedRegex("%(?<name>[^%]+)%")]
     private static partial Regex Placeholder();

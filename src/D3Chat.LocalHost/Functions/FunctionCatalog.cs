@@ -7,7 +7,7 @@ namespace D3Chat.LocalHost.Functions;
 /// Finds every <c>[Function]</c> method of the function app assemblies by reflection, the way the
 /// worker SDK's metadata generator does, so the LocalHost serves exactly what Azure would.
 /// </summary>
-public static class FunctionCatalog
+internal static class FunctionCatalog
 {
     public static IReadOnlyList<FunctionDescriptor> Discover(IReadOnlyDictionary<string, Assembly> apps)
     {

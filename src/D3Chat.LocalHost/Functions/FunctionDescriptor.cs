@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace D3Chat.LocalHost.Functions;
 
-public enum TriggerKind
+internal enum TriggerKind
 {
     Http,
     Queue,
@@ -10,7 +10,7 @@ public enum TriggerKind
 }
 
 /// <summary>One <c>[Function]</c> method found in a function app assembly, with what its trigger says.</summary>
-public sealed record FunctionDescriptor(
+internal sealed record FunctionDescriptor(
     string App,
     string Name,
     MethodInfo Method,

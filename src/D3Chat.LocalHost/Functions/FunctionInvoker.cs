@@ -6,7 +6,7 @@ namespace D3Chat.LocalHost.Functions;
 /// Calls a function method the way the isolated worker does: a new DI scope and a new instance of
 /// the function class per invocation, arguments supplied by the trigger-specific binder.
 /// </summary>
-public sealed class FunctionInvoker(IServiceScopeFactory scopes)
+internal sealed class FunctionInvoker(IServiceScopeFactory scopes)
 {
     /// <summary>Invokes the function and returns its (awaited) return value, or null for void/Task.</summary>
     public async Task<object?> InvokeAsync(FunctionDescriptor function, Func<ParameterInfo, IServiceProvider, object?> bind)

@@ -2,7 +2,7 @@ using D3Chat.Core.Storage;
 
 namespace D3Chat.LocalHost.Functions;
 
-public static class FunctionTriggerRegistration
+internal static class FunctionTriggerRegistration
 {
     /// <summary>One background service per queue and timer function, configured from that app's host.json.</summary>
     public static IServiceCollection AddFunctionTriggers(this IServiceCollection services, IEnumerable<FunctionDescriptor> functions, string repoRoot)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using D3Chat.Core.Http;
@@ -12,7 +11,7 @@ namespace D3Chat.LocalHost.Functions;
 /// Binding follows the worker's ASP.NET Core integration: <see cref="HttpRequest"/>, route values
 /// to same-named parameters, and the request's <see cref="CancellationToken"/>.
 /// </summary>
-public static partial class HttpFunctionEndpoints
+internal static partial class HttpFunctionEndpoints
 {
     public static void MapFunctionEndpoints(this IEndpointRouteBuilder endpoints, IEnumerable<FunctionDescriptor> functions)
     {
@@ -47,14 +46,9 @@ public static partial class HttpFunctionEndpoints
             LogUnhandled(logger, function.App, function.Name, ex);
             if (!context.Response.HasStarted)
             {
-                context.Response.Clear();
-                result = ApiResults.Error(StatusCodes.Status500InternalServerError,
-                    $"Internal server error (trace id {Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier})");
+                await ApiResults.WriteUnhandledAsync(context);
             }
-            else
-            {
-                return;
-            }
+            return;
         }
         await WriteResultAsync(result, context);
     }

@@ -6,7 +6,7 @@ namespace D3Chat.LocalHost.Functions;
 /// The <c>extensions.queues</c> section of an app's host.json, with the Functions host's defaults,
 /// so retries and poisoning behave offline as they do in Azure.
 /// </summary>
-public sealed record QueueHostOptions(int MaxDequeueCount, TimeSpan VisibilityTimeout, TimeSpan MaxPollingInterval, int BatchSize, bool Base64)
+internal sealed record QueueHostOptions(int MaxDequeueCount, TimeSpan VisibilityTimeout, TimeSpan MaxPollingInterval, int BatchSize, bool Base64)
 {
     public static readonly QueueHostOptions Defaults = new(5, TimeSpan.Zero, TimeSpan.FromSeconds(1), 16, true);
 

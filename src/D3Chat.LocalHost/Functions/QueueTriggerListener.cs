@@ -11,7 +11,7 @@ namespace D3Chat.LocalHost.Functions;
 /// throw makes the message visible again after host.json's visibilityTimeout; once it has been
 /// dequeued maxDequeueCount times it is moved to <c>{queue}-poison</c>.
 /// </summary>
-public sealed partial class QueueTriggerListener(
+internal sealed partial class QueueTriggerListener(
     FunctionDescriptor function,
     QueueHostOptions options,
     StorageAccount storage,
@@ -34,15 +34,19 @@ public sealed partial class QueueTriggerListener(
         var queue = Queue(queueName);
         var poison = Queue(queueName + "-poison");
         var delay = TimeSpan.Zero;
+        var inFlight = new InFlightWork(options.BatchSize);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
-                QueueMessage[] messages = await queue.ReceiveMessagesAsync(options.BatchSize, Lease, stoppingToken);
+                // Like the Functions host: up to batchSize messages run at once, and the next batch is
+                // fetched when half of them are done, so code that relies on message order fails here too.
+                await inFlight.WaitUntilAtMostAsync(options.BatchSize / 2);
+                QueueMessage[] messages = await queue.ReceiveMessagesAsync(inFlight.Room, Lease, stoppingToken);
                 foreach (var message in messages)
                 {
-                    await ProcessAsync(queue, poison, message, stoppingToken);
+                    inFlight.Start(() => ProcessAsync(queue, poison, message, stoppingToken));
                 }
                 delay = messages.Length > 0 ? TimeSpan.Zero : Min(Max(delay * 2, MinPollingInterval), options.MaxPollingInterval);
             }
@@ -66,6 +70,23 @@ public sealed partial class QueueTriggerListener(
     private QueueClient Queue(string name) => storage.Queue(name, options.Base64);
 
     private async Task ProcessAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken ct)
+    {
+        try
+        {
+            await InvokeAndSettleAsync(queue, poison, message, ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // Deleting or releasing the message failed: its lease runs out and it is received again.
+            LogQueueUnavailable(queue.Name, ex);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: the lease runs out and the message is received again.
+        }
+    }
+
+    private async Task InvokeAndSettleAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken ct)
     {
         try
         {

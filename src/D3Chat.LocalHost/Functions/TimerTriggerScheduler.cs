@@ -10,7 +10,7 @@ namespace D3Chat.LocalHost.Functions;
 /// seconds, as Azure Functions uses) or a TimeSpan interval, after resolving <c>%Setting%</c> names.
 /// Runs never overlap: the next occurrence is computed after the previous run finished.
 /// </summary>
-public sealed partial class TimerTriggerScheduler(
+internal sealed partial class TimerTriggerScheduler(
     FunctionDescriptor function,
     FunctionInvoker invoker,
     IConfiguration configuration,

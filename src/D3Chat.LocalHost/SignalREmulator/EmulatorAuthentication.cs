@@ -10,7 +10,7 @@ namespace D3Chat.LocalHost.SignalREmulator;
 /// <c>{endpoint}/client/?hub={hub}</c>, or the REST request's URL). Anything else is a 401.
 /// The audience's scheme, host and port are not compared, so 127.0.0.1 and localhost both work.
 /// </summary>
-public static partial class EmulatorAuthentication
+internal static partial class EmulatorAuthentication
 {
     public const string HubItem = "signalr-emulator-hub";
 

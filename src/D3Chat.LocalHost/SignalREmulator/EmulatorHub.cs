@@ -8,7 +8,7 @@ namespace D3Chat.LocalHost.SignalREmulator;
 /// clients only receive; the hub has no methods they can invoke. The user id comes from the
 /// validated access token (<see cref="EmulatorAuthentication"/>), never from the client.
 /// </summary>
-public sealed class EmulatorHub(EmulatorState state) : Hub
+internal sealed class EmulatorHub(EmulatorState state) : Hub
 {
     public override Task OnConnectedAsync()
     {

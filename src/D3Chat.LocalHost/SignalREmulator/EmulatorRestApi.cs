@@ -8,7 +8,7 @@ namespace D3Chat.LocalHost.SignalREmulator;
 /// codes: sends answer 202; add/remove user to/from a group 202; remove user from all groups 200;
 /// the existence checks 200 or 404; closing a user's connections (versioned API) 204; a bad hub name or payload 400; a missing or bad token 401.
 /// </summary>
-public static class EmulatorRestApi
+internal static class EmulatorRestApi
 {
     public static void MapEmulatorRestApi(this IEndpointRouteBuilder endpoints)
     {

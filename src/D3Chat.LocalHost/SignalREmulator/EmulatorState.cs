@@ -7,7 +7,7 @@ namespace D3Chat.LocalHost.SignalREmulator;
 /// memberships. Memberships belong to the user id, not to a connection, and survive reconnects,
 /// as in Azure SignalR Service's serverless mode. Hub names are case-insensitive.
 /// </summary>
-public sealed class EmulatorState
+internal sealed class EmulatorState
 {
     private readonly ConcurrentDictionary<string, Connection> _connections = new();
     private readonly ConcurrentDictionary<(string Hub, string Group), ConcurrentDictionary<string, byte>> _groups = new();

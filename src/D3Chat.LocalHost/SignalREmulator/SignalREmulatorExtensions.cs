@@ -7,7 +7,7 @@ namespace D3Chat.LocalHost.SignalREmulator;
 /// SignalR endpoint is loopback: the client endpoint at <c>/client/</c> and the REST subset at
 /// <c>/api/v1/hubs/{hub}/...</c>, both guarded by tokens signed with the configured AccessKey.
 /// </summary>
-public static class SignalREmulatorExtensions
+internal static class SignalREmulatorExtensions
 {
     public const string ConnectionStringKey = "SignalR:ConnectionString";
 

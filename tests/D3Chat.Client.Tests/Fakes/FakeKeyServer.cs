@@ -9,10 +9,10 @@ namespace D3Chat.Client.Tests.Fakes;
 /// </summary>
 public sealed class FakeKeyServer
 {
-    private readonly Dictionary<Guid, (Guid UserId, DeviceKeyUpload Keys)> devices = [];
-    private readonly Dictionary<Guid, Queue<string>> oneTimeKeys = [];
-    private readonly Dictionary<Guid, HashSet<Guid>> members = [];
-    private readonly Dictionary<(Guid Channel, Guid SenderDevice), List<ReceivedEnvelope>> envelopes = [];
+    private readonly Dictionary<Guid, (Guid UserId, DeviceKeyUpload Keys)> _devices = [];
+    private readonly Dictionary<Guid, Queue<string>> _oneTimeKeys = [];
+    private readonly Dictionary<Guid, HashSet<Guid>> _members = [];
+    private readonly Dictionary<(Guid Channel, Guid SenderDevice), List<ReceivedEnvelope>> _envelopes = [];
 
     public List<string> SentStrings { get; } = [];
 
@@ -28,21 +28,21 @@ public sealed class FakeKeyServer
 
     public void AddMember(Guid channelId, Guid userId)
     {
-        if (!members.TryGetValue(channelId, out var set))
+        if (!_members.TryGetValue(channelId, out var set))
         {
-            members[channelId] = set = [];
+            _members[channelId] = set = [];
         }
         set.Add(userId);
     }
 
-    public void RemoveMember(Guid channelId, Guid userId) => members[channelId].Remove(userId);
+    public void RemoveMember(Guid channelId, Guid userId) => _members[channelId].Remove(userId);
 
-    public void RemoveDevice(Guid deviceId) => devices.Remove(deviceId);
+    public void RemoveDevice(Guid deviceId) => _devices.Remove(deviceId);
 
     /// <summary>The device stays listed but its bundle is gone (e.g. deleted server-side).</summary>
     public HashSet<Guid> WithoutBundle { get; } = [];
 
-    public int OneTimeKeysLeft(Guid deviceId) => oneTimeKeys.GetValueOrDefault(deviceId)?.Count ?? 0;
+    public int OneTimeKeysLeft(Guid deviceId) => _oneTimeKeys.GetValueOrDefault(deviceId)?.Count ?? 0;
 
     public IKeyDirectory DirectoryFor(Guid userId) => new Directory(this, userId);
 
@@ -51,15 +51,15 @@ public sealed class FakeKeyServer
         public Task UploadDeviceKeysAsync(DeviceKeyUpload upload, CancellationToken ct = default)
         {
             server.SentStrings.AddRange([upload.IdentityKey, upload.SigningKey, upload.SignedPreKey, upload.SignedPreKeySignature, .. upload.OneTimePreKeys]);
-            server.devices[upload.DeviceId] = (userId, upload);
-            server.oneTimeKeys[upload.DeviceId] = new Queue<string>(upload.OneTimePreKeys);
+            server._devices[upload.DeviceId] = (userId, upload);
+            server._oneTimeKeys[upload.DeviceId] = new Queue<string>(upload.OneTimePreKeys);
             return Task.CompletedTask;
         }
 
         public Task<int> UploadOneTimeKeysAsync(Guid deviceId, IReadOnlyList<string> keys, CancellationToken ct = default)
         {
             server.SentStrings.AddRange(keys);
-            var queue = server.oneTimeKeys[deviceId];
+            var queue = server._oneTimeKeys[deviceId];
             foreach (var key in keys)
             {
                 queue.Enqueue(key);
@@ -68,41 +68,41 @@ public sealed class FakeKeyServer
         }
 
         public Task<IReadOnlyList<DeviceIdentity>> ListDevicesAsync(Guid user, CancellationToken ct = default) =>
-            Task.FromResult<IReadOnlyList<DeviceIdentity>>(server.devices.Where(d => d.Value.UserId == user)
+            Task.FromResult<IReadOnlyList<DeviceIdentity>>(server._devices.Where(d => d.Value.UserId == user)
                 .Select(d => new DeviceIdentity(d.Key, d.Value.Keys.IdentityKey, d.Value.Keys.SigningKey, d.Value.Keys.SignedPreKey, d.Value.Keys.SignedPreKeySignature))
                 .ToList());
 
         public Task<ClaimedPreKeyBundle?> ClaimBundleAsync(Guid user, Guid deviceId, CancellationToken ct = default)
         {
             server.BundleClaims++;
-            if (!server.devices.TryGetValue(deviceId, out var device) || device.UserId != user || server.WithoutBundle.Contains(deviceId))
+            if (!server._devices.TryGetValue(deviceId, out var device) || device.UserId != user || server.WithoutBundle.Contains(deviceId))
             {
                 return Task.FromResult<ClaimedPreKeyBundle?>(null);
             }
-            var queue = server.oneTimeKeys[deviceId];
+            var queue = server._oneTimeKeys[deviceId];
             var bundle = new ClaimedPreKeyBundle(deviceId, device.Keys.IdentityKey, device.Keys.SigningKey, device.Keys.SignedPreKey,
                 device.Keys.SignedPreKeySignature, queue.Count > 0 ? queue.Dequeue() : null);
             return Task.FromResult<ClaimedPreKeyBundle?>(server.TamperBundle is { } tamper ? tamper(bundle) : bundle);
         }
 
         public Task<IReadOnlyList<Guid>> ChannelMemberIdsAsync(Guid channelId, CancellationToken ct = default) =>
-            Task.FromResult<IReadOnlyList<Guid>>(server.members.GetValueOrDefault(channelId)?.ToList() ?? []);
+            Task.FromResult<IReadOnlyList<Guid>>(server._members.GetValueOrDefault(channelId)?.ToList() ?? []);
 
         public Task PostSenderKeyEnvelopesAsync(Guid channelId, Guid deviceId, string chainId, IReadOnlyList<RecipientEnvelope> list, CancellationToken ct = default)
         {
             server.EnvelopePosts++;
             server.SentStrings.Add(chainId);
             server.SentStrings.AddRange(list.Select(e => e.Envelope));
-            server.envelopes[(channelId, deviceId)] = list
+            server._envelopes[(channelId, deviceId)] = list
                 .Select(e => new ReceivedEnvelope(userId, deviceId, e.RecipientDeviceId, chainId, e.Envelope)).ToList();
             return Task.CompletedTask;
         }
 
         public Task<IReadOnlyList<ReceivedEnvelope>> FetchSenderKeyEnvelopesAsync(Guid channelId, Guid deviceId, CancellationToken ct = default) =>
-            Task.FromResult<IReadOnlyList<ReceivedEnvelope>>(server.envelopes
+            Task.FromResult<IReadOnlyList<ReceivedEnvelope>>(server._envelopes
                 .Where(e => e.Key.Channel == channelId)
                 .SelectMany(e => e.Value)
-                .Where(e => e.RecipientDeviceId == deviceId && server.devices.TryGetValue(deviceId, out var d) && d.UserId == userId)
+                .Where(e => e.RecipientDeviceId == deviceId && server._devices.TryGetValue(deviceId, out var d) && d.UserId == userId)
                 .Select(e => server.TamperEnvelope is { } tamper ? tamper(e) : e)
                 .ToList());
     }

@@ -13,7 +13,7 @@ public sealed class FanoutHandlerTests
     private readonly Guid _a = Guid.NewGuid();
     private readonly Guid _b = Guid.NewGuid();
 
-    private FanoutHandler Handler() => new(_notifier, UnavailableRedis.Create(), NullLogger<FanoutHandler>.Instance, new ChannelEventReferences(new NoStoredEvents()));
+    private FanoutHandler Handler() => new(_notifier, UnavailableRedis.Keyspace(), NullLogger<FanoutHandler>.Instance, new ChannelEventReferences(new NoStoredEvents()));
 
     private static ChannelEvent Event(string data) => new()
     {

@@ -4,7 +4,7 @@ using D3Chat.Integration.Tests.Infrastructure;
 
 namespace D3Chat.Integration.Tests.Accounts;
 
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Accounts)]
 public sealed class AuthTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;
@@ -86,7 +86,7 @@ public sealed class AuthTests(ServerFixture fixture)
     [Fact]
     public async Task Refresh_RotatesTheTokenAndTheOldOneStopsWorking()
     {
-        var registered = await _server.CreateClient().RegisterAsync(Names.Username(), Names.Password);
+        var registered = (await TestUser.NewAsync(_server)).Tokens;
 
         var refreshed = await _server.CreateClient().RefreshAsync(registered.RefreshToken);
 
@@ -101,7 +101,7 @@ public sealed class AuthTests(ServerFixture fixture)
     [Fact]
     public async Task Logout_DeletesTheSession()
     {
-        var registered = await _server.CreateClient().RegisterAsync(Names.Username(), Names.Password);
+        var registered = (await TestUser.NewAsync(_server)).Tokens;
 
         await _server.CreateClient().LogoutAsync(registered.RefreshToken);
 

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace D3Chat.Integration.Tests.Accounts;
 
 /// <summary>Issue 12 item 6: sessions end when they should (and access tokens with them), and only then.</summary>
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Accounts)]
 public sealed class SessionEndTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;
@@ -85,7 +85,7 @@ public sealed class SessionEndTests(ServerFixture fixture)
     [Fact]
     public async Task ConcurrentRefreshesWithOneToken_AllGetTheSameSuccessor()
     {
-        var registered = await _server.CreateClient().RegisterAsync(Names.Username(), Names.Password);
+        var registered = (await TestUser.NewAsync(_server)).Tokens;
 
         var refreshed = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => _server.CreateClient().RefreshAsync(registered.RefreshToken)));
 
@@ -98,7 +98,7 @@ public sealed class SessionEndTests(ServerFixture fixture)
     [Fact]
     public async Task ReuseAfterTheGrace_StillRevokesTheSession()
     {
-        var registered = await _server.CreateClient().RegisterAsync(Names.Username(), Names.Password);
+        var registered = (await TestUser.NewAsync(_server)).Tokens;
         var current = await _server.CreateClient().RefreshAsync(registered.RefreshToken);
         await RefreshGrace.PassAsync(_server, registered.UserId);
 

@@ -5,7 +5,7 @@ using D3Chat.Integration.Tests.Infrastructure;
 
 namespace D3Chat.Integration.Tests.Accounts;
 
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Accounts)]
 public sealed class SessionSecurityTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;
@@ -13,7 +13,7 @@ public sealed class SessionSecurityTests(ServerFixture fixture)
     [Fact]
     public async Task Refresh_ReplayOfRotatedToken_RevokesTheWholeSession()
     {
-        var registered = await _server.CreateClient().RegisterAsync(Names.Username(), Names.Password);
+        var registered = (await TestUser.NewAsync(_server)).Tokens;
         var current = await _server.CreateClient().RefreshAsync(registered.RefreshToken);
         await RefreshGrace.PassAsync(_server, registered.UserId);
 

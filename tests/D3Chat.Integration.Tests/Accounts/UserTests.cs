@@ -5,7 +5,7 @@ using D3Chat.Integration.Tests.Messaging;
 
 namespace D3Chat.Integration.Tests.Accounts;
 
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Accounts)]
 public sealed class UserTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;
@@ -300,9 +300,9 @@ public sealed class UserTests(ServerFixture fixture)
         var (client, _, _) = await NewUserAsync();
         var html = "<html><script>alert(1)</script></html>"u8.ToArray();
 
-        await Expect.FailsAsync(() => client.UploadAvatarAsync(html, "image/png"), HttpStatusCode.BadRequest, D3Chat.Core.Avatars.AvatarService.NotAnImage);
+        await Expect.FailsAsync(() => client.UploadAvatarAsync(html, "image/png"), HttpStatusCode.BadRequest, D3Chat.Core.Http.Problem.NotAnImage.Detail);
         await Expect.FailsAsync(() => client.UploadAvatarAsync(D3Chat.Core.Tests.Images.CraftedImages.PngHeader(8, 8), "image/gif"),
-            HttpStatusCode.BadRequest, D3Chat.Core.Avatars.AvatarService.NotAnImage);
+            HttpStatusCode.BadRequest, D3Chat.Core.Http.Problem.NotAnImage.Detail);
 
         Assert.Null((await client.GetMeAsync()).AvatarUrl);
     }

@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace D3Chat.Integration.Tests.Admin;
 
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Accounts)]
 public sealed class AdminGovernanceTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;

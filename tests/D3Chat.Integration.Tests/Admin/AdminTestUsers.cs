@@ -8,9 +8,8 @@ public static class AdminTestUsers
 {
     public static async Task<(D3ChatClient Client, Guid Id)> UserAsync(D3ChatServer server)
     {
-        var client = server.CreateClient();
-        var tokens = await client.RegisterAsync(Names.Username(), Names.Password);
-        return (client, tokens.UserId);
+        var user = await TestUser.NewAsync(server);
+        return (user.Client, user.Id);
     }
 
     /// <summary>A fresh user promoted to <paramref name="role"/> by the bootstrapped superadmin.</summary>

@@ -5,7 +5,7 @@ using D3Chat.Integration.Tests.Infrastructure;
 
 namespace D3Chat.Integration.Tests.Admin;
 
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Accounts)]
 public sealed class AdminUserTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;

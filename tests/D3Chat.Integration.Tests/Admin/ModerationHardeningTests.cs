@@ -7,7 +7,7 @@ using Dapper;
 namespace D3Chat.Integration.Tests.Admin;
 
 /// <summary>Issue 12 items 4 and 5: who may change what, and deleting a user always works.</summary>
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Accounts)]
 public sealed class ModerationHardeningTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;

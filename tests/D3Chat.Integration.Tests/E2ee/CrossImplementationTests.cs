@@ -9,7 +9,7 @@ namespace D3Chat.Integration.Tests.E2ee;
 /// directions, in DMs and groups, with out-of-order and duplicated delivery, a member who leaves, a device added later,
 /// and a server that relabels or replays messages. Every decrypt that is not asserted to fail must succeed.
 /// </summary>
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Foundation)]
 public sealed class CrossImplementationTests(ServerFixture fixture) : IAsyncLifetime
 {
     private readonly D3ChatServer _server = fixture.Server;

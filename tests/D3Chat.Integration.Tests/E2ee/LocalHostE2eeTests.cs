@@ -8,7 +8,7 @@ using D3Chat.Integration.Tests.Messaging;
 namespace D3Chat.Integration.Tests.E2ee;
 
 /// <summary>The C# encrypting client against the real server: what is stored is ciphertext, every member device reads it.</summary>
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Foundation)]
 public sealed class LocalHostE2eeTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;
@@ -69,7 +69,7 @@ public sealed class LocalHostE2eeTests(ServerFixture fixture)
     {
         var (alice, _, channelId) = await ChannelAsync();
         await Expect.FailsAsync(() => alice.Client.SendMessageAsync(channelId, "in the clear", alice.DeviceId, protocolVersion: 1),
-            HttpStatusCode.BadRequest, D3Chat.Core.Channels.ChannelEncryption.PlaintextRefused);
+            HttpStatusCode.BadRequest, D3Chat.Core.Http.Problem.PlaintextRefused.Detail);
         Assert.Empty((await alice.Client.GetMessagesAsync(channelId)).Messages);
     }
 

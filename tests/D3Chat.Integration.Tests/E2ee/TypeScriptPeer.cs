@@ -14,11 +14,11 @@ public sealed record PeerDecrypt(bool Ok, string? Text, string? Reason);
 /// </summary>
 public sealed class TypeScriptPeer : IAsyncDisposable
 {
-    private readonly Process process;
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private int nextId;
+    private readonly Process _process;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private int _nextId;
 
-    private TypeScriptPeer(Process process) => this.process = process;
+    private TypeScriptPeer(Process process) => _process = process;
 
     public static TypeScriptPeer Start()
     {
@@ -89,16 +89,16 @@ public sealed class TypeScriptPeer : IAsyncDisposable
 
     private async Task<JsonNode> CallAsync(JsonObject request)
     {
-        await gate.WaitAsync();
+        await _gate.WaitAsync();
         try
         {
-            var id = ++nextId;
+            var id = ++_nextId;
             request["id"] = id;
-            await process.StandardInput.WriteLineAsync(request.ToJsonString());
-            await process.StandardInput.FlushAsync();
+            await _process.StandardInput.WriteLineAsync(request.ToJsonString());
+            await _process.StandardInput.FlushAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
-                ?? throw new InvalidOperationException($"the TypeScript peer exited (code {(process.HasExited ? process.ExitCode : -1)})");
+            var line = await _process.StandardOutput.ReadLineAsync(timeout.Token)
+                ?? throw new InvalidOperationException($"the TypeScript peer exited (code {(_process.HasExited ? _process.ExitCode : -1)})");
             var answer = JsonNode.Parse(line)!;
             if (answer["id"]!.GetValue<int>() != id)
             {
@@ -115,7 +115,7 @@ public sealed class TypeScriptPeer : IAsyncDisposable
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 
@@ -131,20 +131,20 @@ public sealed class TypeScriptPeer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!process.HasExited)
+        if (!_process.HasExited)
         {
-            process.StandardInput.Close();
+            _process.StandardInput.Close();
             using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try
             {
-                await process.WaitForExitAsync(wait.Token);
+                await _process.WaitForExitAsync(wait.Token);
             }
             catch (OperationCanceledException)
             {
-                process.Kill(entireProcessTree: true);
+                _process.Kill(entireProcessTree: true);
             }
         }
-        process.Dispose();
+        _process.Dispose();
     }
 }
 

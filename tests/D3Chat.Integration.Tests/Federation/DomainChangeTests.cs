@@ -6,7 +6,7 @@ using Dapper;
 namespace D3Chat.Integration.Tests.Federation;
 
 /// <summary>Issue 12 items 7 and 8: local accounts are local whatever the domain is called.</summary>
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Federation)]
 public sealed class DomainSpellingTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;

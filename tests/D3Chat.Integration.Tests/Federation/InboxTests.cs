@@ -4,13 +4,14 @@ using D3Chat.Client;
 using D3Chat.Core.Crypto;
 using D3Chat.Core.Federation;
 using D3Chat.Integration.Tests.Infrastructure;
+using Dapper;
 using Npgsql;
 using StackExchange.Redis;
 
 namespace D3Chat.Integration.Tests.Federation;
 
 /// <summary>The signed inbox (spec federation.md §4 with departure 4): every rejection stores nothing.</summary>
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Federation)]
 public sealed class InboxTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;
@@ -150,7 +151,7 @@ public sealed class InboxTests(ServerFixture fixture)
 
         using var response = await peer.PostInboxAsync(_server, body);
 
-        await AssertRejectedAsync(response, HttpStatusCode.BadRequest, FederationInbox.OriginMismatch, peer, originId);
+        await AssertRejectedAsync(response, HttpStatusCode.BadRequest, "origin_server does not match X-D3Chat-Origin", peer, originId);
         Assert.Equal(0, await ScalarAsync<long>("SELECT count(*) FROM users WHERE server_domain = @p", other.Domain));
     }
 
@@ -166,6 +167,54 @@ public sealed class InboxTests(ServerFixture fixture)
 
         await AssertRejectedAsync(response, HttpStatusCode.Unauthorized, "Could not verify origin server", ghost.Peer, originId);
         Assert.Equal(0, await ScalarAsync<long>("SELECT count(*) FROM servers WHERE domain = @p", ghost.Peer.Domain));
+    }
+
+    /// <summary>A peer speaks only for its own users' devices: naming one of ours or another user's is acknowledged (no retry) and stores nothing.</summary>
+    [Fact]
+    public async Task Inbox_RelayNamingALocalOrAnotherUsersDevice_Is200AndStoresNothing()
+    {
+        using var peer = await TestPeer.RegisterAsync(_server);
+        var (channelId, inviter, _) = await InviteAsync(peer);
+        var localDevice = (await TestUser.NewAsync(_server)).DeviceId;
+        using var otherPeer = await TestPeer.RegisterAsync(_server);
+        var (_, otherInviter, _) = await InviteAsync(otherPeer);
+        var thirdPartyDevice = Guid.NewGuid();
+        await using (var dataSource = _server.CreateDataSource())
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await connection.ExecuteAsync("""
+                INSERT INTO remote_devices (device_id, user_id, identity_key, signed_pre_key, signed_pre_key_signature, fetched_at)
+                SELECT @Device, id, 'ik', 'spk', 'sig', now() FROM users WHERE username = @Username AND server_domain = @Domain
+                """, new { Device = thirdPartyDevice, Username = otherInviter, otherPeer.Domain });
+        }
+        var localId = Guid.NewGuid().ToString();
+        var thirdPartyId = Guid.NewGuid().ToString();
+
+        using var local = await peer.PostInboxAsync(_server, Relay(peer, channelId, inviter, localId, localDevice));
+        using var thirdParty = await peer.PostInboxAsync(_server, Relay(peer, channelId, inviter, thirdPartyId, thirdPartyDevice));
+
+        Assert.Equal(HttpStatusCode.OK, local.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, thirdParty.StatusCode);
+        Assert.Equal(0, await CountMessagesAsync(peer, localId));
+        Assert.Equal(0, await CountMessagesAsync(peer, thirdPartyId));
+    }
+
+    [Fact]
+    public async Task Inbox_SenderKeysFromALocalDevice_Is200AndStoresNothing()
+    {
+        using var peer = await TestPeer.RegisterAsync(_server);
+        var (channelId, inviter, invitee) = await InviteAsync(peer);
+        var localDevice = (await TestUser.NewAsync(_server)).DeviceId;
+        var inviteeDevice = await ScalarAsync<Guid>("SELECT d.id FROM devices d JOIN users u ON u.id = d.user_id WHERE u.username = @p", invitee);
+
+        using var response = await peer.PostInboxAsync(_server, peer.Event("sender_key.distribute", new
+        {
+            channel_id = channelId, device_id = localDevice, sender_username = inviter, sender_key_public = "spoofed",
+            envelopes = new[] { new { recipient_device_id = inviteeDevice, envelope = "opaque" } },
+        }));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM sender_key_envelopes WHERE sender_device_id = @p", localDevice));
     }
 
     [Fact]
@@ -360,8 +409,8 @@ public sealed class InboxTests(ServerFixture fixture)
 
     private async Task<T> RedisAsync<T>(Func<IDatabase, Task<T>> action)
     {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(_server.RedisConnectionString);
-        return await action(redis.GetDatabase());
+        await using var redis = await _server.ConnectRedisAsync();
+        return await action(_server.RedisKeys(redis));
     }
 
     /// <summary>A peer whose domain points at a loopback port where nothing listens.</summary>

@@ -11,7 +11,7 @@ namespace D3Chat.Integration.Tests.Federation;
 /// peer: one-time keys of a local device are handed out once each, only to servers sharing a channel
 /// with the device's owner, and only after the signature checked.
 /// </summary>
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Federation)]
 public sealed class KeyClaimTests(ServerFixture fixture)
 {
     private const string ClaimPath = "/federation/key-claim";

@@ -37,7 +37,7 @@ public sealed class RemoteSenderKeyTests : TwoPeerTest
         Assert.Equal("otp-bob-1", (await bob.GetDeviceKeyBundleAsync(bobTokens.DeviceId)).OneTimePreKey);
 
         // A device nobody in the channel owns is still refused; bob's remote device is accepted.
-        await Messaging.Expect.FailsAsync(() => alice.UploadSenderKeyAsync(channel.Id, aliceTokens.DeviceId, "skp-1", [new SenderKeyEnvelope(Guid.NewGuid(), "x")]),
+        await Expect.FailsAsync(() => alice.UploadSenderKeyAsync(channel.Id, aliceTokens.DeviceId, "skp-1", [new SenderKeyEnvelope(Guid.NewGuid(), "x")]),
             HttpStatusCode.BadRequest, "Every recipient_device_id must be a device of a channel member");
         var uploaded = await alice.UploadSenderKeyAsync(channel.Id, aliceTokens.DeviceId, "skp-1", [new SenderKeyEnvelope(bobTokens.DeviceId, "envelope-for-bob")]);
         Assert.Equal(1, uploaded.Recipients);
@@ -127,7 +127,7 @@ public sealed class RemoteSenderKeyTests : TwoPeerTest
 }
 
 /// <summary>The answering side of <c>GET /federation/key-bundles</c>, played against the shared server by a test peer.</summary>
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Federation)]
 public sealed class KeyBundleLookupTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;

@@ -70,12 +70,20 @@ public sealed class TwoServerTests : TwoPeerTest
         // B comes back on the same database and port, and receives each of them exactly once.
         await B.RestartAsync();
         await ExpectContentsAsync(bob, channel.Id, whileDown, "the backlog on B after its restart");
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Exactly once: when A holds no delivery for B any more, nothing else can arrive there.
+        await Eventually.TrueAsync(async () => await PendingDeliveriesAsync(A) == 0, Delivery, "A's queue for B to drain");
         Assert.Equal(whileDown, await ContentsAsync(bob, channel.Id));
 
         // Leaving is relayed: A stops counting B's user as a member.
         await bob.LeaveChannelAsync(channel.Id);
         await Eventually.TrueAsync(async () => (await alice.ListMembersAsync(channel.Id)).All(m => m.UserId != bobOnA), Delivery, "B's leave on A");
+    }
+
+    private static async Task<long> PendingDeliveriesAsync(D3ChatServer server)
+    {
+        await using var dataSource = server.CreateDataSource();
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM federation_deliveries WHERE dead_at IS NULL");
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>A server that federates with other loopback servers over http; shared with the other two-server tests.</summary>

@@ -6,7 +6,7 @@ using D3Chat.Integration.Tests.Infrastructure;
 
 namespace D3Chat.Integration.Tests.Foundation;
 
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Foundation)]
 public sealed class HostTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;

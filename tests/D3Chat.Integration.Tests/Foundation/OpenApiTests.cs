@@ -10,7 +10,7 @@ namespace D3Chat.Integration.Tests.Foundation;
 /// their functions.metadata (both ways: no undocumented route, no documented route that does not
 /// exist), every example is valid against its schema, and the api app serves the same document.
 /// </summary>
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Foundation)]
 public sealed class OpenApiTests(ServerFixture fixture)
 {
     private static readonly string DocumentPath = Path.Combine(TestEnvironment.RepoRoot, "docs", "openapi.json");

@@ -8,7 +8,7 @@ using StackExchange.Redis;
 
 namespace D3Chat.Integration.Tests.Foundation;
 
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Foundation)]
 public sealed class TriggerTests(ServerFixture fixture)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
@@ -22,8 +22,8 @@ public sealed class TriggerTests(ServerFixture fixture)
 
         await queue.SendMessageAsync(channelEvent.ToJson());
 
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(_server.RedisConnectionString);
-        await Eventually.TrueAsync(() => redis.GetDatabase().KeyExistsAsync(RedisKeys.FanoutDone(channelEvent.Id)), Timeout, "fanout to record the event as delivered");
+        await using var redis = await _server.ConnectRedisAsync();
+        await Eventually.TrueAsync(() => _server.RedisKeys(redis).KeyExistsAsync(RedisKeys.FanoutDone(channelEvent.Id)), Timeout, "fanout to record the event as delivered");
         await Eventually.TrueAsync(async () => (await queue.PeekMessagesAsync(1)).Value.Length == 0, Timeout, "the consumed message to be deleted");
     }
 
@@ -61,8 +61,8 @@ public sealed class TriggerTests(ServerFixture fixture)
             await using var connection = await dataSource.OpenConnectionAsync();
             return await connection.ExecuteScalarAsync<bool>("SELECT sent_at IS NOT NULL FROM outbox WHERE id = @Id", new { channelEvent.Id });
         }, Timeout, "the outbox sweep to mark the event sent");
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(_server.RedisConnectionString);
-        await Eventually.TrueAsync(() => redis.GetDatabase().KeyExistsAsync(RedisKeys.FanoutDone(channelEvent.Id)), Timeout, "the swept event to reach fanout");
+        await using var redis = await _server.ConnectRedisAsync();
+        await Eventually.TrueAsync(() => _server.RedisKeys(redis).KeyExistsAsync(RedisKeys.FanoutDone(channelEvent.Id)), Timeout, "the swept event to reach fanout");
     }
 
     private static ChannelEvent NewEvent() => new()

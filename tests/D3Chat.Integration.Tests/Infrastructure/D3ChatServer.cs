@@ -1,10 +1,12 @@
 using D3Chat.Client;
 using Npgsql;
+using StackExchange.Redis;
+using StackExchange.Redis.KeyspaceIsolation;
 
 namespace D3Chat.Integration.Tests.Infrastructure;
 
 /// <summary>
-/// A complete D3Chat server for one test run: its own PostgreSQL database, Redis database number
+/// A complete D3Chat server for one test run: its own PostgreSQL database, Redis key prefix
 /// and queue names (all random, dropped afterwards), served by a LocalHost process.
 /// </summary>
 public sealed class D3ChatServer : IAsyncDisposable
@@ -29,6 +31,12 @@ public sealed class D3ChatServer : IAsyncDisposable
     public string PostgresConnectionString => Settings["Postgres__ConnectionString"];
 
     public string RedisConnectionString => Settings["Redis__ConnectionString"];
+
+    /// <summary>Connects to the Redis this server uses; read its keys through <see cref="RedisKeys(IConnectionMultiplexer)"/>.</summary>
+    public async Task<ConnectionMultiplexer> ConnectRedisAsync() => await ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
+
+    /// <summary>This server's keys (its <c>Redis__KeyPrefix</c> applied), as the server reads and writes them.</summary>
+    public IDatabase RedisKeys(IConnectionMultiplexer redis) => redis.GetDatabase().WithKeyPrefix(Settings.GetValueOrDefault("Redis__KeyPrefix", ""));
 
     public string FanoutQueueName => Settings["FanoutQueueName"];
 
@@ -64,12 +72,14 @@ public sealed class D3ChatServer : IAsyncDisposable
         var settings = new Dictionary<string, string>
         {
             ["Postgres__ConnectionString"] = new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresAdmin) { Database = databaseName }.ConnectionString,
-            // Redis has 16 databases; each run picks one and uses random keys, so runs do not collide.
-            ["Redis__ConnectionString"] = $"{TestEnvironment.Redis},defaultDatabase={Random.Shared.Next(1, 16)}",
+            // Servers running side by side share one Redis database: each has its own key prefix.
+            ["Redis__ConnectionString"] = TestEnvironment.Redis,
+            ["Redis__KeyPrefix"] = $"test-{runId}:",
             ["AzureWebJobsStorage"] = TestEnvironment.Storage,
             ["FanoutQueueName"] = $"fanout-{runId}",
             ["FederationQueueName"] = $"federation-{runId}",
             ["OutboxSweepSchedule"] = "*/2 * * * * *",
+            ["RetentionSchedule"] = "0 * * * * *",
             ["Server__Domain"] = $"test-{runId}.localhost",
             // Every test talks from 127.0.0.1, so the shared server must not rate-limit the suite;
             // RateLimitTests start their own server with a low limit.
@@ -157,7 +167,7 @@ public sealed class D3ChatServer : IAsyncDisposable
     }
 }
 
-/// <summary>The server shared by every test of the run; tests isolate themselves with random names.</summary>
+/// <summary>The server shared by the tests of one collection; tests isolate themselves with random names.</summary>
 public sealed class ServerFixture : IAsyncLifetime
 {
     public D3ChatServer Server { get; private set; } = null!;
@@ -167,8 +177,31 @@ public sealed class ServerFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
 
-[CollectionDefinition(Name)]
-public sealed class ServerCollection : ICollectionFixture<ServerFixture>
+/// <summary>
+/// One collection per area, each with its own server: xunit runs collections side by side, tests in
+/// one collection one after another. Servers share PostgreSQL (a database each), Redis (a key
+/// prefix each) and Azurite (queues named per server).
+/// </summary>
+public static class ServerCollections
 {
-    public const string Name = "server";
+    public const string Accounts = "server: accounts and admin";
+    public const string Messaging = "server: messaging";
+    public const string Realtime = "server: realtime";
+    public const string Federation = "server: federation";
+    public const string Foundation = "server: foundation and E2EE";
 }
+
+[CollectionDefinition(ServerCollections.Accounts)]
+public sealed class AccountsServerCollection : ICollectionFixture<ServerFixture>;
+
+[CollectionDefinition(ServerCollections.Messaging)]
+public sealed class MessagingServerCollection : ICollectionFixture<ServerFixture>;
+
+[CollectionDefinition(ServerCollections.Realtime)]
+public sealed class RealtimeServerCollection : ICollectionFixture<ServerFixture>;
+
+[CollectionDefinition(ServerCollections.Federation)]
+public sealed class FederationServerCollection : ICollectionFixture<ServerFixture>;
+
+[CollectionDefinition(ServerCollections.Foundation)]
+public sealed class FoundationServerCollection : ICollectionFixture<ServerFixture>;

@@ -6,7 +6,7 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace D3Chat.Integration.Tests.Messaging;
 
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Messaging)]
 public sealed class AttachmentTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;

@@ -3,7 +3,7 @@ using D3Chat.Integration.Tests.Infrastructure;
 
 namespace D3Chat.Integration.Tests.Messaging;
 
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Messaging)]
 public sealed class ChannelTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;

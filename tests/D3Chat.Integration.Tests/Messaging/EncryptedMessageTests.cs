@@ -1,6 +1,7 @@
 using System.Net;
 using D3Chat.Client;
 using ChannelEncryption = D3Chat.Core.Channels.ChannelEncryption;
+using Problem = D3Chat.Core.Http.Problem;
 using MessageFrame = D3Chat.Core.Messages.MessageFrame;
 using SendMessageRequest = D3Chat.Core.Messages.SendMessageRequest;
 using D3Chat.Integration.Tests.Infrastructure;
@@ -11,7 +12,7 @@ namespace D3Chat.Integration.Tests.Messaging;
 /// The server's side of end-to-end encryption (issue 10): every channel is encrypted, plaintext is
 /// refused, protocol v3 messages need their device and a well-formed frame, edits keep the framing.
 /// </summary>
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Messaging)]
 public sealed class EncryptedMessageTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;
@@ -30,7 +31,7 @@ public sealed class EncryptedMessageTests(ServerFixture fixture)
         var (owner, channel) = await ChannelAsync();
 
         await Expect.FailsAsync(() => owner.Client.SendMessageAsync(channel.Id, "hello in the clear", owner.DeviceId),
-            HttpStatusCode.BadRequest, ChannelEncryption.PlaintextRefused);
+            HttpStatusCode.BadRequest, Problem.PlaintextRefused.Detail);
 
         Assert.Equal("sender_keys", channel.EncryptionType);
         Assert.Empty((await owner.Client.GetMessagesAsync(channel.Id)).Messages);
@@ -44,7 +45,7 @@ public sealed class EncryptedMessageTests(ServerFixture fixture)
         var bob = await TestUser.NewAsync(_server);
         var dm = await alice.Client.CreateDmAsync(bob.Id);
 
-        await Expect.FailsAsync(() => alice.Client.SendMessageAsync(dm.Id, "psst"), HttpStatusCode.BadRequest, ChannelEncryption.PlaintextRefused);
+        await Expect.FailsAsync(() => alice.Client.SendMessageAsync(dm.Id, "psst"), HttpStatusCode.BadRequest, Problem.PlaintextRefused.Detail);
         var sent = await alice.SendOpaqueAsync(dm.Id);
 
         Assert.Equal(3, sent.ProtocolVersion);
@@ -155,7 +156,7 @@ public sealed class EncryptedMessageTests(ServerFixture fixture)
             await insert.ExecuteNonQueryAsync();
         }
 
-        await Expect.FailsAsync(() => owner.Client.EditMessageAsync(legacyId, "newer plaintext"), HttpStatusCode.BadRequest, ChannelEncryption.PlaintextRefused);
+        await Expect.FailsAsync(() => owner.Client.EditMessageAsync(legacyId, "newer plaintext"), HttpStatusCode.BadRequest, Problem.PlaintextRefused.Detail);
     }
 
     [Theory]

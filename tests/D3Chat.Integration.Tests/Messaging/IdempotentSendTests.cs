@@ -10,7 +10,7 @@ using Dapper;
 namespace D3Chat.Integration.Tests.Messaging;
 
 /// <summary>Issue 13 item 3: a retried send (same client id, sender and channel, within 24 h) answers the first message and stores nothing.</summary>
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Messaging)]
 public sealed class IdempotentSendTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;

@@ -4,7 +4,7 @@ using D3Chat.Integration.Tests.Infrastructure;
 
 namespace D3Chat.Integration.Tests.Messaging;
 
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Messaging)]
 public sealed class KeyTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;

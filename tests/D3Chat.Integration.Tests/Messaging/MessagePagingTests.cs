@@ -3,7 +3,7 @@ using Dapper;
 
 namespace D3Chat.Integration.Tests.Messaging;
 
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Messaging)]
 public sealed class MessagePagingTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;

@@ -30,10 +30,10 @@ public sealed class OutboxDurabilityTests
         await using var up = await D3ChatServer.StartAsync(existingDatabase: down.DatabaseName);
         await Eventually.TrueAsync(async () => (await EventsAsync(dataSource, ids)).All(e => e.SentAt is not null),
             TimeSpan.FromSeconds(60), "the sweep to publish every event");
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(up.RedisConnectionString);
+        await using var redis = await up.ConnectRedisAsync();
         foreach (var e in unsent)
         {
-            await Eventually.TrueAsync(() => redis.GetDatabase().KeyExistsAsync(RedisKeys.FanoutDone(e.Id)), TimeSpan.FromSeconds(30), $"fanout to deliver {e.Id}");
+            await Eventually.TrueAsync(() => up.RedisKeys(redis).KeyExistsAsync(RedisKeys.FanoutDone(e.Id)), TimeSpan.FromSeconds(30), $"fanout to deliver {e.Id}");
         }
     }
 

@@ -12,7 +12,7 @@ namespace D3Chat.Integration.Tests.Realtime;
 /// SignalR emulator), user B listens with a real SignalR client, and the events must have the
 /// payloads of spec api.md §11.3.
 /// </summary>
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Realtime)]
 public sealed class ChannelEventDeliveryTests(ServerFixture fixture)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

@@ -10,7 +10,7 @@ namespace D3Chat.Integration.Tests.Realtime;
 /// envelopes (recipients fetch theirs), and <c>device.update</c> when a user's device publishes keys
 /// or is removed (members of each of the user's channels refresh device lists and rotate chains).
 /// </summary>
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Realtime)]
 public sealed class KeyEventDeliveryTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;

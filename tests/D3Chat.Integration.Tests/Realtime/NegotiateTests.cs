@@ -5,7 +5,7 @@ using D3Chat.Integration.Tests.Infrastructure;
 
 namespace D3Chat.Integration.Tests.Realtime;
 
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Realtime)]
 public sealed class NegotiateTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;

@@ -8,7 +8,7 @@ using StackExchange.Redis;
 namespace D3Chat.Integration.Tests.Realtime;
 
 /// <summary>End to end: HTTP action or queued channel event → fanout / API → emulator → a real SignalR client.</summary>
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Realtime)]
 public sealed class RealtimeDeliveryTests(ServerFixture fixture)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
@@ -102,7 +102,7 @@ public sealed class RealtimeDeliveryTests(ServerFixture fixture)
     private async Task EnqueueAndWaitAsync(ChannelEvent channelEvent)
     {
         await EnqueueAsync(channelEvent);
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(_server.RedisConnectionString);
-        await Eventually.TrueAsync(() => redis.GetDatabase().KeyExistsAsync(RedisKeys.FanoutDone(channelEvent.Id)), Timeout, "fanout to deliver the event");
+        await using var redis = await _server.ConnectRedisAsync();
+        await Eventually.TrueAsync(() => _server.RedisKeys(redis).KeyExistsAsync(RedisKeys.FanoutDone(channelEvent.Id)), Timeout, "fanout to deliver the event");
     }
 }

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace D3Chat.Integration.Tests.Realtime;
 
 /// <summary>The LocalHost's SignalR Service emulator: token checks and the REST subset's paths and status codes.</summary>
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Realtime)]
 public sealed class SignalREmulatorTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;

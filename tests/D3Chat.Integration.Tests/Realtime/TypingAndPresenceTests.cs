@@ -4,7 +4,7 @@ using D3Chat.Integration.Tests.Infrastructure;
 
 namespace D3Chat.Integration.Tests.Realtime;
 
-[Collection(ServerCollection.Name)]
+[Collection(ServerCollections.Realtime)]
 public sealed class TypingAndPresenceTests(ServerFixture fixture)
 {
     private readonly D3ChatServer _server = fixture.Server;

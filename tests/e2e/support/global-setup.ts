@@ -86,6 +86,7 @@ export default async function globalSetup(): Promise<void> {
     FanoutQueueName: queues[0] ?? '',
     FederationQueueName: queues[1] ?? '',
     OutboxSweepSchedule: '*/2 * * * * *',
+    RetentionSchedule: '0 * * * * *',
     Server__Domain: `e2e-${runId}.localhost`,
     Server__ApiBaseUrl: baseUrl,
     RateLimit__PerMinute: '1000000',

@@ -2,12 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using D3Chat.Client;
-using D3Chat.Integration.Tests.Infrastructure;
 using Dapper;
 
-namespace D3Chat.Integration.Tests.Messaging;
+namespace D3Chat.Integration.Tests.Infrastructure;
 
-/// <summary>A registered user of a test: its client (bearer set) and the tokens with its first device.</summary>
+/// <summary>
+/// A registered user of a test: its client (bearer set) and the tokens with its first device. The one
+/// way tests make users (tests of registration itself excepted).
+/// </summary>
 public sealed record TestUser(D3ChatClient Client, TokenResponse Tokens)
 {
     public Guid Id => Tokens.UserId;
@@ -18,10 +20,10 @@ public sealed record TestUser(D3ChatClient Client, TokenResponse Tokens)
     public Task<MessageResponse> SendOpaqueAsync(Guid channelId, Guid? replyToId = null, IReadOnlyList<Guid>? attachmentIds = null, string? clientMessageId = null) =>
         Client.SendOpaqueAsync(channelId, DeviceId, replyToId, attachmentIds, clientMessageId);
 
-    public static async Task<TestUser> NewAsync(D3ChatServer server)
+    public static async Task<TestUser> NewAsync(D3ChatServer server, string? username = null)
     {
         var client = server.CreateClient();
-        return new TestUser(client, await client.RegisterAsync(Names.Username(), Names.Password));
+        return new TestUser(client, await client.RegisterAsync(username ?? Names.Username(), Names.Password));
     }
 }
 
