@@ -67,6 +67,8 @@ param rateLimitTrustedProxies string = ''
 @description('NCRONTAB (6 fields) of the outbox sweep timer in the api app (OutboxSweepSchedule).')
 param outboxSweepSchedule string = '0 * * * * *'
 
+@description('NCRONTAB (6 fields) of the timer in the api app that moves poison-queue messages back once PostgreSQL answers (PoisonRedriveSchedule).')
+param poisonRedriveSchedule string = '0 * * * * *'
 @description('NCRONTAB (6 fields) of the retention timer in the api app (RetentionSchedule): deletes sent events, expired sessions and the old content of changed messages.')
 param retentionSchedule string = '0 * * * * *'
 
@@ -521,6 +523,7 @@ var apiSettings = union(sharedSettings, {
   RateLimit__PerMinute: string(rateLimitPerMinute)
   RateLimit__TrustedProxies: rateLimitTrustedProxies
   OutboxSweepSchedule: outboxSweepSchedule
+  PoisonRedriveSchedule: poisonRedriveSchedule
   RetentionSchedule: retentionSchedule
 })
 

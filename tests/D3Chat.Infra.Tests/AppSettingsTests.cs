@@ -27,6 +27,7 @@ public sealed partial class AppSettingsTests(CompiledBicep compiled)
         ("Bootstrap__", [Api]),             // first superadmin, created by the api at startup.
         ("RateLimit__", [Api]),             // the global per-IP limiter guards /api only.
         ("OutboxSweepSchedule", [Api]),     // %OutboxSweepSchedule% of the api's timer trigger.
+        ("PoisonRedriveSchedule", [Api]),   // %PoisonRedriveSchedule% of the api's poison re-drive timer.
         ("RetentionSchedule", [Api]),       // %RetentionSchedule% of the api's retention timer.
         ("FederationRetrySchedule", [Federation]), // %FederationRetrySchedule% of the federation retry timer.
         ("Federation__", [Api, Federation]), // api signs user lookups; federation signs and verifies.

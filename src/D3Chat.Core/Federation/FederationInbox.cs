@@ -2,6 +2,7 @@ using System.Text.Json;
 using D3Chat.Core.Http;
 using D3Chat.Core.Redis;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace D3Chat.Core.Federation;
@@ -15,9 +16,9 @@ public sealed record InboxAck(string Status, string EventId);
 /// fields, body origin = signed origin, dedup, dispatch.
 /// </summary>
 public sealed partial class FederationInbox(
-    RedisKeyspace redis, InboxHandlers handlers, ILogger<FederationInbox> logger)
+    RedisKeyspace redis, InboxHandlers handlers, IOptions<FederationOptions> options, ILogger<FederationInbox> logger)
 {
-    /// <summary>Requests one origin may make per <see cref="RedisKeys.FederationRateWindow"/> (spec §4).</summary>
+    /// <summary>Requests one origin may make per <see cref="RedisKeys.FederationRateWindow"/> by default (spec §4; <see cref="FederationOptions.InboxRatePerMinute"/>).</summary>
     public const int RateLimitPerWindow = 100;
 
 
@@ -77,7 +78,8 @@ public sealed partial class FederationInbox(
                 throw;
             }
             LogHandlerFailed(origin, eventId, type, ex);
-            return Problem.FederationEventFailed;
+            // A database outage is not the event's fault: 503, so the sender keeps it for its retries.
+            return ServiceOutage.IsOutage(ex) ? Problem.ServiceUnavailable : Problem.FederationEventFailed;
         }
         return new InboxAck("ok", eventId);
     }
@@ -107,7 +109,7 @@ public sealed partial class FederationInbox(
             // counter without expiry (which would block the origin for good).
             var count = (long)await redis.Database.ScriptEvaluateAsync(CountInWindowScript,
                 [RedisKeys.FederationRate(origin)], [(long)RedisKeys.FederationRateWindow.TotalMilliseconds]);
-            return count <= RateLimitPerWindow;
+            return count <= options.Value.InboxRatePerMinute;
         }
         catch (RedisException ex)
         {
@@ -126,8 +128,10 @@ public sealed partial class FederationInbox(
         }
         catch (RedisException ex)
         {
+            // Replay protection must not fail open: without the claim a replayed event (within the
+            // signature's window) would be applied twice. Refuse with 503; the sender retries later.
             LogRedisDegraded("dedup", ex);
-            return true;
+            throw new ServiceUnavailableException("Federation replay protection is unavailable (Redis)", ex);
         }
     }
 

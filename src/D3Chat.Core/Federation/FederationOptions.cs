@@ -20,6 +20,13 @@ public sealed class FederationOptions
     /// <summary>How long a delivery is retried before it becomes a dead letter (default 24 h).</summary>
     public TimeSpan MaxRetryAge { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Inbox requests one origin may make per minute (spec §4: 100). A peer over it gets 429 and
+    /// retries with backoff, so a busier channel is delayed, never lost; raise it for busy peers.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
+    public int InboxRatePerMinute { get; set; } = FederationInbox.RateLimitPerWindow;
+
     /// <summary>Upper bound of the per-destination backoff (see <see cref="Backoff"/>).</summary>
     public TimeSpan MaxBackoff { get; set; } = Backoff.DefaultMaxBackoff;
 

@@ -131,6 +131,9 @@ public sealed record Problem
     public static readonly Problem FederationOriginMismatch = new(400, "origin_server does not match X-D3Chat-Origin");
     public static readonly Problem FederationEventFailed = new(500, "Error processing event");
 
+    // A backing service is down (issue 13; docs/reliability.md): retry later.
+    public static readonly Problem ServiceUnavailable = new(503, ServiceOutage.Detail);
+
     // Hosts
     public static readonly Problem RouteNotFound = new(404, "Not Found");
 

@@ -19,7 +19,11 @@ internal sealed partial class QueueTriggerListener(
     IConfiguration configuration,
     ILogger<QueueTriggerListener> logger) : BackgroundService
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    // How long a received message stays invisible: if the process dies mid-function, the message
+    // reappears after this. The Functions host uses 10 minutes; LocalHost:QueueLease shortens it
+    // (the fault tests kill a LocalHost and measure how soon its in-flight messages are redone).
+    private static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(5);
+    private TimeSpan Lease => configuration.GetValue("LocalHost:QueueLease", DefaultLease);
     // After an empty poll the wait starts here and doubles up to host.json's maxPollingInterval;
     // after a poll that found messages the queue is polled again at once, as the Functions host does.
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(25);

@@ -78,6 +78,8 @@ public sealed class ErrorCatalogTests
         ["FederationEventIdMissing"] = (400, "Missing event_id"),
         ["FederationEventTypeMissing"] = (400, "Missing event type"),
         ["FederationEventFailed"] = (500, "Error processing event"),
+        // http-api.md "Dependency down" (docs/reliability.md)
+        ["ServiceUnavailable"] = (503, "Service temporarily unavailable; retry later"),
     };
 
     /// <summary>D3Chat's additions and departures: failures the reference answered with a 500 or did not have.</summary>

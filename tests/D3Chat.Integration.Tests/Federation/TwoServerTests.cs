@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using D3Chat.Client;
 using D3Chat.Integration.Tests.Infrastructure;
 
@@ -88,20 +87,7 @@ public sealed class TwoServerTests : TwoPeerTest
     }
 
     /// <summary>A server that federates with other loopback servers over http; shared with the other two-server tests.</summary>
-    internal static async Task<D3ChatServer> StartPeerAsync()
-    {
-        var port = LocalHostProcess.FreePort();
-        return await D3ChatServer.StartAsync(new Dictionary<string, string>
-        {
-            ["Server__Domain"] = $"127.0.0.1:{port}",
-            ["Server__ApiBaseUrl"] = $"http://127.0.0.1:{port}",
-            ["Federation__SigningKeySeed"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Federation__AllowHttpHosts"] = "127.0.0.1",
-            ["FederationRetrySchedule"] = "*/1 * * * * *",
-            // Short backoff so the restarted peer is retried within seconds.
-            ["Federation__MaxBackoff"] = "00:00:02",
-        }, port: port);
-    }
+    internal static Task<D3ChatServer> StartPeerAsync() => D3ChatServer.StartPeerAsync();
 
     internal static string Domain(D3ChatServer server) => server.Settings["Server__Domain"];
 
