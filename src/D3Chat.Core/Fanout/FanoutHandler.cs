@@ -94,7 +94,7 @@ public sealed partial class FanoutHandler(IRealtimeNotifier notifier, RedisKeysp
     [LoggerMessage(Level = LogLevel.Debug, Message = "Fanout skipped duplicate event {EventId}")]
     private partial void LogDuplicate(Guid eventId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Fanout delivered event {EventId} ({EventType})")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Fanout delivered event {EventId} ({EventType})")]
     private partial void LogDelivered(Guid eventId, string eventType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable for fanout dedup; delivering without it")]

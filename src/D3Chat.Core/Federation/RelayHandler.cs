@@ -31,6 +31,6 @@ public sealed partial class RelayHandler(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Channel event {EventId} ({EventType}) queued {Deliveries} federation deliveries")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Channel event {EventId} ({EventType}) queued {Deliveries} federation deliveries")]
     private partial void LogQueued(Guid eventId, string eventType, int deliveries);
 }

@@ -44,7 +44,9 @@ public sealed class MessageService(
     /// </summary>
     public async Task<Outcome<SentMessage>> SendAsync(CurrentUser caller, Guid channelId, SendMessageRequest request, CancellationToken ct)
     {
-        if (await channels.FindForUserAsync(channelId, caller.Id, ct) is not { MemberRole: not null } channel)
+        // One pool rental for the checks and the transaction (issue 14: it was four per message).
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        if (await channels.FindForUserAsync(connection, channelId, caller.Id, ct) is not { MemberRole: not null } channel)
         {
             return Problem.NotChannelMember;
         }
@@ -52,14 +54,14 @@ public sealed class MessageService(
         {
             return Problem.PlaintextRefused;
         }
-        if (request.SenderDeviceId is { } deviceId && !await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
+        if (request.SenderDeviceId is { } deviceId && !await devices.IsOwnedByAsync(connection, deviceId, caller.Id, ct))
         {
             return Problem.SenderDeviceNotOwn;
         }
         MessageRow? parent = null;
         if (request.ReplyToId is { } replyToId)
         {
-            parent = await messages.GetAsync(replyToId, ct);
+            parent = await messages.GetAsync(connection, replyToId, ct);
             if (parent is null || parent.ChannelId != channelId)
             {
                 return Problem.ReplyOutsideChannel;
@@ -85,7 +87,6 @@ public sealed class MessageService(
         };
         MessageResponse response;
         ChannelEvent created;
-        await using (var connection = await dataSource.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             if (request.ClientMessageId is { } clientId
@@ -97,11 +98,13 @@ public sealed class MessageService(
             await messages.InsertAsync(connection, tx, row, ct);
             var linked = await messages.LinkAttachmentsAsync(connection, tx, row.Id, channelId, caller.Id, request.AttachmentIds ?? [], ct);
             response = row.ToResponse(linked.Select(a => a.ToSnippet()).ToList());
-            created = RealtimeEvents.MessageNew(response, now);
+            created = RealtimeEvents.MessageNew(response, now) with { SkipFederation = !channel.IsFederated };
             await outbox.AddAsync(connection, tx, created, ct);
             await tx.CommitAsync(ct);
         }
         // Committed: from here on nothing may fail the request (a failed publish is left to the outbox sweep).
+        // The connection goes back to the pool first, so it is not held while the queue answers.
+        await connection.CloseAsync();
         await publisher.PublishAsync([created], ct);
         return new SentMessage(response, Replayed: false);
     }

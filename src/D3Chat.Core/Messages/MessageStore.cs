@@ -105,8 +105,12 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
     public async Task<MessageRow?> GetAsync(Guid id, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<MessageRow>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: ct));
+        return await GetAsync(connection, id, ct);
     }
+
+    /// <summary>As <see cref="GetAsync(Guid, CancellationToken)"/>, on the caller's connection.</summary>
+    public Task<MessageRow?> GetAsync(NpgsqlConnection connection, Guid id, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<MessageRow>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: ct));
 
     /// <summary>Up to <paramref name="take"/> messages before the cursor, newest first.</summary>
     public async Task<IReadOnlyList<MessageRow>> PageAsync(Guid channelId, PageQuery query, int take, CancellationToken ct)

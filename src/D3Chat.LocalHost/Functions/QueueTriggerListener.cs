@@ -35,11 +35,17 @@ internal sealed partial class QueueTriggerListener(
         var poison = Queue(queueName + "-poison");
         var delay = TimeSpan.Zero;
         var inFlight = new InFlightWork(options.BatchSize);
+        var created = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                // Once per listener (a round trip per poll otherwise); after a failure it is tried again.
+                if (!created)
+                {
+                    await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                    created = true;
+                }
                 // Like the Functions host: up to batchSize messages run at once, and the next batch is
                 // fetched when half of them are done, so code that relies on message order fails here too.
                 await inFlight.WaitUntilAtMostAsync(options.BatchSize / 2);
@@ -58,6 +64,7 @@ internal sealed partial class QueueTriggerListener(
             {
                 // The queue service itself is unreachable: keep polling at the slowest rate until it is back.
                 LogQueueUnavailable(queueName, ex);
+                created = false;
                 delay = options.MaxPollingInterval;
             }
             if (delay > TimeSpan.Zero)
