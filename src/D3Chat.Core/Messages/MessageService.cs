@@ -43,6 +43,10 @@ public sealed class MessageService(
     /// </summary>
     public async Task<Outcome<SentMessage>> SendAsync(CurrentUser caller, Guid channelId, SendMessageRequest request, CancellationToken ct)
     {
+        if (request.Content!.Length > MessageLimits.MaxContentChars)
+        {
+            return Problem.MessageTooLarge;
+        }
         if (await channels.FindForUserAsync(channelId, caller.Id, ct) is not { MemberRole: not null } channel)
         {
             return Problem.NotChannelMember;
@@ -118,6 +122,10 @@ public sealed class MessageService(
 
     public async Task<Outcome<MessageResponse>> EditAsync(CurrentUser caller, Guid messageId, EditMessageRequest request, CancellationToken ct)
     {
+        if (request.Content!.Length > MessageLimits.MaxContentChars)
+        {
+            return Problem.MessageTooLarge;
+        }
         var message = await messages.GetAsync(messageId, ct);
         if (message is null)
         {
