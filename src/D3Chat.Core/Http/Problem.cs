@@ -76,6 +76,7 @@ public sealed record Problem
 
     // Messages (§7)
     public static readonly Problem MessageNotFound = new(404, "Message not found");
+    public static readonly Problem MessageTooLarge = new(413, $"Message content too large. Maximum {Messages.MessageLimits.MaxContentChars} characters");
     public static readonly Problem EditOthersMessage = new(403, "Can only edit own messages");
     public static readonly Problem DeleteOthersMessage = new(403, "Can only delete own messages");
     public static readonly Problem ReplyOutsideChannel = new(400, "reply_to_id must reference a message in the same channel");

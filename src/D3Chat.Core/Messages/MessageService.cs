@@ -44,6 +44,10 @@ public sealed class MessageService(
     /// </summary>
     public async Task<Outcome<SentMessage>> SendAsync(CurrentUser caller, Guid channelId, SendMessageRequest request, CancellationToken ct)
     {
+        if (request.Content!.Length > MessageLimits.MaxContentChars)
+        {
+            return Problem.MessageTooLarge;
+        }
         // One pool rental for the checks and the transaction (issue 14: it was four per message).
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         if (await channels.FindForUserAsync(connection, channelId, caller.Id, ct) is not { MemberRole: not null } channel)
@@ -122,6 +126,10 @@ public sealed class MessageService(
 
     public async Task<Outcome<MessageResponse>> EditAsync(CurrentUser caller, Guid messageId, EditMessageRequest request, CancellationToken ct)
     {
+        if (request.Content!.Length > MessageLimits.MaxContentChars)
+        {
+            return Problem.MessageTooLarge;
+        }
         var message = await messages.GetAsync(messageId, ct);
         if (message is null)
         {
