@@ -7,7 +7,7 @@ namespace D3Chat.Core.Federation;
 public sealed record Delivery(string EventId, string Destination, string EventType, string Body, DateTime CreatedAt, int Attempts);
 
 /// <summary>A delivery to insert; a message's rows name the join of their sender (<see cref="DeliveryStore.EnqueueAsync"/>).</summary>
-public sealed record DeliveryRow(string EventId, string Destination, string EventType, string Body, SenderJoin? SenderJoin = null);
+public sealed record DeliveryRow(string EventId, string Destination, string EventType, string Body, DateTimeOffset? OccurredAt = null, SenderJoin? SenderJoin = null);
 
 /// <summary>Per-peer delivery state for operators.</summary>
 public sealed record PeerStatus(
@@ -23,8 +23,8 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
 {
     private const string Columns = "event_id AS eventid, destination, event_type AS eventtype, body, created_at AS createdat, attempts";
     private const string InsertSql = $"""
-        INSERT INTO federation_deliveries (event_id, destination, event_type, body, created_at, next_attempt_at)
-        VALUES (@EventId, @Destination, @EventType, @Body, @Now, @LeaseUntil)
+        INSERT INTO federation_deliveries (event_id, destination, event_type, body, created_at, next_attempt_at, occurred_at)
+        VALUES (@EventId, @Destination, @EventType, @Body, @Now, @LeaseUntil, @OccurredAt)
         ON CONFLICT (event_id, destination) DO NOTHING
         RETURNING {Columns}
         """;
@@ -51,12 +51,12 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
             SELECT event_id, destination FROM federation_deliveries f
             WHERE f.dead_at IS NULL AND f.next_attempt_at <= @Now
               AND NOT EXISTS (SELECT 1 FROM federation_peers p WHERE p.domain = f.destination AND p.backoff_until > @Now)
-            ORDER BY f.seq
+            ORDER BY f.occurred_at NULLS FIRST, f.seq
             LIMIT @Limit
             FOR UPDATE SKIP LOCKED
         ) due
         WHERE d.event_id = due.event_id AND d.destination = due.destination
-        RETURNING d.seq, d.event_id AS eventid, d.destination, d.event_type AS eventtype, d.body, d.created_at AS createdat, d.attempts
+        RETURNING d.occurred_at AS occurredat, d.seq, d.event_id AS eventid, d.destination, d.event_type AS eventtype, d.body, d.created_at AS createdat, d.attempts
         """;
     private const string BacklogSql = "SELECT count(*) FROM federation_deliveries WHERE dead_at IS NULL";
     private const string DeleteSql = "DELETE FROM federation_deliveries WHERE event_id = @EventId AND destination = @Destination";
@@ -128,7 +128,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         {
             if (row.SenderJoin is { } join && await NeedsSenderJoinAsync(connection, tx, join, row.Destination, ct))
             {
-                inserted.AddRange(await InsertAsync(connection, tx, new DeliveryRow(join.EventId, row.Destination, FederationEventTypes.ChannelJoin, join.Body), now, leaseUntil, ct));
+                inserted.AddRange(await InsertAsync(connection, tx, new DeliveryRow(join.EventId, row.Destination, FederationEventTypes.ChannelJoin, join.Body, row.OccurredAt), now, leaseUntil, ct));
             }
             if (row.EventType == FederationEventTypes.ChannelLeave)
             {
@@ -151,7 +151,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct) =>
         connection.QueryAsync<Delivery>(new CommandDefinition(InsertSql, new
         {
-            row.EventId, row.Destination, row.EventType, row.Body, Now = now, LeaseUntil = leaseUntil,
+            row.EventId, row.Destination, row.EventType, row.Body, Now = now, LeaseUntil = leaseUntil, row.OccurredAt,
         }, tx, cancellationToken: ct));
 
     /// <summary>Deliveries still waiting to be sent (not delivered, not dead-lettered): the relay backlog.</summary>
@@ -161,12 +161,12 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(BacklogSql, cancellationToken: ct));
     }
 
-    /// <summary>Claims due rows of destinations that are not backing off, in send order.</summary>
+    /// <summary>Claims due rows of destinations that are not backing off, in send order (event time, then insertion).</summary>
     public async Task<IReadOnlyList<Delivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<ClaimedRow>(new CommandDefinition(ClaimDueSql, new { Now = now, LeaseUntil = leaseUntil, Limit = limit }, cancellationToken: ct));
-        return rows.OrderBy(r => r.Seq).Select(r => new Delivery(r.EventId, r.Destination, r.EventType, r.Body, r.CreatedAt, r.Attempts)).ToList();
+        return rows.OrderBy(r => r.OccurredAt.HasValue).ThenBy(r => r.OccurredAt).ThenBy(r => r.Seq).Select(r => new Delivery(r.EventId, r.Destination, r.EventType, r.Body, r.CreatedAt, r.Attempts)).ToList();
     }
 
     public Task DeleteAsync(Delivery d, CancellationToken ct) => ExecuteAsync(DeleteSql, new { d.EventId, d.Destination }, ct);
@@ -251,5 +251,5 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(sql, args, cancellationToken: ct));
     }
 
-    private sealed record ClaimedRow(long Seq, string EventId, string Destination, string EventType, string Body, DateTime CreatedAt, int Attempts);
+    private sealed record ClaimedRow(DateTime? OccurredAt, long Seq, string EventId, string Destination, string EventType, string Body, DateTime CreatedAt, int Attempts);
 }

@@ -24,7 +24,7 @@ public sealed partial class RelayHandler(
             return;
         }
         var now = time.GetUtcNow();
-        var rows = outbound.SelectMany(o => o.Destinations.Select(d => new DeliveryRow(o.EventId, d, o.Type, o.Body, o.SenderJoin)));
+        var rows = outbound.SelectMany(o => o.Destinations.Select(d => new DeliveryRow(o.EventId, d, o.Type, o.Body, channelEvent.OccurredAt, o.SenderJoin)));
         var inserted = await deliveries.EnqueueAsync(rows, now, now + DeliveryProcessor.ClaimLease, ct);
         LogQueued(channelEvent.Id, channelEvent.Type, inserted.Count);
         if (inserted.Count > 0)

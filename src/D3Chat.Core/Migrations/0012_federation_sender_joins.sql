@@ -12,3 +12,8 @@ CREATE TABLE federation_sender_joins (
     join_event_id varchar(255) NOT NULL,                  -- federation_deliveries.event_id of that join
     PRIMARY KEY (channel_id, username, destination)
 );
+
+-- Send order per destination: when the channel event happened, then insertion. Relay handlers run
+-- side by side, so insertion order (seq) alone can put a later message of the same channel before an
+-- earlier one; the event time keeps the origin's order for the retry timer. NULL for older rows.
+ALTER TABLE federation_deliveries ADD COLUMN occurred_at timestamptz;
