@@ -4,7 +4,7 @@ using Npgsql;
 namespace D3Chat.Core.Channels;
 
 /// <summary>SQL of the <c>channels</c> and <c>channel_members</c> tables.</summary>
-public sealed class ChannelStore(NpgsqlDataSource dataSource)
+public sealed class ChannelStore(NpgsqlDataSource dataSource) : IChannelMembership
 {
     private const string ChannelColumns = "c.id, c.name, c.is_dm, c.is_federated, c.encryption_type, c.created_by, c.created_at, c.is_public";
     private const string InsertChannelSql = """

@@ -1,3 +1,4 @@
+using D3Chat.Core.Channels;
 using D3Chat.Core.Auth;
 using D3Chat.Core.Crypto;
 using D3Chat.Core.Devices;
@@ -74,6 +75,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IStoredChannelEvents>(sp => sp.GetRequiredService<OutboxStore>());
         services.TryAddSingleton<ChannelEventReferences>();
         services.TryAddSingleton<FanoutHandler>();
+        services.TryAddSingleton<ChannelStore>();
+        services.TryAddSingleton<IChannelMembership>(sp => sp.GetRequiredService<ChannelStore>());
         services.TryAddSingleton<UserStore>();
         services.TryAddSingleton<DeviceStore>();
         services.TryAddSingleton<SessionStore>();

@@ -1,6 +1,8 @@
 using System.Net;
+using System.Security.Cryptography;
 using D3Chat.Client;
 using D3Chat.Integration.Tests.Infrastructure;
+using Dapper;
 
 namespace D3Chat.Integration.Tests.Federation;
 
@@ -77,6 +79,43 @@ public sealed class TwoServerTests : TwoPeerTest
         // Leaving is relayed: A stops counting B's user as a member.
         await bob.LeaveChannelAsync(channel.Id);
         await Eventually.TrueAsync(async () => (await alice.ListMembersAsync(channel.Id)).All(m => m.UserId != bobOnA), Delivery, "B's leave on A");
+    }
+
+    [Fact]
+    public async Task Federation_MessageRelayedBeforeItsSendersMembershipEvent_ArrivesExactlyOnceWithTheJoin()
+    {
+        var alice = A.CreateClient();
+        await alice.RegisterAsync(Names.Username("alice"), Names.Password);
+        var bob = B.CreateClient();
+        var bobName = Names.Username("bob");
+        await bob.RegisterAsync(bobName, Names.Password);
+        var channel = await alice.CreateChannelAsync("ordering-room", isPublic: false);
+        await alice.AddMemberAsync(channel.Id, (await alice.LookupUserAsync($"{bobName}@{Domain(B)}")).Id);
+        await Eventually.TrueAsync(async () => (await bob.ListChannelsAsync()).Any(c => c.Id == channel.Id), Delivery, "B to materialise the channel");
+
+        // Carol becomes a member on A without any channel event: the relay handles her message with the
+        // membership event not relayed before it (here: never), the worst order concurrent processing can produce.
+        var carolName = Names.Username("carol");
+        var carol = A.CreateClient();
+        var carolId = (await carol.RegisterAsync(carolName, Names.Password)).UserId;
+        await ExecuteAsync(A, "INSERT INTO channel_members (channel_id, user_id) VALUES (@ChannelId, @UserId)", new { ChannelId = channel.Id, UserId = carolId });
+        var first = await carol.SendOpaqueAsync(channel.Id);
+        var second = await carol.SendOpaqueAsync(channel.Id);
+
+        // The two messages are relayed side by side, so B may store them in either order.
+        string[] expected = [.. new[] { first.Content, second.Content }.Order()];
+        await Eventually.TrueAsync(async () => (await ContentsAsync(bob, channel.Id)).Order().SequenceEqual(expected), Delivery,
+            "the messages of a member whose join was never relayed on B");
+        await Eventually.TrueAsync(async () => await PendingDeliveriesAsync(A) == 0, Delivery, "A's queue for B to drain");
+        Assert.Equal(expected, (await ContentsAsync(bob, channel.Id)).Order());
+        Assert.Contains(await bob.ListMembersAsync(channel.Id), m => m.Username == carolName && m.ServerDomain == Domain(A));
+    }
+
+    private static async Task ExecuteAsync(D3ChatServer server, string sql, object args)
+    {
+        await using var dataSource = server.CreateDataSource();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync(sql, args);
     }
 
     private static async Task<long> PendingDeliveriesAsync(D3ChatServer server)
