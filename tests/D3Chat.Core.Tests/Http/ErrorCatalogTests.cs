@@ -96,7 +96,7 @@ public sealed class ErrorCatalogTests
         ["OnlySuperadminsUnsuspendAdmins"] = (403, "Only superadmins can unsuspend admins"),
         ["LastSuperadmin"] = (409, "At least one active superadmin must remain"),
         ["NotAnImage"] = (400, "File content is not a JPEG, PNG, WebP or GIF image of the declared type."),
-        ["MessageTooLarge"] = (413, "Message content too large. Maximum 65536 characters"),
+        ["MessageTooLarge"] = (413, "Message content too large. Maximum 160000 characters"),
         ["NoSharedChannel"] = (403, "No channel shared with the owner of this device"),
         ["PlaintextRefused"] = (400, "This channel is end-to-end encrypted: plaintext messages (protocol_version 1) are refused; send protocol_version 3"),
         ["ClientIdMessageGone"] = (409, "The message first sent with this client_message_id was deleted meanwhile; send again with a new id"),
