@@ -46,11 +46,7 @@ public sealed class RealtimeDeliveryTests(ServerFixture fixture)
 
         await ExecuteAsync("DELETE FROM channel_members WHERE channel_id = @ChannelId AND user_id = @UserId", new { ChannelId = channel, UserId = bId });
         await EnqueueAndWaitAsync(Event(channel, "null") with { Membership = new MembershipChange { ChannelId = channel, Left = [bId] } });
-        await EnqueueAndWaitAsync(Event(channel, """{"type":"test.after_leave"}"""));
-        await EnqueueAsync(Event(null, """{"type":"test.marker"}""") with { UserIds = [bId] });
-
-        await bListener.WaitForAsync(RealtimeListener.OfType("test.marker"), "the per-user marker event");
-        Assert.DoesNotContain(bListener.Events, e => RealtimeListener.OfType("test.after_leave")(e));
+        await AssertChannelEventNotDeliveredAsync(bListener, bId, channel, "test.after_leave");
     }
 
     [Fact]
@@ -63,11 +59,20 @@ public sealed class RealtimeDeliveryTests(ServerFixture fixture)
 
         // A join handled after the leave that followed it (a retry, or concurrent processing).
         await EnqueueAndWaitAsync(Event(channel, "null") with { Membership = new MembershipChange { ChannelId = channel, Joined = [bId] } });
-        await EnqueueAndWaitAsync(Event(channel, """{"type":"test.after_stale_join"}"""));
-        await EnqueueAsync(Event(null, """{"type":"test.marker"}""") with { UserIds = [bId] });
+        await AssertChannelEventNotDeliveredAsync(bListener, bId, channel, "test.after_stale_join");
+    }
 
-        await bListener.WaitForAsync(RealtimeListener.OfType("test.marker"), "the per-user marker event");
-        Assert.DoesNotContain(bListener.Events, e => RealtimeListener.OfType("test.after_stale_join")(e));
+    /// <summary>
+    /// Sends a channel event of <paramref name="type"/>, then a marker to the user alone: once the marker
+    /// arrives, fanout has handled the channel event, and it must not have reached the user.
+    /// </summary>
+    private async Task AssertChannelEventNotDeliveredAsync(RealtimeListener listener, Guid userId, Guid channel, string type)
+    {
+        await EnqueueAndWaitAsync(Event(channel, $$"""{"type":"{{type}}"}"""));
+        await EnqueueAsync(Event(null, """{"type":"test.marker"}""") with { UserIds = [userId] });
+
+        await listener.WaitForAsync(RealtimeListener.OfType("test.marker"), "the per-user marker event");
+        Assert.DoesNotContain(listener.Events, e => RealtimeListener.OfType(type)(e));
     }
 
     [Fact]
