@@ -70,7 +70,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<OutboxPublisher>();
         services.TryAddSingleton<OutboxSweeper>();
         services.TryAddSingleton<OutboxAdmin>();
-        services.TryAddSingleton<PoisonQueues>();
+        services.TryAddSingleton<ParkedChannelEvents>();
         services.TryAddSingleton<RetentionSweeper>();
         services.TryAddSingleton<IStoredChannelEvents>(sp => sp.GetRequiredService<OutboxStore>());
         services.TryAddSingleton<ChannelEventReferences>();
