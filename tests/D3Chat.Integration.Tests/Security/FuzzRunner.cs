@@ -64,16 +64,13 @@ public sealed class FuzzRunner(D3ChatServer server, FuzzWorld world, TextWriter 
             var refused = results.Where(r => r.Status is >= 400 and < 500).ToList();
             var succeeded = results.Any(r => r.Status is >= 200 and < 300);
             var changed = TableCounts.Difference(before, after);
+            // A lone success needs no check; refusals next to a success, or refusals with changed rows, are sent again alone.
             if (succeeded && batch.Count > 1 || !succeeded && changed.Length > 0)
             {
                 foreach (var result in refused)
                 {
                     await CheckAloneAsync(result.Case);
                 }
-            }
-            else if (!succeeded && batch.Count == 1 && changed.Length > 0 && refused.Count == 1)
-            {
-                await CheckAloneAsync(batch[0]);
             }
             if (results.Where(r => r.Status is >= 200 and < 300).Select(r => r.Case.Operation.OperationId)
                     .Where(FuzzSeeds.Spends.ContainsKey).Select(id => FuzzSeeds.Spends[id]).ToList() is { Count: > 0 } spent)

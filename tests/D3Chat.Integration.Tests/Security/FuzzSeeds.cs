@@ -26,7 +26,7 @@ public static class FuzzSeeds
     {
         ["LogoutAll"] = (true, false), ["ChangePassword"] = (true, false), ["DeleteDevice"] = (true, false),
         ["DeleteChannel"] = (false, false), ["LeaveChannel"] = (false, false), ["AdminDeleteChannel"] = (false, false),
-        ["UpdateChannel"] = (false, false), ["DeleteMessage"] = (false, false),
+        ["DeleteMessage"] = (false, false),
         ["AdminBanUser"] = (false, true), ["AdminSuspendUser"] = (false, true), ["AdminPromoteUser"] = (false, true), ["AdminDeleteUser"] = (false, true),
     };
 
