@@ -37,6 +37,23 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         WHERE d.event_id = due.event_id AND d.destination = due.destination
         RETURNING d.seq, d.event_id AS eventid, d.destination, d.event_type AS eventtype, d.body, d.created_at AS createdat, d.attempts
         """;
+    private const string ClaimDueForDestinationSql = $"""
+        UPDATE federation_deliveries d SET next_attempt_at = @LeaseUntil
+        FROM (
+            SELECT event_id, destination FROM federation_deliveries f
+            WHERE f.destination = @Destination AND f.dead_at IS NULL AND f.next_attempt_at <= @Now
+            ORDER BY f.seq
+            LIMIT @Limit
+            FOR UPDATE SKIP LOCKED
+        ) due
+        WHERE d.event_id = due.event_id AND d.destination = due.destination
+        RETURNING d.seq, d.event_id AS eventid, d.destination, d.event_type AS eventtype, d.body, d.created_at AS createdat, d.attempts
+        """;
+    private const string DeleteManySql = "DELETE FROM federation_deliveries WHERE destination = @Destination AND event_id = ANY(@EventIds)";
+    private const string ReleaseManySql = "UPDATE federation_deliveries SET next_attempt_at = @Now WHERE destination = @Destination AND event_id = ANY(@EventIds)";
+    // Session-level, so it is held while the batch travels; keyed by the destination's text hash.
+    private const string TryLockDestinationSql = "SELECT pg_try_advisory_lock(hashtextextended('federation-destination:' || @Destination, 0))";
+    private const string UnlockDestinationSql = "SELECT pg_advisory_unlock(hashtextextended('federation-destination:' || @Destination, 0))";
     private const string BacklogSql = "SELECT count(*) FROM federation_deliveries WHERE dead_at IS NULL";
     private const string DeleteSql = "DELETE FROM federation_deliveries WHERE event_id = @EventId AND destination = @Destination";
     private const string RescheduleSql = """
@@ -124,6 +141,64 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<ClaimedRow>(new CommandDefinition(ClaimDueSql, new { Now = now, LeaseUntil = leaseUntil, Limit = limit }, cancellationToken: ct));
         return rows.OrderBy(r => r.Seq).Select(r => new Delivery(r.EventId, r.Destination, r.EventType, r.Body, r.CreatedAt, r.Attempts)).ToList();
+    }
+
+    /// <summary>Claims up to <paramref name="limit"/> due rows of one destination, in send (seq) order.</summary>
+    public async Task<IReadOnlyList<Delivery>> ClaimDueForDestinationAsync(string destination, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<ClaimedRow>(new CommandDefinition(ClaimDueForDestinationSql,
+            new { Destination = destination, Now = now, LeaseUntil = leaseUntil, Limit = limit }, cancellationToken: ct));
+        return rows.OrderBy(r => r.Seq).Select(r => new Delivery(r.EventId, r.Destination, r.EventType, r.Body, r.CreatedAt, r.Attempts)).ToList();
+    }
+
+    /// <summary>Deletes delivered rows of one destination in one statement.</summary>
+    public Task DeleteManyAsync(string destination, IEnumerable<Delivery> rows, CancellationToken ct) =>
+        ExecuteAsync(DeleteManySql, new { Destination = destination, EventIds = rows.Select(r => r.EventId).ToArray() }, ct);
+
+    /// <summary>Gives up claims without counting an attempt: the rows are due again at once.</summary>
+    public Task ReleaseAsync(string destination, IEnumerable<Delivery> rows, DateTimeOffset now, CancellationToken ct) =>
+        ExecuteAsync(ReleaseManySql, new { Destination = destination, Now = now, EventIds = rows.Select(r => r.EventId).ToArray() }, ct);
+
+    /// <summary>
+    /// The right to send batches to <paramref name="destination"/>, held by one process at a time so
+    /// batches leave in seq order one after the other; null when another sender holds it.
+    /// </summary>
+    public async Task<IAsyncDisposable?> TryLockDestinationAsync(string destination, CancellationToken ct)
+    {
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(TryLockDestinationSql, new { Destination = destination }, cancellationToken: ct)))
+            {
+                var held = new DestinationLock(connection, destination);
+                connection = null;
+                return held;
+            }
+            return null;
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    private sealed class DestinationLock(NpgsqlConnection connection, string destination) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await connection.ExecuteAsync(UnlockDestinationSql, new { Destination = destination });
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+            }
+        }
     }
 
     public Task DeleteAsync(Delivery d, CancellationToken ct) => ExecuteAsync(DeleteSql, new { d.EventId, d.Destination }, ct);

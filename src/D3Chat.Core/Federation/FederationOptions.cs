@@ -23,6 +23,18 @@ public sealed class FederationOptions
     /// <summary>Upper bound of the per-destination backoff (see <see cref="Backoff"/>).</summary>
     public TimeSpan MaxBackoff { get; set; } = Backoff.DefaultMaxBackoff;
 
+    /// <summary>
+    /// Events one origin may deliver per minute through <c>POST /federation/transactions</c> (spec §4.1).
+    /// The reference inbox keeps its own limit of 100 requests a minute.
+    /// </summary>
+    public int InboundEventsPerMinute { get; set; } = 60_000;
+
+    /// <summary>
+    /// Most events this server accepts in one batch and advertises in its well-known document;
+    /// 0 or 1 turns batching off (peers then send one event per inbox request).
+    /// </summary>
+    public int MaxBatchEvents { get; set; } = FederationBatches.MaxEvents;
+
     /// <summary>True when <paramref name="domain"/> (host[:port]) may be contacted over plain http.</summary>
     public bool AllowsHttp(string domain) => Lists(AllowHttpHosts, DomainNames.Host(domain), domain);
 

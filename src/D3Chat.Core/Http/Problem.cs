@@ -130,6 +130,7 @@ public sealed record Problem
     public static readonly Problem FederationEventTypeMissing = new(400, "Missing event type");
     public static readonly Problem FederationOriginMismatch = new(400, "origin_server does not match X-D3Chat-Origin");
     public static readonly Problem FederationEventFailed = new(500, "Error processing event");
+    public static readonly Problem FederationBatchInvalid = new(400, $"Body must be {{\"events\": [...]}} with 1 to {Federation.FederationBatches.MaxEvents} events");
 
     // Hosts
     public static readonly Problem RouteNotFound = new(404, "Not Found");
