@@ -42,6 +42,10 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         FROM (
             SELECT event_id, destination FROM federation_deliveries f
             WHERE f.destination = @Destination AND f.dead_at IS NULL AND f.next_attempt_at <= @Now
+              -- Stops before the first row someone else holds (a relay run that has not yet handed its
+              -- new row over, a crashed sender's lease): a later row never overtakes an earlier one.
+              AND NOT EXISTS (SELECT 1 FROM federation_deliveries x
+                              WHERE x.destination = @Destination AND x.dead_at IS NULL AND x.next_attempt_at > @Now AND x.seq < f.seq)
             ORDER BY f.seq
             LIMIT @Limit
             FOR UPDATE SKIP LOCKED
@@ -143,7 +147,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         return rows.OrderBy(r => r.Seq).Select(r => new Delivery(r.EventId, r.Destination, r.EventType, r.Body, r.CreatedAt, r.Attempts)).ToList();
     }
 
-    /// <summary>Claims up to <paramref name="limit"/> due rows of one destination, in send (seq) order.</summary>
+    /// <summary>Claims up to <paramref name="limit"/> due rows of one destination, in send (seq) order, up to the first row that is not due.</summary>
     public async Task<IReadOnlyList<Delivery>> ClaimDueForDestinationAsync(string destination, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

@@ -88,10 +88,10 @@ public sealed class TwoServerTests : TwoPeerTest
     }
 
     /// <summary>A server that federates with other loopback servers over http; shared with the other two-server tests.</summary>
-    internal static async Task<D3ChatServer> StartPeerAsync()
+    internal static async Task<D3ChatServer> StartPeerAsync(IReadOnlyDictionary<string, string>? extra = null)
     {
         var port = LocalHostProcess.FreePort();
-        return await D3ChatServer.StartAsync(new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["Server__Domain"] = $"127.0.0.1:{port}",
             ["Server__ApiBaseUrl"] = $"http://127.0.0.1:{port}",
@@ -100,7 +100,12 @@ public sealed class TwoServerTests : TwoPeerTest
             ["FederationRetrySchedule"] = "*/1 * * * * *",
             // Short backoff so the restarted peer is retried within seconds.
             ["Federation__MaxBackoff"] = "00:00:02",
-        }, port: port);
+        };
+        foreach (var (name, value) in extra ?? new Dictionary<string, string>())
+        {
+            settings[name] = value;
+        }
+        return await D3ChatServer.StartAsync(settings, port: port);
     }
 
     internal static string Domain(D3ChatServer server) => server.Settings["Server__Domain"];
