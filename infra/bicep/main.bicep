@@ -536,6 +536,8 @@ var federationSettings = union(sharedSettings, {
   Federation__AllowPrivateHosts: ''
   Federation__MaxRetryAge: federationMaxRetryAge
   Federation__MaxBackoff: federationMaxBackoff
+  Federation__InboundEventsPerMinute: '60000'
+  Federation__MaxBatchEvents: '50'
   FederationRetrySchedule: federationRetrySchedule
 })
 
