@@ -516,6 +516,8 @@ var apiSettings = union(sharedSettings, {
   Federation__AllowPrivateHosts: ''
   Federation__MaxRetryAge: federationMaxRetryAge
   Federation__MaxBackoff: federationMaxBackoff
+  Federation__InboundEventsPerMinute: '60000'
+  Federation__MaxBatchEvents: '50'
   SignalR__ConnectionString: signalRConnection(signalR.outputs.HOST_NAME, identities[0].outputs.CLIENT_ID)
   SignalR__HubName: signalRHubName
   RateLimit__PerMinute: string(rateLimitPerMinute)
