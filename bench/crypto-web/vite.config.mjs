@@ -4,6 +4,7 @@ export default {
   root: import.meta.dirname,
   base: './',
   logLevel: 'warn',
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', minify: false },
+  // BENCH_PAGE=compare.html builds the before/after page instead (run.mjs --compare).
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', minify: false, rollupOptions: { input: `${import.meta.dirname}/${process.env.BENCH_PAGE ?? 'index.html'}` } },
   server: { fs: { allow: ['../..'] } },
 };

@@ -67,6 +67,8 @@ param rateLimitTrustedProxies string = ''
 @description('NCRONTAB (6 fields) of the outbox sweep timer in the api app (OutboxSweepSchedule).')
 param outboxSweepSchedule string = '0 * * * * *'
 
+@description('NCRONTAB (6 fields) of the timer in the api app that moves poison-queue messages back once PostgreSQL answers (PoisonRedriveSchedule).')
+param poisonRedriveSchedule string = '0 * * * * *'
 @description('NCRONTAB (6 fields) of the retention timer in the api app (RetentionSchedule): deletes sent events, expired sessions and the old content of changed messages.')
 param retentionSchedule string = '0 * * * * *'
 
@@ -78,6 +80,19 @@ param federationMaxRetryAge string = '1.00:00:00'
 
 @description('Cap of the per-destination federation backoff, as a TimeSpan (Federation__MaxBackoff).')
 param federationMaxBackoff string = '01:00:00'
+
+@description('Requests one peer may make per minute to the inbox and the key claim, one event or claim each (Federation__InboxRatePerMinute; spec: 100).')
+@minValue(1)
+param federationInboxRatePerMinute int = 100
+
+@description('Events one peer may deliver per minute in batches, POST /federation/transactions (Federation__BatchEventsPerMinute).')
+@minValue(1)
+param federationBatchEventsPerMinute int = 60000
+
+@description('Most events per batch, advertised as max_batch_events in the well-known document; 1 turns batching off (Federation__MaxBatchEvents).')
+@minValue(1)
+@maxValue(50)
+param federationMaxBatchEvents int = 50
 
 // ----- sizing (see the sizing table in docs/deploy.md) -----
 
@@ -516,13 +531,12 @@ var apiSettings = union(sharedSettings, {
   Federation__AllowPrivateHosts: ''
   Federation__MaxRetryAge: federationMaxRetryAge
   Federation__MaxBackoff: federationMaxBackoff
-  Federation__InboundEventsPerMinute: '60000'
-  Federation__MaxBatchEvents: '50'
   SignalR__ConnectionString: signalRConnection(signalR.outputs.HOST_NAME, identities[0].outputs.CLIENT_ID)
   SignalR__HubName: signalRHubName
   RateLimit__PerMinute: string(rateLimitPerMinute)
   RateLimit__TrustedProxies: rateLimitTrustedProxies
   OutboxSweepSchedule: outboxSweepSchedule
+  PoisonRedriveSchedule: poisonRedriveSchedule
   RetentionSchedule: retentionSchedule
 })
 
@@ -538,8 +552,9 @@ var federationSettings = union(sharedSettings, {
   Federation__AllowPrivateHosts: ''
   Federation__MaxRetryAge: federationMaxRetryAge
   Federation__MaxBackoff: federationMaxBackoff
-  Federation__InboundEventsPerMinute: '60000'
-  Federation__MaxBatchEvents: '50'
+  Federation__InboxRatePerMinute: string(federationInboxRatePerMinute)
+  Federation__BatchEventsPerMinute: string(federationBatchEventsPerMinute)
+  Federation__MaxBatchEvents: string(federationMaxBatchEvents)
   FederationRetrySchedule: federationRetrySchedule
 })
 

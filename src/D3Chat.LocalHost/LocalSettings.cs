@@ -28,13 +28,17 @@ internal static class LocalSettings
         throw new InvalidOperationException("Cannot find the D3Chat repository (D3Chat.sln); set LocalHost__RepoRoot.");
     }
 
+    public const string SampleFile = "local.settings.sample.json";
+
     public static IReadOnlyDictionary<string, string?> Load(string repoRoot)
     {
         var path = Path.Combine(repoRoot, "local.settings.json");
-        if (!File.Exists(path))
-        {
-            path = Path.Combine(repoRoot, "local.settings.sample.json");
-        }
+        return LoadFile(File.Exists(path) ? path : Path.Combine(repoRoot, SampleFile));
+    }
+
+    /// <summary>The <c>Values</c> of one settings file, with <c>__</c> turned into configuration's <c>:</c>.</summary>
+    public static IReadOnlyDictionary<string, string?> LoadFile(string path)
+    {
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         return document.RootElement.GetProperty("Values").EnumerateObject()
             .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value.GetString());

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Net;
-using System.Text.Json;
 
 namespace D3Chat.LocalHost;
 
@@ -9,7 +8,7 @@ namespace D3Chat.LocalHost;
 /// SignalR emulator's access key). They are fine on loopback; on any other address they would let
 /// anyone impersonate the server or mint realtime tokens, so the LocalHost refuses to start.
 /// </summary>
-public static class SampleSecrets
+internal static class SampleSecrets
 {
     /// <summary>Why the LocalHost must not start with <paramref name="configuration"/>, or null when it may.</summary>
     public static string? Problem(IConfiguration configuration, string repoRoot)
@@ -20,7 +19,7 @@ public static class SampleSecrets
         {
             return null;
         }
-        var sample = SampleValues(repoRoot);
+        var sample = LocalSettings.LoadFile(Path.Combine(repoRoot, LocalSettings.SampleFile));
         var reused = new List<string>();
         if (Same(sample, configuration, "Federation:SigningKeySeed", v => v))
         {
@@ -43,20 +42,13 @@ public static class SampleSecrets
         return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
     }
 
-    private static bool Same(IReadOnlyDictionary<string, string> sample, IConfiguration configuration, string key, Func<string, string?> secretOf) =>
-        sample.TryGetValue(key, out var committed) && secretOf(committed) is { Length: > 0 } secret
+    private static bool Same(IReadOnlyDictionary<string, string?> sample, IConfiguration configuration, string key, Func<string, string?> secretOf) =>
+        sample.TryGetValue(key, out var committed) && committed is not null && secretOf(committed) is { Length: > 0 } secret
         && configuration[key] is { } actual && secretOf(actual) == secret;
 
     private static string? AccessKey(string connectionString)
     {
         var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
         return builder.TryGetValue("AccessKey", out var key) ? key as string : null;
-    }
-
-    private static Dictionary<string, string> SampleValues(string repoRoot)
-    {
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(repoRoot, "local.settings.sample.json")));
-        return document.RootElement.GetProperty("Values").EnumerateObject()
-            .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => p.Value.GetString() ?? "");
     }
 }

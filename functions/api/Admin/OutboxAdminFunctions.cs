@@ -1,9 +1,10 @@
 using D3Chat.Core.Outbox;
+using D3Chat.Core.Queue;
 
 namespace D3Chat.Functions.Api.Admin;
 
-/// <summary>Dead-lettered outbox events: list and retry (issue 13, admin only).</summary>
-public sealed class OutboxAdminFunctions(RequestGate gate, OutboxAdmin admin)
+/// <summary>Dead-lettered outbox events and the queues' poison queues: list and retry (issue 13, admin only).</summary>
+public sealed class OutboxAdminFunctions(RequestGate gate, OutboxAdmin admin, PoisonQueues poisonQueues)
 {
     [Function(nameof(OutboxDeadLetters))]
     public Task<IActionResult> OutboxDeadLetters(
@@ -15,4 +16,14 @@ public sealed class OutboxAdminFunctions(RequestGate gate, OutboxAdmin admin)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/outbox/dead-letters/{id}/retry")] HttpRequest req,
         string id, CancellationToken ct) =>
         gate.Run(req, Access.Admin, ct).Id(id, "id").Accepted((_, eventId) => admin.RetryAsync(eventId, ct));
+
+    [Function(nameof(PoisonQueueMessages))]
+    public Task<IActionResult> PoisonQueueMessages(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/queues/poison")] HttpRequest req, CancellationToken ct) =>
+        gate.Run(req, Access.Admin, ct).Ok(_ => Outcome.Of(poisonQueues.ListAsync(ct)));
+
+    [Function(nameof(RetryPoisonQueueMessages))]
+    public Task<IActionResult> RetryPoisonQueueMessages(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/queues/poison/retry")] HttpRequest req, CancellationToken ct) =>
+        gate.Run(req, Access.Admin, ct).Accepted(_ => Outcome.Of(poisonQueues.RetryAllAsync(ct)));
 }

@@ -31,7 +31,7 @@ public sealed class AdminChannelStore(NpgsqlDataSource dataSource)
                (SELECT count(*) FROM messages) AS total_messages,
                (SELECT count(*) FROM channels) AS total_channels
         """;
-    // One row per UTC day, oldest first, computed live (analytics_daily stays unused, as in the reference).
+    // One row per UTC day, oldest first, computed live (the reference's unused analytics_daily table is dropped, 0012).
     private const string AnalyticsSql = """
         SELECT to_char(d.day, 'YYYY-MM-DD') AS date,
                (SELECT count(*) FROM users u WHERE u.is_local AND u.created_at >= d.day AND u.created_at < d.day + interval '1 day') AS new_users,

@@ -135,8 +135,11 @@ public static class AdminPaging
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 100;
 
-    /// <summary>The 1-based <c>page</c> query parameter (default 1).</summary>
-    public static int Page(QueryParams q) => q.Int("page", 1, 1, int.MaxValue);
+    /// <summary>Highest page number: (page - 1) × page size must stay a 32-bit OFFSET.</summary>
+    public const int MaxPage = 1_000_000;
+
+    /// <summary>The 1-based <c>page</c> query parameter (default 1), at most <see cref="MaxPage"/>.</summary>
+    public static int Page(QueryParams q) => q.Int("page", 1, 1, MaxPage);
 
     /// <summary>The <c>page_size</c> query parameter, 1 to <see cref="MaxPageSize"/>.</summary>
     public static int PageSize(QueryParams q) => q.Int("page_size", DefaultPageSize, 1, MaxPageSize);

@@ -55,7 +55,7 @@ public sealed partial class AuthService(
             CreatedAt = now.UtcDateTime,
         };
         var device = NewDevice(user.Id, request.DeviceName, now);
-        var (session, refreshToken) = NewSession(user.Id, device.Id, now);
+        var (session, refreshToken) = NewSession(user.Id, device.Id, now, await SessionLifetimeAsync(ct));
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         // The invite use is taken in the same transaction as the user row: a failed registration
@@ -97,7 +97,7 @@ public sealed partial class AuthService(
         }
         // The reference creates a new device for every login (device-per-login).
         var device = NewDevice(user.Id, request.DeviceName, now);
-        var (session, refreshToken) = NewSession(user.Id, device.Id, now);
+        var (session, refreshToken) = NewSession(user.Id, device.Id, now, await SessionLifetimeAsync(ct));
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await devices.InsertAsync(connection, tx, device, ct);
@@ -116,7 +116,7 @@ public sealed partial class AuthService(
         var newToken = RefreshTokens.New();
         var session = await sessions.RotateAsync(
             RefreshTokens.Hash(presented), RefreshTokens.Hash(newToken), RefreshTokens.SealSuccessor(presented, newToken),
-            now.AddDays(authOptions.Value.RefreshTokenDays), now, ct);
+            now + await SessionLifetimeAsync(ct), now, ct);
         if (session is not null)
         {
             return Tokens(session.UserId, session.DeviceId ?? Guid.Empty, session.Id, newToken);
@@ -194,7 +194,11 @@ public sealed partial class AuthService(
     private static Device NewDevice(Guid userId, string? name, DateTimeOffset now) =>
         new() { Id = Guid.NewGuid(), UserId = userId, DeviceName = string.IsNullOrEmpty(name) ? "default" : name, CreatedAt = now.UtcDateTime };
 
-    private (Session Session, string RefreshToken) NewSession(Guid userId, Guid deviceId, DateTimeOffset now)
+    /// <summary>The admins' <c>session_timeout_days</c> (1–365), else <c>Auth__RefreshTokenDays</c>.</summary>
+    private async Task<TimeSpan> SessionLifetimeAsync(CancellationToken ct) => TimeSpan.FromDays(
+        SettingKeys.WholeNumber(await settings.GetValueAsync(SettingKeys.SessionTimeoutDays, ct), 1, 365) ?? authOptions.Value.RefreshTokenDays);
+
+    private static (Session Session, string RefreshToken) NewSession(Guid userId, Guid deviceId, DateTimeOffset now, TimeSpan lifetime)
     {
         var token = RefreshTokens.New();
         return (new Session
@@ -203,7 +207,7 @@ public sealed partial class AuthService(
             UserId = userId,
             DeviceId = deviceId,
             RefreshTokenHash = RefreshTokens.Hash(token),
-            ExpiresAt = now.AddDays(authOptions.Value.RefreshTokenDays),
+            ExpiresAt = now + lifetime,
         }, token);
     }
 

@@ -1,3 +1,4 @@
+using D3Chat.Core.Realtime;
 using D3Chat.Core.Data;
 using D3Chat.Core.Auth;
 using D3Chat.Core.Http;
@@ -165,9 +166,8 @@ public sealed class ChannelService(
         }
         var now = DbTime.DbPrecision(time.GetUtcNow());
         var federated = channel.IsFederated || !target.IsLocal;
-        var channelNew = EventFactory.Create("channel.new",
-            EventFactory.ChannelNew((channel with { IsFederated = federated }).ToResponse()), now,
-            userIds: [userId], membership: new MembershipChange { ChannelId = id, Joined = [userId] });
+        var channelNew = RealtimeEvents.ChannelNew((channel with { IsFederated = federated }).ToResponse(), [userId],
+            new MembershipChange { ChannelId = id, Joined = [userId] }, now);
         var added = await WriteIfAsync(channelNew, async (connection, tx) =>
         {
             if (!await channels.AddMemberAsync(connection, tx, id, userId, ChannelRoles.Member, now, ct))
@@ -207,8 +207,8 @@ public sealed class ChannelService(
             CreatedAt = now.UtcDateTime,
             IsPublic = false,
         };
-        var channelNew = EventFactory.Create("channel.new", EventFactory.ChannelNew(channel.ToResponse()), now,
-            userIds: [userId, caller.Id], membership: new MembershipChange { ChannelId = channel.Id, Joined = [caller.Id, userId] });
+        var channelNew = RealtimeEvents.ChannelNew(channel.ToResponse(), [userId, caller.Id],
+            new MembershipChange { ChannelId = channel.Id, Joined = [caller.Id, userId] }, now);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await channels.LockAndFindDmAsync(connection, tx, caller.Id, userId, ct) is { } existing)

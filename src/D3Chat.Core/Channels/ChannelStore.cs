@@ -4,7 +4,7 @@ using Npgsql;
 namespace D3Chat.Core.Channels;
 
 /// <summary>SQL of the <c>channels</c> and <c>channel_members</c> tables.</summary>
-public sealed class ChannelStore(NpgsqlDataSource dataSource)
+public sealed class ChannelStore(NpgsqlDataSource dataSource) : IChannelMembership
 {
     private const string ChannelColumns = "c.id, c.name, c.is_dm, c.is_federated, c.encryption_type, c.created_by, c.created_at, c.is_public";
     private const string InsertChannelSql = """
@@ -75,8 +75,12 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource)
     public async Task<Channel?> FindForUserAsync(Guid id, Guid userId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<Channel>(new CommandDefinition(FindForUserSql, new { Id = id, UserId = userId }, cancellationToken: ct));
+        return await FindForUserAsync(connection, id, userId, ct);
     }
+
+    /// <summary>As <see cref="FindForUserAsync(Guid, Guid, CancellationToken)"/>, on the caller's connection.</summary>
+    public Task<Channel?> FindForUserAsync(NpgsqlConnection connection, Guid id, Guid userId, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<Channel>(new CommandDefinition(FindForUserSql, new { Id = id, UserId = userId }, cancellationToken: ct));
 
     /// <summary>The users among <paramref name="userIds"/> who share a channel with <paramref name="callerId"/>.</summary>
     public async Task<IReadOnlySet<Guid>> SharingAChannelAsync(Guid callerId, IReadOnlyList<Guid> userIds, CancellationToken ct)

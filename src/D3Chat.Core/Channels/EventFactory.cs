@@ -42,9 +42,4 @@ public static class EventFactory
     /// departure-2 <c>is_public</c> of <see cref="ChannelResponse"/> stays out of the event
     /// (clients read it from <c>GET /api/v1/channels/{id}</c>).
     /// </summary>
-    public static object ChannelNew(ChannelResponse channel) => new
-    {
-        type = "channel.new",
-        channel = new { channel.Id, channel.Name, channel.IsDm, channel.IsFederated, channel.EncryptionType, channel.CreatedBy, channel.CreatedAt },
-    };
 }

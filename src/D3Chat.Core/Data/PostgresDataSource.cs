@@ -24,6 +24,9 @@ public static class PostgresDataSource
     /// <summary>Retry interval after a failed token request (Entra or the identity endpoint down).</summary>
     public static readonly TimeSpan TokenRetryInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>Statements prepared per connection by default (<c>Max Auto Prepare</c>) when not behind PgBouncer.</summary>
+    public const int AutoPreparedStatements = 64;
+
     public static NpgsqlDataSource Create(PostgresOptions options) =>
         Create(options, options.UsesEntraId ? AzureCredentials.For(options.ClientId) : null);
 
@@ -46,6 +49,13 @@ public static class PostgresDataSource
     public static NpgsqlDataSource Create(PostgresOptions options, TokenCredential? credential)
     {
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        // Every statement is otherwise parsed and planned on each call (issue 14's profile: prepared
+        // ratio 0). Through PgBouncer (a DirectPort is set) server-side prepared statements depend on
+        // its version and settings, so they stay off there unless the connection string asks.
+        if (options.DirectPort is null && builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = AutoPreparedStatements;
+        }
         if (credential is not null)
         {
             builder.UsePeriodicPasswordProvider(PasswordProvider(credential), TokenRefreshInterval, TokenRetryInterval);

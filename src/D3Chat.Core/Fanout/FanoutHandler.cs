@@ -1,3 +1,4 @@
+using D3Chat.Core.Channels;
 using D3Chat.Core.Queue;
 using D3Chat.Core.Realtime;
 using D3Chat.Core.Redis;
@@ -11,7 +12,8 @@ namespace D3Chat.Core.Fanout;
 /// membership changes it carries, then the event to the channel's group and to each addressed user. Throws to have the message retried (and, after the
 /// configured dequeue count, moved to the poison queue); returns normally for a duplicate.
 /// </summary>
-public sealed partial class FanoutHandler(IRealtimeNotifier notifier, RedisKeyspace redis, ILogger<FanoutHandler> logger, ChannelEventReferences references)
+public sealed partial class FanoutHandler(
+    IRealtimeNotifier notifier, RedisKeyspace redis, ILogger<FanoutHandler> logger, ChannelEventReferences references, IChannelMembership channels)
 {
     public async Task HandleAsync(string messageBody, CancellationToken ct)
     {
@@ -38,7 +40,8 @@ public sealed partial class FanoutHandler(IRealtimeNotifier notifier, RedisKeysp
     }
 
     // Membership first, so a joining user already gets this event and a leaving one does not.
-    // Every call is idempotent, so a retried event repeats them harmlessly.
+    // Every call is idempotent, so a retried event repeats them harmlessly. Within a channel the event
+    // only says whose membership changed, never what it is now (issue 12 item 10).
     private async Task ApplyMembershipAsync(ChannelEvent channelEvent, CancellationToken ct)
     {
         if (channelEvent.Membership is not { } membership)
@@ -54,14 +57,39 @@ public sealed partial class FanoutHandler(IRealtimeNotifier notifier, RedisKeysp
             }
             return;
         }
-        var group = RealtimeGroups.Channel(channelId);
-        foreach (var userId in membership.Joined)
+        foreach (var userId in membership.Joined.Concat(membership.Left).Distinct())
         {
-            await notifier.AddUserToGroupAsync(userId, group, ct);
+            await SyncGroupAsync(channelId, userId, ct);
         }
-        foreach (var userId in membership.Left)
+    }
+
+    /// <summary>
+    /// Makes the user's place in the channel's group what PostgreSQL says now, not what the event said:
+    /// queue messages are handled concurrently, retried and out of order, so a join handled after the
+    /// leave that followed it must not put the leaver back. After acting, membership is read again and,
+    /// if it changed meanwhile, applied again: whichever handler acts last has read after the last change
+    /// it could have missed, and that change's own event syncs once more.
+    /// </summary>
+    private async Task SyncGroupAsync(Guid channelId, Guid userId, CancellationToken ct)
+    {
+        var group = RealtimeGroups.Channel(channelId);
+        var member = await channels.IsMemberAsync(channelId, userId, ct);
+        while (true)
         {
-            await notifier.RemoveUserFromGroupAsync(userId, group, ct);
+            if (member)
+            {
+                await notifier.AddUserToGroupAsync(userId, group, ct);
+            }
+            else
+            {
+                await notifier.RemoveUserFromGroupAsync(userId, group, ct);
+            }
+            var now = await channels.IsMemberAsync(channelId, userId, ct);
+            if (now == member)
+            {
+                return;
+            }
+            member = now;
         }
     }
 
@@ -94,7 +122,7 @@ public sealed partial class FanoutHandler(IRealtimeNotifier notifier, RedisKeysp
     [LoggerMessage(Level = LogLevel.Debug, Message = "Fanout skipped duplicate event {EventId}")]
     private partial void LogDuplicate(Guid eventId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Fanout delivered event {EventId} ({EventType})")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Fanout delivered event {EventId} ({EventType})")]
     private partial void LogDelivered(Guid eventId, string eventType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable for fanout dedup; delivering without it")]

@@ -8,7 +8,7 @@ namespace D3Chat.Core.Federation;
 /// Sends claimed deliveries, one destination at a time and in order. The first transient failure of
 /// a destination backs it off (<see cref="Backoff"/>) and postpones the rest of its rows; rows older
 /// than <see cref="FederationOptions.MaxRetryAge"/> and rows a peer rejected for good become dead letters.
-/// A peer that offers batches (spec §4.1) gets its due rows in seq order, many per request, from one
+/// A peer that offers batches (spec §4.1) gets its due rows in send order, many per request, from one
 /// sender at a time; any other peer one event per inbox request.
 /// </summary>
 public sealed partial class DeliveryProcessor(
@@ -84,36 +84,54 @@ public sealed partial class DeliveryProcessor(
 
     /// <summary>
     /// Batches for a peer that offers them. The claimed rows are given back first and the holder of the
-    /// destination's lock sends every due row in seq order, whoever claimed it, so concurrent relay runs
-    /// coalesce into full batches and never overtake each other. Without the lock nothing is sent here:
-    /// the holder (or, should it just have finished, the retry timer) takes the rows.
+    /// destination's lock sends every due row in send order (event time, then insertion), whoever
+    /// claimed it, so concurrent relay runs coalesce into full batches and never overtake each other.
+    /// Without the lock nothing is sent here: the holder takes the rows. A holder looks again after
+    /// letting go, so rows handed over just before it let go are not left for the retry timer.
     /// </summary>
     private async Task<int> DrainBatchedAsync(string destination, List<Delivery> claimed, int batchLimit, CancellationToken ct)
     {
         await store.ReleaseAsync(destination, claimed, time.GetUtcNow(), ct);
-        await using var held = await store.TryLockDestinationAsync(destination, ct);
-        if (held is null)
+        var delivered = 0;
+        do
         {
-            return 0;
+            await using var held = await store.TryLockDestinationAsync(destination, ct);
+            if (held is null)
+            {
+                return delivered;
+            }
+            var (sent, stopped) = await DrainWhileHeldAsync(destination, batchLimit, ct);
+            delivered += sent;
+            if (stopped)
+            {
+                return delivered;
+            }
         }
+        while (await store.HasSendableForDestinationAsync(destination, time.GetUtcNow(), ct));
+        return delivered;
+    }
+
+    /// <summary>Sends due rows until none are left (false) or the destination backs off (true).</summary>
+    private async Task<(int Delivered, bool Stopped)> DrainWhileHeldAsync(string destination, int batchLimit, CancellationToken ct)
+    {
         var delivered = 0;
         while (true)
         {
             var now = time.GetUtcNow();
             if (await store.PeerBackoffUntilAsync(destination, ct) is { } until && until > now)
             {
-                return delivered;
+                return (delivered, true);
             }
             var due = await store.ClaimDueForDestinationAsync(destination, now, now + ClaimLease, batchLimit * 4, ct);
             if (due.Count == 0)
             {
-                return delivered;
+                return (delivered, false);
             }
             var (sent, stopped) = await SendBatchesAsync(destination, due, batchLimit, ct);
             delivered += sent;
             if (stopped)
             {
-                return delivered;
+                return (delivered, true);
             }
         }
     }

@@ -6,6 +6,9 @@ namespace D3Chat.Core.Federation;
 /// <summary>One pending delivery of a federation event to one destination.</summary>
 public sealed record Delivery(string EventId, string Destination, string EventType, string Body, DateTime CreatedAt, int Attempts);
 
+/// <summary>A delivery to insert; a message's rows name the join of their sender (<see cref="DeliveryStore.EnqueueAsync"/>).</summary>
+public sealed record DeliveryRow(string EventId, string Destination, string EventType, string Body, DateTimeOffset? OccurredAt = null, SenderJoin? SenderJoin = null);
+
 /// <summary>Per-peer delivery state for operators.</summary>
 public sealed record PeerStatus(
     string Domain, DateTime? LastSuccessAt, DateTime? LastFailureAt, int ConsecutiveFailures, DateTime? BackoffUntil, long Queued, long DeadLetters);
@@ -14,15 +17,33 @@ public sealed record PeerStatus(
 /// SQL of <c>federation_deliveries</c> (one row per event and destination) and <c>federation_peers</c>
 /// (per-destination backoff state). A row is claimed by moving its <c>next_attempt_at</c> past a lease,
 /// so the queue handler's immediate attempt and the retry timer never send the same row at once.
+/// Also <c>federation_sender_joins</c>, which only exists to order a sender's join before their messages.
 /// </summary>
 public sealed class DeliveryStore(NpgsqlDataSource dataSource)
 {
     private const string Columns = "event_id AS eventid, destination, event_type AS eventtype, body, created_at AS createdat, attempts";
     private const string InsertSql = $"""
-        INSERT INTO federation_deliveries (event_id, destination, event_type, body, created_at, next_attempt_at)
-        VALUES (@EventId, @Destination, @EventType, @Body, @Now, @LeaseUntil)
+        INSERT INTO federation_deliveries (event_id, destination, event_type, body, created_at, next_attempt_at, occurred_at)
+        VALUES (@EventId, @Destination, @EventType, @Body, @Now, @LeaseUntil, @OccurredAt)
         ON CONFLICT (event_id, destination) DO NOTHING
         RETURNING {Columns}
+        """;
+    // Serialises the decision per (channel, sender, destination): the statements after it see the
+    // committed join rows of a concurrent enqueue of the same sender's message.
+    private const string LockSenderJoinSql = "SELECT pg_advisory_xact_lock(hashtextextended(@ChannelId::text || '/' || @Username || '/' || @Destination, 0))";
+    // Records this message's join as the sender's latest, unless the previous one was acknowledged (its row is gone).
+    private const string ClaimSenderJoinSql = """
+        INSERT INTO federation_sender_joins (channel_id, username, destination, join_event_id)
+        VALUES (@ChannelId, @Username, @Destination, @JoinEventId)
+        ON CONFLICT (channel_id, username, destination) DO UPDATE SET join_event_id = EXCLUDED.join_event_id
+        WHERE EXISTS (SELECT 1 FROM federation_deliveries d
+                      WHERE d.event_id = federation_sender_joins.join_event_id AND d.destination = federation_sender_joins.destination)
+        RETURNING join_event_id
+        """;
+    // A relayed leave ends the membership there: a later rejoin's messages must bring a join again.
+    private const string ForgetSenderJoinSql = """
+        DELETE FROM federation_sender_joins
+        WHERE destination = @Destination AND channel_id = try_uuid(@Body::jsonb ->> 'channel_id') AND username = @Body::jsonb ->> 'username'
         """;
     private const string ClaimDueSql = $"""
         UPDATE federation_deliveries d SET next_attempt_at = @LeaseUntil
@@ -30,29 +51,33 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
             SELECT event_id, destination FROM federation_deliveries f
             WHERE f.dead_at IS NULL AND f.next_attempt_at <= @Now
               AND NOT EXISTS (SELECT 1 FROM federation_peers p WHERE p.domain = f.destination AND p.backoff_until > @Now)
-            ORDER BY f.seq
+            ORDER BY f.occurred_at NULLS FIRST, f.seq
             LIMIT @Limit
             FOR UPDATE SKIP LOCKED
         ) due
         WHERE d.event_id = due.event_id AND d.destination = due.destination
-        RETURNING d.seq, d.event_id AS eventid, d.destination, d.event_type AS eventtype, d.body, d.created_at AS createdat, d.attempts
+        RETURNING d.occurred_at AS occurredat, d.seq, d.event_id AS eventid, d.destination, d.event_type AS eventtype, d.body, d.created_at AS createdat, d.attempts
         """;
-    private const string ClaimDueForDestinationSql = $"""
+    // Send order as ClaimDueSql (event time, then insertion; NULL event times of older rows first).
+    private const string SendOrder = "COALESCE({0}.occurred_at, '-infinity'::timestamptz), {0}.seq";
+    // Due rows of one destination up to the first row someone else holds (a relay run that has not yet
+    // handed its new rows over, a crashed sender's lease): a later row never overtakes an earlier one.
+    private static readonly string SendableRowsOfDestination = $"""
+        SELECT event_id, destination FROM federation_deliveries f
+        WHERE f.destination = @Destination AND f.dead_at IS NULL AND f.next_attempt_at <= @Now
+          AND NOT EXISTS (SELECT 1 FROM federation_deliveries x
+                          WHERE x.destination = @Destination AND x.dead_at IS NULL AND x.next_attempt_at > @Now
+                            AND ({string.Format(SendOrder, "x")}) < ({string.Format(SendOrder, "f")}))
+        ORDER BY {string.Format(SendOrder, "f")}
+        LIMIT @Limit
+        """;
+    private static readonly string ClaimDueForDestinationSql = $"""
         UPDATE federation_deliveries d SET next_attempt_at = @LeaseUntil
-        FROM (
-            SELECT event_id, destination FROM federation_deliveries f
-            WHERE f.destination = @Destination AND f.dead_at IS NULL AND f.next_attempt_at <= @Now
-              -- Stops before the first row someone else holds (a relay run that has not yet handed its
-              -- new row over, a crashed sender's lease): a later row never overtakes an earlier one.
-              AND NOT EXISTS (SELECT 1 FROM federation_deliveries x
-                              WHERE x.destination = @Destination AND x.dead_at IS NULL AND x.next_attempt_at > @Now AND x.seq < f.seq)
-            ORDER BY f.seq
-            LIMIT @Limit
-            FOR UPDATE SKIP LOCKED
-        ) due
+        FROM ({SendableRowsOfDestination} FOR UPDATE SKIP LOCKED) due
         WHERE d.event_id = due.event_id AND d.destination = due.destination
-        RETURNING d.seq, d.event_id AS eventid, d.destination, d.event_type AS eventtype, d.body, d.created_at AS createdat, d.attempts
+        RETURNING d.occurred_at AS occurredat, d.seq, d.event_id AS eventid, d.destination, d.event_type AS eventtype, d.body, d.created_at AS createdat, d.attempts
         """;
+    private static readonly string HasSendableForDestinationSql = $"SELECT EXISTS ({SendableRowsOfDestination})";
     private const string DeleteManySql = "DELETE FROM federation_deliveries WHERE destination = @Destination AND event_id = ANY(@EventIds)";
     private const string ReleaseManySql = "UPDATE federation_deliveries SET next_attempt_at = @Now WHERE destination = @Destination AND event_id = ANY(@EventIds)";
     // Session-level, so it is held while the batch travels; keyed by the destination's text hash.
@@ -113,9 +138,12 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Inserts rows for new (event, destination) pairs, already claimed until <paramref name="leaseUntil"/>;
-    /// returns only the rows this call inserted (a redelivered queue message inserts none).
+    /// returns only the rows this call inserted (a redelivered queue message inserts none), in send order.
+    /// A row with a <see cref="DeliveryRow.SenderJoin"/> is preceded by that join (lower seq, same
+    /// transaction, returned first) unless an earlier join of the sender to that destination was
+    /// acknowledged; so a message never depends on the membership event having been relayed before it.
     /// </summary>
-    public async Task<IReadOnlyList<Delivery>> EnqueueAsync(IEnumerable<(string EventId, string Destination, string EventType, string Body)> rows,
+    public async Task<IReadOnlyList<Delivery>> EnqueueAsync(IEnumerable<DeliveryRow> rows,
         DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -123,14 +151,33 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         var inserted = new List<Delivery>();
         foreach (var row in rows)
         {
-            inserted.AddRange(await connection.QueryAsync<Delivery>(new CommandDefinition(InsertSql, new
+            if (row.SenderJoin is { } join && await NeedsSenderJoinAsync(connection, tx, join, row.Destination, ct))
             {
-                row.EventId, row.Destination, row.EventType, row.Body, Now = now, LeaseUntil = leaseUntil,
-            }, tx, cancellationToken: ct)));
+                inserted.AddRange(await InsertAsync(connection, tx, new DeliveryRow(join.EventId, row.Destination, FederationEventTypes.ChannelJoin, join.Body, row.OccurredAt), now, leaseUntil, ct));
+            }
+            if (row.EventType == FederationEventTypes.ChannelLeave)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(ForgetSenderJoinSql, new { row.Destination, row.Body }, tx, cancellationToken: ct));
+            }
+            inserted.AddRange(await InsertAsync(connection, tx, row, now, leaseUntil, ct));
         }
         await tx.CommitAsync(ct);
         return inserted;
     }
+
+    private static async Task<bool> NeedsSenderJoinAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SenderJoin join, string destination, CancellationToken ct)
+    {
+        var args = new { join.ChannelId, join.Username, Destination = destination, JoinEventId = join.EventId };
+        await connection.ExecuteAsync(new CommandDefinition(LockSenderJoinSql, args, tx, cancellationToken: ct));
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(ClaimSenderJoinSql, args, tx, cancellationToken: ct)) is not null;
+    }
+
+    private static Task<IEnumerable<Delivery>> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DeliveryRow row,
+        DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct) =>
+        connection.QueryAsync<Delivery>(new CommandDefinition(InsertSql, new
+        {
+            row.EventId, row.Destination, row.EventType, row.Body, Now = now, LeaseUntil = leaseUntil, row.OccurredAt,
+        }, tx, cancellationToken: ct));
 
     /// <summary>Deliveries still waiting to be sent (not delivered, not dead-lettered): the relay backlog.</summary>
     public async Task<long> CountBacklogAsync(CancellationToken ct)
@@ -139,21 +186,29 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(BacklogSql, cancellationToken: ct));
     }
 
-    /// <summary>Claims due rows of destinations that are not backing off, in send order.</summary>
+    /// <summary>Claims due rows of destinations that are not backing off, in send order (event time, then insertion).</summary>
     public async Task<IReadOnlyList<Delivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<ClaimedRow>(new CommandDefinition(ClaimDueSql, new { Now = now, LeaseUntil = leaseUntil, Limit = limit }, cancellationToken: ct));
-        return rows.OrderBy(r => r.Seq).Select(r => new Delivery(r.EventId, r.Destination, r.EventType, r.Body, r.CreatedAt, r.Attempts)).ToList();
+        return InSendOrder(rows);
     }
 
-    /// <summary>Claims up to <paramref name="limit"/> due rows of one destination, in send (seq) order, up to the first row that is not due.</summary>
+    /// <summary>Claims up to <paramref name="limit"/> due rows of one destination, in send order (event time, then insertion), up to the first row that is not due.</summary>
     public async Task<IReadOnlyList<Delivery>> ClaimDueForDestinationAsync(string destination, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<ClaimedRow>(new CommandDefinition(ClaimDueForDestinationSql,
             new { Destination = destination, Now = now, LeaseUntil = leaseUntil, Limit = limit }, cancellationToken: ct));
-        return rows.OrderBy(r => r.Seq).Select(r => new Delivery(r.EventId, r.Destination, r.EventType, r.Body, r.CreatedAt, r.Attempts)).ToList();
+        return InSendOrder(rows);
+    }
+
+    /// <summary>True when <see cref="ClaimDueForDestinationAsync"/> would claim a row now.</summary>
+    public async Task<bool> HasSendableForDestinationAsync(string destination, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(HasSendableForDestinationSql,
+            new { Destination = destination, Now = now, Limit = 1 }, cancellationToken: ct));
     }
 
     /// <summary>Deletes delivered rows of one destination in one statement.</summary>
@@ -166,7 +221,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// The right to send batches to <paramref name="destination"/>, held by one process at a time so
-    /// batches leave in seq order one after the other; null when another sender holds it.
+    /// batches leave in send order one after the other; null when another sender holds it.
     /// </summary>
     public async Task<IAsyncDisposable?> TryLockDestinationAsync(string destination, CancellationToken ct)
     {
@@ -287,5 +342,9 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(sql, args, cancellationToken: ct));
     }
 
-    private sealed record ClaimedRow(long Seq, string EventId, string Destination, string EventType, string Body, DateTime CreatedAt, int Attempts);
+    private static List<Delivery> InSendOrder(IEnumerable<ClaimedRow> rows) =>
+        rows.OrderBy(r => r.OccurredAt.HasValue).ThenBy(r => r.OccurredAt).ThenBy(r => r.Seq)
+            .Select(r => new Delivery(r.EventId, r.Destination, r.EventType, r.Body, r.CreatedAt, r.Attempts)).ToList();
+
+    private sealed record ClaimedRow(DateTime? OccurredAt, long Seq, string EventId, string Destination, string EventType, string Body, DateTime CreatedAt, int Attempts);
 }

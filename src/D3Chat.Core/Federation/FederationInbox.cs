@@ -39,9 +39,8 @@ public sealed record BatchAck(IReadOnlyList<BatchEventResult> Results);
 public sealed partial class FederationInbox(
     RedisKeyspace redis, InboxHandlers handlers, IOptions<FederationOptions> options, ILogger<FederationInbox> logger)
 {
-    /// <summary>Requests one origin may make per <see cref="RedisKeys.FederationRateWindow"/> (spec §4).</summary>
+    /// <summary>Requests one origin may make per <see cref="RedisKeys.FederationRateWindow"/> by default (spec §4; <see cref="FederationOptions.InboxRatePerMinute"/>).</summary>
     public const int RateLimitPerWindow = 100;
-
 
     public async Task<Outcome<InboxAck>> ReceiveAsync(string origin, byte[] body, CancellationToken ct)
     {
@@ -140,7 +139,8 @@ public sealed partial class FederationInbox(
                 throw;
             }
             LogHandlerFailed(origin, eventId, type, ex);
-            return Problem.FederationEventFailed;
+            // A database outage is not the event's fault: 503, so the sender keeps it for its retries.
+            return ServiceOutage.IsOutage(ex) ? Problem.ServiceUnavailable : Problem.FederationEventFailed;
         }
         return new InboxAck("ok", eventId);
     }
@@ -166,7 +166,7 @@ public sealed partial class FederationInbox(
         try
         {
             return (long)await redis.Database.ScriptEvaluateAsync(AddEventsInWindowScript, [RedisKeys.FederationEventRate(origin)],
-                [(long)RedisKeys.FederationRateWindow.TotalMilliseconds, events, options.Value.InboundEventsPerMinute]) == 1;
+                [(long)RedisKeys.FederationRateWindow.TotalMilliseconds, events, options.Value.BatchEventsPerMinute]) == 1;
         }
         catch (RedisException ex)
         {
@@ -194,7 +194,7 @@ public sealed partial class FederationInbox(
             // counter without expiry (which would block the origin for good).
             var count = (long)await redis.Database.ScriptEvaluateAsync(CountInWindowScript,
                 [RedisKeys.FederationRate(origin)], [(long)RedisKeys.FederationRateWindow.TotalMilliseconds]);
-            return count <= RateLimitPerWindow;
+            return count <= options.Value.InboxRatePerMinute;
         }
         catch (RedisException ex)
         {
@@ -213,8 +213,10 @@ public sealed partial class FederationInbox(
         }
         catch (RedisException ex)
         {
+            // Replay protection must not fail open: without the claim a replayed event (within the
+            // signature's window) would be applied twice. Refuse with 503; the sender retries later.
             LogRedisDegraded("dedup", ex);
-            return true;
+            throw new ServiceUnavailableException("Federation replay protection is unavailable (Redis)", ex);
         }
     }
 

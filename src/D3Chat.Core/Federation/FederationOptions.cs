@@ -20,18 +20,29 @@ public sealed class FederationOptions
     /// <summary>How long a delivery is retried before it becomes a dead letter (default 24 h).</summary>
     public TimeSpan MaxRetryAge { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Inbox requests one origin may make per minute (spec §4: 100). A peer over it gets 429 and
+    /// retries with backoff, so a busier channel is delayed, never lost; raise it for busy peers.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
+    public int InboxRatePerMinute { get; set; } = FederationInbox.RateLimitPerWindow;
+
     /// <summary>Upper bound of the per-destination backoff (see <see cref="Backoff"/>).</summary>
     public TimeSpan MaxBackoff { get; set; } = Backoff.DefaultMaxBackoff;
 
     /// <summary>
-    /// Events one origin may deliver per minute through <c>POST /federation/transactions</c> (spec §4.1).
-    /// The reference inbox keeps its own limit of 100 requests a minute.
+    /// Events one origin may deliver per minute through <c>POST /federation/transactions</c> (spec §4.1),
+    /// counted per event, a batch all or none. Requests to the inbox and the key claim count against
+    /// <see cref="InboxRatePerMinute"/> instead: a peer that batches is limited by events, one that does
+    /// not (the reference) by requests.
     /// </summary>
-    public int InboundEventsPerMinute { get; set; } = 60_000;
+    [System.ComponentModel.DataAnnotations.Range(1, 10_000_000)]
+    public int BatchEventsPerMinute { get; set; } = 60_000;
 
     /// <summary>
-    /// Most events this server accepts in one batch and advertises in its well-known document;
-    /// 0 or 1 turns batching off (peers then send one event per inbox request).
+    /// Most events this server accepts in one batch and advertises in its well-known document
+    /// (at most <see cref="FederationBatches.MaxEvents"/>); 0 or 1 turns batching off (peers then send
+    /// one event per inbox request).
     /// </summary>
     public int MaxBatchEvents { get; set; } = FederationBatches.MaxEvents;
 

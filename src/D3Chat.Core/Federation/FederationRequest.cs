@@ -14,17 +14,7 @@ public static class FederationRequest
         {
             return (null, ApiResults.From(Problem.BodyTooLarge));
         }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > RequestBody.MaxBytes)
-            {
-                return (null, ApiResults.From(Problem.BodyTooLarge));
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        return (buffer.ToArray(), null);
+        var body = await RequestBody.ReadLimitedAsync(request.Body, RequestBody.MaxBytes, ct);
+        return body is null ? (null, ApiResults.From(Problem.BodyTooLarge)) : (body, null);
     }
 }

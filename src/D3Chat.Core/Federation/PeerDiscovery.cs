@@ -53,7 +53,7 @@ public sealed partial class PeerDiscovery(
 
     private int RememberBatchLimit(string domain, WellKnownDocument? document, DateTimeOffset now)
     {
-        var events = Math.Clamp(document?.MaxBatchEvents ?? 1, 1, FederationBatches.MaxEvents);
+        var events = BatchLimitOf(document?.MaxBatchEvents);
         _batchLimits[domain] = (events, now + (document is null ? FailureCacheTtl : CacheTtl));
         return events;
     }
@@ -166,7 +166,17 @@ public sealed partial class PeerDiscovery(
         return value is { Length: 44 } && Convert.TryFromBase64String(value, buffer, out var written) && written == 32;
     }
 
-    private sealed record WellKnownDocument(string? Domain, string? SigningKeyPublic, string? ApiBaseUrl, int? ProtocolVersion, int? MaxBatchEvents);
+    /// <summary>
+    /// A peer's <c>max_batch_events</c>, read leniently: the field is ours, not the reference's, so a
+    /// value that is not a whole number (a string, 2.5, null) means no batches and a huge one is capped
+    /// at <see cref="FederationBatches.MaxEvents"/>; either way the rest of the document still counts.
+    /// </summary>
+    internal static int BatchLimitOf(JsonElement? value) =>
+        value is { ValueKind: JsonValueKind.Number } number && number.TryGetDecimal(out var events) && events == decimal.Truncate(events)
+            ? (int)Math.Clamp(events, 1, FederationBatches.MaxEvents)
+            : 1;
+
+    private sealed record WellKnownDocument(string? Domain, string? SigningKeyPublic, string? ApiBaseUrl, int? ProtocolVersion, JsonElement? MaxBatchEvents);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Discovered federation peer {Domain}")]
     private partial void LogDiscovered(string domain);

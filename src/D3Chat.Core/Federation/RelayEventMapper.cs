@@ -9,8 +9,14 @@ using Microsoft.Extensions.Options;
 
 namespace D3Chat.Core.Federation;
 
-/// <summary>One federation event to POST, and the peers that get it.</summary>
-public sealed record OutboundEvent(string EventId, string Type, string Body, IReadOnlyList<string> Destinations);
+/// <summary>
+/// One federation event to POST, and the peers that get it. A message carries the join of its sender
+/// (<see cref="SenderJoin"/>), which the relay sends first wherever that sender is not yet known to be a member.
+/// </summary>
+public sealed record OutboundEvent(string EventId, string Type, string Body, IReadOnlyList<string> Destinations, SenderJoin? SenderJoin = null);
+
+/// <summary>A <c>channel.join</c> of a message's local sender, keyed by channel and sender for <c>federation_sender_joins</c>.</summary>
+public sealed record SenderJoin(Guid ChannelId, string Username, string EventId, string Body);
 
 /// <summary>
 /// The one table from work-queue channel events to federation events (architecture departure 4):
@@ -49,7 +55,7 @@ public sealed class RelayEventMapper(RelayStore store, ChannelStore channels, IO
         {
             return [];
         }
-        return await ToChannelPeersAsync(m.ChannelId, $"msg-{m.Id}", FederationEventTypes.MessageRelay, e, new JsonObject
+        var relays = await ToChannelPeersAsync(m.ChannelId, $"msg-{m.Id}", FederationEventTypes.MessageRelay, e, new JsonObject
         {
             ["channel_id"] = m.ChannelId.ToString(),
             ["sender_username"] = m.SenderUsername,
@@ -59,6 +65,11 @@ public sealed class RelayEventMapper(RelayStore store, ChannelStore channels, IO
             ["protocol_version"] = m.ProtocolVersion ?? 1,
             ["origin_message_id"] = m.Id.ToString(),
         }, ct);
+        // The event that made the sender a member may not have been relayed yet (queue messages run
+        // concurrently): the message brings its sender's join along (docs/federation.md "Ordering").
+        var join = Build($"member-{m.Id}", FederationEventTypes.ChannelJoin, e, [],
+            new JsonObject { ["channel_id"] = m.ChannelId.ToString(), ["username"] = m.SenderUsername });
+        return relays.Select(r => r with { SenderJoin = new SenderJoin(m.ChannelId, m.SenderUsername, join.EventId, join.Body) }).ToList();
     }
 
     private async Task<IReadOnlyList<OutboundEvent>> MessageEditAsync(ChannelEvent e, CancellationToken ct)

@@ -8,7 +8,9 @@ namespace D3Chat.Core.Federation;
 /// Consumes channel events for the federation relay (never inside an API request): maps each to
 /// federation events (<see cref="RelayEventMapper"/>), records one durable delivery row per
 /// destination (idempotent on event and destination, so a redelivered queue message adds nothing),
-/// and tries those new rows once at once. Whatever fails stays for the retry timer.
+/// and tries those new rows once at once. Whatever fails stays for the retry timer. A message's rows
+/// are preceded by its sender's join where needed, so the order in which channel events are handled
+/// does not matter (<see cref="DeliveryStore.EnqueueAsync"/>).
 /// </summary>
 public sealed partial class RelayHandler(
     RelayEventMapper mapper, DeliveryStore deliveries, DeliveryProcessor processor, TimeProvider time, ILogger<RelayHandler> logger, ChannelEventReferences references)
@@ -22,7 +24,7 @@ public sealed partial class RelayHandler(
             return;
         }
         var now = time.GetUtcNow();
-        var rows = outbound.SelectMany(o => o.Destinations.Select(d => (o.EventId, Destination: d, o.Type, o.Body)));
+        var rows = outbound.SelectMany(o => o.Destinations.Select(d => new DeliveryRow(o.EventId, d, o.Type, o.Body, channelEvent.OccurredAt, o.SenderJoin)));
         var inserted = await deliveries.EnqueueAsync(rows, now, now + DeliveryProcessor.ClaimLease, ct);
         LogQueued(channelEvent.Id, channelEvent.Type, inserted.Count);
         if (inserted.Count > 0)
@@ -31,6 +33,6 @@ public sealed partial class RelayHandler(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Channel event {EventId} ({EventType}) queued {Deliveries} federation deliveries")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Channel event {EventId} ({EventType}) queued {Deliveries} federation deliveries")]
     private partial void LogQueued(Guid eventId, string eventType, int deliveries);
 }

@@ -1,3 +1,4 @@
+using D3Chat.Core.Channels;
 using D3Chat.Core.Auth;
 using D3Chat.Core.Crypto;
 using D3Chat.Core.Devices;
@@ -69,10 +70,13 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<OutboxPublisher>();
         services.TryAddSingleton<OutboxSweeper>();
         services.TryAddSingleton<OutboxAdmin>();
+        services.TryAddSingleton<PoisonQueues>();
         services.TryAddSingleton<RetentionSweeper>();
         services.TryAddSingleton<IStoredChannelEvents>(sp => sp.GetRequiredService<OutboxStore>());
         services.TryAddSingleton<ChannelEventReferences>();
         services.TryAddSingleton<FanoutHandler>();
+        services.TryAddSingleton<ChannelStore>();
+        services.TryAddSingleton<IChannelMembership>(sp => sp.GetRequiredService<ChannelStore>());
         services.TryAddSingleton<UserStore>();
         services.TryAddSingleton<DeviceStore>();
         services.TryAddSingleton<SessionStore>();

@@ -43,6 +43,8 @@ public sealed class ApiRequest
 
     public Task<IActionResult> Created<T>(Func<ApiCall, Task<Outcome<T>>> handle) => Reply(handle, Replies.Created);
 
+    public Task<IActionResult> Accepted<T>(Func<ApiCall, Task<Outcome<T>>> handle) => Reply(handle, Replies.Accepted);
+
     public Task<IActionResult> NoContent<T>(Func<ApiCall, Task<Outcome<T>>> handle) => Reply(handle, Replies.NoContent);
 
     public Task<IActionResult> Download(Func<ApiCall, Task<Outcome<FileDownload>>> handle) => Reply(handle, Replies.Download);

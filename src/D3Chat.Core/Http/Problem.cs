@@ -76,6 +76,7 @@ public sealed record Problem
 
     // Messages (§7)
     public static readonly Problem MessageNotFound = new(404, "Message not found");
+    public static readonly Problem MessageTooLarge = new(413, $"Message content too large. Maximum {Messages.MessageLimits.MaxContentChars} characters");
     public static readonly Problem EditOthersMessage = new(403, "Can only edit own messages");
     public static readonly Problem DeleteOthersMessage = new(403, "Can only delete own messages");
     public static readonly Problem ReplyOutsideChannel = new(400, "reply_to_id must reference a message in the same channel");
@@ -131,6 +132,9 @@ public sealed record Problem
     public static readonly Problem FederationOriginMismatch = new(400, "origin_server does not match X-D3Chat-Origin");
     public static readonly Problem FederationEventFailed = new(500, "Error processing event");
     public static readonly Problem FederationBatchInvalid = new(400, $"Body must be {{\"events\": [...]}} with 1 to {Federation.FederationBatches.MaxEvents} events");
+
+    // A backing service is down (issue 13; docs/reliability.md): retry later.
+    public static readonly Problem ServiceUnavailable = new(503, ServiceOutage.Detail);
 
     // Hosts
     public static readonly Problem RouteNotFound = new(404, "Not Found");

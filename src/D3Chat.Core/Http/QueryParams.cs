@@ -10,7 +10,15 @@ namespace D3Chat.Core.Http;
 /// </summary>
 public sealed class QueryParams(HttpRequest request)
 {
-    private readonly List<FieldError> _errors = [];
+    private readonly List<FieldError> _errors = Unstorable(request);
+
+    // Every parameter, read by the route or not, is checked once: PostgreSQL refuses NUL and lone surrogates.
+    private static List<FieldError> Unstorable(HttpRequest request) =>
+        [.. from parameter in request.Query
+            from value in parameter.Value
+            let problem = UnstorableText.Problem(value ?? "")
+            where problem is not null
+            select new FieldError(["query", parameter.Key], problem, "string_unstorable")];
 
     /// <summary>The 422 result when any parameter failed, else null.</summary>
     public IActionResult? Invalid => _errors.Count == 0 ? null : RequestBody.Invalid([.. _errors]);

@@ -20,16 +20,26 @@ public static class RequestBody
         {
             return (null, ApiResults.From(Problem.BodyTooLarge));
         }
-        T? value;
-        try
+        // Content-Length may be absent (chunked) or wrong: the limit is on the bytes actually read.
+        var body = await ReadLimitedAsync(request.Body, MaxBytes, ct);
+        return body is null ? (null, ApiResults.From(Problem.BodyTooLarge)) : Parse<T>(body);
+    }
+
+    /// <summary>At most <paramref name="maxBytes"/> bytes of <paramref name="body"/>, or null when it holds more (only one byte more is read).</summary>
+    public static async Task<byte[]?> ReadLimitedAsync(Stream body, int maxBytes, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
         {
-            value = await JsonSerializer.DeserializeAsync<T>(request.Body, ApiResults.Json, ct);
+            if (buffer.Length + read > maxBytes)
+            {
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
         }
-        catch (JsonException ex)
-        {
-            return (null, InvalidJson(ex));
-        }
-        return Validated(value);
+        return buffer.ToArray();
     }
 
     /// <summary>The same for a body already read (federation routes read the bytes first, because the signature covers them).</summary>
@@ -37,11 +47,20 @@ public static class RequestBody
     {
         try
         {
+            if (UnstorableText.Find(body) is { } unstorable)
+            {
+                return (null, Invalid(unstorable));
+            }
             return Validated(JsonSerializer.Deserialize<T>(body, ApiResults.Json));
         }
         catch (JsonException ex)
         {
             return (null, InvalidJson(ex));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or FormatException or OverflowException or ArgumentException)
+        {
+            // Lone surrogates, numbers out of a field's range and types the serializer cannot bind.
+            return (null, Invalid(new FieldError(["body"], $"Invalid value: {ex.Message.Split('.')[0]}", "value_error")));
         }
     }
 

@@ -21,7 +21,21 @@ public static class UploadedFile
         {
             return (null, Missing());
         }
-        var form = await request.ReadFormAsync(ct);
+        IFormCollection form;
+        try
+        {
+            // The limit is on the bytes read as well, for chunked bodies that declare no length.
+            form = await request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { MultipartBodyLengthLimit = maxBytes + (1024 * 1024) }, ct);
+        }
+        catch (InvalidDataException ex) when (ex.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, tooLarge);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or IOException)
+        {
+            // No boundary, a truncated part, too many parts: the client's framing, not our failure.
+            return (null, RequestBody.Invalid(new FieldError(["body"], $"Malformed form body: {ex.Message.Split('.')[0]}", "form_invalid")));
+        }
         return form.Files.GetFile("file") is { } file ? (file, null) : (null, Missing());
     }
 

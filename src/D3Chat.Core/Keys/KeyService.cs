@@ -1,3 +1,4 @@
+using D3Chat.Core.Realtime;
 using D3Chat.Core.Auth;
 using D3Chat.Core.Channels;
 using D3Chat.Core.Devices;
@@ -230,14 +231,7 @@ public sealed class KeyService(
             return Problem.RecipientNotChannelDevice;
         }
         var now = time.GetUtcNow();
-        var notice = EventFactory.Create("sender_key.new", new
-        {
-            type = "sender_key.new",
-            channel_id = channelId,
-            device_id = deviceId,
-            sender_username = caller.Username,
-            origin_server = caller.ServerDomain,
-        }, now, channelId: channelId);
+        var notice = RealtimeEvents.SenderKeyNew(channelId, deviceId, caller.Username, caller.ServerDomain, now);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await senderKeys.ReplaceAsync(connection, tx, channelId, deviceId, caller.Id, request.SenderKeyPublic!, envelopes, now, ct);

@@ -7,8 +7,8 @@ namespace D3Chat.Core.Keys;
 public sealed class KeyStore
 {
     private const string UpsertBundleSql = """
-        INSERT INTO device_keys (id, device_id, identity_key, signed_pre_key, signed_pre_key_signature, signing_key, one_time_pre_keys, updated_at)
-        VALUES (@Id, @DeviceId, @IdentityKey, @SignedPreKey, @SignedPreKeySignature, @SigningKey, '[]'::jsonb, @Now)
+        INSERT INTO device_keys (id, device_id, identity_key, signed_pre_key, signed_pre_key_signature, signing_key, updated_at)
+        VALUES (@Id, @DeviceId, @IdentityKey, @SignedPreKey, @SignedPreKeySignature, @SigningKey, @Now)
         ON CONFLICT (device_id) DO UPDATE SET identity_key = EXCLUDED.identity_key, signed_pre_key = EXCLUDED.signed_pre_key,
             signed_pre_key_signature = EXCLUDED.signed_pre_key_signature, signing_key = EXCLUDED.signing_key, updated_at = EXCLUDED.updated_at
         """;

@@ -1,3 +1,4 @@
+using D3Chat.Core.Realtime;
 using D3Chat.Core.Data;
 using D3Chat.Core.Auth;
 using D3Chat.Core.Channels;
@@ -43,7 +44,13 @@ public sealed class MessageService(
     /// </summary>
     public async Task<Outcome<SentMessage>> SendAsync(CurrentUser caller, Guid channelId, SendMessageRequest request, CancellationToken ct)
     {
-        if (await channels.FindForUserAsync(channelId, caller.Id, ct) is not { MemberRole: not null } channel)
+        if (request.Content!.Length > MessageLimits.MaxContentChars)
+        {
+            return Problem.MessageTooLarge;
+        }
+        // One pool rental for the checks and the transaction (issue 14: it was four per message).
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        if (await channels.FindForUserAsync(connection, channelId, caller.Id, ct) is not { MemberRole: not null } channel)
         {
             return Problem.NotChannelMember;
         }
@@ -51,14 +58,14 @@ public sealed class MessageService(
         {
             return Problem.PlaintextRefused;
         }
-        if (request.SenderDeviceId is { } deviceId && !await devices.IsOwnedByAsync(deviceId, caller.Id, ct))
+        if (request.SenderDeviceId is { } deviceId && !await devices.IsOwnedByAsync(connection, deviceId, caller.Id, ct))
         {
             return Problem.SenderDeviceNotOwn;
         }
         MessageRow? parent = null;
         if (request.ReplyToId is { } replyToId)
         {
-            parent = await messages.GetAsync(replyToId, ct);
+            parent = await messages.GetAsync(connection, replyToId, ct);
             if (parent is null || parent.ChannelId != channelId)
             {
                 return Problem.ReplyOutsideChannel;
@@ -84,7 +91,6 @@ public sealed class MessageService(
         };
         MessageResponse response;
         ChannelEvent created;
-        await using (var connection = await dataSource.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
             if (request.ClientMessageId is { } clientId
@@ -96,11 +102,13 @@ public sealed class MessageService(
             await messages.InsertAsync(connection, tx, row, ct);
             var linked = await messages.LinkAttachmentsAsync(connection, tx, row.Id, channelId, caller.Id, request.AttachmentIds ?? [], ct);
             response = row.ToResponse(linked.Select(a => a.ToSnippet()).ToList());
-            created = EventFactory.Create("message.new", new { type = "message.new", message = response }, now, channelId: channelId);
+            created = RealtimeEvents.MessageNew(response, now) with { SkipFederation = !channel.IsFederated };
             await outbox.AddAsync(connection, tx, created, ct);
             await tx.CommitAsync(ct);
         }
         // Committed: from here on nothing may fail the request (a failed publish is left to the outbox sweep).
+        // The connection goes back to the pool first, so it is not held while the queue answers.
+        await connection.CloseAsync();
         await publisher.PublishAsync([created], ct);
         return new SentMessage(response, Replayed: false);
     }
@@ -118,6 +126,10 @@ public sealed class MessageService(
 
     public async Task<Outcome<MessageResponse>> EditAsync(CurrentUser caller, Guid messageId, EditMessageRequest request, CancellationToken ct)
     {
+        if (request.Content!.Length > MessageLimits.MaxContentChars)
+        {
+            return Problem.MessageTooLarge;
+        }
         var message = await messages.GetAsync(messageId, ct);
         if (message is null)
         {
@@ -140,11 +152,7 @@ public sealed class MessageService(
         var edited = message with { Content = request.Content!, EditedAt = now.UtcDateTime };
         var attachments = await messages.AttachmentsOfAsync([messageId], ct);
         var response = edited.ToResponse(attachments[messageId].Select(a => a.ToSnippet()).ToList());
-        var editEvent = EventFactory.Create("message.edit", new
-        {
-            type = "message.edit",
-            message = new { id = response.Id, channel_id = response.ChannelId, content = response.Content, edited_at = response.EditedAt },
-        }, now, channelId: message.ChannelId);
+        var editEvent = RealtimeEvents.MessageEdit(response.Id, message.ChannelId, response.Content, now);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await messages.UpdateContentAsync(connection, tx, messageId, caller.Id, edited.Content, now, ct) == 0)
@@ -189,8 +197,7 @@ public sealed class MessageService(
             // Leaving a channel ends the right to change what one wrote there (the SQL re-checks it).
             return Problem.NotChannelMember;
         }
-        var deleted = EventFactory.Create("message.delete",
-            new { type = "message.delete", message_id = messageId, channel_id = message.ChannelId }, time.GetUtcNow(), channelId: message.ChannelId);
+        var deleted = RealtimeEvents.MessageDelete(messageId, message.ChannelId, time.GetUtcNow());
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await messages.DeleteAsync(connection, tx, messageId, caller.Id, ct) == 0)

@@ -31,6 +31,10 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
             WHERE message_client_ids.created_at < @NotBefore
         RETURNING message_id
         """;
+    // Batched, so one pass never holds a long lock over a large table; the next pass takes the rest.
+    private const string DeleteOlderThanSql = """
+        DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE created_at < @Before LIMIT @Limit)
+        """;
     private const string DeleteExpiredClientIdsSql = "DELETE FROM message_client_ids WHERE created_at < @NotBefore";
     private const string ClientIdMessageSql = """
         SELECT message_id FROM message_client_ids
@@ -101,8 +105,12 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
     public async Task<MessageRow?> GetAsync(Guid id, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<MessageRow>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: ct));
+        return await GetAsync(connection, id, ct);
     }
+
+    /// <summary>As <see cref="GetAsync(Guid, CancellationToken)"/>, on the caller's connection.</summary>
+    public Task<MessageRow?> GetAsync(NpgsqlConnection connection, Guid id, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<MessageRow>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: ct));
 
     /// <summary>Up to <paramref name="take"/> messages before the cursor, newest first.</summary>
     public async Task<IReadOnlyList<MessageRow>> PageAsync(Guid channelId, PageQuery query, int take, CancellationToken ct)
@@ -161,5 +169,12 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(DeleteExpiredClientIdsSql, new { NotBefore = notBefore }, cancellationToken: ct));
+    }
+
+    /// <summary>Deletes up to <paramref name="limit"/> messages created before <paramref name="before"/> (message retention); returns rows deleted.</summary>
+    public async Task<int> DeleteOlderThanAsync(DateTimeOffset before, int limit, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(DeleteOlderThanSql, new { Before = before, Limit = limit }, cancellationToken: ct));
     }
 }

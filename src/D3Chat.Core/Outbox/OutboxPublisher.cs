@@ -14,10 +14,10 @@ namespace D3Chat.Core.Outbox;
 public sealed partial class OutboxPublisher(
     OutboxStore store, IChannelEventPublisher publisher, IOptions<QueueOptions> options, TimeProvider time, ILogger<OutboxPublisher> logger)
 {
-    /// <summary>Publishes each event; returns how many the queue accepted.</summary>
+    /// <summary>Publishes each event, then marks those the queue accepted sent in one statement; returns how many it accepted.</summary>
     public async Task<int> PublishAsync(IEnumerable<ChannelEvent> events, CancellationToken ct)
     {
-        var published = 0;
+        var published = new List<Guid>();
         foreach (var channelEvent in events)
         {
             try
@@ -30,23 +30,23 @@ public sealed partial class OutboxPublisher(
                 await TryRecordFailureAsync(channelEvent.Id, $"{ex.GetType().Name}: {ex.Message}", ct);
                 continue;
             }
-            published++;
-            await TryMarkSentAsync(channelEvent.Id, ct);
+            published.Add(channelEvent.Id);
         }
-        return published;
+        await TryMarkSentAsync(published, ct);
+        return published.Count;
     }
 
     // The event is on the queue; a failed mark only means the sweep publishes it once more, and
     // consumers deduplicate by event id. It must never fail the request whose change is committed.
-    private async Task TryMarkSentAsync(Guid id, CancellationToken ct)
+    private async Task TryMarkSentAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
         try
         {
-            await store.MarkSentAsync(id, time.GetUtcNow(), ct);
+            await store.MarkSentAsync(ids, time.GetUtcNow(), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogMarkSentFailed(id, ex);
+            LogMarkSentFailed(ids.Count, ex);
         }
     }
 
@@ -72,8 +72,8 @@ public sealed partial class OutboxPublisher(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing outbox event {EventId} ({EventType}) failed; the sweep will retry it")]
     private partial void LogPublishFailed(Guid eventId, string eventType, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Marking outbox event {EventId} sent failed; the sweep will publish it again")]
-    private partial void LogMarkSentFailed(Guid eventId, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Marking {Count} published outbox events sent failed; the sweep will publish them again")]
+    private partial void LogMarkSentFailed(int count, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox event {EventId} failed {Attempts} publishes and moved to the dead letters")]
     private partial void LogDeadLettered(Guid eventId, int attempts);

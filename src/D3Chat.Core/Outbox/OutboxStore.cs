@@ -14,7 +14,7 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource) : IStoredChannelEve
         INSERT INTO outbox (id, event_type, payload, created_at, next_attempt_at)
         VALUES (@Id, @Type, CAST(@Payload AS jsonb), @CreatedAt, @CreatedAt)
         """;
-    private const string MarkSentSql = "UPDATE outbox SET sent_at = @SentAt, attempts = attempts + 1 WHERE id = @Id";
+    private const string MarkSentSql = "UPDATE outbox SET sent_at = @SentAt, attempts = attempts + 1 WHERE id = ANY(@Ids)";
     private const string RecordFailedAttemptSql = """
         UPDATE outbox SET attempts = attempts + 1, last_error = @Error,
             next_attempt_at = @Now + make_interval(secs => LEAST(@MaxDelaySeconds, @BaseSeconds * power(2, attempts)))
@@ -96,10 +96,15 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource) : IStoredChannelEve
             CreatedAt = channelEvent.OccurredAt,
         }, transaction, cancellationToken: ct));
 
-    public async Task MarkSentAsync(Guid id, DateTimeOffset sentAt, CancellationToken ct)
+    /// <summary>Marks published events sent, all in one statement.</summary>
+    public async Task MarkSentAsync(IReadOnlyCollection<Guid> ids, DateTimeOffset sentAt, CancellationToken ct)
     {
+        if (ids.Count == 0)
+        {
+            return;
+        }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(MarkSentSql, new { Id = id, SentAt = sentAt }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(MarkSentSql, new { Ids = ids.ToArray(), SentAt = sentAt }, cancellationToken: ct));
     }
 
     /// <summary>

@@ -55,6 +55,14 @@ public sealed record ChannelEvent
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool ByReference { get; init; }
 
+    /// <summary>
+    /// Set by the sender when the channel had no remote member at commit time: a transport with one
+    /// queue per consumer then leaves the federation queue out (issue 14: the relay only found no peer
+    /// there). Not serialized, so an outbox sweep republishes to every consumer, which stays correct.
+    /// </summary>
+    [JsonIgnore]
+    public bool SkipFederation { get; init; }
+
     /// <summary>The envelope that stands for this event on a queue when the event itself is too large.</summary>
     public ChannelEvent ToReference() => new()
     {

@@ -16,4 +16,7 @@ public sealed record QueueNames(string Fanout, string Federation)
         configuration[FederationKey] is { Length: > 0 } federation ? federation : "channel-events-federation");
 
     public IEnumerable<string> All => [Fanout, Federation];
+
+    /// <summary>The queues <paramref name="channelEvent"/> goes to: all, or only fanout when it skips federation.</summary>
+    public IEnumerable<string> For(ChannelEvent channelEvent) => channelEvent.SkipFederation ? [Fanout] : All;
 }

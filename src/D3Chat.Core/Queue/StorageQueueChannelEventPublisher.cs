@@ -6,7 +6,8 @@ using D3Chat.Core.Telemetry;
 namespace D3Chat.Core.Queue;
 
 /// <summary>
-/// Storage Queues adapter: one queue per consumer, so the event is sent to the fanout queue and the
+/// Storage Queues adapter: one queue per consumer, so the event is sent to the fanout queue and, unless
+/// it is for a channel without remote members (<see cref="ChannelEvent.SkipFederation"/>), the
 /// federation queue. A failure after the first send makes the caller retry both; consumers are
 /// idempotent by event id, so the duplicate is harmless. An event too large for a queue message
 /// is sent as a reference (<see cref="ChannelEventReferences"/>).
@@ -21,7 +22,7 @@ public sealed class StorageQueueChannelEventPublisher(StorageAccount storage, Qu
         // this transport start new traces; the event id tag still ties them together.
         using var activity = D3ChatTelemetry.StartPublish(channelEvent.Id, channelEvent.Type);
         var body = ChannelEventReferences.BodyFor(channelEvent, ChannelEventReferences.StorageQueueInlineBytes);
-        foreach (var name in names.All)
+        foreach (var name in names.For(channelEvent))
         {
             var queue = await GetQueueAsync(name, ct);
             await queue.SendMessageAsync(body, ct);

@@ -99,4 +99,20 @@ public static class SettingKeys
     public const string AppDescription = "app_description";
     public const string BrandPrimaryColor = "brand_primary_color";
     public const string BrandAccentColor = "brand_accent_color";
+
+    /// <summary>Refresh-token (session) lifetime in whole days; read by AuthService (the reference ignores it).</summary>
+    public const string SessionTimeoutDays = "session_timeout_days";
+
+    /// <summary>Messages older than this many days are deleted by the retention timer; 0 keeps them forever.</summary>
+    public const string MessageRetentionDays = "message_retention_days";
+
+    /// <summary>
+    /// Kept for reference admin clients, which show and edit it; not enforced, as in the reference:
+    /// every login is a new device (device-per-login), so a cap would lock users out.
+    /// </summary>
+    public const string MaxDevicesPerUser = "max_devices_per_user";
+
+    /// <summary>The setting's value when it is a whole number within [<paramref name="min"/>, <paramref name="max"/>], else null.</summary>
+    public static int? WholeNumber(JsonElement? value, int min, int max) =>
+        value is { ValueKind: JsonValueKind.Number } v && v.TryGetInt32(out var n) && n >= min && n <= max ? n : null;
 }

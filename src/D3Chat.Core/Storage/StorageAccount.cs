@@ -15,6 +15,11 @@ public sealed class StorageAccount
 {
     public const string ConnectionKey = "AzureWebJobsStorage";
 
+    /// <summary>Retries of one queue call after the first try (the SDK default is 3, with up to 100 s per try).</summary>
+    public const int QueueMaxRetries = 2;
+
+    public static readonly TimeSpan QueueNetworkTimeout = TimeSpan.FromSeconds(5);
+
     private readonly string? _connectionString;
     private readonly Uri? _queueServiceUri;
     private readonly Uri? _blobServiceUri;
@@ -44,6 +49,12 @@ public sealed class StorageAccount
     public QueueClient Queue(string name, bool base64 = true)
     {
         var options = new QueueClientOptions { MessageEncoding = base64 ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None };
+        // Queue messages are small and a failed publish stays in the outbox for the sweep, so a
+        // request must not wait out the SDK's default retries (~30 s when Storage is down).
+        options.Retry.MaxRetries = QueueMaxRetries;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+        options.Retry.NetworkTimeout = QueueNetworkTimeout;
         return _connectionString is not null
             ? new QueueClient(_connectionString, name, options)
             : new QueueServiceClient(_queueServiceUri, _credential, options).GetQueueClient(name);

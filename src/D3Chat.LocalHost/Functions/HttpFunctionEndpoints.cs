@@ -33,6 +33,16 @@ internal static partial class HttpFunctionEndpoints
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {
             var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("D3Chat.LocalHost.Http");
+            if (ServiceOutage.IsOutage(ex))
+            {
+                // A backing service is down: 503 + Retry-After, not a 500 (issue 13).
+                LogOutage(logger, function.App, function.Name, ex);
+                if (!context.Response.HasStarted)
+                {
+                    await ServiceOutage.WriteAsync(context);
+                }
+                return;
+            }
             LogUnhandled(logger, function.App, function.Name, ex);
             if (!context.Response.HasStarted)
             {
@@ -87,6 +97,9 @@ internal static partial class HttpFunctionEndpoints
                 break;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Function {App}/{Function} could not reach a backing service; answered 503")]
+    private static partial void LogOutage(ILogger logger, string app, string function, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Function {App}/{Function} threw")]
     private static partial void LogUnhandled(ILogger logger, string app, string function, Exception exception);

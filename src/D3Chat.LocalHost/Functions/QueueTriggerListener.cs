@@ -19,7 +19,11 @@ internal sealed partial class QueueTriggerListener(
     IConfiguration configuration,
     ILogger<QueueTriggerListener> logger) : BackgroundService
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    // How long a received message stays invisible: if the process dies mid-function, the message
+    // reappears after this. The Functions host uses 10 minutes; LocalHost:QueueLease shortens it
+    // (the fault tests kill a LocalHost and measure how soon its in-flight messages are redone).
+    private static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(5);
+    private TimeSpan Lease => configuration.GetValue("LocalHost:QueueLease", DefaultLease);
     // After an empty poll the wait starts here and doubles up to host.json's maxPollingInterval;
     // after a poll that found messages the queue is polled again at once, as the Functions host does.
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(25);
@@ -31,11 +35,17 @@ internal sealed partial class QueueTriggerListener(
         var poison = Queue(queueName + "-poison");
         var delay = TimeSpan.Zero;
         var inFlight = new InFlightWork(options.BatchSize);
+        var created = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                // Once per listener (a round trip per poll otherwise); after a failure it is tried again.
+                if (!created)
+                {
+                    await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                    created = true;
+                }
                 // Like the Functions host: up to batchSize messages run at once, and the next batch is
                 // fetched when half of them are done, so code that relies on message order fails here too.
                 await inFlight.WaitUntilAtMostAsync(options.BatchSize / 2);
@@ -54,6 +64,7 @@ internal sealed partial class QueueTriggerListener(
             {
                 // The queue service itself is unreachable: keep polling at the slowest rate until it is back.
                 LogQueueUnavailable(queueName, ex);
+                created = false;
                 delay = options.MaxPollingInterval;
             }
             if (delay > TimeSpan.Zero)

@@ -10,10 +10,10 @@ import { isValidPublicKey } from './primitives';
 import { KeyedQueue } from './queue';
 import { EncryptionUnavailableError, fail, ok, type DecryptFailureReason, type DecryptResult } from './result';
 import { safetyNumber as formatSafetyNumber, userDigest } from './safety';
-import { distributionOf, distributionsFor, groupEncrypt, groupOpen, groupVerify, receivedChainFrom, rotateOwnChain, type OwnChain, type ReceivedChain } from './senderKeys';
+import { distributionOf, distributionsFor, forgetKeysAhead, groupAccepted, groupDecryptBatch, groupEncrypt, receivedChainFrom, rotateOwnChain, type OwnChain, type ReceivedChain } from './senderKeys';
 import { decryptPairwise, recordEncrypt, startSession, type SessionRecord } from './session';
 import type { DeviceRecord, ProtocolStore, StoreChanges } from './stores';
-import { decodeDistributions, decodeGroupMessage, encodeDistributions } from './wire';
+import { decodeDistributions, decodeGroupMessage, encodeDistributions, type GroupContext, type GroupMessage } from './wire';
 
 export type { DecryptFailureReason, DecryptResult, EncryptFailureReason } from './result';
 export { DECRYPT_FAILURE_REASONS, EncryptionUnavailableError } from './result';
@@ -159,6 +159,18 @@ export function parsePayload(plaintext: Bytes): MessagePayload | null {
     attachments.push(ref);
   }
   return { text: v['text'], attachments };
+}
+
+/** The checks that need no state: protocol version, ids, encoding. */
+function parseIncoming(m: IncomingMessage): DecryptResult<{ ctx: GroupContext; message: GroupMessage }> {
+  if (m.protocolVersion !== PROTOCOL_VERSION) return fail('legacy_protocol');
+  // Ids come from the server: anything but UUIDs is malformed input, not a programming error.
+  if (!m.senderDeviceId || !isUuid(m.senderDeviceId) || !isUuid(m.channelId) || !isUuid(m.senderUserId)) return fail('malformed');
+  const data = fromBase64(m.content);
+  if (!data) return fail('malformed');
+  const decoded = decodeGroupMessage(data);
+  if (!decoded.ok) return decoded;
+  return ok({ ctx: { channelId: m.channelId, senderUserId: m.senderUserId, senderDeviceId: m.senderDeviceId }, message: decoded.value });
 }
 
 function b64(text: string | null | undefined): Bytes | null {
@@ -433,33 +445,60 @@ export class E2ee {
    * advanced chain is stored before the payload is returned.
    */
   async decryptMessage(m: IncomingMessage): Promise<DecryptResult<MessagePayload>> {
-    if (m.protocolVersion !== PROTOCOL_VERSION) return fail('legacy_protocol');
-    // Ids come from the server: anything but UUIDs is malformed input, not a programming error.
-    if (!m.senderDeviceId || !isUuid(m.senderDeviceId) || !isUuid(m.channelId) || !isUuid(m.senderUserId)) return fail('malformed');
-    const data = fromBase64(m.content);
-    if (!data) return fail('malformed');
-    const decoded = decodeGroupMessage(data);
-    if (!decoded.ok) return decoded;
-    const message = decoded.value;
-    const ctx = { channelId: m.channelId, senderUserId: m.senderUserId, senderDeviceId: m.senderDeviceId };
-    let chain = await this.store.getReceivedChain(message.chainId);
-    if (!chain) {
-      await this.syncSenderKeys(m.channelId);
-      chain = await this.store.getReceivedChain(message.chainId);
+    return (await this.decryptMessages([m]))[0]!;
+  }
+
+  /**
+   * Decrypts a page of channel messages (history, catch-up), each with the outcome decryptMessage would
+   * give it if called in this order. The ratchet steps of each chain run in the given order while the
+   * signatures and AEAD opens run alongside (groupDecryptBatch); the chains are stored once, in one
+   * commit, before anything is returned.
+   */
+  async decryptMessages(ms: readonly IncomingMessage[]): Promise<DecryptResult<MessagePayload>[]> {
+    const results = new Array<DecryptResult<MessagePayload>>(ms.length);
+    const byChain = new Map<string, { chainId: Bytes; channelId: string; at: number[]; batch: { ctx: GroupContext; message: GroupMessage }[] }>();
+    for (const [at, m] of ms.entries()) {
+      const parsed = parseIncoming(m);
+      if (!parsed.ok) {
+        results[at] = parsed;
+        continue;
+      }
+      const id = toHex(parsed.value.message.chainId);
+      const group = byChain.get(id) ?? { chainId: parsed.value.message.chainId, channelId: m.channelId, at: [], batch: [] };
+      group.at.push(at);
+      group.batch.push(parsed.value);
+      byChain.set(id, group);
     }
-    // Channel, sender and signature depend only on the chain's fixed fields: checked outside the chain's
-    // queue, so a page of history verifies concurrently; the ratchet steps then run one at a time.
-    const verified = await groupVerify(chain, ctx, message);
-    if (!verified.ok) return verified;
-    return this.queue.run(`chain:${toHex(message.chainId)}`, async () => {
-      const current = (await this.store.getReceivedChain(message.chainId))!;
-      const r = await groupOpen(current, ctx, message);
-      if (!r.ok) return r;
-      const payload = parsePayload(r.value.plaintext);
-      if (!payload) return fail('malformed');
-      await this.store.commit({ putReceivedChains: [r.value.chain] });
-      return ok(payload);
+    const work = [...byChain];
+    const queues = work.map(([id]) => `chain:${id}`).sort();
+    return this.inQueues(queues, async () => {
+      // A chain not held yet: the channel's envelopes are fetched (once per channel) before giving up.
+      const held = await Promise.all(work.map(([, g]) => this.store.getReceivedChain(g.chainId)));
+      const toSync = new Set(work.flatMap(([, g], k) => (held[k] ? [] : [g.channelId])));
+      for (const channelId of toSync) await this.syncSenderKeys(channelId);
+      const opened = await Promise.all(
+        work.map(async ([, g], k) => {
+          const current = held[k] ?? (await this.store.getReceivedChain(g.chainId));
+          if (!current) return { results: g.batch.map(() => fail<MessagePayload>('unknown_chain')), chain: null };
+          const r = await groupDecryptBatch<MessagePayload>(current, g.batch, (plaintext) => {
+            const payload = parsePayload(plaintext);
+            return payload ? ok(payload) : fail('malformed');
+          });
+          return { results: r.results, chain: r.advanced ? r.chain : null };
+        }),
+      );
+      const chains = opened.flatMap((o) => (o.chain ? [o.chain] : []));
+      if (chains.length > 0) await this.store.commit({ putReceivedChains: chains });
+      for (const chain of chains) groupAccepted(chain);
+      for (const [k, [, g]] of work.entries()) g.at.forEach((at, j) => (results[at] = opened[k]!.results[j]!));
+      return results;
     });
+  }
+
+  /** Runs `operation` holding every queue of `keys` (taken in sorted order, so two batches never deadlock). */
+  private inQueues<T>(keys: readonly string[], operation: () => Promise<T>): Promise<T> {
+    const [first, ...rest] = keys;
+    return first === undefined ? operation() : this.queue.run(first, () => this.inQueues(rest, operation));
   }
 
   // ---- safety numbers ----
@@ -518,6 +557,7 @@ export class E2ee {
 
   /** Logout: every key, session, chain and contact digest is deleted. */
   async wipe(): Promise<void> {
+    forgetKeysAhead();
     await this.store.wipe();
   }
 }

@@ -70,19 +70,25 @@ export async function hkdfSha256(ikm: Bytes, salt: Bytes, info: Bytes, length: n
 
 // ---- AES-256-GCM ----
 
-export async function aesGcmSeal(key: Bytes, nonce: Bytes, plaintext: Bytes, aad: Bytes): Promise<Bytes> {
+/** A message key imported once (non-extractable), so a key derived ahead of time costs one call to use. */
+export type AesKey = CryptoKey;
+
+export async function importAesKey(key: Bytes): Promise<AesKey> {
   assertLength('aes key', key, SYMMETRIC_KEY_LENGTH);
+  return subtle().importKey('raw', key, 'AES-GCM', false, ['encrypt', 'decrypt']);
+}
+
+export async function aesGcmSeal(key: Bytes | AesKey, nonce: Bytes, plaintext: Bytes, aad: Bytes): Promise<Bytes> {
   assertLength('aes nonce', nonce, NONCE_LENGTH);
-  const k = await subtle().importKey('raw', key, 'AES-GCM', false, ['encrypt']);
+  const k = key instanceof Uint8Array ? await importAesKey(key) : key;
   return new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad, tagLength: 128 }, k, plaintext));
 }
 
 /** null when the tag does not verify (Web Crypto rejects; callers map that to `bad_mac`). */
-export async function aesGcmOpen(key: Bytes, nonce: Bytes, sealed: Bytes, aad: Bytes): Promise<Bytes | null> {
-  assertLength('aes key', key, SYMMETRIC_KEY_LENGTH);
+export async function aesGcmOpen(key: Bytes | AesKey, nonce: Bytes, sealed: Bytes, aad: Bytes): Promise<Bytes | null> {
   assertLength('aes nonce', nonce, NONCE_LENGTH);
+  const k = key instanceof Uint8Array ? await importAesKey(key) : key;
   if (sealed.length < 16) return null;
-  const k = await subtle().importKey('raw', key, 'AES-GCM', false, ['decrypt']);
   try {
     return new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv: nonce, additionalData: aad, tagLength: 128 }, k, sealed));
   } catch {

@@ -5,7 +5,7 @@
 
 import { equalBytes, toHex, type Bytes } from './bytes';
 import { CHAIN_ID_LENGTH, GROUP_MESSAGE_KEYS_INFO, MAX_FORWARD_JUMP, MAX_PREVIOUS_CHAINS, MAX_SKIPPED_KEYS } from './labels';
-import { aesGcmOpen, aesGcmSeal, ecdsaSign, ecdsaVerify, generateSigningKeyPair, importVerifyKey, randomBytes, type KeyPair, type VerifyKey } from './primitives';
+import { aesGcmOpen, aesGcmSeal, ecdsaSign, ecdsaVerify, generateSigningKeyPair, importAesKey, importVerifyKey, randomBytes, type AesKey, type KeyPair, type VerifyKey } from './primitives';
 import { kdfChain, messageKeys } from './ratchet';
 import { fail, ok, type DecryptResult } from './result';
 import { encodeGroupMessage, groupAad, groupSignatureInput, type Distribution, type GroupContext, type GroupMessage } from './wire';
@@ -131,15 +131,76 @@ export function receivedChainFrom(d: Distribution, senderUserId: string, senderD
   };
 }
 
+// ---- message keys derived ahead of time ----
+//
+// KDF_CK, KEYS and the AES key import are six crypto.subtle calls; doing them after a send or a read,
+// for the chain's next index, leaves AES-GCM and the signature (or its verification) on the path the
+// user waits on. One entry per chain and side (sending, reading), for the next index only, replaced
+// whenever the chain moves on, so no entry outlives the state it derives from (it holds nothing that
+// chain state does not already derive); it is used only if its chain key equals the state's. Memory
+// only, at most AHEAD_LIMIT entries, cleared at logout.
+
+interface StepKeys {
+  readonly index: number;
+  readonly chainKey: Bytes;
+  readonly messageKey: Bytes;
+  readonly nextChainKey: Bytes;
+  readonly aesKey: AesKey;
+  readonly nonce: Bytes;
+}
+
+type Side = 'send' | 'read';
+interface Ahead {
+  readonly index: number;
+  readonly chainKey: Bytes;
+  readonly step: Promise<StepKeys | null>;
+}
+const AHEAD_LIMIT = 256;
+const ahead = new Map<string, Ahead>();
+const aheadId = (side: Side, chainId: Bytes) => `${side}:${toHex(chainId)}`;
+
+async function deriveStep(index: number, chainKey: Bytes): Promise<StepKeys> {
+  const { messageKey, nextChainKey } = await kdfChain(chainKey);
+  const { key, nonce } = await messageKeys(GROUP_MESSAGE_KEYS_INFO, messageKey);
+  return { index, chainKey, messageKey, nextChainKey, aesKey: await importAesKey(key), nonce };
+}
+
+/** The keys at (chain, index) if they were derived ahead from this very chain key. */
+async function heldAhead(side: Side, chainId: Bytes, index: number, chainKey: Bytes): Promise<StepKeys | null> {
+  const held = ahead.get(aheadId(side, chainId));
+  return held && held.index === index && equalBytes(held.chainKey, chainKey) ? held.step : null;
+}
+
+/** The chain is now at (nextIndex, nextChainKey): its entry becomes that index's keys, derived in the background. */
+function deriveAhead(side: Side, chainId: Bytes, nextIndex: number, nextChainKey: Bytes): void {
+  const id = aheadId(side, chainId);
+  const held = ahead.get(id);
+  if (held && held.index === nextIndex && equalBytes(held.chainKey, nextChainKey)) return;
+  ahead.delete(id);
+  if (ahead.size >= AHEAD_LIMIT) ahead.delete(ahead.keys().next().value as string);
+  // A failure here only means the keys are derived again when needed.
+  ahead.set(id, { index: nextIndex, chainKey: nextChainKey, step: deriveStep(nextIndex, nextChainKey).catch(() => null) });
+}
+
+/** Logout: forgets every key derived ahead. */
+export function forgetKeysAhead(): void {
+  ahead.clear();
+}
+
+/** Test support: how many chains have keys derived ahead. */
+export function chainsWithKeysAhead(): number {
+  return ahead.size;
+}
+
 export async function groupEncrypt(chain: OwnChain, ctx: GroupContext, plaintext: Bytes): Promise<{ chain: OwnChain; message: Bytes }> {
   if (ctx.channelId !== chain.channelId) throw new Error('groupEncrypt: chain belongs to another channel');
-  const { messageKey, nextChainKey } = await kdfChain(chain.chainKey);
-  const { key, nonce } = await messageKeys(GROUP_MESSAGE_KEYS_INFO, messageKey);
+  const step = (await heldAhead('send', chain.chainId, chain.index, chain.chainKey)) ?? (await deriveStep(chain.index, chain.chainKey));
   const aad = groupAad(ctx, chain.chainId, chain.index);
-  const sealed = await aesGcmSeal(key, nonce, plaintext, aad);
+  const sealed = await aesGcmSeal(step.aesKey, step.nonce, plaintext, aad);
   const signature = await ecdsaSign(chain.signing.privateKey, groupSignatureInput(aad, sealed));
   const message = encodeGroupMessage({ chainId: chain.chainId, index: chain.index, sealed, signature });
-  return { chain: { ...chain, index: chain.index + 1, chainKey: nextChainKey }, message };
+  deriveAhead('send', chain.chainId, chain.index + 1, step.nextChainKey);
+  return { chain: { ...chain, index: chain.index + 1, chainKey: step.nextChainKey }, message };
 }
 
 // Imported verification keys, by public key bytes: verifying 1,000 messages of one chain imports once.
@@ -161,13 +222,20 @@ function capSkipped(skipped: SkippedKey[]): SkippedKey[] {
   return skipped.length > MAX_SKIPPED_KEYS ? skipped.slice(skipped.length - MAX_SKIPPED_KEYS) : skipped;
 }
 
-/** The message key for `index` and the chain after it, or why there is none (checks after the signature, in order). */
-async function deriveFor(chain: ReceivedChain, index: number): Promise<DecryptResult<{ messageKey: Bytes; next: ReceivedChain }>> {
+interface KeyForIndex {
+  /** Started, not awaited: in a batch the ratchet steps run in order while these run concurrently. */
+  readonly keys: Promise<{ readonly aesKey: Bytes | AesKey; readonly nonce: Bytes }>;
+  readonly next: ReceivedChain;
+}
+
+/** The message key for `index` and the chain after it, or why there is none (checked in order). */
+async function deriveFor(chain: ReceivedChain, index: number): Promise<DecryptResult<KeyForIndex>> {
   if (index < chain.firstIndex) return fail('before_device_joined');
   if (index < chain.nextIndex) {
     const found = chain.skipped.find((s) => s.index === index);
     if (!found) return fail('duplicate');
-    return ok({ messageKey: found.messageKey, next: { ...chain, skipped: chain.skipped.filter((s) => s.index !== index) } });
+    const keys = messageKeys(GROUP_MESSAGE_KEYS_INFO, found.messageKey).then((k) => ({ aesKey: k.key, nonce: k.nonce }));
+    return ok({ keys, next: { ...chain, skipped: chain.skipped.filter((s) => s.index !== index) } });
   }
   if (index - chain.nextIndex > MAX_FORWARD_JUMP) return fail('too_far_ahead');
   const skipped = [...chain.skipped];
@@ -177,42 +245,140 @@ async function deriveFor(chain: ReceivedChain, index: number): Promise<DecryptRe
     skipped.push({ index: i, messageKey: step.messageKey });
     chainKey = step.nextChainKey;
   }
-  const step = await kdfChain(chainKey);
-  return ok({ messageKey: step.messageKey, next: { ...chain, nextIndex: index + 1, chainKey: step.nextChainKey, skipped: capSkipped(skipped) } });
+  const prepared = await heldAhead('read', chain.chainId, index, chainKey);
+  const step = prepared ?? (await kdfChain(chainKey));
+  const keys = prepared ? Promise.resolve(prepared) : messageKeys(GROUP_MESSAGE_KEYS_INFO, step.messageKey).then((k) => ({ aesKey: k.key, nonce: k.nonce }));
+  return ok({ keys, next: { ...chain, nextIndex: index + 1, chainKey: step.nextChainKey, skipped: capSkipped(skipped) } });
+}
+
+async function openWith(keys: KeyForIndex['keys'], ctx: GroupContext, m: GroupMessage): Promise<Bytes | null> {
+  const { aesKey, nonce } = await keys;
+  return aesGcmOpen(aesKey, nonce, m.sealed, groupAad(ctx, m.chainId, m.index));
 }
 
 /**
- * The checks of docs/crypto.md §4 that depend only on the chain's fixed fields: the chain must be the
- * message's (found by the caller from chain_id, else `unknown_chain`), channel and sender must match,
- * the signature must verify. Needs no chain state, so messages of one chain can be verified concurrently.
+ * The checks of docs/crypto.md §4 that need no signature: the chain must be the message's (found by
+ * the caller from chain_id, else `unknown_chain`), channel and sender must match.
  */
-export async function groupVerify(chain: ReceivedChain | null, ctx: GroupContext, m: GroupMessage): Promise<DecryptResult<true>> {
+function groupCheckChain(chain: ReceivedChain | null, ctx: GroupContext, m: GroupMessage): DecryptResult<ReceivedChain> {
   if (!chain || !equalBytes(chain.chainId, m.chainId)) return fail('unknown_chain');
   if (chain.channelId !== ctx.channelId) return fail('wrong_channel');
   if (chain.senderUserId !== ctx.senderUserId || chain.senderDeviceId !== ctx.senderDeviceId) return fail('wrong_sender');
-  const verifyKey = await verifyKeyFor(chain.signingKey);
+  return ok(chain);
+}
+
+/**
+ * Chain, channel, sender and signature: they depend only on the chain's fixed fields, so messages of
+ * one chain can be verified concurrently, and concurrently with their decryption.
+ */
+export async function groupVerify(chain: ReceivedChain | null, ctx: GroupContext, m: GroupMessage): Promise<DecryptResult<true>> {
+  const checked = groupCheckChain(chain, ctx, m);
+  if (!checked.ok) return checked;
+  const verifyKey = await verifyKeyFor(checked.value.signingKey);
   const aad = groupAad(ctx, m.chainId, m.index);
   if (!verifyKey || !(await ecdsaVerify(verifyKey, m.signature, groupSignatureInput(aad, m.sealed)))) return fail('bad_signature');
   return ok(true);
 }
 
-/** The remaining checks, in order (join point, duplicate, reach, AEAD) for a message groupVerify accepted. */
+/**
+ * The remaining checks, in order (join point, duplicate, reach, AEAD). Pure: it returns the next chain
+ * and changes nothing. Its plaintext must not be released unless groupVerify accepted the message, and
+ * the returned chain is stored only then (see groupDecrypt and E2ee.decryptMessage).
+ */
 export async function groupOpen(chain: ReceivedChain, ctx: GroupContext, m: GroupMessage): Promise<DecryptResult<{ chain: ReceivedChain; plaintext: Bytes }>> {
   const d = await deriveFor(chain, m.index);
   if (!d.ok) return d;
-  const { key, nonce } = await messageKeys(GROUP_MESSAGE_KEYS_INFO, d.value.messageKey);
-  const plaintext = await aesGcmOpen(key, nonce, m.sealed, groupAad(ctx, m.chainId, m.index));
+  const plaintext = await openWith(d.value.keys, ctx, m);
   if (!plaintext) return fail('bad_mac');
   return ok({ chain: d.value.next, plaintext });
 }
 
-/** Every check of docs/crypto.md §4, in order. Pure: the caller stores the returned chain. */
+/**
+ * Called once a message opened by groupOpen was accepted and `kept` is the chain state being stored:
+ * the keys of its next index are derived ahead (replacing any held for an earlier index).
+ */
+export function groupAccepted(kept: ReceivedChain): void {
+  deriveAhead('read', kept.chainId, kept.nextIndex, kept.chainKey);
+}
+
+/**
+ * Every check of docs/crypto.md §4 with the same outcome as running them in order: the signature is
+ * verified while the message is decrypted, and a plaintext is returned only when both succeeded (a bad
+ * signature reports `bad_signature` whatever the decryption found). Pure: the caller stores the chain.
+ */
 export async function groupDecrypt(
   chain: ReceivedChain | null,
   ctx: GroupContext,
   m: GroupMessage,
 ): Promise<DecryptResult<{ chain: ReceivedChain; plaintext: Bytes }>> {
-  const v = await groupVerify(chain, ctx, m);
-  if (!v.ok) return v;
-  return groupOpen(chain!, ctx, m);
+  const checked = groupCheckChain(chain, ctx, m);
+  if (!checked.ok) return checked;
+  const [verified, opened] = await Promise.all([groupVerify(checked.value, ctx, m), groupOpen(checked.value, ctx, m)]);
+  if (!verified.ok) return verified;
+  if (opened.ok) groupAccepted(opened.value.chain);
+  return opened;
+}
+
+export interface BatchMessage {
+  readonly ctx: GroupContext;
+  readonly message: GroupMessage;
+}
+
+/**
+ * Messages of one chain, in the given order, with exactly the outcome of groupDecrypt on each in turn
+ * (a success, which `accept` may still refuse, advances the chain; any failure leaves it as it was).
+ * Fast path: the ratchet steps run in order assuming every message is accepted; each message's
+ * signature check and AEAD open start as the ratchet reaches it and run while it moves on (Chromium
+ * runs Web Crypto on one worker thread: starting them in step keeps it busy without queueing the
+ * ratchet behind a thousand verifications). If a message that moved the chain then fails, the batch
+ * is redone one message at a time with the signature results already known. Pure: the caller stores
+ * the chain.
+ */
+export async function groupDecryptBatch<T>(
+  chain: ReceivedChain,
+  batch: readonly BatchMessage[],
+  accept: (plaintext: Bytes) => DecryptResult<T>,
+): Promise<{ chain: ReceivedChain; results: DecryptResult<T>[]; advanced: boolean }> {
+  const verified: Promise<DecryptResult<true>>[] = [];
+  let state = chain;
+  const outcomes: Promise<DecryptResult<T>>[] = [];
+  const moved: number[] = [];
+  for (const [i, b] of batch.entries()) {
+    const check = groupCheckChain(chain, b.ctx, b.message);
+    const v = check.ok ? groupVerify(chain, b.ctx, b.message) : Promise.resolve(fail<true>(check.reason));
+    verified.push(v);
+    if (!check.ok) {
+      outcomes.push(Promise.resolve(fail(check.reason)));
+      continue;
+    }
+    const d = await deriveFor(state, b.message.index);
+    if (!d.ok) {
+      outcomes.push(v.then((x) => (x.ok ? fail(d.reason) : fail(x.reason))));
+      continue;
+    }
+    state = d.value.next;
+    moved.push(i);
+    const opened = openWith(d.value.keys, b.ctx, b.message);
+    outcomes.push(Promise.all([v, opened]).then(([x, plaintext]) => (!x.ok ? fail(x.reason) : !plaintext ? fail('bad_mac') : accept(plaintext))));
+  }
+  const results = await Promise.all(outcomes);
+  if (moved.every((i) => results[i]!.ok)) return { chain: state, results, advanced: moved.length > 0 };
+
+  state = chain;
+  let advanced = false;
+  for (const [i, b] of batch.entries()) {
+    const v = await verified[i]!;
+    if (!v.ok) {
+      results[i] = fail(v.reason);
+      continue;
+    }
+    const o = await groupOpen(state, b.ctx, b.message);
+    const r = o.ok ? accept(o.value.plaintext) : fail<T>(o.reason);
+    results[i] = r;
+    if (o.ok && r.ok) {
+      state = o.value.chain;
+      advanced = true;
+    }
+  }
+  return { chain: state, results, advanced };
 }

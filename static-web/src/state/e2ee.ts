@@ -68,40 +68,60 @@ export async function encryptFile(file: File) {
   return e2ee.encryptAttachment(bytes, file.name, file.type === '' ? 'application/octet-stream' : file.type);
 }
 
-export async function decryptBody(m: {
+/** A message as the timeline holds it, to be decrypted. */
+export interface EncryptedBody {
   id: string;
   channelId: string;
   senderUserId: string | null;
   senderDeviceId: string | null;
   content: string;
   protocolVersion: number;
-}): Promise<Plain> {
-  const cached = decrypted.get(m.id);
-  if (cached !== undefined && cached.content === m.content) return cached.result;
+}
+
+/**
+ * Decrypts a page (history, catch-up) in one call to the module: it verifies the signatures concurrently
+ * and stores the chains once, before returning. Already-decrypted messages come from the caches.
+ */
+export async function decryptBodies(ms: readonly EncryptedBody[]): Promise<Plain[]> {
+  const results = new Array<Plain>(ms.length);
   const e2ee = await ready();
-  const stored = await cache?.cacheGet(m.id).catch(() => undefined);
-  if (isCachedPlain(stored) && stored.content === m.content) {
-    const result: Plain = { ok: true, value: stored.payload };
-    decrypted.set(m.id, { content: m.content, result });
-    return result;
+  const todo: number[] = [];
+  const stored = await Promise.all(ms.map((m) => (decrypted.has(m.id) ? undefined : cache?.cacheGet(m.id).catch(() => undefined))));
+  for (const [i, m] of ms.entries()) {
+    const cached = decrypted.get(m.id);
+    if (cached !== undefined && cached.content === m.content) {
+      results[i] = cached.result;
+      continue;
+    }
+    const sealed = stored[i];
+    if (isCachedPlain(sealed) && sealed.content === m.content) {
+      results[i] = { ok: true, value: sealed.payload };
+      decrypted.set(m.id, { content: m.content, result: results[i] });
+      continue;
+    }
+    if (e2ee === null) results[i] = { ok: false, reason: 'crypto_unavailable' };
+    else if (m.senderUserId === null) results[i] = { ok: false, reason: 'wrong_sender' };
+    else todo.push(i);
+    if (results[i] !== undefined) decrypted.set(m.id, { content: m.content, result: results[i] });
   }
-  let result: Plain;
-  if (e2ee === null) result = { ok: false, reason: 'crypto_unavailable' };
-  else if (m.senderUserId === null) result = { ok: false, reason: 'wrong_sender' };
-  else {
-    const r: DecryptResult<MessagePayload> = await e2ee.decryptMessage({
-      channelId: m.channelId,
-      senderUserId: m.senderUserId,
-      senderDeviceId: m.senderDeviceId,
-      content: m.content,
-      protocolVersion: m.protocolVersion,
-    });
-    result = r;
+  if (e2ee === null || todo.length === 0) return results;
+  const opened: DecryptResult<MessagePayload>[] = await e2ee.decryptMessages(
+    todo.map((i) => {
+      const m = ms[i]!;
+      return { channelId: m.channelId, senderUserId: m.senderUserId!, senderDeviceId: m.senderDeviceId, content: m.content, protocolVersion: m.protocolVersion };
+    }),
+  );
+  const puts: Promise<void>[] = [];
+  for (const [k, i] of todo.entries()) {
+    const m = ms[i]!;
+    const r = opened[k]!;
+    results[i] = r;
     // A message key is used once: what decrypted is kept (sealed in IndexedDB) so a reload shows it again.
-    if (r.ok) await cache?.cachePut(m.id, { content: m.content, payload: r.value }).catch(() => undefined);
+    if (r.ok && cache) puts.push(cache.cachePut(m.id, { content: m.content, payload: r.value }).catch(() => undefined));
+    decrypted.set(m.id, { content: m.content, result: r });
   }
-  decrypted.set(m.id, { content: m.content, result });
-  return result;
+  await Promise.all(puts);
+  return results;
 }
 
 interface CachedPlain {

@@ -1,7 +1,7 @@
 import { getMessages, PAGE_SIZE } from '../api/messages';
 import type { AttachmentSnippet, Message } from '../api/types';
 import type { ServerEvent } from '../realtime/events';
-import { decryptBody, type Plain } from './e2ee';
+import { decryptBodies, type Plain } from './e2ee';
 import { mergeById, mergeNewestPage, removeById } from './merge';
 
 /** A message as the UI shows it: server metadata plus the decrypted body (null while decrypting). */
@@ -173,20 +173,18 @@ export class TimelineStore {
     if (todo.length === 0) return;
     const prev = this.decryptQueues.get(channelId) ?? Promise.resolve();
     const next = prev.then(async () => {
-      for (const v of todo) {
-        const plain = await decryptBody({
-          id: v.id,
-          channelId,
-          senderUserId: v.senderId,
-          senderDeviceId: v.senderDeviceId,
-          content: v.content,
-          protocolVersion: v.protocolVersion,
-        }).catch((): Plain => ({ ok: false, reason: 'malformed' }));
-        this.update(channelId, (t) => ({
-          ...t,
-          messages: t.messages.map((m) => (m.id === v.id && m.content === v.content && m.plain === null ? { ...m, plain } : m)),
-        }));
-      }
+      // One call per page: the module verifies the page's signatures concurrently and stores its chains once.
+      const plains = await decryptBodies(
+        todo.map((v) => ({ id: v.id, channelId, senderUserId: v.senderId, senderDeviceId: v.senderDeviceId, content: v.content, protocolVersion: v.protocolVersion })),
+      ).catch((): Plain[] => todo.map(() => ({ ok: false, reason: 'malformed' })));
+      const byId = new Map(todo.map((v, i) => [v.id, { content: v.content, plain: plains[i]! }]));
+      this.update(channelId, (t) => ({
+        ...t,
+        messages: t.messages.map((m) => {
+          const d = byId.get(m.id);
+          return d !== undefined && m.content === d.content && m.plain === null ? { ...m, plain: d.plain } : m;
+        }),
+      }));
     });
     this.decryptQueues.set(channelId, next);
   }

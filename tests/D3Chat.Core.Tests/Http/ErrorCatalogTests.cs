@@ -78,6 +78,8 @@ public sealed class ErrorCatalogTests
         ["FederationEventIdMissing"] = (400, "Missing event_id"),
         ["FederationEventTypeMissing"] = (400, "Missing event type"),
         ["FederationEventFailed"] = (500, "Error processing event"),
+        // http-api.md "Dependency down" (docs/reliability.md)
+        ["ServiceUnavailable"] = (503, "Service temporarily unavailable; retry later"),
     };
 
     /// <summary>D3Chat's additions and departures: failures the reference answered with a 500 or did not have.</summary>
@@ -94,6 +96,7 @@ public sealed class ErrorCatalogTests
         ["OnlySuperadminsUnsuspendAdmins"] = (403, "Only superadmins can unsuspend admins"),
         ["LastSuperadmin"] = (409, "At least one active superadmin must remain"),
         ["NotAnImage"] = (400, "File content is not a JPEG, PNG, WebP or GIF image of the declared type."),
+        ["MessageTooLarge"] = (413, "Message content too large. Maximum 160000 characters"),
         ["NoSharedChannel"] = (403, "No channel shared with the owner of this device"),
         ["PlaintextRefused"] = (400, "This channel is end-to-end encrypted: plaintext messages (protocol_version 1) are refused; send protocol_version 3"),
         ["ClientIdMessageGone"] = (409, "The message first sent with this client_message_id was deleted meanwhile; send again with a new id"),
@@ -105,6 +108,7 @@ public sealed class ErrorCatalogTests
         ["RealtimeNotConfigured"] = (503, "Realtime delivery is not configured"),
         ["RealtimeUnavailable"] = (503, "Realtime service unavailable"),
         ["FederationOriginMismatch"] = (400, "origin_server does not match X-D3Chat-Origin"),
+        ["FederationBatchInvalid"] = (400, "Body must be {\"events\": [...]} with 1 to 50 events"),
         ["RouteNotFound"] = (404, "Not Found"),
     };
 

@@ -28,6 +28,22 @@ public sealed class UnhandledErrorMiddlewareTests
     }
 
     [Fact]
+    public async Task Invoke_BackingServiceUnreachable_Answers503WithRetryAfter()
+    {
+        var http = new DefaultHttpContext { Response = { Body = new MemoryStream() } };
+        var middleware = new UnhandledErrorMiddleware(NullLogger<UnhandledErrorMiddleware>.Instance);
+
+        await middleware.Invoke(new FakeFunctionContext(http), _ =>
+            throw new Npgsql.NpgsqlException("Failed to connect", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)));
+
+        Assert.Equal(503, http.Response.StatusCode);
+        Assert.Equal("5", http.Response.Headers.RetryAfter.ToString());
+        http.Response.Body.Position = 0;
+        using var json = JsonDocument.Parse(await new StreamReader(http.Response.Body).ReadToEndAsync());
+        Assert.Equal("Service temporarily unavailable; retry later", json.RootElement.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Invoke_QueueFunctionThrows_RethrowsSoTheHostRetries()
     {
         var middleware = new UnhandledErrorMiddleware(NullLogger<UnhandledErrorMiddleware>.Instance);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using D3Chat.Core.Channels;
 using D3Chat.Core.Fanout;
 using D3Chat.Core.Queue;
 using D3Chat.Core.Tests.Fakes;
@@ -13,7 +14,10 @@ public sealed class FanoutHandlerTests
     private readonly Guid _a = Guid.NewGuid();
     private readonly Guid _b = Guid.NewGuid();
 
-    private FanoutHandler Handler() => new(_notifier, UnavailableRedis.Keyspace(), NullLogger<FanoutHandler>.Instance, new ChannelEventReferences(new NoStoredEvents()));
+    private readonly FakeMembership _members = new();
+
+    private FanoutHandler Handler() =>
+        new(_notifier, UnavailableRedis.Keyspace(), NullLogger<FanoutHandler>.Instance, new ChannelEventReferences(new NoStoredEvents()), _members);
 
     private static ChannelEvent Event(string data) => new()
     {
@@ -26,6 +30,7 @@ public sealed class FanoutHandlerTests
     [Fact]
     public async Task HandleAsync_JoinsAndLeaves_ChangeGroupMembershipBeforeDelivering()
     {
+        _members.Current.Add((_channel, _a));
         var channelEvent = Event("""{"type":"x"}""") with { ChannelId = _channel, Membership = new MembershipChange { ChannelId = _channel, Joined = [_a], Left = [_b] }, UserIds = [_b] };
 
         await Handler().HandleAsync(channelEvent.ToJson(), default);
@@ -51,11 +56,45 @@ public sealed class FanoutHandlerTests
     [Fact]
     public async Task HandleAsync_NullData_OnlyChangesMembership()
     {
+        _members.Current.Add((_channel, _a));
         var channelEvent = Event("null") with { ChannelId = _channel, Membership = new MembershipChange { ChannelId = _channel, Joined = [_a] }, UserIds = [_a] };
 
         await Handler().HandleAsync(channelEvent.ToJson(), default);
 
         Assert.Equal([$"add {_a} channel:{_channel}"], _notifier.Calls);
+    }
+
+    [Fact]
+    public async Task HandleAsync_JoinOfAUserWhoLeftSince_RemovesInsteadOfAdding()
+    {
+        var staleJoin = Event("null") with { ChannelId = _channel, Membership = new MembershipChange { ChannelId = _channel, Joined = [_a] } };
+
+        await Handler().HandleAsync(staleJoin.ToJson(), default);
+
+        Assert.Equal([$"remove {_a} channel:{_channel}"], _notifier.Calls);
+    }
+
+    [Fact]
+    public async Task HandleAsync_LeaveOfAUserWhoRejoinedSince_KeepsThemInTheGroup()
+    {
+        _members.Current.Add((_channel, _a));
+        var staleLeave = Event("null") with { ChannelId = _channel, Membership = new MembershipChange { ChannelId = _channel, Left = [_a] } };
+
+        await Handler().HandleAsync(staleLeave.ToJson(), default);
+
+        Assert.Equal([$"add {_a} channel:{_channel}"], _notifier.Calls);
+    }
+
+    [Fact]
+    public async Task HandleAsync_MembershipEndsWhileAdding_RemovesAgain()
+    {
+        _members.Current.Add((_channel, _a));
+        _members.AfterFirstRead = () => _members.Current.Clear();
+        var join = Event("null") with { ChannelId = _channel, Membership = new MembershipChange { ChannelId = _channel, Joined = [_a] } };
+
+        await Handler().HandleAsync(join.ToJson(), default);
+
+        Assert.Equal([$"add {_a} channel:{_channel}", $"remove {_a} channel:{_channel}"], _notifier.Calls);
     }
 
     [Fact]
@@ -78,6 +117,23 @@ public sealed class FanoutHandlerTests
 }
 
 /// <summary>An outbox with no rows: these tests send every event inline.</summary>
+/// <summary>Membership as a set; <see cref="AfterFirstRead"/> changes it between the handler's reads.</summary>
+internal sealed class FakeMembership : IChannelMembership
+{
+    public HashSet<(Guid Channel, Guid User)> Current { get; } = [];
+
+    public Action? AfterFirstRead { get; set; }
+
+    public Task<bool> IsMemberAsync(Guid channelId, Guid userId, CancellationToken ct)
+    {
+        var member = Current.Contains((channelId, userId));
+        var change = AfterFirstRead;
+        AfterFirstRead = null;
+        change?.Invoke();
+        return Task.FromResult(member);
+    }
+}
+
 internal sealed class NoStoredEvents : IStoredChannelEvents
 {
     public Task<ChannelEvent?> GetEventAsync(Guid id, CancellationToken ct) => Task.FromResult<ChannelEvent?>(null);

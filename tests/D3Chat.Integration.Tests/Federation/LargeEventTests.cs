@@ -1,17 +1,18 @@
 using D3Chat.Client;
 using D3Chat.Integration.Tests.Infrastructure;
 using D3Chat.Integration.Tests.Realtime;
+using MessageFrame = D3Chat.Core.Messages.MessageFrame;
+using MessageLimits = D3Chat.Core.Messages.MessageLimits;
 
 namespace D3Chat.Integration.Tests.Federation;
 
 /// <summary>Issue 13 item 1: an event far larger than any queue message is delivered by reference.</summary>
 public sealed class LargeEventTests : TwoPeerTest
 {
-    // Federation of such a message is NOT yet shown: it did not reach the peer within 60 s (open, issue 13).
-    // A frame whose base64 is ~267 KB; with a reply to an equally large message the message.new
-    // event is ~0.53 MB: over Storage Queues' 64 KiB and Service Bus Standard's 256 KiB. (Larger
-    // messages are accepted by the API, but a federation request is capped at 1 MiB.)
-    private const int LargeCiphertext = 200_000;
+    // The largest message the API accepts: a frame whose base64 is exactly MessageLimits.MaxContentChars.
+    // With a reply to an equally large message the message.new event is ~320 KB: over Storage
+    // Queues' 64 KiB and Service Bus Standard's 256 KiB. (Federation of it is not asserted here yet.)
+    private const int LargeCiphertext = MessageLimits.MaxContentChars / 4 * 3 - (MessageFrame.MinLength - 16);
 
     [Fact]
     public async Task LargeMessageWithLargeReply_IsDeliveredToARealtimeClient()

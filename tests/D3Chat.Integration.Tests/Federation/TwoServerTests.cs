@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using D3Chat.Client;
 using D3Chat.Integration.Tests.Infrastructure;
+using Dapper;
 
 namespace D3Chat.Integration.Tests.Federation;
 
@@ -80,6 +81,43 @@ public sealed class TwoServerTests : TwoPeerTest
         await Eventually.TrueAsync(async () => (await alice.ListMembersAsync(channel.Id)).All(m => m.UserId != bobOnA), Delivery, "B's leave on A");
     }
 
+    [Fact]
+    public async Task Federation_MessageRelayedBeforeItsSendersMembershipEvent_ArrivesExactlyOnceWithTheJoin()
+    {
+        var alice = A.CreateClient();
+        await alice.RegisterAsync(Names.Username("alice"), Names.Password);
+        var bob = B.CreateClient();
+        var bobName = Names.Username("bob");
+        await bob.RegisterAsync(bobName, Names.Password);
+        var channel = await alice.CreateChannelAsync("ordering-room", isPublic: false);
+        await alice.AddMemberAsync(channel.Id, (await alice.LookupUserAsync($"{bobName}@{Domain(B)}")).Id);
+        await Eventually.TrueAsync(async () => (await bob.ListChannelsAsync()).Any(c => c.Id == channel.Id), Delivery, "B to materialise the channel");
+
+        // Carol becomes a member on A without any channel event: the relay handles her message with the
+        // membership event not relayed before it (here: never), the worst order concurrent processing can produce.
+        var carolName = Names.Username("carol");
+        var carol = A.CreateClient();
+        var carolId = (await carol.RegisterAsync(carolName, Names.Password)).UserId;
+        await ExecuteAsync(A, "INSERT INTO channel_members (channel_id, user_id) VALUES (@ChannelId, @UserId)", new { ChannelId = channel.Id, UserId = carolId });
+        var first = await carol.SendOpaqueAsync(channel.Id);
+        var second = await carol.SendOpaqueAsync(channel.Id);
+
+        // The two messages are relayed side by side, so B may store them in either order.
+        string[] expected = [.. new[] { first.Content, second.Content }.Order()];
+        await Eventually.TrueAsync(async () => (await ContentsAsync(bob, channel.Id)).Order().SequenceEqual(expected), Delivery,
+            "the messages of a member whose join was never relayed on B");
+        await Eventually.TrueAsync(async () => await PendingDeliveriesAsync(A) == 0, Delivery, "A's queue for B to drain");
+        Assert.Equal(expected, (await ContentsAsync(bob, channel.Id)).Order());
+        Assert.Contains(await bob.ListMembersAsync(channel.Id), m => m.Username == carolName && m.ServerDomain == Domain(A));
+    }
+
+    private static async Task ExecuteAsync(D3ChatServer server, string sql, object args)
+    {
+        await using var dataSource = server.CreateDataSource();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync(sql, args);
+    }
+
     private static async Task<long> PendingDeliveriesAsync(D3ChatServer server)
     {
         await using var dataSource = server.CreateDataSource();
@@ -88,25 +126,7 @@ public sealed class TwoServerTests : TwoPeerTest
     }
 
     /// <summary>A server that federates with other loopback servers over http; shared with the other two-server tests.</summary>
-    internal static async Task<D3ChatServer> StartPeerAsync(IReadOnlyDictionary<string, string>? extra = null)
-    {
-        var port = LocalHostProcess.FreePort();
-        var settings = new Dictionary<string, string>
-        {
-            ["Server__Domain"] = $"127.0.0.1:{port}",
-            ["Server__ApiBaseUrl"] = $"http://127.0.0.1:{port}",
-            ["Federation__SigningKeySeed"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Federation__AllowHttpHosts"] = "127.0.0.1",
-            ["FederationRetrySchedule"] = "*/1 * * * * *",
-            // Short backoff so the restarted peer is retried within seconds.
-            ["Federation__MaxBackoff"] = "00:00:02",
-        };
-        foreach (var (name, value) in extra ?? new Dictionary<string, string>())
-        {
-            settings[name] = value;
-        }
-        return await D3ChatServer.StartAsync(settings, port: port);
-    }
+    internal static Task<D3ChatServer> StartPeerAsync() => D3ChatServer.StartPeerAsync();
 
     internal static string Domain(D3ChatServer server) => server.Settings["Server__Domain"];
 

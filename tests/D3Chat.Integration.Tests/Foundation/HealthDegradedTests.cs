@@ -10,14 +10,12 @@ public sealed class HealthDegradedTests
     public async Task Health_RedisUnreachable_Is503NamingRedis()
     {
         // Port 1 on loopback: nothing listens there, so the Redis check fails fast.
-        await using var server = await D3ChatServer.StartAsync(new Dictionary<string, string>
+        var (status, body) = await HealthOfServerWithAsync(new Dictionary<string, string>
         {
             ["Redis__ConnectionString"] = "127.0.0.1:1,abortConnect=false,connectTimeout=500",
         });
-        using var response = await server.CreateClient().SendAsync(HttpMethod.Get, "/health");
-        var body = await response.Content.ReadAsStringAsync();
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("Unavailable: redis", D3ChatClient.ReadDetail(body));
         Assert.Contains("\"postgres\":\"ok\"", body, StringComparison.Ordinal);
     }
@@ -27,15 +25,13 @@ public sealed class HealthDegradedTests
     public async Task Health_ServiceBusTransportUnreachable_Is503NamingQueueAndReportsServiceBus()
     {
         // Port 1 on loopback: no Service Bus (emulator) listens there, while Azurite stays up.
-        await using var server = await D3ChatServer.StartAsync(new Dictionary<string, string>
+        var (status, body) = await HealthOfServerWithAsync(new Dictionary<string, string>
         {
             ["Queue__Transport"] = "ServiceBus",
             ["Queue__ServiceBusConnection"] = "Endpoint=sb://127.0.0.1:1/;SharedAccessKeyName=k;SharedAccessKey=dGVzdA==;UseDevelopmentEmulator=true",
         });
-        using var response = await server.CreateClient().SendAsync(HttpMethod.Get, "/health");
-        var body = await response.Content.ReadAsStringAsync();
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("Unavailable: queue", D3ChatClient.ReadDetail(body));
         Assert.Contains("\"transport\":\"ServiceBus\"", body, StringComparison.Ordinal);
     }
@@ -44,14 +40,20 @@ public sealed class HealthDegradedTests
     [Fact]
     public async Task Health_RedisNotConfigured_Is200WithRedisOff()
     {
-        await using var server = await D3ChatServer.StartAsync(new Dictionary<string, string>
+        var (status, body) = await HealthOfServerWithAsync(new Dictionary<string, string>
         {
             ["Redis__ConnectionString"] = "",
         });
-        using var response = await server.CreateClient().SendAsync(HttpMethod.Get, "/health");
-        var body = await response.Content.ReadAsStringAsync();
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("\"redis\":\"off\"", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts a server with <paramref name="settings"/> and reads its <c>/health</c> once.</summary>
+    private static async Task<(HttpStatusCode Status, string Body)> HealthOfServerWithAsync(Dictionary<string, string> settings)
+    {
+        await using var server = await D3ChatServer.StartAsync(settings);
+        using var response = await server.CreateClient().SendAsync(HttpMethod.Get, "/health");
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 }

@@ -109,6 +109,29 @@ public sealed class D3ChatServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A server that federates with other loopback servers over http: its domain is <c>127.0.0.1:{port}</c>,
+    /// with its own signing key and short retry timers so a restarted peer is retried within seconds.
+    /// </summary>
+    public static async Task<D3ChatServer> StartPeerAsync(IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var port = LocalHostProcess.FreePort();
+        var settings = new Dictionary<string, string>
+        {
+            ["Server__Domain"] = $"127.0.0.1:{port}",
+            ["Server__ApiBaseUrl"] = $"http://127.0.0.1:{port}",
+            ["Federation__SigningKeySeed"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["Federation__AllowHttpHosts"] = "127.0.0.1",
+            ["FederationRetrySchedule"] = "*/1 * * * * *",
+            ["Federation__MaxBackoff"] = "00:00:02",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+        return await StartAsync(settings, port: port);
+    }
+
     /// <summary>Stops the LocalHost process; the database, Redis database and queues stay for <see cref="RestartAsync"/>.</summary>
     public async Task StopAsync() => await Host.DisposeAsync();
 

@@ -164,6 +164,42 @@ public sealed class RetentionTests(RetentionFixture fixture) : IClassFixture<Ret
         Assert.Equal(0, await CountAsync(dataSource, "SELECT count(*) FROM attachments WHERE id = ANY(@Ids)", new { Ids = new[] { linked.Id, abandoned.Id } }));
     }
 
+    [Fact]
+    public async Task Timer_MessageRetentionDays_DeletesOlderMessagesOnly()
+    {
+        var root = await _server.CreateSuperadminClientAsync();
+        var owner = await TestUser.NewAsync(_server);
+        var channel = await owner.Client.CreateChannelAsync("retention-days");
+        var old = await owner.SendOpaqueAsync(channel.Id);
+        var fresh = await owner.SendOpaqueAsync(channel.Id);
+        await using var dataSource = _server.CreateDataSource();
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("UPDATE messages SET created_at = now() - interval '3 days' WHERE id = @Id", new { old.Id });
+        }
+
+        await root.PutSettingAsync("message_retention_days", 2);
+
+        await Eventually.TrueAsync(async () => await CountAsync(dataSource, "SELECT count(*) FROM messages WHERE id = @Id", new { old.Id }) == 0,
+            Deadline, "the message older than message_retention_days to be deleted");
+        Assert.Equal(1, await CountAsync(dataSource, "SELECT count(*) FROM messages WHERE id = @Id", new { fresh.Id }));
+    }
+
+    [Fact]
+    public async Task Login_SessionTimeoutDays_IsTheSessionLifetime()
+    {
+        var root = await _server.CreateSuperadminClientAsync();
+        await root.PutSettingAsync("session_timeout_days", 3);
+
+        var user = await TestUser.NewAsync(_server);
+
+        await using var dataSource = _server.CreateDataSource();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var lifetime = await connection.ExecuteScalarAsync<double>(
+            "SELECT extract(epoch FROM expires_at - now()) / 86400 FROM sessions WHERE user_id = @Id", new { user.Id });
+        Assert.InRange(lifetime, 2.99, 3.0);
+    }
+
     private static string MessageNewPayload(D3Chat.Client.MessageResponse message) => JsonSerializer.Serialize(new
     {
         id = Guid.NewGuid(),

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
+using Dapper;
 using D3Chat.Core.Queue;
 using D3Chat.Core.Redis;
 using D3Chat.Integration.Tests.Infrastructure;
@@ -36,18 +37,67 @@ public sealed class RealtimeDeliveryTests(ServerFixture fixture)
     public async Task ChannelEvent_MembershipJoin_DeliversToTheJoinedUser_AndAfterLeavingNothingMore()
     {
         var (b, bId) = await UserAsync();
-        var channel = Guid.NewGuid();
         await using var bListener = await RealtimeListener.ConnectAsync(b);
+        // Fanout follows PostgreSQL's membership, so the membership exists before its join event, as the API does it.
+        var channel = await RealtimeTestData.ChannelWithMembersAsync(_server, bId);
 
         await EnqueueAsync(Event(channel, """{"type":"test.joined"}""") with { Membership = new MembershipChange { ChannelId = channel, Joined = [bId] } });
         await bListener.WaitForAsync(RealtimeListener.OfType("test.joined"), "the event of the joined channel");
 
+        await ExecuteAsync("DELETE FROM channel_members WHERE channel_id = @ChannelId AND user_id = @UserId", new { ChannelId = channel, UserId = bId });
         await EnqueueAndWaitAsync(Event(channel, "null") with { Membership = new MembershipChange { ChannelId = channel, Left = [bId] } });
-        await EnqueueAndWaitAsync(Event(channel, """{"type":"test.after_leave"}"""));
-        await EnqueueAsync(Event(null, """{"type":"test.marker"}""") with { UserIds = [bId] });
+        await AssertChannelEventNotDeliveredAsync(bListener, bId, channel, "test.after_leave");
+    }
 
+    [Fact]
+    public async Task ChannelEvent_JoinOfAUserWhoLeftSince_DoesNotPutThemBackInTheGroup()
+    {
+        var (b, bId) = await UserAsync();
+        await using var bListener = await RealtimeListener.ConnectAsync(b);
+        var channel = await RealtimeTestData.ChannelWithMembersAsync(_server, bId);
+        await ExecuteAsync("DELETE FROM channel_members WHERE channel_id = @ChannelId AND user_id = @UserId", new { ChannelId = channel, UserId = bId });
+
+        // A join handled after the leave that followed it (a retry, or concurrent processing).
+        await EnqueueAndWaitAsync(Event(channel, "null") with { Membership = new MembershipChange { ChannelId = channel, Joined = [bId] } });
+        await AssertChannelEventNotDeliveredAsync(bListener, bId, channel, "test.after_stale_join");
+    }
+
+    /// <summary>
+    /// Sends a channel event of <paramref name="type"/>, then a marker to the user alone: once the marker
+    /// arrives, fanout has handled the channel event, and it must not have reached the user.
+    /// </summary>
+    private async Task AssertChannelEventNotDeliveredAsync(RealtimeListener listener, Guid userId, Guid channel, string type)
+    {
+        await EnqueueAndWaitAsync(Event(channel, $$"""{"type":"{{type}}"}"""));
+        await EnqueueAsync(Event(null, """{"type":"test.marker"}""") with { UserIds = [userId] });
+
+        await listener.WaitForAsync(RealtimeListener.OfType("test.marker"), "the per-user marker event");
+        Assert.DoesNotContain(listener.Events, e => RealtimeListener.OfType(type)(e));
+    }
+
+    [Fact]
+    public async Task JoinLeaveCycles_WithConcurrentQueueProcessing_LeaverReceivesNothingAfterwards()
+    {
+        var (a, _) = await UserAsync();
+        var (b, bId) = await UserAsync();
+        var channel = (await a.CreateChannelAsync("cycles-" + Guid.NewGuid().ToString("N")[..8], isPublic: true)).Id;
+        await using var bListener = await RealtimeListener.ConnectAsync(b);
+
+        for (var i = 0; i < 50; i++)
+        {
+            await b.JoinChannelAsync(channel);
+            await b.LeaveChannelAsync(channel);
+        }
+        // Every membership event of the cycles has been through fanout, in whatever order it ran them.
+        await WaitForChannelEventsAsync(channel);
+
+        var after = await a.SendOpaqueAsync(channel);
+        await WaitForChannelEventsAsync(channel);
+        await EnqueueAsync(Event(null, """{"type":"test.marker"}""") with { UserIds = [bId] });
         await bListener.WaitForAsync(RealtimeListener.OfType("test.marker"), "the per-user marker event");
-        Assert.DoesNotContain(bListener.Events, e => RealtimeListener.OfType("test.after_leave")(e));
+
+        Assert.DoesNotContain(bListener.Events, e => RealtimeListener.OfType("message.new")(e)
+            && e.GetProperty("message").GetProperty("id").GetString() == after.Id.ToString());
     }
 
     [Fact]
@@ -90,6 +140,33 @@ public sealed class RealtimeDeliveryTests(ServerFixture fixture)
         OccurredAt = DateTimeOffset.UtcNow,
         Data = JsonDocument.Parse(data).RootElement.Clone(),
     };
+
+    /// <summary>Waits until fanout has delivered every event the API wrote for the channel (outbox ids are event ids).</summary>
+    private async Task WaitForChannelEventsAsync(Guid channelId)
+    {
+        await using var redis = await _server.ConnectRedisAsync();
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var dataSource = _server.CreateDataSource();
+            await using var connection = await dataSource.OpenConnectionAsync();
+            var ids = await connection.QueryAsync<Guid>("SELECT id FROM outbox WHERE payload ->> 'channel_id' = @ChannelId", new { ChannelId = channelId.ToString() });
+            foreach (var id in ids)
+            {
+                if (!await _server.RedisKeys(redis).KeyExistsAsync(RedisKeys.FanoutDone(id)))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }, Timeout, "fanout to deliver the channel's events");
+    }
+
+    private async Task ExecuteAsync(string sql, object args)
+    {
+        await using var dataSource = _server.CreateDataSource();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync(sql, args);
+    }
 
     private async Task EnqueueAsync(ChannelEvent channelEvent)
     {

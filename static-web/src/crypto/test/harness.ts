@@ -20,10 +20,10 @@ export function uuid(prefix: number): string {
 export async function client(
   server: FakeServer,
   userId: string,
-  options: { now?: () => number; directory?: (d: KeyDirectory) => KeyDirectory } = {},
+  options: { now?: () => number; directory?: (d: KeyDirectory) => KeyDirectory; store?: MemoryProtocolStore } = {},
 ): Promise<Client> {
   const deviceId = uuid(0xd);
-  const store = new MemoryProtocolStore();
+  const store = options.store ?? new MemoryProtocolStore();
   const base = server.directoryFor(userId);
   const directory = options.directory ? options.directory(base) : base;
   const e2ee = await E2ee.open({ userId, deviceId, directory, store, ...(options.now ? { now: options.now } : {}) });
