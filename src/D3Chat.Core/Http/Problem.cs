@@ -131,6 +131,7 @@ public sealed record Problem
     public static readonly Problem FederationEventTypeMissing = new(400, "Missing event type");
     public static readonly Problem FederationOriginMismatch = new(400, "origin_server does not match X-D3Chat-Origin");
     public static readonly Problem FederationEventFailed = new(500, "Error processing event");
+    public static readonly Problem FederationBatchInvalid = new(400, $"Body must be {{\"events\": [...]}} with 1 to {Federation.FederationBatches.MaxEvents} events");
 
     // A backing service is down (issue 13; docs/reliability.md): retry later.
     public static readonly Problem ServiceUnavailable = new(503, ServiceOutage.Detail);

@@ -46,5 +46,8 @@ public static class RedisKeys
     /// <summary>Per-origin inbox request counter, fixed 60 s window (spec §4).</summary>
     public static string FederationRate(string origin) => $"fed_rate:{origin}";
 
+    /// <summary>Per-origin counter of events received in batches (D3Chat, spec §4.1), same fixed window.</summary>
+    public static string FederationEventRate(string origin) => $"fed_event_rate:{origin}";
+
     public static readonly TimeSpan FederationRateWindow = TimeSpan.FromSeconds(60);
 }

@@ -108,6 +108,7 @@ public sealed class ErrorCatalogTests
         ["RealtimeNotConfigured"] = (503, "Realtime delivery is not configured"),
         ["RealtimeUnavailable"] = (503, "Realtime service unavailable"),
         ["FederationOriginMismatch"] = (400, "origin_server does not match X-D3Chat-Origin"),
+        ["FederationBatchInvalid"] = (400, "Body must be {\"events\": [...]} with 1 to 50 events"),
         ["RouteNotFound"] = (404, "Not Found"),
     };
 
