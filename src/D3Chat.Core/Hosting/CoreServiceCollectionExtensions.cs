@@ -85,6 +85,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<AccessTokens>();
         services.TryAddSingleton<AuthGate>();
         services.TryAddSingleton<RequestGate>();
+        services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<AuthService>();
         services.AddMessaging();
         services.AddFederation();

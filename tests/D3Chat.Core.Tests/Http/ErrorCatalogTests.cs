@@ -153,6 +153,24 @@ public sealed class ErrorCatalogTests
         Assert.Equal((422, D3Chat.Core.Messages.MessageFrame.WrongHeader), (problem.Status, problem.Detail));
     }
 
+    [Theory]
+    [InlineData(14.2, 15)]
+    [InlineData(0.3, 1)]
+    [InlineData(900, 900)]
+    public void LoginsPaused_IsA429WhoseRetryAfterIsTheWaitRoundedUp(double waitSeconds, int retryAfter)
+    {
+        var problem = Problem.LoginsPaused(TimeSpan.FromSeconds(waitSeconds));
+        Assert.Equal((429, $"Too many failed logins. Try again in {retryAfter} seconds", retryAfter),
+            (problem.Status, problem.Detail, problem.RetryAfterSeconds));
+    }
+
+    [Fact]
+    public void RetryAfter_IsSetOnlyForFailuresThatPassWithTime()
+    {
+        Assert.Equal(10, Problem.RateLimited.RetryAfterSeconds);
+        Assert.Null(Problem.InvalidCredentials.RetryAfterSeconds);
+    }
+
     [Fact]
     public void Unhandled_IsA500NamingOnlyTheTraceId()
     {

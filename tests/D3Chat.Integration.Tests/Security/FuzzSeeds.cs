@@ -75,6 +75,13 @@ public static class FuzzSeeds
         "AdminCreateSetting" => new() { ["key"] = $"fuzz_{Guid.NewGuid():N}", ["value"] = new JsonObject(), ["category"] = "general", ["description"] = "fuzz" },
         "FederationKeyClaim" => new() { ["username"] = w.OwnerName, ["device_id"] = w.Owner.DeviceId.ToString() },
         "FederationInbox" => new() { ["event_id"] = "e1", ["type"] = "channel.join", ["origin_server"] = "peer.example", ["timestamp"] = DateTimeOffset.UtcNow.ToString("O") },
+        "FederationTransactions" => new()
+        {
+            ["events"] = new JsonArray(new JsonObject
+            {
+                ["event_id"] = "e1", ["type"] = "channel.join", ["origin_server"] = "peer.example", ["timestamp"] = DateTimeOffset.UtcNow.ToString("O"),
+            }),
+        },
         _ => null,
     };
 
