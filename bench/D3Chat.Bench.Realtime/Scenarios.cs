@@ -458,28 +458,15 @@ public sealed partial class Scenarios(Options options)
             }
         }
 
-        // The burst: every message posted at once (8 senders), counted as it reaches B's client.
+        // The burst: every message posted at once (8 senders), counted as it reaches B's client. This
+        // figure is bounded by A's POST rate as much as by the relay.
         var before = arrivals.Count;
-        var contents = Enumerable.Range(0, options.Burst).Select(_ => Frame()).ToList();
         var burstStart = Stopwatch.GetTimestamp();
-        foreach (var content in contents)
-        {
-            pending[content] = new Pending(burstStart);
-        }
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < contents.Count)
-            {
-                await a.SendMessageAsync(channel.Id, contents[i], device, protocolVersion: 3);
-            }
-        })));
-        var postedSeconds = Stopwatch.GetElapsedTime(burstStart).TotalSeconds;
+        var postedSeconds = await PostBurstAsync(a, channel.Id, device, pending, burstStart);
         var complete = await arrivals.WaitForAsync(before + options.Burst, TimeSpan.FromSeconds(options.BurstTimeoutSeconds));
         var received = arrivals.Count - before;
         var seconds = complete ? Stopwatch.GetElapsedTime(burstStart, arrivals.LastArrival).TotalSeconds : Stopwatch.GetElapsedTime(burstStart).TotalSeconds;
-        return new JsonObject
+        var result = new JsonObject
         {
             ["relay_ms"] = Summary(relay.Summary()),
             ["relay_lost"] = relayLost,
@@ -492,8 +479,93 @@ public sealed partial class Scenarios(Options options)
                 ["seconds"] = Math.Round(seconds, 1),
                 ["received_per_s"] = Math.Round(received / seconds, 1),
             },
-            ["load_average"] = ProcessCpu.LoadAverage(),
         };
+        if (options.Postgres is not null && options.Database is not null)
+        {
+            result["burst_backlog"] = await BacklogBurstAsync(a, channel.Id, device, pending, arrivals);
+        }
+        result["load_average"] = ProcessCpu.LoadAverage();
+        return result;
+    }
+
+    /// <summary>Posts <see cref="Options.Burst"/> messages from 8 senders at once; returns the seconds it took.</summary>
+    private async Task<double> PostBurstAsync(D3ChatClient a, Guid channelId, Guid device, ConcurrentDictionary<string, Pending> pending, long start)
+    {
+        var contents = Enumerable.Range(0, options.Burst).Select(_ => Frame()).ToList();
+        foreach (var content in contents)
+        {
+            pending[content] = new Pending(start);
+        }
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < contents.Count)
+            {
+                await a.SendMessageAsync(channelId, contents[i], device, protocolVersion: 3);
+            }
+        })));
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    /// <summary>
+    /// The relay on its own: A holds its deliveries to B (B backed off in A's database) while the burst
+    /// is posted and relayed into A's queue, then lets them go at once; the clock runs from that moment
+    /// to the last message at B's client, every event signed by A and verified by B as usual.
+    /// </summary>
+    private async Task<JsonObject> BacklogBurstAsync(D3ChatClient a, Guid channelId, Guid device, ConcurrentDictionary<string, Pending> pending, Deliveries arrivals)
+    {
+        var b = options.B!.Authority;
+        var database = new NpgsqlConnectionStringBuilder(options.Postgres) { Database = options.Database }.ConnectionString;
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await ExecuteAsync(connection, """
+            INSERT INTO federation_peers (domain, consecutive_failures, backoff_until) VALUES (@b, 0, now() + interval '1 hour')
+            ON CONFLICT (domain) DO UPDATE SET backoff_until = now() + interval '1 hour'
+            """, b);
+        var before = arrivals.Count;
+        var postedSeconds = await PostBurstAsync(a, channelId, device, pending, Stopwatch.GetTimestamp());
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(options.BurstTimeoutSeconds);
+        long queued;
+        while ((queued = await QueuedMessagesAsync(connection, b)) < options.Burst && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        var heldAtB = arrivals.Count - before;
+        var released = Stopwatch.GetTimestamp();
+        await ExecuteAsync(connection, """
+            UPDATE federation_peers SET backoff_until = NULL, consecutive_failures = 0 WHERE domain = @b;
+            UPDATE federation_deliveries SET next_attempt_at = now() WHERE destination = @b AND dead_at IS NULL;
+            """, b);
+        var complete = await arrivals.WaitForAsync(before + options.Burst, TimeSpan.FromSeconds(options.BurstTimeoutSeconds));
+        var received = arrivals.Count - before - heldAtB;
+        var seconds = complete ? Stopwatch.GetElapsedTime(released, arrivals.LastArrival).TotalSeconds : Stopwatch.GetElapsedTime(released).TotalSeconds;
+        return new JsonObject
+        {
+            ["messages"] = options.Burst,
+            ["posted_in_seconds"] = Math.Round(postedSeconds, 2),
+            ["queued_at_a"] = queued,
+            ["arrived_while_held"] = heldAtB,
+            ["received"] = received,
+            ["complete"] = complete,
+            ["seconds"] = Math.Round(seconds, 2),
+            ["received_per_s"] = Math.Round(received / seconds, 1),
+        };
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, string domain)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("b", domain);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> QueuedMessagesAsync(NpgsqlConnection connection, string domain)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM federation_deliveries WHERE destination = @b AND event_type = 'message.relay' AND dead_at IS NULL", connection);
+        command.Parameters.AddWithValue("b", domain);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private JsonObject Memory()

@@ -81,6 +81,19 @@ param federationMaxRetryAge string = '1.00:00:00'
 @description('Cap of the per-destination federation backoff, as a TimeSpan (Federation__MaxBackoff).')
 param federationMaxBackoff string = '01:00:00'
 
+@description('Requests one peer may make per minute to the inbox and the key claim, one event or claim each (Federation__InboxRatePerMinute; spec: 100).')
+@minValue(1)
+param federationInboxRatePerMinute int = 100
+
+@description('Events one peer may deliver per minute in batches, POST /federation/transactions (Federation__BatchEventsPerMinute).')
+@minValue(1)
+param federationBatchEventsPerMinute int = 60000
+
+@description('Most events per batch, advertised as max_batch_events in the well-known document; 1 turns batching off (Federation__MaxBatchEvents).')
+@minValue(1)
+@maxValue(50)
+param federationMaxBatchEvents int = 50
+
 // ----- sizing (see the sizing table in docs/deploy.md) -----
 
 // Connection budget (docs/deploy.md, "Sizing"): every instance of an app holds up to its pool size
@@ -539,6 +552,9 @@ var federationSettings = union(sharedSettings, {
   Federation__AllowPrivateHosts: ''
   Federation__MaxRetryAge: federationMaxRetryAge
   Federation__MaxBackoff: federationMaxBackoff
+  Federation__InboxRatePerMinute: string(federationInboxRatePerMinute)
+  Federation__BatchEventsPerMinute: string(federationBatchEventsPerMinute)
+  Federation__MaxBatchEvents: string(federationMaxBatchEvents)
   FederationRetrySchedule: federationRetrySchedule
 })
 

@@ -26,17 +26,27 @@ internal static class StaticWeb
     public static void MapUnmatchedRoutes(this WebApplication app)
     {
         var index = Path.Combine(LocalSettings.FindRepoRoot(app.Configuration["LocalHost:RepoRoot"]), "static-web", "dist", "index.html");
+        // MapFallback's pattern skips paths whose last segment looks like a file name, so it never shadows
+        // the web client's files; under the server prefixes there are none, and such a path
+        // (/api/v1/x.json, or ".json" followed by an encoded CRLF) gets the JSON 404 here.
+        foreach (var prefix in ServerPrefixes)
+        {
+            app.MapFallback(prefix.TrimStart('/') + "{**path}", NotFoundAsync);
+        }
         app.MapFallback(async context =>
         {
             var path = context.Request.Path.Value ?? "/";
             if (ServerPrefixes.Any(p => path.StartsWith(p, StringComparison.Ordinal)) || !File.Exists(index) || !HttpMethods.IsGet(context.Request.Method))
             {
-                await ApiResults.From(Problem.RouteNotFound)
-                    .ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(context, context.GetRouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
+                await NotFoundAsync(context);
                 return;
             }
             context.Response.ContentType = "text/html; charset=utf-8";
             await context.Response.SendFileAsync(index);
         });
     }
+
+    private static Task NotFoundAsync(HttpContext context) =>
+        ApiResults.From(Problem.RouteNotFound)
+            .ExecuteResultAsync(new Microsoft.AspNetCore.Mvc.ActionContext(context, context.GetRouteData(), new Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor()));
 }

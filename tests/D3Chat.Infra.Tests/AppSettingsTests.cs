@@ -30,6 +30,9 @@ public sealed partial class AppSettingsTests(CompiledBicep compiled)
         ("PoisonRedriveSchedule", [Api]),   // %PoisonRedriveSchedule% of the api's poison re-drive timer.
         ("RetentionSchedule", [Api]),       // %RetentionSchedule% of the api's retention timer.
         ("FederationRetrySchedule", [Federation]), // %FederationRetrySchedule% of the federation retry timer.
+        ("Federation__InboxRatePerMinute", [Federation]),   // the inbox and the key claim.
+        ("Federation__BatchEventsPerMinute", [Federation]), // POST /federation/transactions.
+        ("Federation__MaxBatchEvents", [Federation]),       // that endpoint and the well-known document.
         ("Federation__", [Api, Federation]), // api signs user lookups; federation signs and verifies.
         ("SignalR__", [Api, Fanout]),       // api issues negotiate tokens; fanout calls the REST API.
     ];

@@ -135,7 +135,8 @@ public sealed class KeylessTests(CompiledBicep compiled)
 
     /// <summary>Least privilege: the roles each app holds are exactly the ones its code uses (Service Bus transport, the default).</summary>
     [Theory]
-    [InlineData("api", "topic:69a216fc-b8fb-44d8-bc22-1f3c2cd27a39", "signalR:fd53cd77-2268-407a-8f46-7e7863d0f521")]
+    [InlineData("api", "topic:69a216fc-b8fb-44d8-bc22-1f3c2cd27a39", "signalR:fd53cd77-2268-407a-8f46-7e7863d0f521",
+        "subscription:fanout:4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0", "subscription:federation:4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0")]
     [InlineData("federation", "topic:69a216fc-b8fb-44d8-bc22-1f3c2cd27a39", "subscription:federation:4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0")]
     [InlineData("fanout", "subscription:fanout:4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0", "signalR:fd53cd77-2268-407a-8f46-7e7863d0f521")]
     public void Rbac_MessagingRolesOfEachApp_AreExactlyWhatItUses(string app, params string[] expected)

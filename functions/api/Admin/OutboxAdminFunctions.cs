@@ -3,8 +3,8 @@ using D3Chat.Core.Queue;
 
 namespace D3Chat.Functions.Api.Admin;
 
-/// <summary>Dead-lettered outbox events and the queues' poison queues: list and retry (issue 13, admin only).</summary>
-public sealed class OutboxAdminFunctions(RequestGate gate, OutboxAdmin admin, PoisonQueues poisonQueues)
+/// <summary>Dead-lettered outbox events and parked queue messages (poison or dead-letter queues): list and retry (issue 13, admin only).</summary>
+public sealed class OutboxAdminFunctions(RequestGate gate, OutboxAdmin admin, ParkedChannelEvents parked)
 {
     [Function(nameof(OutboxDeadLetters))]
     public Task<IActionResult> OutboxDeadLetters(
@@ -20,10 +20,10 @@ public sealed class OutboxAdminFunctions(RequestGate gate, OutboxAdmin admin, Po
     [Function(nameof(PoisonQueueMessages))]
     public Task<IActionResult> PoisonQueueMessages(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/queues/poison")] HttpRequest req, CancellationToken ct) =>
-        gate.Run(req, Access.Admin, ct).Ok(_ => Outcome.Of(poisonQueues.ListAsync(ct)));
+        gate.Run(req, Access.Admin, ct).Ok(_ => Outcome.Of(parked.ListAsync(ct)));
 
     [Function(nameof(RetryPoisonQueueMessages))]
     public Task<IActionResult> RetryPoisonQueueMessages(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/queues/poison/retry")] HttpRequest req, CancellationToken ct) =>
-        gate.Run(req, Access.Admin, ct).Accepted(_ => Outcome.Of(poisonQueues.RetryAllAsync(ct)));
+        gate.Run(req, Access.Admin, ct).Accepted(_ => Outcome.Of(parked.RetryAllAsync(ct)));
 }

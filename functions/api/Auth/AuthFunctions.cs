@@ -13,7 +13,7 @@ public sealed class AuthFunctions(AuthService auth, RequestGate gate)
     [Function(nameof(Login))]
     public Task<IActionResult> Login(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/auth/login")] HttpRequest req, CancellationToken ct) =>
-        gate.Run(req, Access.Anyone, ct).Body<LoginRequest>().Ok((_, body) => auth.LoginAsync(body, ct));
+        gate.Run(req, Access.Anyone, ct).Body<LoginRequest>().Ok((call, body) => auth.LoginAsync(body, call.ClientAddress, ct));
 
     [Function(nameof(Refresh))]
     public Task<IActionResult> Refresh(

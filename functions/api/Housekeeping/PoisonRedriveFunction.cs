@@ -3,10 +3,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace D3Chat.Functions.Api.Housekeeping;
 
-public sealed class PoisonRedriveFunction(PoisonQueues poisonQueues)
+public sealed class PoisonRedriveFunction(ParkedChannelEvents parked)
 {
-    /// <summary>Moves queue messages that exhausted their retries back to their queues once PostgreSQL answers (issue 13).</summary>
+    /// <summary>Moves queue messages that exhausted their retries (poison or dead-letter queues) back to their consumers once PostgreSQL answers (issue 13).</summary>
     [Function(nameof(PoisonRedrive))]
     public Task PoisonRedrive([TimerTrigger("%PoisonRedriveSchedule%")] TimerInfo timer, CancellationToken ct) =>
-        poisonQueues.RedriveIfHealthyAsync(ct);
+        parked.RedriveIfHealthyAsync(ct);
 }

@@ -11,6 +11,12 @@ public sealed class InboxFunctions(RequestGate gate, FederationInbox inbox, User
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "federation/inbox")] HttpRequest req, CancellationToken ct) =>
         gate.Run(req, Access.Server, ct).Ok(call => inbox.ReceiveAsync(call.Signed.Origin, call.Signed.Body, ct));
 
+    /// <summary>A batch of events in one signed request (D3Chat, spec §4.1); one result per event.</summary>
+    [Function(nameof(FederationTransactions))]
+    public Task<IActionResult> FederationTransactions(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "federation/transactions")] HttpRequest req, CancellationToken ct) =>
+        gate.Run(req, Access.Server, ct).Ok(call => inbox.ReceiveBatchAsync(call.Signed.Origin, call.Signed.Body, ct));
+
     [Function(nameof(FederationUserLookup))]
     public Task<IActionResult> FederationUserLookup(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "federation/user-lookup")] HttpRequest req, CancellationToken ct) =>

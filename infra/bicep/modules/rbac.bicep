@@ -62,6 +62,10 @@ var allTransportGrants = [
   { app: 'api', scope: 'vault', role: roles.keyVaultSecretsUser }
   { app: 'api', scope: 'insights', role: roles.monitoringMetricsPublisher }
   { app: 'api', scope: 'topic', role: roles.serviceBusDataSender }
+  // Dead-letter queues are sub-queues of the subscriptions: the api's PoisonRedrive timer and admin
+  // routes list and re-drive them (there is no narrower role than the subscription's receiver).
+  { app: 'api', scope: 'subscription:fanout', role: roles.serviceBusDataReceiver }
+  { app: 'api', scope: 'subscription:federation', role: roles.serviceBusDataReceiver }
   { app: 'api', scope: 'signalR', role: roles.signalRRestApiOwner }
   { app: 'federation', scope: 'storage', role: roles.storageBlobDataOwner }
   { app: 'federation', scope: 'storage', role: roles.storageQueueDataContributor }

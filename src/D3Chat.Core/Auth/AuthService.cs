@@ -26,6 +26,7 @@ public sealed partial class AuthService(
     IOptions<ServerOptions> server,
     InviteStore invites,
     AuthStateCache authStates,
+    LoginThrottle throttle,
     OutboxUnitOfWork unitOfWork,
     ILogger<AuthService> logger,
     TimeProvider time)
@@ -77,14 +78,21 @@ public sealed partial class AuthService(
         return Tokens(user.Id, device.Id, session.Id, refreshToken);
     }
 
-    public async Task<Outcome<TokenResponse>> LoginAsync(LoginRequest request, CancellationToken ct)
+    /// <param name="clientAddress">Where the attempt comes from, for the failed-login slowing (<see cref="LoginThrottle"/>).</param>
+    public async Task<Outcome<TokenResponse>> LoginAsync(LoginRequest request, string clientAddress, CancellationToken ct)
     {
+        if (await throttle.PausedAsync(request.Username!, clientAddress) is { } paused)
+        {
+            return paused;
+        }
         var user = await users.FindLocalByUsernameAsync(request.Username!, ct);
         // An unknown name costs one Argon2 verification too, so timing does not tell which names exist.
         if (!PasswordHasher.Verify(request.Password!, user?.PasswordHash ?? DummyHash()) || user is null)
         {
+            await throttle.RecordFailureAsync(request.Username!, clientAddress);
             return Problem.InvalidCredentials;
         }
+        await throttle.RecordSuccessAsync(request.Username!, clientAddress);
         var now = time.GetUtcNow();
         if (AuthGate.Standing(user, now) is { } problem)
         {

@@ -28,6 +28,7 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource) : IChannelMembersh
         WHERE mine.user_id = @CallerId AND other.user_id = ANY(@UserIds)
         """;
     private const string IsMemberSql = "SELECT EXISTS (SELECT 1 FROM channel_members WHERE channel_id = @ChannelId AND user_id = @UserId)";
+    private const string MembersAmongSql = "SELECT user_id FROM channel_members WHERE channel_id = @ChannelId AND user_id = ANY(@UserIds)";
     private const string ListForUserSql = $"""
         SELECT {ChannelColumns}, m.role AS member_role
         FROM channel_members m JOIN channels c ON c.id = m.channel_id
@@ -88,6 +89,13 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource) : IChannelMembersh
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<Guid>(new CommandDefinition(
             SharingAChannelSql, new { CallerId = callerId, UserIds = userIds.ToArray() }, cancellationToken: ct))).ToHashSet();
+    }
+
+    public async Task<IReadOnlySet<Guid>> MembersAmongAsync(Guid channelId, IReadOnlyCollection<Guid> userIds, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<Guid>(new CommandDefinition(
+            MembersAmongSql, new { ChannelId = channelId, UserIds = userIds.ToArray() }, cancellationToken: ct))).ToHashSet();
     }
 
     public async Task<bool> IsMemberAsync(Guid channelId, Guid userId, CancellationToken ct)

@@ -15,6 +15,8 @@ namespace D3Chat.Core.Fanout;
 public sealed partial class FanoutHandler(
     IRealtimeNotifier notifier, RedisKeyspace redis, ILogger<FanoutHandler> logger, ChannelEventReferences references, IChannelMembership channels)
 {
+    private const int CallsAtOnce = 16;
+
     public async Task HandleAsync(string messageBody, CancellationToken ct)
     {
         var channelEvent = await references.ResolveAsync(messageBody, ct);
@@ -30,10 +32,7 @@ public sealed partial class FanoutHandler(
             {
                 await notifier.SendToGroupAsync(RealtimeGroups.Channel(channelId), channelEvent.Data, ct);
             }
-            foreach (var userId in channelEvent.UserIds ?? [])
-            {
-                await notifier.SendToUserAsync(userId, channelEvent.Data, ct);
-            }
+            await ForEachAtOnceAsync(channelEvent.UserIds ?? [], userId => notifier.SendToUserAsync(userId, channelEvent.Data, ct));
         }
         await MarkDeliveredAsync(channelEvent.Id);
         LogDelivered(channelEvent.Id, channelEvent.Type);
@@ -57,39 +56,41 @@ public sealed partial class FanoutHandler(
             }
             return;
         }
-        foreach (var userId in membership.Joined.Concat(membership.Left).Distinct())
-        {
-            await SyncGroupAsync(channelId, userId, ct);
-        }
+        await SyncGroupAsync(channelId, membership.Joined.Concat(membership.Left).Distinct().ToList(), ct);
     }
 
     /// <summary>
-    /// Makes the user's place in the channel's group what PostgreSQL says now, not what the event said:
+    /// Makes the users' places in the channel's group what PostgreSQL says now, not what the event said:
     /// queue messages are handled concurrently, retried and out of order, so a join handled after the
     /// leave that followed it must not put the leaver back. After acting, membership is read again and,
-    /// if it changed meanwhile, applied again: whichever handler acts last has read after the last change
-    /// it could have missed, and that change's own event syncs once more.
+    /// for whoever changed meanwhile, applied again: whichever handler acts last has read after the last
+    /// change it could have missed, and that change's own event syncs once more. One membership query
+    /// per round for all users (a channel created with 200 members is not 400 queries), and the SignalR
+    /// calls, one per user since the service has no batch call, go out side by side.
     /// </summary>
-    private async Task SyncGroupAsync(Guid channelId, Guid userId, CancellationToken ct)
+    private async Task SyncGroupAsync(Guid channelId, IReadOnlyList<Guid> userIds, CancellationToken ct)
     {
         var group = RealtimeGroups.Channel(channelId);
-        var member = await channels.IsMemberAsync(channelId, userId, ct);
-        while (true)
+        var pending = userIds;
+        var members = await channels.MembersAmongAsync(channelId, pending, ct);
+        while (pending.Count > 0)
         {
-            if (member)
-            {
-                await notifier.AddUserToGroupAsync(userId, group, ct);
-            }
-            else
-            {
-                await notifier.RemoveUserFromGroupAsync(userId, group, ct);
-            }
-            var now = await channels.IsMemberAsync(channelId, userId, ct);
-            if (now == member)
-            {
-                return;
-            }
-            member = now;
+            await ForEachAtOnceAsync(pending, userId => members.Contains(userId)
+                ? notifier.AddUserToGroupAsync(userId, group, ct)
+                : notifier.RemoveUserFromGroupAsync(userId, group, ct));
+            var now = await channels.MembersAmongAsync(channelId, pending, ct);
+            pending = pending.Where(userId => members.Contains(userId) != now.Contains(userId)).ToList();
+            members = now;
+        }
+    }
+
+    // SignalR calls for many users: side by side, a bounded number at once so a large channel does not
+    // open hundreds of connections to the service.
+    private static async Task ForEachAtOnceAsync(IReadOnlyList<Guid> userIds, Func<Guid, Task> call)
+    {
+        foreach (var chunk in userIds.Chunk(CallsAtOnce))
+        {
+            await Task.WhenAll(chunk.Select(call));
         }
     }
 

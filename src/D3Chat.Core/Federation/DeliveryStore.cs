@@ -58,6 +58,31 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         WHERE d.event_id = due.event_id AND d.destination = due.destination
         RETURNING d.occurred_at AS occurredat, d.seq, d.event_id AS eventid, d.destination, d.event_type AS eventtype, d.body, d.created_at AS createdat, d.attempts
         """;
+    // Send order as ClaimDueSql (event time, then insertion; NULL event times of older rows first).
+    private const string SendOrder = "COALESCE({0}.occurred_at, '-infinity'::timestamptz), {0}.seq";
+    // Due rows of one destination up to the first row someone else holds (a relay run that has not yet
+    // handed its new rows over, a crashed sender's lease): a later row never overtakes an earlier one.
+    private static readonly string SendableRowsOfDestination = $"""
+        SELECT event_id, destination FROM federation_deliveries f
+        WHERE f.destination = @Destination AND f.dead_at IS NULL AND f.next_attempt_at <= @Now
+          AND NOT EXISTS (SELECT 1 FROM federation_deliveries x
+                          WHERE x.destination = @Destination AND x.dead_at IS NULL AND x.next_attempt_at > @Now
+                            AND ({string.Format(SendOrder, "x")}) < ({string.Format(SendOrder, "f")}))
+        ORDER BY {string.Format(SendOrder, "f")}
+        LIMIT @Limit
+        """;
+    private static readonly string ClaimDueForDestinationSql = $"""
+        UPDATE federation_deliveries d SET next_attempt_at = @LeaseUntil
+        FROM ({SendableRowsOfDestination} FOR UPDATE SKIP LOCKED) due
+        WHERE d.event_id = due.event_id AND d.destination = due.destination
+        RETURNING d.occurred_at AS occurredat, d.seq, d.event_id AS eventid, d.destination, d.event_type AS eventtype, d.body, d.created_at AS createdat, d.attempts
+        """;
+    private static readonly string HasSendableForDestinationSql = $"SELECT EXISTS ({SendableRowsOfDestination})";
+    private const string DeleteManySql = "DELETE FROM federation_deliveries WHERE destination = @Destination AND event_id = ANY(@EventIds)";
+    private const string ReleaseManySql = "UPDATE federation_deliveries SET next_attempt_at = @Now WHERE destination = @Destination AND event_id = ANY(@EventIds)";
+    // Session-level, so it is held while the batch travels; keyed by the destination's text hash.
+    private const string TryLockDestinationSql = "SELECT pg_try_advisory_lock(hashtextextended('federation-destination:' || @Destination, 0))";
+    private const string UnlockDestinationSql = "SELECT pg_advisory_unlock(hashtextextended('federation-destination:' || @Destination, 0))";
     private const string BacklogSql = "SELECT count(*) FROM federation_deliveries WHERE dead_at IS NULL";
     private const string DeleteSql = "DELETE FROM federation_deliveries WHERE event_id = @EventId AND destination = @Destination";
     private const string RescheduleSql = """
@@ -166,7 +191,73 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<ClaimedRow>(new CommandDefinition(ClaimDueSql, new { Now = now, LeaseUntil = leaseUntil, Limit = limit }, cancellationToken: ct));
-        return rows.OrderBy(r => r.OccurredAt.HasValue).ThenBy(r => r.OccurredAt).ThenBy(r => r.Seq).Select(r => new Delivery(r.EventId, r.Destination, r.EventType, r.Body, r.CreatedAt, r.Attempts)).ToList();
+        return InSendOrder(rows);
+    }
+
+    /// <summary>Claims up to <paramref name="limit"/> due rows of one destination, in send order (event time, then insertion), up to the first row that is not due.</summary>
+    public async Task<IReadOnlyList<Delivery>> ClaimDueForDestinationAsync(string destination, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<ClaimedRow>(new CommandDefinition(ClaimDueForDestinationSql,
+            new { Destination = destination, Now = now, LeaseUntil = leaseUntil, Limit = limit }, cancellationToken: ct));
+        return InSendOrder(rows);
+    }
+
+    /// <summary>True when <see cref="ClaimDueForDestinationAsync"/> would claim a row now.</summary>
+    public async Task<bool> HasSendableForDestinationAsync(string destination, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(HasSendableForDestinationSql,
+            new { Destination = destination, Now = now, Limit = 1 }, cancellationToken: ct));
+    }
+
+    /// <summary>Deletes delivered rows of one destination in one statement.</summary>
+    public Task DeleteManyAsync(string destination, IEnumerable<Delivery> rows, CancellationToken ct) =>
+        ExecuteAsync(DeleteManySql, new { Destination = destination, EventIds = rows.Select(r => r.EventId).ToArray() }, ct);
+
+    /// <summary>Gives up claims without counting an attempt: the rows are due again at once.</summary>
+    public Task ReleaseAsync(string destination, IEnumerable<Delivery> rows, DateTimeOffset now, CancellationToken ct) =>
+        ExecuteAsync(ReleaseManySql, new { Destination = destination, Now = now, EventIds = rows.Select(r => r.EventId).ToArray() }, ct);
+
+    /// <summary>
+    /// The right to send batches to <paramref name="destination"/>, held by one process at a time so
+    /// batches leave in send order one after the other; null when another sender holds it.
+    /// </summary>
+    public async Task<IAsyncDisposable?> TryLockDestinationAsync(string destination, CancellationToken ct)
+    {
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(TryLockDestinationSql, new { Destination = destination }, cancellationToken: ct)))
+            {
+                var held = new DestinationLock(connection, destination);
+                connection = null;
+                return held;
+            }
+            return null;
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    private sealed class DestinationLock(NpgsqlConnection connection, string destination) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await connection.ExecuteAsync(UnlockDestinationSql, new { Destination = destination });
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+            }
+        }
     }
 
     public Task DeleteAsync(Delivery d, CancellationToken ct) => ExecuteAsync(DeleteSql, new { d.EventId, d.Destination }, ct);
@@ -250,6 +341,10 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(sql, args, cancellationToken: ct));
     }
+
+    private static List<Delivery> InSendOrder(IEnumerable<ClaimedRow> rows) =>
+        rows.OrderBy(r => r.OccurredAt.HasValue).ThenBy(r => r.OccurredAt).ThenBy(r => r.Seq)
+            .Select(r => new Delivery(r.EventId, r.Destination, r.EventType, r.Body, r.CreatedAt, r.Attempts)).ToList();
 
     private sealed record ClaimedRow(DateTime? OccurredAt, long Seq, string EventId, string Destination, string EventType, string Body, DateTime CreatedAt, int Attempts);
 }

@@ -10,5 +10,8 @@ public static class FederationHeaders
     /// <summary>The literal path every sender signs for the inbox, whatever its api_base_url.</summary>
     public const string InboxPath = "/federation/inbox";
 
+    /// <summary>The batch endpoint (D3Chat, spec §4.1): one signed request carrying many events.</summary>
+    public const string TransactionsPath = "/federation/transactions";
+
     public const string UserLookupPath = "/federation/user-lookup";
 }

@@ -10,6 +10,27 @@ namespace D3Chat.Core.Federation;
 /// <summary>The inbox answer of spec §4: <c>{"status": "ok"|"duplicate", "event_id": …}</c>.</summary>
 public sealed record InboxAck(string Status, string EventId);
 
+/// <summary>One event's result in a batch answer (spec §4.1).</summary>
+public sealed record BatchEventResult(string? EventId, string Status, string? Detail)
+{
+    public const string Ok = "ok";
+    public const string Duplicate = "duplicate";
+
+    /// <summary>The event is malformed and will never be accepted: the sender drops it.</summary>
+    public const string Rejected = "rejected";
+
+    /// <summary>The handler failed: nothing of it is stored, the sender retries it.</summary>
+    public const string Failed = "error";
+
+    /// <summary>Not processed because an earlier event failed (order is kept): the sender retries it.</summary>
+    public const string Skipped = "skipped";
+
+    public bool Delivered => Status is Ok or Duplicate;
+}
+
+/// <summary>The answer to <c>POST /federation/transactions</c>: one result per event, in request order.</summary>
+public sealed record BatchAck(IReadOnlyList<BatchEventResult> Results);
+
 /// <summary>
 /// Steps 4 and 7-11 of the inbox (spec federation.md §4) for a request whose signature
 /// <see cref="FederationRequestVerifier"/> already checked: per-origin rate limit, JSON, envelope
@@ -21,27 +42,67 @@ public sealed partial class FederationInbox(
     /// <summary>Requests one origin may make per <see cref="RedisKeys.FederationRateWindow"/> by default (spec §4; <see cref="FederationOptions.InboxRatePerMinute"/>).</summary>
     public const int RateLimitPerWindow = 100;
 
-
     public async Task<Outcome<InboxAck>> ReceiveAsync(string origin, byte[] body, CancellationToken ct)
     {
         if (await RateLimitAsync(origin) is { } limited)
         {
             return limited;
         }
-        JsonElement root;
+        return ParseObject(body) is { } root ? await ReceiveEventAsync(origin, root, ct) : Problem.FederationInvalidJson;
+    }
+
+    /// <summary>
+    /// A batch (spec §4.1), its signature already verified: the events count against the origin's event
+    /// budget as a whole (all or none), then each runs the inbox steps 8-12 in order with its own dedup.
+    /// The first event whose handler fails stops the batch, so a later event never overtakes it.
+    /// </summary>
+    public async Task<Outcome<BatchAck>> ReceiveBatchAsync(string origin, byte[] body, CancellationToken ct)
+    {
+        if (ParseObject(body) is not { } root || !root.TryGetProperty("events", out var events)
+            || events.ValueKind != JsonValueKind.Array || events.GetArrayLength() is var count && (count == 0 || count > AcceptedBatchEvents))
+        {
+            return Problem.FederationBatchInvalid;
+        }
+        if (!await WithinEventBudgetAsync(origin, count))
+        {
+            LogRateLimited(origin);
+            return Problem.FederationRateLimited;
+        }
+        var results = new List<BatchEventResult>(count);
+        foreach (var item in events.EnumerateArray())
+        {
+            var eventId = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("event_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+            if (results.Count > 0 && results[^1].Status is BatchEventResult.Failed or BatchEventResult.Skipped)
+            {
+                results.Add(new BatchEventResult(eventId, BatchEventResult.Skipped, null));
+                continue;
+            }
+            var (ack, problem) = item.ValueKind == JsonValueKind.Object ? await ReceiveEventAsync(origin, item, ct) : Problem.FederationInvalidJson;
+            results.Add(problem is null ? new BatchEventResult(ack!.EventId, ack.Status, null)
+                : new BatchEventResult(eventId, problem.Status >= 500 ? BatchEventResult.Failed : BatchEventResult.Rejected, problem.Detail));
+        }
+        return new BatchAck(results);
+    }
+
+    /// <summary>Most events one batch may carry: what this server advertises, never more than <see cref="FederationBatches.MaxEvents"/>.</summary>
+    private int AcceptedBatchEvents => Math.Clamp(options.Value.MaxBatchEvents, 1, FederationBatches.MaxEvents);
+
+    private static JsonElement? ParseObject(byte[] body)
+    {
         try
         {
             using var document = JsonDocument.Parse(body);
-            root = document.RootElement.Clone();
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
         }
         catch (JsonException)
         {
-            return Problem.FederationInvalidJson;
+            return null;
         }
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return Problem.FederationInvalidJson;
-        }
+    }
+
+    /// <summary>Steps 8-12 of spec §4 for one event object.</summary>
+    private async Task<Outcome<InboxAck>> ReceiveEventAsync(string origin, JsonElement root, CancellationToken ct)
+    {
         var parsed = new InboxEvent("", "", origin, root);
         if (parsed.String("event_id") is not { Length: > 0 } eventId)
         {
@@ -89,6 +150,30 @@ public sealed partial class FederationInbox(
         if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
         return count
         """;
+
+    // Adds the batch's events only when all fit the window's budget, so a refused batch costs nothing
+    // and its retry is judged afresh; one script keeps check, add and expiry atomic.
+    private const string AddEventsInWindowScript = """
+        local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+        local n = tonumber(ARGV[2])
+        if count + n > tonumber(ARGV[3]) then return 0 end
+        if redis.call('INCRBY', KEYS[1], n) == n then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+        return 1
+        """;
+
+    private async Task<bool> WithinEventBudgetAsync(string origin, int events)
+    {
+        try
+        {
+            return (long)await redis.Database.ScriptEvaluateAsync(AddEventsInWindowScript, [RedisKeys.FederationEventRate(origin)],
+                [(long)RedisKeys.FederationRateWindow.TotalMilliseconds, events, options.Value.BatchEventsPerMinute]) == 1;
+        }
+        catch (RedisException ex)
+        {
+            LogRedisDegraded("event rate limit", ex);
+            return true;
+        }
+    }
 
     /// <summary>Counts one request of <paramref name="origin"/> (inbox events and one-time key claims share the window); the 429 when over.</summary>
     public async Task<Problem?> RateLimitAsync(string origin)

@@ -30,6 +30,22 @@ public sealed class FederationOptions
     /// <summary>Upper bound of the per-destination backoff (see <see cref="Backoff"/>).</summary>
     public TimeSpan MaxBackoff { get; set; } = Backoff.DefaultMaxBackoff;
 
+    /// <summary>
+    /// Events one origin may deliver per minute through <c>POST /federation/transactions</c> (spec §4.1),
+    /// counted per event, a batch all or none. Requests to the inbox and the key claim count against
+    /// <see cref="InboxRatePerMinute"/> instead: a peer that batches is limited by events, one that does
+    /// not (the reference) by requests.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 10_000_000)]
+    public int BatchEventsPerMinute { get; set; } = 60_000;
+
+    /// <summary>
+    /// Most events this server accepts in one batch and advertises in its well-known document
+    /// (at most <see cref="FederationBatches.MaxEvents"/>); 0 or 1 turns batching off (peers then send
+    /// one event per inbox request).
+    /// </summary>
+    public int MaxBatchEvents { get; set; } = FederationBatches.MaxEvents;
+
     /// <summary>True when <paramref name="domain"/> (host[:port]) may be contacted over plain http.</summary>
     public bool AllowsHttp(string domain) => Lists(AllowHttpHosts, DomainNames.Host(domain), domain);
 

@@ -83,7 +83,9 @@ public sealed partial class InboxHandlers(
             var message = new RemoteMessage(Guid.NewGuid(), channelId, senderId, senderDeviceId, content,
                 e.String("content_type") is { Length: > 0 and <= 32 } contentType ? contentType : "text",
                 protocolVersion, e.Origin, originMessageId, now);
-            return await store.InsertMessageAsync(c, tx, message, ct) ? InboundEvents.MessageNew(message) : null;
+            // A relayed copy is never relayed again (RelayEventMapper maps only local messages): fanout
+            // queue only, one queue send and one relay run less per received message.
+            return await store.InsertMessageAsync(c, tx, message, ct) ? InboundEvents.MessageNew(message) with { SkipFederation = true } : null;
         }, ct);
     }
 

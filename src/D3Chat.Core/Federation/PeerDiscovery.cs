@@ -32,6 +32,31 @@ public sealed partial class PeerDiscovery(
 
     private readonly ConcurrentDictionary<string, (PeerServer Server, DateTimeOffset At)> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _failures = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (int Events, DateTimeOffset Until)> _batchLimits = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How many events one request to <paramref name="domain"/> may carry (spec §4.1): the
+    /// <c>max_batch_events</c> of its current well-known document, 1 for a peer that does not offer
+    /// batches (the reference) or whose document cannot be read. Read afresh every hour, independent of
+    /// the trusted key, so a peer that upgrades or turns batching off is followed.
+    /// </summary>
+    public async Task<int> BatchLimitAsync(string domain, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (_batchLimits.TryGetValue(domain, out var known) && now < known.Until)
+        {
+            return known.Events;
+        }
+        var document = DomainNames.IsValid(domain) ? await FetchDocumentAsync(domain, ct) : null;
+        return RememberBatchLimit(domain, document, now);
+    }
+
+    private int RememberBatchLimit(string domain, WellKnownDocument? document, DateTimeOffset now)
+    {
+        var events = BatchLimitOf(document?.MaxBatchEvents);
+        _batchLimits[domain] = (events, now + (document is null ? FailureCacheTtl : CacheTtl));
+        return events;
+    }
 
     /// <summary>The peer, or null when it cannot be discovered (the reason is logged).</summary>
     public async Task<PeerServer?> DiscoverAsync(string domain, CancellationToken ct)
@@ -66,11 +91,7 @@ public sealed partial class PeerDiscovery(
 
     private async Task<PeerServer?> FetchAsync(string domain, CancellationToken ct)
     {
-        var document = await TryFetchAsync(new Uri($"https://{domain}{WellKnownPath}"), domain, ct);
-        if (document is null && options.Value.AllowsHttp(domain))
-        {
-            document = await TryFetchAsync(new Uri($"http://{domain}{WellKnownPath}"), domain, ct);
-        }
+        var document = await FetchDocumentAsync(domain, ct);
         if (document is null)
         {
             return null;
@@ -81,8 +102,19 @@ public sealed partial class PeerDiscovery(
             BaseUrl(document.ApiBaseUrl, domain),
             document.ProtocolVersion ?? 1);
         await servers.UpsertAsync(server, isLocal: false, time.GetUtcNow(), ct);
+        RememberBatchLimit(domain, document, time.GetUtcNow());
         LogDiscovered(domain);
         return server;
+    }
+
+    private async Task<WellKnownDocument?> FetchDocumentAsync(string domain, CancellationToken ct)
+    {
+        var document = await TryFetchAsync(new Uri($"https://{domain}{WellKnownPath}"), domain, ct);
+        if (document is null && options.Value.AllowsHttp(domain))
+        {
+            document = await TryFetchAsync(new Uri($"http://{domain}{WellKnownPath}"), domain, ct);
+        }
+        return document;
     }
 
     private async Task<WellKnownDocument?> TryFetchAsync(Uri url, string domain, CancellationToken ct)
@@ -134,7 +166,17 @@ public sealed partial class PeerDiscovery(
         return value is { Length: 44 } && Convert.TryFromBase64String(value, buffer, out var written) && written == 32;
     }
 
-    private sealed record WellKnownDocument(string? Domain, string? SigningKeyPublic, string? ApiBaseUrl, int? ProtocolVersion);
+    /// <summary>
+    /// A peer's <c>max_batch_events</c>, read leniently: the field is ours, not the reference's, so a
+    /// value that is not a whole number (a string, 2.5, null) means no batches and a huge one is capped
+    /// at <see cref="FederationBatches.MaxEvents"/>; either way the rest of the document still counts.
+    /// </summary>
+    internal static int BatchLimitOf(JsonElement? value) =>
+        value is { ValueKind: JsonValueKind.Number } number && number.TryGetDecimal(out var events) && events == decimal.Truncate(events)
+            ? (int)Math.Clamp(events, 1, FederationBatches.MaxEvents)
+            : 1;
+
+    private sealed record WellKnownDocument(string? Domain, string? SigningKeyPublic, string? ApiBaseUrl, int? ProtocolVersion, JsonElement? MaxBatchEvents);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Discovered federation peer {Domain}")]
     private partial void LogDiscovered(string domain);

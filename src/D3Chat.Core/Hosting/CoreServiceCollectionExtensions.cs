@@ -71,7 +71,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<OutboxUnitOfWork>();
         services.TryAddSingleton<OutboxSweeper>();
         services.TryAddSingleton<OutboxAdmin>();
-        services.TryAddSingleton<PoisonQueues>();
+        services.TryAddSingleton<ParkedChannelEvents>();
         services.TryAddSingleton<RetentionSweeper>();
         services.TryAddSingleton<IStoredChannelEvents>(sp => sp.GetRequiredService<OutboxStore>());
         services.TryAddSingleton<ChannelEventReferences>();
@@ -86,6 +86,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<AccessTokens>();
         services.TryAddSingleton<AuthGate>();
         services.TryAddSingleton<RequestGate>();
+        services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<AuthService>();
         services.AddMessaging();
         services.AddFederation();

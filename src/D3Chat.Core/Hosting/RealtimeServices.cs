@@ -51,8 +51,8 @@ internal static class RealtimeServices
     }
 
     /// <summary>
-    /// With <c>Queue__Transport=ServiceBus</c> channel events are published to the topic; otherwise
-    /// the Storage queues adapter (registered by AddD3ChatCore) stays in place.
+    /// With <c>Queue__Transport=ServiceBus</c> channel events are published to the topic and parked in
+    /// its subscriptions' dead-letter queues; otherwise the Storage queues and their poison queues.
     /// </summary>
     private static void AddServiceBusTransport(this IServiceCollection services)
     {
@@ -64,6 +64,14 @@ internal static class RealtimeServices
             return queue.Transport == QueueTransports.ServiceBus
                 ? new ServiceBusChannelEventPublisher(sp.GetRequiredService<ServiceBusClient>().CreateSender(queue.TopicName))
                 : ActivatorUtilities.CreateInstance<StorageQueueChannelEventPublisher>(sp);
+        });
+        services.TryAddSingleton<IParkedEventQueues>(sp =>
+        {
+            var queue = sp.GetRequiredService<IOptions<QueueOptions>>().Value;
+            return queue.Transport == QueueTransports.ServiceBus
+                ? new ServiceBusDeadLetterQueues(sp.GetRequiredService<ServiceBusClient>(), queue.TopicName,
+                    sp.GetRequiredService<ILogger<ServiceBusDeadLetterQueues>>())
+                : ActivatorUtilities.CreateInstance<PoisonQueues>(sp);
         });
     }
 }

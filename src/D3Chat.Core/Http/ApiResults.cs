@@ -27,7 +27,11 @@ public static class ApiResults
 
     public static IActionResult Status(int status, object body) => new JsonResult(body, Json) { StatusCode = status };
 
-    public static IActionResult From(Problem problem) => Status(problem.Status, new ErrorBody(problem.Detail));
+    public static IActionResult From(Problem problem)
+    {
+        var result = Status(problem.Status, new ErrorBody(problem.Detail));
+        return problem.RetryAfterSeconds is { } seconds ? new RetryAfterResult(result, seconds) : result;
+    }
 
     /// <summary>The value with <paramref name="successStatus"/>, or the problem's status and detail.</summary>
     public static IActionResult From<T>(Outcome<T> outcome, int successStatus = StatusCodes.Status200OK) =>
@@ -46,6 +50,16 @@ public static class ApiResults
         context.Response.Clear();
         context.Response.StatusCode = problem.Status;
         await context.Response.WriteAsJsonAsync(new ErrorBody(problem.Detail), Json, context.RequestAborted);
+    }
+
+    /// <summary>The problem's body plus <c>Retry-After</c>, set when the result runs (any host).</summary>
+    private sealed class RetryAfterResult(IActionResult inner, int seconds) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteResultAsync(context);
+        }
     }
 }
 

@@ -22,13 +22,16 @@ public sealed record Problem
 
     public string Detail { get; }
 
+    /// <summary>Sent as <c>Retry-After</c> (seconds) with the answer, for failures that pass with time.</summary>
+    public int? RetryAfterSeconds { get; private init; }
+
     // Gate (spec api.md §0.1–0.2)
     public static readonly Problem NotAuthenticated = new(401, "Not authenticated");
     public static readonly Problem InvalidToken = new(401, "Invalid token");
     public static readonly Problem TokenUserNotFound = new(401, "User not found");
     public static readonly Problem AdminRequired = new(403, "Admin access required");
     public static readonly Problem SuperadminRequired = new(403, "Superadmin access required");
-    public static readonly Problem RateLimited = new(429, "Rate limit exceeded");
+    public static readonly Problem RateLimited = new(429, "Rate limit exceeded") { RetryAfterSeconds = 10 };
     public static readonly Problem BodyTooLarge = new(413, "Request body too large");
 
     // Auth (§3)
@@ -38,6 +41,13 @@ public sealed record Problem
     public static readonly Problem InvalidCredentials = new(401, "Invalid credentials");
     public static readonly Problem AccountBanned = new(403, "Account has been banned");
     public static readonly Problem InvalidRefreshToken = new(401, "Invalid refresh token");
+
+    /// <summary>(D3Chat) Logins for this name from this address, or from this address at all, wait after repeated failures.</summary>
+    public static Problem LoginsPaused(TimeSpan wait)
+    {
+        var seconds = (int)Math.Ceiling(Math.Max(1, wait.TotalSeconds));
+        return new(429, $"Too many failed logins. Try again in {seconds} seconds") { RetryAfterSeconds = seconds };
+    }
 
     public static Problem EmailDomainNotAllowed(string domain) => new(403, $"Email domain '{domain}' is not allowed for registration");
 
@@ -131,6 +141,7 @@ public sealed record Problem
     public static readonly Problem FederationEventTypeMissing = new(400, "Missing event type");
     public static readonly Problem FederationOriginMismatch = new(400, "origin_server does not match X-D3Chat-Origin");
     public static readonly Problem FederationEventFailed = new(500, "Error processing event");
+    public static readonly Problem FederationBatchInvalid = new(400, $"Body must be {{\"events\": [...]}} with 1 to {Federation.FederationBatches.MaxEvents} events");
 
     // A backing service is down (issue 13; docs/reliability.md): retry later.
     public static readonly Problem ServiceUnavailable = new(503, ServiceOutage.Detail);

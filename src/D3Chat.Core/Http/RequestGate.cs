@@ -106,7 +106,10 @@ public sealed class ApiCall
     internal bool IsSigned => _signed is not null;
 
     /// <summary>The caller as the audit log records an admin action.</summary>
-    public Audit.AdminActor Actor => new(User.Id, _clients.Of(Request));
+    public Audit.AdminActor Actor => new(User.Id, ClientAddress);
+
+    /// <summary>The client's address (behind trusted proxies, the forwarded one), as the rate limits count it.</summary>
+    public string ClientAddress => _clients.Of(Request);
 }
 
 /// <summary>A step's value, or the 4xx that ends the request.</summary>

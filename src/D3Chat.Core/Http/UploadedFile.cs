@@ -36,7 +36,14 @@ public static class UploadedFile
             // No boundary, a truncated part, too many parts: the client's framing, not our failure.
             return (null, RequestBody.Invalid(new FieldError(["body"], $"Malformed form body: {ex.Message.Split('.')[0]}", "form_invalid")));
         }
-        return form.Files.GetFile("file") is { } file ? (file, null) : (null, Missing());
+        if (form.Files.GetFile("file") is not { } file)
+        {
+            return (null, Missing());
+        }
+        // The part's file name and type are stored as text: NUL or a lone surrogate (raw or as filename*=UTF-8''%00) is the client's error.
+        return (UnstorableText.Problem(file.FileName) ?? UnstorableText.Problem(file.ContentType ?? "")) is { } unstorable
+            ? (null, RequestBody.Invalid(new FieldError(["body", "file"], unstorable, "string_unstorable")))
+            : (file, null);
     }
 
     private static IActionResult Missing() => RequestBody.Invalid(new FieldError(["body", "file"], "Field required", "missing"));

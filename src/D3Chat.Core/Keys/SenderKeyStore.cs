@@ -6,6 +6,9 @@ namespace D3Chat.Core.Keys;
 /// <summary>SQL of <c>sender_key_envelopes</c> (departure 3): opaque envelopes, each readable only by its recipient device.</summary>
 public sealed class SenderKeyStore(NpgsqlDataSource dataSource)
 {
+    // Replacing is delete-then-insert: two uploads of one device at once would both insert and the
+    // second would hit the primary key. This lock, held until commit, makes them take turns.
+    private const string LockSenderSql = "SELECT pg_advisory_xact_lock(hashtextextended(@ChannelId::text || '/' || @SenderDeviceId::text, 0))";
     private const string DeleteFromSenderSql = "DELETE FROM sender_key_envelopes WHERE channel_id = @ChannelId AND sender_device_id = @SenderDeviceId";
     private const string InsertSql = """
         INSERT INTO sender_key_envelopes (channel_id, sender_device_id, recipient_device_id, sender_user_id, sender_key_public, envelope, created_at)
@@ -40,6 +43,8 @@ public sealed class SenderKeyStore(NpgsqlDataSource dataSource)
     public async Task ReplaceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid channelId, Guid senderDeviceId, Guid senderUserId,
         string senderKeyPublic, IReadOnlyList<SenderKeyEnvelopeInput> envelopes, DateTimeOffset now, CancellationToken ct)
     {
+        await connection.ExecuteAsync(new CommandDefinition(LockSenderSql,
+            new { ChannelId = channelId, SenderDeviceId = senderDeviceId }, transaction, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition(DeleteFromSenderSql,
             new { ChannelId = channelId, SenderDeviceId = senderDeviceId }, transaction, cancellationToken: ct));
         if (envelopes.Count == 0)

@@ -15,4 +15,6 @@ public static class ServiceBusSubscriptions
 {
     public const string Fanout = "fanout";
     public const string Federation = "federation";
+
+    public static IReadOnlyList<string> All { get; } = [Fanout, Federation];
 }

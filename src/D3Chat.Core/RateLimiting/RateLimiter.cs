@@ -30,7 +30,7 @@ public sealed partial class RateLimiter(
         {
             return null;
         }
-        return new RetryAfterResult(ApiResults.From(Problem.RateLimited));
+        return ApiResults.From(Problem.RateLimited);
     }
 
     /// <summary>
@@ -62,14 +62,4 @@ public sealed partial class RateLimiter(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limit check skipped: Redis failed (fail-open)")]
     private static partial void LogRedisFailed(ILogger logger, Exception exception);
-
-    /// <summary>The 429 body plus <c>Retry-After: 10</c>, set when the result runs (any host).</summary>
-    private sealed class RetryAfterResult(IActionResult inner) : IActionResult
-    {
-        public Task ExecuteResultAsync(ActionContext context)
-        {
-            context.HttpContext.Response.Headers.RetryAfter = "10";
-            return inner.ExecuteResultAsync(context);
-        }
-    }
 }

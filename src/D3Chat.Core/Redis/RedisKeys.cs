@@ -46,5 +46,24 @@ public static class RedisKeys
     /// <summary>Per-origin inbox request counter, fixed 60 s window (spec §4).</summary>
     public static string FederationRate(string origin) => $"fed_rate:{origin}";
 
+    /// <summary>Per-origin counter of events received in batches (D3Chat, spec §4.1), same fixed window.</summary>
+    public static string FederationEventRate(string origin) => $"fed_event_rate:{origin}";
+
     public static readonly TimeSpan FederationRateWindow = TimeSpan.FromSeconds(60);
+
+    // Failed logins (D3Chat, issue 12 item 11).
+
+    /// <summary>Failed logins for one username from one client address, within <see cref="LoginFailureWindow"/>.</summary>
+    public static string LoginFailures(string username, string address) => $"login_fail:{username}:{address}";
+
+    /// <summary>Set while logins for that username from that address are refused; its TTL is the wait.</summary>
+    public static string LoginLock(string username, string address) => $"login_lock:{username}:{address}";
+
+    /// <summary>Failed logins from one client address across all usernames.</summary>
+    public static string LoginFailuresFrom(string address) => $"login_fail_addr:{address}";
+
+    /// <summary>Set while every login from that address is refused.</summary>
+    public static string LoginLockFrom(string address) => $"login_lock_addr:{address}";
+
+    public static readonly TimeSpan LoginFailureWindow = TimeSpan.FromMinutes(15);
 }

@@ -115,6 +115,39 @@ public sealed class PeerDiscoveryTests
     }
 
     [Theory]
+    [InlineData("", 1)]                       // no field: a reference server, one event per request
+    [InlineData(",\"max_batch_events\":20", 20)]
+    [InlineData(",\"max_batch_events\":1", 1)]
+    [InlineData(",\"max_batch_events\":0", 1)]
+    [InlineData(",\"max_batch_events\":-5", 1)]
+    [InlineData(",\"max_batch_events\":1000000", FederationBatches.MaxEvents)]
+    [InlineData(",\"max_batch_events\":1e400", 1)]
+    [InlineData(",\"max_batch_events\":2.5", 1)]
+    [InlineData(",\"max_batch_events\":\"50\"", 1)]
+    [InlineData(",\"max_batch_events\":\"many\"", 1)]
+    [InlineData(",\"max_batch_events\":null", 1)]
+    [InlineData(",\"max_batch_events\":[50]", 1)]
+    public async Task Discover_AnyMaxBatchEvents_StillDiscoversAndClampsTheBatchLimit(string field, int expected)
+    {
+        _http.Respond("https://peer.example/.well-known/d3chat-server",
+            $$"""{"domain":"peer.example","signing_key_public":"{{Key}}","api_base_url":"https://peer.example","protocol_version":1{{field}}}""");
+        var discovery = Discovery();
+
+        var peer = await discovery.DiscoverAsync("peer.example", default);
+        var limit = await discovery.BatchLimitAsync("peer.example", default);
+
+        Assert.Equal(new PeerServer("peer.example", Key, "https://peer.example", 1), peer);
+        Assert.Equal(expected, limit);
+        Assert.Single(_http.Requested);
+    }
+
+    [Fact]
+    public async Task BatchLimit_DocumentUnreadable_OneEventPerRequest()
+    {
+        Assert.Equal(1, await Discovery().BatchLimitAsync("peer.example", default));
+    }
+
+    [Theory]
     [InlineData("peer.example/evil")]
     [InlineData("user@peer.example")]
     [InlineData("")]

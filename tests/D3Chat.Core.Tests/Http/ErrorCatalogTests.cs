@@ -108,6 +108,7 @@ public sealed class ErrorCatalogTests
         ["RealtimeNotConfigured"] = (503, "Realtime delivery is not configured"),
         ["RealtimeUnavailable"] = (503, "Realtime service unavailable"),
         ["FederationOriginMismatch"] = (400, "origin_server does not match X-D3Chat-Origin"),
+        ["FederationBatchInvalid"] = (400, "Body must be {\"events\": [...]} with 1 to 50 events"),
         ["RouteNotFound"] = (404, "Not Found"),
     };
 
@@ -150,6 +151,24 @@ public sealed class ErrorCatalogTests
     {
         var problem = Problem.MalformedFrame(D3Chat.Core.Messages.MessageFrame.WrongHeader);
         Assert.Equal((422, D3Chat.Core.Messages.MessageFrame.WrongHeader), (problem.Status, problem.Detail));
+    }
+
+    [Theory]
+    [InlineData(14.2, 15)]
+    [InlineData(0.3, 1)]
+    [InlineData(900, 900)]
+    public void LoginsPaused_IsA429WhoseRetryAfterIsTheWaitRoundedUp(double waitSeconds, int retryAfter)
+    {
+        var problem = Problem.LoginsPaused(TimeSpan.FromSeconds(waitSeconds));
+        Assert.Equal((429, $"Too many failed logins. Try again in {retryAfter} seconds", retryAfter),
+            (problem.Status, problem.Detail, problem.RetryAfterSeconds));
+    }
+
+    [Fact]
+    public void RetryAfter_IsSetOnlyForFailuresThatPassWithTime()
+    {
+        Assert.Equal(10, Problem.RateLimited.RetryAfterSeconds);
+        Assert.Null(Problem.InvalidCredentials.RetryAfterSeconds);
     }
 
     [Fact]

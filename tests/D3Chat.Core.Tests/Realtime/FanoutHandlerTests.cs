@@ -86,6 +86,23 @@ public sealed class FanoutHandlerTests
     }
 
     [Fact]
+    public async Task HandleAsync_ChannelCreatedWithManyMembers_ReadsMembershipOncePerRoundAndSyncsEveryUser()
+    {
+        var joined = Enumerable.Range(0, 40).Select(_ => Guid.NewGuid()).ToList();
+        foreach (var user in joined.Take(39))
+        {
+            _members.Current.Add((_channel, user));
+        }
+        var created = Event("null") with { ChannelId = _channel, Membership = new MembershipChange { ChannelId = _channel, Joined = joined } };
+
+        await Handler().HandleAsync(created.ToJson(), default);
+
+        Assert.Equal(2, _members.Reads);
+        Assert.Equal(joined.Take(39).Select(u => $"add {u} channel:{_channel}").Append($"remove {joined[39]} channel:{_channel}").Order(),
+            _notifier.Calls.Order());
+    }
+
+    [Fact]
     public async Task HandleAsync_MembershipEndsWhileAdding_RemovesAgain()
     {
         _members.Current.Add((_channel, _a));
@@ -124,13 +141,16 @@ internal sealed class FakeMembership : IChannelMembership
 
     public Action? AfterFirstRead { get; set; }
 
-    public Task<bool> IsMemberAsync(Guid channelId, Guid userId, CancellationToken ct)
+    public int Reads { get; private set; }
+
+    public Task<IReadOnlySet<Guid>> MembersAmongAsync(Guid channelId, IReadOnlyCollection<Guid> userIds, CancellationToken ct)
     {
-        var member = Current.Contains((channelId, userId));
+        Reads++;
+        IReadOnlySet<Guid> members = userIds.Where(u => Current.Contains((channelId, u))).ToHashSet();
         var change = AfterFirstRead;
         AfterFirstRead = null;
         change?.Invoke();
-        return Task.FromResult(member);
+        return Task.FromResult(members);
     }
 }
 

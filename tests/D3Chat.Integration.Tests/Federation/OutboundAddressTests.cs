@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using D3Chat.Client;
 using D3Chat.Integration.Tests.Infrastructure;
 
@@ -20,7 +18,7 @@ public sealed class OutboundAddressTests(ServerFixture fixture)
     public async Task Discovery_LoopbackOriginNotAllowListed_NeverConnects()
     {
         await using var strict = await D3ChatServer.StartAsync(new Dictionary<string, string> { ["Federation__AllowPrivateHosts"] = "" });
-        using var listener = new CountingListener();
+        using var listener = new ConnectionCounter();
         using var peer = TestPeer.Unregistered($"127.0.0.1:{listener.Port}");
 
         using var response = await peer.PostInboxAsync(strict, peer.Event("channel.join", new { channel_id = Guid.NewGuid(), username = "mallory" }));
@@ -34,7 +32,7 @@ public sealed class OutboundAddressTests(ServerFixture fixture)
     public async Task Discovery_LoopbackOriginAllowListed_Connects()
     {
         // The shared server runs with the sample's allow-list (localhost, 127.0.0.1): the control for the test above.
-        using var listener = new CountingListener();
+        using var listener = new ConnectionCounter();
         using var peer = TestPeer.Unregistered($"127.0.0.1:{listener.Port}");
 
         using var response = await peer.PostInboxAsync(_server, peer.Event("channel.join", new { channel_id = Guid.NewGuid(), username = "mallory" }));
@@ -46,8 +44,8 @@ public sealed class OutboundAddressTests(ServerFixture fixture)
     [Fact]
     public async Task Discovery_Redirect_IsNotFollowed()
     {
-        using var target = new CountingListener();
-        using var redirector = new CountingListener(
+        using var target = new ConnectionCounter();
+        using var redirector = new ConnectionCounter(
             $"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:{target.Port}/.well-known/d3chat-server\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         using var peer = TestPeer.Unregistered($"127.0.0.1:{redirector.Port}");
 
@@ -56,57 +54,5 @@ public sealed class OutboundAddressTests(ServerFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.True(redirector.Connections > 0);
         Assert.Equal(0, target.Connections);
-    }
-
-    /// <summary>Accepts connections on a free loopback port, counts them, and answers each with <c>reply</c> (or closes it).</summary>
-    private sealed class CountingListener : IDisposable
-    {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly CancellationTokenSource _stop = new();
-        private int _connections;
-
-        public CountingListener(string? reply = null)
-        {
-            _listener.Start();
-            _ = AcceptAsync(reply);
-        }
-
-        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
-
-        public int Connections => Volatile.Read(ref _connections);
-
-        private async Task AcceptAsync(string? reply)
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                try
-                {
-                    using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                    Interlocked.Increment(ref _connections);
-                    if (reply is not null)
-                    {
-                        var stream = client.GetStream();
-                        // The request's first bytes are enough: the reply does not depend on them.
-                        _ = await stream.ReadAsync(new byte[4096], _stop.Token);
-                        await stream.WriteAsync(Encoding.ASCII.GetBytes(reply), _stop.Token);
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                catch (SocketException)
-                {
-                    // A client that went away mid-exchange; keep counting the next ones.
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _listener.Stop();
-            _stop.Dispose();
-        }
     }
 }

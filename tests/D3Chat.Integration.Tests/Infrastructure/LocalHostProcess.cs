@@ -129,5 +129,22 @@ public sealed class LocalHostProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        await SaveOutputAsync();
+    }
+
+    /// <summary>
+    /// With <c>D3CHAT_TEST_LOCALHOST_LOGS</c> set (scripts/test sets it), the whole output goes to a file
+    /// there, so the test command can fail on any unhandled exception a request hit (a 500 is a bug
+    /// even when the test that caused it did not look at the status).
+    /// </summary>
+    private async Task SaveOutputAsync()
+    {
+        if (Environment.GetEnvironmentVariable("D3CHAT_TEST_LOCALHOST_LOGS") is not { Length: > 0 } directory)
+        {
+            return;
+        }
+        Directory.CreateDirectory(directory);
+        var file = Path.Combine(directory, $"localhost-{BaseAddress.Port}-{DateTime.UtcNow:HHmmss.fff}-{Guid.NewGuid():N}.log");
+        await File.WriteAllTextAsync(file, Output);
     }
 }

@@ -45,6 +45,7 @@ public sealed class PoisonQueueTests
             var message = Assert.Single(q.GetProperty("messages").EnumerateArray().ToList());
             Assert.False(string.IsNullOrEmpty(message.GetProperty("id").GetString()));
             Assert.False(message.TryGetProperty("body", out _));
+            Assert.Equal(JsonValueKind.Null, message.GetProperty("reason").ValueKind);
         });
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
         Assert.Equal(2, retried.GetProperty("requeued").GetInt32());
