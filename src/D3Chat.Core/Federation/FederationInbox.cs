@@ -53,8 +53,9 @@ public sealed partial class FederationInbox(
 
     /// <summary>
     /// A batch (spec §4.1), its signature already verified: the events count against the origin's event
-    /// budget as a whole (all or none), then each runs the inbox steps 8-12 in order with its own dedup.
-    /// The first event whose handler fails stops the batch, so a later event never overtakes it.
+    /// budget as a whole (all or none), then each runs the inbox steps 8-12 in order with its own dedup,
+    /// the claimed ones applied in one transaction (<see cref="InboxBatch"/>). The first event whose
+    /// handler fails stops the batch, so a later event never overtakes it.
     /// </summary>
     public async Task<Outcome<BatchAck>> ReceiveBatchAsync(string origin, byte[] body, CancellationToken ct)
     {
@@ -68,20 +69,37 @@ public sealed partial class FederationInbox(
             LogRateLimited(origin);
             return Problem.FederationRateLimited;
         }
-        var results = new List<BatchEventResult>(count);
+        var entries = new List<InboxBatchEntry>(count);
         foreach (var item in events.EnumerateArray())
         {
-            var eventId = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("event_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
-            if (results.Count > 0 && results[^1].Status is BatchEventResult.Failed or BatchEventResult.Skipped)
-            {
-                results.Add(new BatchEventResult(eventId, BatchEventResult.Skipped, null));
-                continue;
-            }
-            var (ack, problem) = item.ValueKind == JsonValueKind.Object ? await ReceiveEventAsync(origin, item, ct) : Problem.FederationInvalidJson;
-            results.Add(problem is null ? new BatchEventResult(ack!.EventId, ack.Status, null)
-                : new BatchEventResult(eventId, problem.Status >= 500 ? BatchEventResult.Failed : BatchEventResult.Rejected, problem.Detail));
+            var (parsed, problem) = item.ValueKind == JsonValueKind.Object ? Envelope(origin, item) : Problem.FederationInvalidJson;
+            entries.Add(problem is null ? InboxBatchEntry.Accepted(parsed!)
+                : InboxBatchEntry.Rejected(new BatchEventResult(EventIdOf(item), BatchEventResult.Rejected, problem.Detail)));
         }
-        return new BatchAck(results);
+        return new BatchAck(await InboxBatch.RunAsync(entries, new BatchSteps(this, origin), ct));
+    }
+
+    private Task ApplyAllAsync(IReadOnlyList<InboxEvent> events, CancellationToken ct) => handlers.DispatchAllAsync(events, ct);
+
+    private static string? EventIdOf(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("event_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+
+    /// <summary>The batch's storage steps: Redis claims for this origin and the handlers.</summary>
+    private sealed class BatchSteps(FederationInbox inbox, string origin) : IInboxBatchSteps
+    {
+        public Task<IReadOnlyList<bool>> ClaimAsync(IReadOnlyList<InboxEvent> events) => inbox.ClaimAllAsync(origin, events);
+
+        public Task ReleaseAsync(IReadOnlyList<InboxEvent> events) => inbox.ReleaseAllAsync(origin, events);
+
+        public Task ApplyAllAsync(IReadOnlyList<InboxEvent> events, CancellationToken ct) => inbox.ApplyAllAsync(events, ct);
+
+        public string Failed(InboxEvent e, Exception exception)
+        {
+            inbox.LogHandlerFailed(origin, e.EventId, e.Type, exception);
+            return (ServiceOutage.IsOutage(exception) ? Problem.ServiceUnavailable : Problem.FederationEventFailed).Detail;
+        }
+
+        public void Duplicate(InboxEvent e) => inbox.LogDuplicate(origin, e.EventId);
     }
 
     /// <summary>Most events one batch may carry: what this server advertises, never more than <see cref="FederationBatches.MaxEvents"/>.</summary>
@@ -100,8 +118,8 @@ public sealed partial class FederationInbox(
         }
     }
 
-    /// <summary>Steps 8-12 of spec §4 for one event object.</summary>
-    private async Task<Outcome<InboxAck>> ReceiveEventAsync(string origin, JsonElement root, CancellationToken ct)
+    /// <summary>Steps 8-10 of spec §4: the envelope fields, and the body's origin must be the signed one.</summary>
+    private Outcome<InboxEvent> Envelope(string origin, JsonElement root)
     {
         var parsed = new InboxEvent("", "", origin, root);
         if (parsed.String("event_id") is not { Length: > 0 } eventId)
@@ -118,7 +136,19 @@ public sealed partial class FederationInbox(
             LogOriginMismatch(origin, eventId);
             return Problem.FederationOriginMismatch;
         }
-        var inboxEvent = parsed with { EventId = eventId, Type = type };
+        return parsed with { EventId = eventId, Type = type };
+    }
+
+    /// <summary>Steps 8-12 of spec §4 for one event object.</summary>
+    private async Task<Outcome<InboxAck>> ReceiveEventAsync(string origin, JsonElement root, CancellationToken ct)
+    {
+        var (inboxEvent, problem) = Envelope(origin, root);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var eventId = inboxEvent!.EventId;
+        var type = inboxEvent.Type;
         if (!await ClaimAsync(origin, eventId))
         {
             LogDuplicate(origin, eventId);
@@ -217,6 +247,40 @@ public sealed partial class FederationInbox(
             // signature's window) would be applied twice. Refuse with 503; the sender retries later.
             LogRedisDegraded("dedup", ex);
             throw new ServiceUnavailableException("Federation replay protection is unavailable (Redis)", ex);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ClaimAsync"/> for many events, sent together (the client pipelines them): one round
+    /// trip. If any claim cannot be made, the ones made are released and the batch answers 503.
+    /// </summary>
+    private async Task<IReadOnlyList<bool>> ClaimAllAsync(string origin, IReadOnlyList<InboxEvent> events)
+    {
+        var claims = events.Select(e => redis.Database.StringSetAsync(
+            RedisKeys.FederationEvent(origin, e.EventId), "1", RedisKeys.FederationEventTtl, When.NotExists)).ToList();
+        try
+        {
+            return await Task.WhenAll(claims);
+        }
+        catch (RedisException ex)
+        {
+            var made = events.Where((_, i) => claims[i].IsCompletedSuccessfully && claims[i].Result).ToList();
+            await ReleaseAllAsync(origin, made);
+            LogRedisDegraded("dedup", ex);
+            throw new ServiceUnavailableException("Federation replay protection is unavailable (Redis)", ex);
+        }
+    }
+
+    private async Task ReleaseAllAsync(string origin, IReadOnlyList<InboxEvent> events)
+    {
+        try
+        {
+            // One key per command (no multi-key DEL): the keys of a batch may live on different cluster slots.
+            await Task.WhenAll(events.Select(e => redis.Database.KeyDeleteAsync(RedisKeys.FederationEvent(origin, e.EventId))));
+        }
+        catch (RedisException ex)
+        {
+            LogRedisDegraded("dedup release", ex);
         }
     }
 

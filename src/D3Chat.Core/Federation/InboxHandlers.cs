@@ -17,7 +17,8 @@ namespace D3Chat.Core.Federation;
 /// <summary>
 /// Applies verified inbox events (spec federation.md §6-7 plus departure 4). Events that do not fit
 /// local state (unknown channel, sender not a member, invitee not local) are ignored, as in the
-/// reference, and still acknowledged. Each event commits with its outbox rows in one transaction.
+/// reference, and still acknowledged. An event commits with its outbox rows in one transaction, alone
+/// (<see cref="DispatchAsync"/>) or with the other events of a batch (<see cref="DispatchAllAsync"/>).
 /// </summary>
 public sealed partial class InboxHandlers(
     FederationStore store,
@@ -32,20 +33,43 @@ public sealed partial class InboxHandlers(
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex UsernamePattern();
 
-    public Task DispatchAsync(InboxEvent e, CancellationToken ct) => e.Type switch
+    /// <summary>Applies one event in its own unit of work: committed with its outbox rows, or nothing of it.</summary>
+    public Task DispatchAsync(InboxEvent e, CancellationToken ct) => DispatchAllAsync([e], ct);
+
+    /// <summary>
+    /// Applies <paramref name="events"/> in order in one unit of work (one transaction, one publish of
+    /// their channel events after commit): each event sees what the earlier ones wrote, exactly as if
+    /// they ran one after another, and a failure of any rolls all of them back.
+    /// </summary>
+    public Task DispatchAllAsync(IReadOnlyList<InboxEvent> events, CancellationToken ct) =>
+        unitOfWork.RunAsync(async unit =>
+        {
+            var admissions = new RelayAdmissions();
+            foreach (var e in events)
+            {
+                await ApplyAsync(e, unit, admissions, ct);
+                if (e.Type != FederationEventTypes.MessageRelay)
+                {
+                    // Any other event may change who is a member or whose device is whose.
+                    admissions.Clear();
+                }
+            }
+        }, ct);
+
+    private Task ApplyAsync(InboxEvent e, OutboxTransaction unit, RelayAdmissions admissions, CancellationToken ct) => e.Type switch
     {
-        FederationEventTypes.MessageRelay => MessageRelayAsync(e, ct),
-        FederationEventTypes.MessageEdit => MessageEditAsync(e, ct),
-        FederationEventTypes.MessageDelete => MessageDeleteAsync(e, ct),
-        FederationEventTypes.ChannelInvite => ChannelInviteAsync(e, ct),
-        FederationEventTypes.ChannelJoin => ChannelJoinAsync(e, ct),
-        FederationEventTypes.ChannelLeave => ChannelLeaveAsync(e, ct),
-        FederationEventTypes.SenderKeyDistribute => SenderKeyDistributeAsync(e, ct),
-        FederationEventTypes.DeviceUpdate => DeviceUpdateAsync(e, ct),
+        FederationEventTypes.MessageRelay => MessageRelayAsync(e, unit, admissions, ct),
+        FederationEventTypes.MessageEdit => MessageEditAsync(e, unit, ct),
+        FederationEventTypes.MessageDelete => MessageDeleteAsync(e, unit, ct),
+        FederationEventTypes.ChannelInvite => ChannelInviteAsync(e, unit, ct),
+        FederationEventTypes.ChannelJoin => ChannelJoinAsync(e, unit, ct),
+        FederationEventTypes.ChannelLeave => ChannelLeaveAsync(e, unit, ct),
+        FederationEventTypes.SenderKeyDistribute => SenderKeyDistributeAsync(e, unit, ct),
+        FederationEventTypes.DeviceUpdate => DeviceUpdateAsync(e, unit, ct),
         _ => Ignore(e, "unknown event type"),
     };
 
-    private async Task MessageRelayAsync(InboxEvent e, CancellationToken ct)
+    private async Task MessageRelayAsync(InboxEvent e, OutboxTransaction unit, RelayAdmissions admissions, CancellationToken ct)
     {
         if (e.Uuid("channel_id") is not { } channelId || Username(e, "sender_username") is not { } sender
             || e.String("origin_message_id") is not { Length: > 0 and <= 255 } originMessageId || e.String("content") is not { } content)
@@ -61,35 +85,59 @@ public sealed partial class InboxHandlers(
             return;
         }
         var now = DbTime.DbPrecision(time.GetUtcNow());
-        await InTransactionAsync(async (c, tx) =>
+        await ProduceAsync(unit, async (c, tx) =>
         {
-            var senderId = await store.GetOrCreateRemoteUserAsync(c, tx, sender, e.Origin, now, ct);
-            if (!await store.IsMemberAsync(c, tx, channelId, senderId, ct))
+            var key = new RelayAdmissionKey(sender, e.Origin, channelId, senderDeviceId, Plaintext: protocolVersion == 1);
+            if (!admissions.TryGetValue(key, out var admission))
             {
-                LogIgnored(e.EventId, e.Type, "sender is not a member of the channel");
+                admission = await AdmitAsync(c, tx, key, now, ct);
+                admissions[key] = admission;
+            }
+            if (admission.IgnoredBecause is { } reason)
+            {
+                LogIgnored(e.EventId, e.Type, reason);
                 return null;
             }
-            if (senderDeviceId is { } device && await store.IsOtherOwnersDeviceAsync(c, tx, device, senderId, ct))
-            {
-                LogIgnored(e.EventId, e.Type, NotSendersDevice);
-                return null;
-            }
-            // The same rule as for local clients: no plaintext in an encrypted channel.
-            if (protocolVersion == 1 && ChannelEncryption.IsEncrypted((await store.FindChannelAsync(c, tx, channelId, ct))?.EncryptionType))
-            {
-                LogIgnored(e.EventId, e.Type, "plaintext message in an encrypted channel");
-                return null;
-            }
-            var message = new RemoteMessage(Guid.NewGuid(), channelId, senderId, senderDeviceId, content,
+            var message = new RemoteMessage(Guid.NewGuid(), channelId, admission.SenderId, senderDeviceId, content,
                 e.String("content_type") is { Length: > 0 and <= 32 } contentType ? contentType : "text",
                 protocolVersion, e.Origin, originMessageId, now);
             // A relayed copy is never relayed again (RelayEventMapper maps only local messages): fanout
             // queue only, one queue send and one relay run less per received message.
             return await store.InsertMessageAsync(c, tx, message, ct) ? InboundEvents.MessageNew(message) with { SkipFederation = true } : null;
-        }, ct);
+        });
     }
 
-    private async Task MessageEditAsync(InboxEvent e, CancellationToken ct)
+    /// <summary>Whether a sender (created as a remote user if new) may post in the channel with that device and that kind of content.</summary>
+    private async Task<RelayAdmission> AdmitAsync(NpgsqlConnection c, NpgsqlTransaction tx, RelayAdmissionKey key, DateTimeOffset now, CancellationToken ct)
+    {
+        var senderId = await store.GetOrCreateRemoteUserAsync(c, tx, key.Sender, key.Origin, now, ct);
+        if (!await store.IsMemberAsync(c, tx, key.ChannelId, senderId, ct))
+        {
+            return new RelayAdmission(senderId, "sender is not a member of the channel");
+        }
+        if (key.SenderDeviceId is { } device && await store.IsOtherOwnersDeviceAsync(c, tx, device, senderId, ct))
+        {
+            return new RelayAdmission(senderId, NotSendersDevice);
+        }
+        // The same rule as for local clients: no plaintext in an encrypted channel.
+        if (key.Plaintext && ChannelEncryption.IsEncrypted((await store.FindChannelAsync(c, tx, key.ChannelId, ct))?.EncryptionType))
+        {
+            return new RelayAdmission(senderId, "plaintext message in an encrypted channel");
+        }
+        return new RelayAdmission(senderId, null);
+    }
+
+    private readonly record struct RelayAdmissionKey(string Sender, string Origin, Guid ChannelId, Guid? SenderDeviceId, bool Plaintext);
+
+    private readonly record struct RelayAdmission(Guid SenderId, string? IgnoredBecause);
+
+    /// <summary>
+    /// The admission checks of consecutive messages in one transaction: a batch of one member's messages
+    /// costs those lookups once, not once per message. Cleared by every other kind of event.
+    /// </summary>
+    private sealed class RelayAdmissions : Dictionary<RelayAdmissionKey, RelayAdmission>;
+
+    private async Task MessageEditAsync(InboxEvent e, OutboxTransaction unit, CancellationToken ct)
     {
         if (e.String("origin_message_id") is not { Length: > 0 } originMessageId || e.String("content") is not { } content)
         {
@@ -97,7 +145,7 @@ public sealed partial class InboxHandlers(
             return;
         }
         var now = DbTime.DbPrecision(time.GetUtcNow());
-        await InTransactionAsync(async (c, tx) =>
+        await ProduceAsync(unit, async (c, tx) =>
         {
             // Only the origin's own messages: the lookup is by (origin_server = signed origin, origin id).
             if (await store.FindByOriginAsync(c, tx, e.Origin, originMessageId, ct) is not { } message)
@@ -114,17 +162,17 @@ public sealed partial class InboxHandlers(
             }
             await store.UpdateContentAsync(c, tx, message.Id, content, now, ct);
             return InboundEvents.MessageEdit(message.Id, message.ChannelId, content, now);
-        }, ct);
+        });
     }
 
-    private async Task MessageDeleteAsync(InboxEvent e, CancellationToken ct)
+    private async Task MessageDeleteAsync(InboxEvent e, OutboxTransaction unit, CancellationToken ct)
     {
         if (e.String("origin_message_id") is not { Length: > 0 } originMessageId)
         {
             await Ignore(e, "incomplete message.delete");
             return;
         }
-        await InTransactionAsync(async (c, tx) =>
+        await ProduceAsync(unit, async (c, tx) =>
         {
             if (await store.FindByOriginAsync(c, tx, e.Origin, originMessageId, ct) is not { } message)
             {
@@ -133,10 +181,10 @@ public sealed partial class InboxHandlers(
             }
             await store.DeleteMessageAsync(c, tx, message.Id, ct);
             return InboundEvents.MessageDelete(message.Id, message.ChannelId, time.GetUtcNow());
-        }, ct);
+        });
     }
 
-    private async Task ChannelInviteAsync(InboxEvent e, CancellationToken ct)
+    private async Task ChannelInviteAsync(InboxEvent e, OutboxTransaction unit, CancellationToken ct)
     {
         if (e.Uuid("channel_id") is not { } channelId || Username(e, "inviter_username") is not { } inviter
             || Username(e, "invitee_username") is not { } invitee)
@@ -145,7 +193,7 @@ public sealed partial class InboxHandlers(
             return;
         }
         var now = DbTime.DbPrecision(time.GetUtcNow());
-        await InTransactionAsync(async (c, tx) =>
+        await ProduceAsync(unit, async (c, tx) =>
         {
             if (await store.FindUserAsync(c, tx, invitee, server.Value.Domain, isLocal: true, ct) is not { } inviteeId)
             {
@@ -171,10 +219,10 @@ public sealed partial class InboxHandlers(
             }
             await store.MarkFederatedAsync(c, tx, channelId, ct);
             return await store.AddMemberAsync(c, tx, channelId, inviteeId, now, ct) ? InboundEvents.ChannelNew(channel!, inviteeId, now) : null;
-        }, ct);
+        });
     }
 
-    private async Task ChannelJoinAsync(InboxEvent e, CancellationToken ct)
+    private async Task ChannelJoinAsync(InboxEvent e, OutboxTransaction unit, CancellationToken ct)
     {
         if (e.Uuid("channel_id") is not { } channelId || Username(e, "username") is not { } username)
         {
@@ -182,7 +230,7 @@ public sealed partial class InboxHandlers(
             return;
         }
         var now = DbTime.DbPrecision(time.GetUtcNow());
-        await InTransactionAsync(async (c, tx) =>
+        await ProduceAsync(unit, async (c, tx) =>
         {
             var userId = await store.GetOrCreateRemoteUserAsync(c, tx, username, e.Origin, now, ct);
             var channel = await store.FindChannelAsync(c, tx, channelId, ct);
@@ -194,31 +242,31 @@ public sealed partial class InboxHandlers(
             }
             await store.AddMemberAsync(c, tx, channelId, userId, now, ct);
             return null;
-        }, ct);
+        });
     }
 
-    private async Task ChannelLeaveAsync(InboxEvent e, CancellationToken ct)
+    private async Task ChannelLeaveAsync(InboxEvent e, OutboxTransaction unit, CancellationToken ct)
     {
         if (e.Uuid("channel_id") is not { } channelId || Username(e, "username") is not { } username)
         {
             await Ignore(e, "incomplete channel.leave");
             return;
         }
-        await InTransactionAsync(async (c, tx) =>
+        await ProduceAsync(unit, async (c, tx) =>
         {
             if (await store.FindUserAsync(c, tx, username, e.Origin, isLocal: false, ct) is { } userId)
             {
                 await store.RemoveMemberAsync(c, tx, channelId, userId, ct);
             }
             return null;
-        }, ct);
+        });
     }
 
     /// <summary>
     /// Departure 3: only opaque per-device envelopes are accepted. The reference form (chain key in
     /// the clear, no <c>envelopes</c>) is ignored rather than stored.
     /// </summary>
-    private async Task SenderKeyDistributeAsync(InboxEvent e, CancellationToken ct)
+    private async Task SenderKeyDistributeAsync(InboxEvent e, OutboxTransaction unit, CancellationToken ct)
     {
         if (e.Uuid("channel_id") is not { } channelId || e.Uuid("device_id") is not { } deviceId
             || Username(e, "sender_username") is not { } sender || e.String("sender_key_public") is not { Length: > 0 and <= 255 } senderKeyPublic
@@ -228,7 +276,7 @@ public sealed partial class InboxHandlers(
             return;
         }
         var now = time.GetUtcNow();
-        await InTransactionAsync(async (c, tx) =>
+        await ProduceAsync(unit, async (c, tx) =>
         {
             var senderId = await store.GetOrCreateRemoteUserAsync(c, tx, sender, e.Origin, now, ct);
             if (!await store.IsMemberAsync(c, tx, channelId, senderId, ct))
@@ -253,7 +301,7 @@ public sealed partial class InboxHandlers(
                 }
             }
             return stored > 0 ? InboundEvents.SenderKeyNew(channelId, deviceId, sender, e.Origin, now) : null;
-        }, ct);
+        });
     }
 
     /// <summary>
@@ -262,7 +310,7 @@ public sealed partial class InboxHandlers(
     /// that origin, under the same take-over rule as a device-list fetch; local members of the user's
     /// channels then get <c>device.update</c>, as for a local device.
     /// </summary>
-    private async Task DeviceUpdateAsync(InboxEvent e, CancellationToken ct)
+    private async Task DeviceUpdateAsync(InboxEvent e, OutboxTransaction unit, CancellationToken ct)
     {
         if (Username(e, "username") is not { } username || e.Uuid("device_id") is not { } deviceId
             || !e.Body.TryGetProperty("removed", out var removedValue) || removedValue.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
@@ -279,26 +327,23 @@ public sealed partial class InboxHandlers(
             return;
         }
         var now = time.GetUtcNow();
-        await unitOfWork.RunAsync(async unit =>
+        var (c, tx) = (unit.Connection, unit.Transaction);
+        if (await store.FindUserAsync(c, tx, username, e.Origin, isLocal: false, ct) is not { } userId)
         {
-            var (c, tx) = (unit.Connection, unit.Transaction);
-            if (await store.FindUserAsync(c, tx, username, e.Origin, isLocal: false, ct) is not { } userId)
-            {
-                LogIgnored(e.EventId, e.Type, "user unknown here");
-                return;
-            }
-            var changed = removed ? await remoteDevices.DeleteAsync(c, tx, userId, deviceId, ct) : await remoteDevices.UpsertAsync(c, tx, userId, keys, now, ct);
-            if (!changed)
-            {
-                LogIgnored(e.EventId, e.Type, "device not recorded for that user");
-                return;
-            }
-            if (removed)
-            {
-                await senderKeys.RemoveForRecipientDeviceAsync(c, tx, deviceId, ct);
-            }
-            await announcements.AddAsync(unit, userId, deviceId, removed, now, ct);
-        }, ct);
+            LogIgnored(e.EventId, e.Type, "user unknown here");
+            return;
+        }
+        var changed = removed ? await remoteDevices.DeleteAsync(c, tx, userId, deviceId, ct) : await remoteDevices.UpsertAsync(c, tx, userId, keys, now, ct);
+        if (!changed)
+        {
+            LogIgnored(e.EventId, e.Type, "device not recorded for that user");
+            return;
+        }
+        if (removed)
+        {
+            await senderKeys.RemoveForRecipientDeviceAsync(c, tx, deviceId, ct);
+        }
+        await announcements.AddAsync(unit, userId, deviceId, removed, now, ct);
     }
 
     /// <summary>What makes a relayed message unacceptable before any lookup: an unknown version, or a v3 message without its device or frame.</summary>
@@ -310,15 +355,14 @@ public sealed partial class InboxHandlers(
         _ => "unknown protocol_version",
     };
 
-    /// <summary>Runs <paramref name="work"/> in one unit of work; the event it returns, if any, is written to the outbox and published after commit.</summary>
-    private Task InTransactionAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task<ChannelEvent?>> work, CancellationToken ct) =>
-        unitOfWork.RunAsync(async unit =>
+    /// <summary>Runs <paramref name="work"/> in the unit's transaction; the event it returns, if any, is written to the outbox and published after commit.</summary>
+    private static async Task ProduceAsync(OutboxTransaction unit, Func<NpgsqlConnection, NpgsqlTransaction, Task<ChannelEvent?>> work)
+    {
+        if (await work(unit.Connection, unit.Transaction) is { } produced)
         {
-            if (await work(unit.Connection, unit.Transaction) is { } produced)
-            {
-                await unit.AddAsync(produced);
-            }
-        }, ct);
+            await unit.AddAsync(produced);
+        }
+    }
 
     private string? Username(InboxEvent e, string field) => e.String(field) is { } value && UsernamePattern().IsMatch(value) ? value : null;
 
