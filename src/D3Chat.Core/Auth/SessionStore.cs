@@ -48,6 +48,7 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
         FROM retired_refresh_tokens r JOIN sessions s ON s.id = r.session_id
         WHERE r.token_hash = @Hash AND s.expires_at > @Now
         """;
+    private const string LiveSessionUserSql = "SELECT user_id FROM sessions WHERE refresh_token_hash = @Hash AND expires_at > @Now";
     private const string DeleteOthersForUserSql = "DELETE FROM sessions WHERE user_id = @UserId AND id IS DISTINCT FROM @KeepId";
     private const string DeleteByHashSql = "DELETE FROM sessions WHERE refresh_token_hash = @Hash";
     private const string DeleteAllForUserSql = "DELETE FROM sessions WHERE user_id = @UserId";
@@ -63,6 +64,13 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<Session>(new CommandDefinition(
             RotateSql, new { OldHash = oldHash, NewHash = newHash, SuccessorSealed = successorSealed, ExpiresAt = expiresAt, Now = now }, cancellationToken: ct));
+    }
+
+    /// <summary>The user of the live session holding <paramref name="hash"/>; null when there is none.</summary>
+    public async Task<Guid?> FindLiveUserAsync(string hash, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(LiveSessionUserSql, new { Hash = hash, Now = now }, cancellationToken: ct));
     }
 
     /// <summary>The retired token's row with its live session; null when the hash is unknown or the session gone.</summary>
