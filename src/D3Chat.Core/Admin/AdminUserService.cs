@@ -16,8 +16,8 @@ namespace D3Chat.Core.Admin;
 /// drops the target's cached auth state so the change reaches the target's very next request.
 /// </summary>
 public sealed class AdminUserService(
-    NpgsqlDataSource dataSource, AdminUserStore store, SessionStore sessions, AuditLogStore audit,
-    AuthStateCache authStates, AvatarStorage avatarStorage, UserStore users, OutboxStore outbox, OutboxPublisher publisher, TimeProvider time)
+    AdminUserStore store, SessionStore sessions, AuditLogStore audit,
+    AuthStateCache authStates, AvatarStorage avatarStorage, UserStore users, OutboxUnitOfWork unitOfWork, TimeProvider time)
 {
     public Task<AdminUserPage> ListAsync(AdminUserFilter filter, CancellationToken ct) => store.ListAsync(filter, ct);
 
@@ -28,58 +28,42 @@ public sealed class AdminUserService(
     /// Bans the target, deletes all its sessions (so no refresh token works any more), ends its access
     /// tokens and, through the outbox, removes it from every realtime group (so open connections receive nothing more).
     /// </summary>
-    public async Task<Outcome<AdminUser>> BanAsync(CurrentUser caller, AdminActor actor, Guid id, BanRequest request, CancellationToken ct)
-    {
-        var revoked = RealtimeRevocation(id);
-        var outcome = await MutateAsync(actor, id, ct,
+    public Task<Outcome<AdminUser>> BanAsync(CurrentUser caller, AdminActor actor, Guid id, BanRequest request, CancellationToken ct) =>
+        MutateAsync(actor, id, ct,
             (locked, now) => locked.Target!.Id == caller.Id ? Problem.CannotBanSelf
                 : Roles.IsAdmin(locked.Target.Role) && !locked.ActorIsSuperadmin(now) ? Problem.OnlySuperadminsBanAdmins
                 : KeepsASuperadmin(locked, now),
-            async (c, tx, target, now) =>
+            async (unit, target, now) =>
             {
-                var banned = await store.BanAsync(c, tx, id, request.Reason, now, ct);
-                await sessions.DeleteAllForUserAsync(c, tx, id, ct);
-                await users.EndAccessTokensAsync(c, tx, id, now, ct);
-                await outbox.AddAsync(c, tx, revoked, ct);
+                var banned = await store.BanAsync(unit.Connection, unit.Transaction, id, request.Reason, now, ct);
+                await sessions.DeleteAllForUserAsync(unit.Connection, unit.Transaction, id, ct);
+                await users.EndAccessTokensAsync(unit.Connection, unit.Transaction, id, now, ct);
+                await unit.AddAsync(RealtimeRevocation(id));
                 return (banned, AuditActions.BanUser, new { reason = request.Reason });
             });
-        if (outcome.Problem is null)
-        {
-            await publisher.PublishAsync([revoked], ct);
-        }
-        return outcome;
-    }
 
     public Task<Outcome<AdminUser>> UnbanAsync(AdminActor actor, Guid id, CancellationToken ct) =>
         MutateAsync(actor, id, ct,
             (locked, now) => Roles.IsAdmin(locked.Target!.Role) && !locked.ActorIsSuperadmin(now) ? Problem.OnlySuperadminsUnbanAdmins : null,
-            async (c, tx, _, now) => (await store.UnbanAsync(c, tx, id, now, ct), AuditActions.UnbanUser, (object?)null));
+            async (unit, _, now) => (await store.UnbanAsync(unit.Connection, unit.Transaction, id, now, ct), AuditActions.UnbanUser, (object?)null));
 
-    public async Task<Outcome<AdminUser>> SuspendAsync(CurrentUser caller, AdminActor actor, Guid id, SuspendRequest request, CancellationToken ct)
-    {
-        var revoked = RealtimeRevocation(id);
-        var outcome = await MutateAsync(actor, id, ct,
+    public Task<Outcome<AdminUser>> SuspendAsync(CurrentUser caller, AdminActor actor, Guid id, SuspendRequest request, CancellationToken ct) =>
+        MutateAsync(actor, id, ct,
             (locked, now) => locked.Target!.Id == caller.Id ? Problem.CannotSuspendSelf
                 : Roles.IsAdmin(locked.Target.Role) && !locked.ActorIsSuperadmin(now) ? Problem.OnlySuperadminsSuspendAdmins
                 : KeepsASuperadmin(locked, now),
-            async (c, tx, _, now) =>
+            async (unit, _, now) =>
             {
-                var suspended = await store.SuspendAsync(c, tx, id, now.AddHours(request.Hours!.Value), now, ct);
-                await users.EndAccessTokensAsync(c, tx, id, now, ct);
-                await outbox.AddAsync(c, tx, revoked, ct);
+                var suspended = await store.SuspendAsync(unit.Connection, unit.Transaction, id, now.AddHours(request.Hours!.Value), now, ct);
+                await users.EndAccessTokensAsync(unit.Connection, unit.Transaction, id, now, ct);
+                await unit.AddAsync(RealtimeRevocation(id));
                 return (suspended, AuditActions.SuspendUser, (object?)new { hours = request.Hours, reason = request.Reason });
             });
-        if (outcome.Problem is null)
-        {
-            await publisher.PublishAsync([revoked], ct);
-        }
-        return outcome;
-    }
 
     public Task<Outcome<AdminUser>> UnsuspendAsync(AdminActor actor, Guid id, CancellationToken ct) =>
         MutateAsync(actor, id, ct,
             (locked, now) => Roles.IsAdmin(locked.Target!.Role) && !locked.ActorIsSuperadmin(now) ? Problem.OnlySuperadminsUnsuspendAdmins : null,
-            async (c, tx, _, now) => (await store.UnsuspendAsync(c, tx, id, now, ct), AuditActions.UnsuspendUser, (object?)null));
+            async (unit, _, now) => (await store.UnsuspendAsync(unit.Connection, unit.Transaction, id, now, ct), AuditActions.UnsuspendUser, (object?)null));
 
     /// <summary>Sets the target's server role (superadmin only, re-checked under the lock).</summary>
     public Task<Outcome<AdminUser>> PromoteAsync(CurrentUser caller, AdminActor actor, Guid id, PromoteRequest request, CancellationToken ct) =>
@@ -88,8 +72,8 @@ public sealed class AdminUserService(
                 : locked.Target!.Id == caller.Id ? Problem.CannotChangeOwnRole
                 : request.Role != Roles.Superadmin ? KeepsASuperadmin(locked, now)
                 : null,
-            async (c, tx, target, now) => (
-                await store.SetRoleAsync(c, tx, id, request.Role!, now, ct),
+            async (unit, target, now) => (
+                await store.SetRoleAsync(unit.Connection, unit.Transaction, id, request.Role!, now, ct),
                 AuditActions.PromoteUser,
                 (object?)new { old_role = target.Role, new_role = request.Role }));
 
@@ -102,43 +86,38 @@ public sealed class AdminUserService(
     /// </summary>
     public async Task<Outcome<Done>> DeleteAsync(CurrentUser caller, AdminActor actor, Guid id, CancellationToken ct)
     {
-        string? avatar;
-        var revoked = RealtimeRevocation(id);
-        await using (var connection = await dataSource.OpenConnectionAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        var now = time.GetUtcNow();
+        var (avatar, refused) = await unitOfWork.RunAsync<(string? Avatar, Problem? Refused)>(async unit =>
         {
-            var now = time.GetUtcNow();
-            var locked = await store.LockAsync(connection, tx, actor.UserId, id, ct);
-            if (!locked.ActorIsSuperadmin(now))
+            var locked = await store.LockAsync(unit.Connection, unit.Transaction, actor.UserId, id, ct);
+            if (DeleteRefusal(locked, caller, now) is { } refusal)
             {
-                return Problem.SuperadminRequired;
+                return (null, refusal);
             }
-            if (locked.Target is not { } target)
-            {
-                return Problem.UserNotFound;
-            }
-            if (target.Id == caller.Id)
-            {
-                return Problem.CannotDeleteSelf;
-            }
-            if (target.Role == Roles.Superadmin)
-            {
-                return Problem.CannotDeleteSuperadmin;
-            }
-            await audit.InsertAsync(connection, tx, actor, AuditActions.DeleteUser, AuditActions.TargetUser, id.ToString("D"),
+            var target = locked.Target!;
+            await audit.InsertAsync(unit.Connection, unit.Transaction, actor, AuditActions.DeleteUser, AuditActions.TargetUser, id.ToString("D"),
                 new { username = target.Username }, now, ct);
-            await outbox.AddAsync(connection, tx, revoked, ct);
-            avatar = await store.DeleteAsync(connection, tx, target, now, ct);
-            await tx.CommitAsync(ct);
+            await unit.AddAsync(RealtimeRevocation(id));
+            unit.AfterCommit(() => authStates.InvalidateAsync(id));
+            return (await store.DeleteAsync(unit.Connection, unit.Transaction, target, now, ct), null);
+        }, ct);
+        if (refused is not null)
+        {
+            return refused;
         }
-        await authStates.InvalidateAsync(id);
-        await publisher.PublishAsync([revoked], ct);
         if (avatar is not null)
         {
             await avatarStorage.DeleteAsync(avatar, ct);
         }
         return Outcome.Done;
     }
+
+    private static Problem? DeleteRefusal(ModerationLock locked, CurrentUser caller, DateTimeOffset now) =>
+        !locked.ActorIsSuperadmin(now) ? Problem.SuperadminRequired
+        : locked.Target is not { } target ? Problem.UserNotFound
+        : target.Id == caller.Id ? Problem.CannotDeleteSelf
+        : target.Role == Roles.Superadmin ? Problem.CannotDeleteSuperadmin
+        : null;
 
     /// <summary>409 when the change would leave no usable superadmin (the target is one, and the only one).</summary>
     private static Problem? KeepsASuperadmin(ModerationLock locked, DateTimeOffset now) =>
@@ -150,14 +129,11 @@ public sealed class AdminUserService(
     private async Task<Outcome<AdminUser>> MutateAsync(
         AdminActor actor, Guid id, CancellationToken ct,
         Func<ModerationLock, DateTimeOffset, Problem?> rules,
-        Func<NpgsqlConnection, NpgsqlTransaction, LockedUser, DateTimeOffset, Task<(AdminUser User, string Action, object? Details)>> change)
-    {
-        AdminUser changed;
-        await using (var connection = await dataSource.OpenConnectionAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        Func<OutboxTransaction, LockedUser, DateTimeOffset, Task<(AdminUser User, string Action, object? Details)>> change) =>
+        await unitOfWork.RunAsync<Outcome<AdminUser>>(async unit =>
         {
             var now = time.GetUtcNow();
-            var locked = await store.LockAsync(connection, tx, actor.UserId, id, ct);
+            var locked = await store.LockAsync(unit.Connection, unit.Transaction, actor.UserId, id, ct);
             // The gate's role is up to 30 s old; the decision uses the locked row.
             if (!locked.ActorIsAdmin(now))
             {
@@ -171,12 +147,9 @@ public sealed class AdminUserService(
             {
                 return refused;
             }
-            var (user, action, details) = await change(connection, tx, target, now);
-            await audit.InsertAsync(connection, tx, actor, action, AuditActions.TargetUser, id.ToString("D"), details, now, ct);
-            await tx.CommitAsync(ct);
-            changed = user;
-        }
-        await authStates.InvalidateAsync(id);
-        return changed;
-    }
+            var (user, action, details) = await change(unit, target, now);
+            await audit.InsertAsync(unit.Connection, unit.Transaction, actor, action, AuditActions.TargetUser, id.ToString("D"), details, now, ct);
+            unit.AfterCommit(() => authStates.InvalidateAsync(id));
+            return user;
+        }, ct);
 }

@@ -27,8 +27,7 @@ public sealed partial class AuthService(
     InviteStore invites,
     AuthStateCache authStates,
     LoginThrottle throttle,
-    OutboxStore outbox,
-    OutboxPublisher publisher,
+    OutboxUnitOfWork unitOfWork,
     ILogger<AuthService> logger,
     TimeProvider time)
 {
@@ -169,17 +168,13 @@ public sealed partial class AuthService(
     public async Task LogoutAllAsync(CurrentUser caller, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var revoked = EventFactory.UserRevoked(caller.Id, now);
-        await using (var connection = await dataSource.OpenConnectionAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        await unitOfWork.RunAsync(async unit =>
         {
-            await sessions.DeleteAllForUserAsync(connection, tx, caller.Id, ct);
-            await users.EndAccessTokensAsync(connection, tx, caller.Id, now, ct);
-            await outbox.AddAsync(connection, tx, revoked, ct);
-            await tx.CommitAsync(ct);
-        }
-        await authStates.InvalidateAsync(caller.Id);
-        await publisher.PublishAsync([revoked], ct);
+            await sessions.DeleteAllForUserAsync(unit.Connection, unit.Transaction, caller.Id, ct);
+            await users.EndAccessTokensAsync(unit.Connection, unit.Transaction, caller.Id, now, ct);
+            await unit.AddAsync(EventFactory.UserRevoked(caller.Id, now));
+            unit.AfterCommit(() => authStates.InvalidateAsync(caller.Id));
+        }, ct);
     }
 
     private static string? DummyHashCache;

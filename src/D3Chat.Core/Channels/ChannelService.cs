@@ -16,12 +16,10 @@ namespace D3Chat.Core.Channels;
 /// keeps SignalR groups in step (see <see cref="ChannelEvent.Membership"/>).
 /// </summary>
 public sealed class ChannelService(
-    NpgsqlDataSource dataSource,
     ChannelStore channels,
     UserStore users,
     SenderKeyStore senderKeys,
-    OutboxStore outbox,
-    OutboxPublisher publisher,
+    OutboxUnitOfWork unitOfWork,
     TimeProvider time)
 {
     public async Task<Outcome<ChannelResponse>> CreateAsync(CurrentUser caller, CreateChannelRequest request, CancellationToken ct)
@@ -40,10 +38,11 @@ public sealed class ChannelService(
         var response = channel.ToResponse();
         var created = EventFactory.Create(EventFactory.RoutingTypes.ChannelCreated, new { type = EventFactory.RoutingTypes.ChannelCreated, channel = response },
             now, membership: new MembershipChange { ChannelId = channel.Id, Joined = [caller.Id] });
-        await WriteAsync(created, async (connection, tx) =>
+        await unitOfWork.RunAsync(async unit =>
         {
-            await channels.InsertChannelAsync(connection, tx, channel, ct);
-            await channels.AddMemberAsync(connection, tx, channel.Id, caller.Id, ChannelRoles.Owner, now, ct);
+            await channels.InsertChannelAsync(unit.Connection, unit.Transaction, channel, ct);
+            await channels.AddMemberAsync(unit.Connection, unit.Transaction, channel.Id, caller.Id, ChannelRoles.Owner, now, ct);
+            await unit.AddAsync(created);
         }, ct);
         return response;
     }
@@ -86,16 +85,14 @@ public sealed class ChannelService(
             return problem;
         }
         var now = time.GetUtcNow();
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var members = await channels.MemberIdsAsync(connection, tx, id, ct);
-        await channels.DeleteAsync(connection, tx, id, ct);
-        var deleted = EventFactory.Create(EventFactory.RoutingTypes.ChannelDelete,
-            new { type = EventFactory.RoutingTypes.ChannelDelete, channel_id = id }, now,
-            membership: new MembershipChange { ChannelId = id, Left = members });
-        await outbox.AddAsync(connection, tx, deleted, ct);
-        await tx.CommitAsync(ct);
-        await publisher.PublishAsync([deleted], ct);
+        await unitOfWork.RunAsync(async unit =>
+        {
+            var members = await channels.MemberIdsAsync(unit.Connection, unit.Transaction, id, ct);
+            await channels.DeleteAsync(unit.Connection, unit.Transaction, id, ct);
+            await unit.AddAsync(EventFactory.Create(EventFactory.RoutingTypes.ChannelDelete,
+                new { type = EventFactory.RoutingTypes.ChannelDelete, channel_id = id }, now,
+                membership: new MembershipChange { ChannelId = id, Left = members }));
+        }, ct);
         return true;
     }
 
@@ -122,7 +119,13 @@ public sealed class ChannelService(
         var joined = EventFactory.Create(EventFactory.RoutingTypes.ChannelJoin,
             new { type = EventFactory.RoutingTypes.ChannelJoin, channel_id = id, user_id = caller.Id }, now,
             membership: new MembershipChange { ChannelId = id, Joined = [caller.Id] });
-        await WriteIfAsync(joined, (connection, tx) => channels.AddMemberAsync(connection, tx, id, caller.Id, ChannelRoles.Member, now, ct), ct);
+        await unitOfWork.RunAsync(async unit =>
+        {
+            if (await channels.AddMemberAsync(unit.Connection, unit.Transaction, id, caller.Id, ChannelRoles.Member, now, ct))
+            {
+                await unit.AddAsync(joined);
+            }
+        }, ct);
         return true;
     }
 
@@ -132,14 +135,13 @@ public sealed class ChannelService(
         var left = EventFactory.Create(EventFactory.RoutingTypes.ChannelLeave,
             new { type = EventFactory.RoutingTypes.ChannelLeave, channel_id = id, user_id = caller.Id }, time.GetUtcNow(),
             membership: new MembershipChange { ChannelId = id, Left = [caller.Id] });
-        await WriteIfAsync(left, async (connection, tx) =>
+        await unitOfWork.RunAsync(async unit =>
         {
-            if (!await channels.RemoveMemberAsync(connection, tx, id, caller.Id, ct))
+            if (await channels.RemoveMemberAsync(unit.Connection, unit.Transaction, id, caller.Id, ct))
             {
-                return false;
+                await senderKeys.RemoveForUserAsync(unit.Connection, unit.Transaction, id, caller.Id, ct);
+                await unit.AddAsync(left);
             }
-            await senderKeys.RemoveForUserAsync(connection, tx, id, caller.Id, ct);
-            return true;
         }, ct);
     }
 
@@ -173,16 +175,17 @@ public sealed class ChannelService(
         var federated = channel.IsFederated || !target.IsLocal;
         var channelNew = RealtimeEvents.ChannelNew((channel with { IsFederated = federated }).ToResponse(), [userId],
             new MembershipChange { ChannelId = id, Joined = [userId] }, now);
-        var added = await WriteIfAsync(channelNew, async (connection, tx) =>
+        var added = await unitOfWork.RunAsync(async unit =>
         {
-            if (!await channels.AddMemberAsync(connection, tx, id, userId, ChannelRoles.Member, now, ct))
+            if (!await channels.AddMemberAsync(unit.Connection, unit.Transaction, id, userId, ChannelRoles.Member, now, ct))
             {
                 return false;
             }
             if (!target.IsLocal)
             {
-                await channels.MarkFederatedAsync(connection, tx, id, ct);
+                await channels.MarkFederatedAsync(unit.Connection, unit.Transaction, id, ct);
             }
+            await unit.AddAsync(channelNew);
             return true;
         }, ct);
         if (!added)
@@ -214,19 +217,18 @@ public sealed class ChannelService(
         };
         var channelNew = RealtimeEvents.ChannelNew(channel.ToResponse(), [userId, caller.Id],
             new MembershipChange { ChannelId = channel.Id, Joined = [caller.Id, userId] }, now);
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        if (await channels.LockAndFindDmAsync(connection, tx, caller.Id, userId, ct) is { } existing)
+        return await unitOfWork.RunAsync(async unit =>
         {
-            return existing.ToResponse();
-        }
-        await channels.InsertChannelAsync(connection, tx, channel, ct);
-        await channels.AddMemberAsync(connection, tx, channel.Id, caller.Id, ChannelRoles.Member, now, ct);
-        await channels.AddMemberAsync(connection, tx, channel.Id, userId, ChannelRoles.Member, now, ct);
-        await outbox.AddAsync(connection, tx, channelNew, ct);
-        await tx.CommitAsync(ct);
-        await publisher.PublishAsync([channelNew], ct);
-        return channel.ToResponse();
+            if (await channels.LockAndFindDmAsync(unit.Connection, unit.Transaction, caller.Id, userId, ct) is { } existing)
+            {
+                return existing.ToResponse();
+            }
+            await channels.InsertChannelAsync(unit.Connection, unit.Transaction, channel, ct);
+            await channels.AddMemberAsync(unit.Connection, unit.Transaction, channel.Id, caller.Id, ChannelRoles.Member, now, ct);
+            await channels.AddMemberAsync(unit.Connection, unit.Transaction, channel.Id, userId, ChannelRoles.Member, now, ct);
+            await unit.AddAsync(channelNew);
+            return channel.ToResponse();
+        }, ct);
     }
 
     /// <summary>
@@ -249,27 +251,5 @@ public sealed class ChannelService(
             return Problem.ChannelOwnerRequired;
         }
         return channel;
-    }
-
-    private async Task WriteAsync(ChannelEvent channelEvent, Func<NpgsqlConnection, NpgsqlTransaction, Task> change, CancellationToken ct) =>
-        await WriteIfAsync(channelEvent, async (connection, tx) =>
-        {
-            await change(connection, tx);
-            return true;
-        }, ct);
-
-    /// <summary>Runs <paramref name="change"/> in a transaction; when it reports a change, the event is written with it and published after commit.</summary>
-    private async Task<bool> WriteIfAsync(ChannelEvent channelEvent, Func<NpgsqlConnection, NpgsqlTransaction, Task<bool>> change, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        if (!await change(connection, tx))
-        {
-            return false;
-        }
-        await outbox.AddAsync(connection, tx, channelEvent, ct);
-        await tx.CommitAsync(ct);
-        await publisher.PublishAsync([channelEvent], ct);
-        return true;
     }
 }

@@ -1,7 +1,6 @@
 using D3Chat.Core.Channels;
 using D3Chat.Core.Outbox;
 using D3Chat.Core.Queue;
-using Npgsql;
 
 namespace D3Chat.Core.Devices;
 
@@ -11,22 +10,17 @@ namespace D3Chat.Core.Devices;
 /// refresh the device list and rotate sender-key chains (docs/crypto.md §4); the relay forwards it
 /// to peers sharing the channel, so remote device lists refresh without a client fetch.
 /// </summary>
-public sealed class DeviceAnnouncements(ChannelStore channels, OutboxStore outbox)
+public sealed class DeviceAnnouncements(ChannelStore channels)
 {
     public const string EventType = "device.update";
 
-    /// <summary>Writes the events into the caller's transaction and returns them, to publish after commit.</summary>
-    public async Task<IReadOnlyList<ChannelEvent>> AddAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        Guid userId, Guid deviceId, bool removed, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Appends the events to the caller's unit of work, which publishes them after commit.</summary>
+    public async Task AddAsync(OutboxTransaction unit, Guid userId, Guid deviceId, bool removed, DateTimeOffset now, CancellationToken ct)
     {
-        var events = new List<ChannelEvent>();
-        foreach (var channelId in await channels.ChannelIdsOfUserAsync(connection, transaction, userId, ct))
+        foreach (var channelId in await channels.ChannelIdsOfUserAsync(unit.Connection, unit.Transaction, userId, ct))
         {
-            var update = EventFactory.Create(EventType, new { type = EventType, channel_id = channelId, user_id = userId, device_id = deviceId, removed },
-                now, channelId: channelId);
-            await outbox.AddAsync(connection, transaction, update, ct);
-            events.Add(update);
+            await unit.AddAsync(EventFactory.Create(EventType,
+                new { type = EventType, channel_id = channelId, user_id = userId, device_id = deviceId, removed }, now, channelId: channelId));
         }
-        return events;
     }
 }

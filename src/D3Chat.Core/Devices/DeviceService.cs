@@ -23,7 +23,7 @@ public sealed record DeviceResponse(Guid Id, string DeviceName, string? DeviceKe
 }
 
 /// <summary>The devices route group (spec api.md §5). No device cap, as in the reference.</summary>
-public sealed class DeviceService(NpgsqlDataSource dataSource, DeviceStore devices, DeviceAnnouncements announcements, OutboxPublisher publisher, TimeProvider time)
+public sealed class DeviceService(DeviceStore devices, DeviceAnnouncements announcements, OutboxUnitOfWork unitOfWork, TimeProvider time)
 {
     public async Task<DeviceResponse> CreateAsync(CurrentUser caller, CreateDeviceRequest request, CancellationToken ct)
     {
@@ -48,18 +48,14 @@ public sealed class DeviceService(NpgsqlDataSource dataSource, DeviceStore devic
     /// </summary>
     public async Task<Outcome<Done>> DeleteAsync(CurrentUser caller, Guid deviceId, CancellationToken ct)
     {
-        IReadOnlyList<ChannelEvent> announced;
-        await using (var connection = await dataSource.OpenConnectionAsync(ct))
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        return await unitOfWork.RunAsync<Outcome<Done>>(async unit =>
         {
-            if (!await devices.DeleteOwnAsync(connection, tx, caller.Id, deviceId, ct))
+            if (!await devices.DeleteOwnAsync(unit.Connection, unit.Transaction, caller.Id, deviceId, ct))
             {
                 return Problem.DeviceNotFound;
             }
-            announced = await announcements.AddAsync(connection, tx, caller.Id, deviceId, removed: true, time.GetUtcNow(), ct);
-            await tx.CommitAsync(ct);
-        }
-        await publisher.PublishAsync(announced, ct);
-        return Outcome.Done;
+            await announcements.AddAsync(unit, caller.Id, deviceId, removed: true, time.GetUtcNow(), ct);
+            return Outcome.Done;
+        }, ct);
     }
 }

@@ -24,8 +24,7 @@ public sealed partial class InboxHandlers(
     RemoteDeviceStore remoteDevices,
     SenderKeyStore senderKeys,
     DeviceAnnouncements announcements,
-    OutboxStore outbox,
-    OutboxPublisher publisher,
+    OutboxUnitOfWork unitOfWork,
     IOptions<ServerOptions> server,
     TimeProvider time,
     ILogger<InboxHandlers> logger)
@@ -280,24 +279,25 @@ public sealed partial class InboxHandlers(
             return;
         }
         var now = time.GetUtcNow();
-        await InTransactionPublishingAsync(async (c, tx) =>
+        await unitOfWork.RunAsync(async unit =>
         {
+            var (c, tx) = (unit.Connection, unit.Transaction);
             if (await store.FindUserAsync(c, tx, username, e.Origin, isLocal: false, ct) is not { } userId)
             {
                 LogIgnored(e.EventId, e.Type, "user unknown here");
-                return [];
+                return;
             }
             var changed = removed ? await remoteDevices.DeleteAsync(c, tx, userId, deviceId, ct) : await remoteDevices.UpsertAsync(c, tx, userId, keys, now, ct);
             if (!changed)
             {
                 LogIgnored(e.EventId, e.Type, "device not recorded for that user");
-                return [];
+                return;
             }
             if (removed)
             {
                 await senderKeys.RemoveForRecipientDeviceAsync(c, tx, deviceId, ct);
             }
-            return await announcements.AddAsync(c, tx, userId, deviceId, removed, now, ct);
+            await announcements.AddAsync(unit, userId, deviceId, removed, now, ct);
         }, ct);
     }
 
@@ -310,40 +310,15 @@ public sealed partial class InboxHandlers(
         _ => "unknown protocol_version",
     };
 
-    /// <summary>Runs <paramref name="work"/> in one transaction; the events it returns (already in the outbox) are published after commit.</summary>
-    private async Task InTransactionPublishingAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task<IReadOnlyList<ChannelEvent>>> work, CancellationToken ct)
-    {
-        var (connection, tx) = await store.BeginAsync(ct);
-        IReadOnlyList<ChannelEvent> produced;
-        await using (connection)
-        await using (tx)
+    /// <summary>Runs <paramref name="work"/> in one unit of work; the event it returns, if any, is written to the outbox and published after commit.</summary>
+    private Task InTransactionAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task<ChannelEvent?>> work, CancellationToken ct) =>
+        unitOfWork.RunAsync(async unit =>
         {
-            produced = await work(connection, tx);
-            await tx.CommitAsync(ct);
-        }
-        await publisher.PublishAsync(produced, ct);
-    }
-
-    /// <summary>Runs <paramref name="work"/> in one transaction; the event it returns is written to the outbox and published after commit.</summary>
-    private async Task InTransactionAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task<ChannelEvent?>> work, CancellationToken ct)
-    {
-        var (connection, tx) = await store.BeginAsync(ct);
-        ChannelEvent? produced;
-        await using (connection)
-        await using (tx)
-        {
-            produced = await work(connection, tx);
-            if (produced is not null)
+            if (await work(unit.Connection, unit.Transaction) is { } produced)
             {
-                await outbox.AddAsync(connection, tx, produced, ct);
+                await unit.AddAsync(produced);
             }
-            await tx.CommitAsync(ct);
-        }
-        if (produced is not null)
-        {
-            await publisher.PublishAsync([produced], ct);
-        }
-    }
+        }, ct);
 
     private string? Username(InboxEvent e, string field) => e.String(field) is { } value && UsernamePattern().IsMatch(value) ? value : null;
 

@@ -68,6 +68,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<HealthProbe>();
         services.TryAddSingleton<OutboxStore>();
         services.TryAddSingleton<OutboxPublisher>();
+        services.TryAddSingleton<OutboxUnitOfWork>();
         services.TryAddSingleton<OutboxSweeper>();
         services.TryAddSingleton<OutboxAdmin>();
         services.TryAddSingleton<ParkedChannelEvents>();

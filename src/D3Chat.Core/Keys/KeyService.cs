@@ -28,8 +28,7 @@ public sealed class KeyService(
     RemoteDeviceStore remoteDevices,
     DeviceAnnouncements announcements,
     IOptions<ServerOptions> server,
-    OutboxStore outbox,
-    OutboxPublisher publisher,
+    OutboxUnitOfWork unitOfWork,
     TimeProvider time)
 {
     /// <summary>Below this many remaining one-time keys the owner is told to upload more (spec: <c>keys.low_otp</c>).</summary>
@@ -43,14 +42,13 @@ public sealed class KeyService(
             return Problem.DeviceNotFound;
         }
         var now = time.GetUtcNow();
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await keys.UpsertBundleAsync(connection, tx, request, now, ct);
-        await keys.LockBundleAsync(connection, tx, deviceId, ct);
-        await keys.ReplaceOneTimeKeysAsync(connection, tx, deviceId, request.OneTimePreKeys ?? [], ct);
-        var announced = await announcements.AddAsync(connection, tx, caller.Id, deviceId, removed: false, now, ct);
-        await tx.CommitAsync(ct);
-        await publisher.PublishAsync(announced, ct);
+        await unitOfWork.RunAsync(async unit =>
+        {
+            await keys.UpsertBundleAsync(unit.Connection, unit.Transaction, request, now, ct);
+            await keys.LockBundleAsync(unit.Connection, unit.Transaction, deviceId, ct);
+            await keys.ReplaceOneTimeKeysAsync(unit.Connection, unit.Transaction, deviceId, request.OneTimePreKeys ?? [], ct);
+            await announcements.AddAsync(unit, caller.Id, deviceId, removed: false, now, ct);
+        }, ct);
         return StatusResponse.Ok;
     }
 
@@ -83,20 +81,19 @@ public sealed class KeyService(
         {
             return await remoteBundles.FetchAsync(remote, ct);
         }
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var claimed = new List<ClaimedBundle>();
-        foreach (var deviceId in await keys.BundleDevicesOfUserAsync(connection, tx, userId, ct))
+        return await unitOfWork.RunAsync<IReadOnlyList<KeyBundleResponse>>(async unit =>
         {
-            if (await keys.ClaimAsync(connection, tx, deviceId, ct) is { } bundle)
+            var claimed = new List<ClaimedBundle>();
+            foreach (var deviceId in await keys.BundleDevicesOfUserAsync(unit.Connection, unit.Transaction, userId, ct))
             {
-                claimed.Add(bundle);
+                if (await keys.ClaimAsync(unit.Connection, unit.Transaction, deviceId, ct) is { } bundle)
+                {
+                    claimed.Add(bundle);
+                }
             }
-        }
-        var events = await AddLowKeyEventsAsync(connection, tx, claimed, ct);
-        await tx.CommitAsync(ct);
-        await publisher.PublishAsync(events, ct);
-        return claimed.Select(b => b.ToResponse()).ToList();
+            await AddLowKeyEventsAsync(unit, claimed);
+            return claimed.Select(b => b.ToResponse()).ToList();
+        }, ct);
     }
 
     /// <summary>
@@ -149,40 +146,33 @@ public sealed class KeyService(
     /// </summary>
     public async Task<Outcome<KeyBundleResponse>> ClaimForPeerAsync(string origin, KeyClaimRequest request, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var owner = await keys.LocalOwnerAsync(connection, tx, request.DeviceId!.Value, request.Username!, server.Value.Domain, ct);
-        if (owner is null)
+        return await unitOfWork.RunAsync<Outcome<KeyBundleResponse>>(async unit =>
         {
-            return Problem.KeyBundleNotFound;
-        }
-        if (!await keys.SharesChannelWithDomainAsync(connection, tx, owner.Value, origin, ct))
-        {
-            return Problem.NoSharedChannel;
-        }
-        var bundle = await keys.ClaimAsync(connection, tx, request.DeviceId.Value, ct);
-        if (bundle is null)
-        {
-            return Problem.KeyBundleNotFound;
-        }
-        var events = await AddLowKeyEventsAsync(connection, tx, [bundle], ct);
-        await tx.CommitAsync(ct);
-        await publisher.PublishAsync(events, ct);
-        return bundle.ToResponse();
+            var owner = await keys.LocalOwnerAsync(unit.Connection, unit.Transaction, request.DeviceId!.Value, request.Username!, server.Value.Domain, ct);
+            if (owner is null)
+            {
+                return Problem.KeyBundleNotFound;
+            }
+            if (!await keys.SharesChannelWithDomainAsync(unit.Connection, unit.Transaction, owner.Value, origin, ct))
+            {
+                return Problem.NoSharedChannel;
+            }
+            return await ClaimAsync(unit, request.DeviceId.Value) is { } bundle ? bundle : Problem.KeyBundleNotFound;
+        }, ct);
     }
 
-    private async Task<KeyBundleResponse?> ClaimLocalAsync(Guid deviceId, CancellationToken ct)
+    private Task<KeyBundleResponse?> ClaimLocalAsync(Guid deviceId, CancellationToken ct) =>
+        unitOfWork.RunAsync(unit => ClaimAsync(unit, deviceId), ct);
+
+    // One claimed one-time key of the device, with its low-key warning in the same transaction; null without a bundle.
+    private async Task<KeyBundleResponse?> ClaimAsync(OutboxTransaction unit, Guid deviceId)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var bundle = await keys.ClaimAsync(connection, tx, deviceId, ct);
+        var bundle = await keys.ClaimAsync(unit.Connection, unit.Transaction, deviceId, unit.CancellationToken);
         if (bundle is null)
         {
             return null;
         }
-        var events = await AddLowKeyEventsAsync(connection, tx, [bundle], ct);
-        await tx.CommitAsync(ct);
-        await publisher.PublishAsync(events, ct);
+        await AddLowKeyEventsAsync(unit, [bundle]);
         return bundle.ToResponse();
     }
 
@@ -232,12 +222,11 @@ public sealed class KeyService(
         }
         var now = time.GetUtcNow();
         var notice = RealtimeEvents.SenderKeyNew(channelId, deviceId, caller.Username, caller.ServerDomain, now);
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await senderKeys.ReplaceAsync(connection, tx, channelId, deviceId, caller.Id, request.SenderKeyPublic!, envelopes, now, ct);
-        await outbox.AddAsync(connection, tx, notice, ct);
-        await tx.CommitAsync(ct);
-        await publisher.PublishAsync([notice], ct);
+        await unitOfWork.RunAsync(async unit =>
+        {
+            await senderKeys.ReplaceAsync(unit.Connection, unit.Transaction, channelId, deviceId, caller.Id, request.SenderKeyPublic!, envelopes, now, ct);
+            await unit.AddAsync(notice);
+        }, ct);
         return new SenderKeyUploadResponse(deviceId, request.SenderKeyPublic!, 0, envelopes.Count);
     }
 
@@ -257,9 +246,8 @@ public sealed class KeyService(
     }
 
     // keys.low_otp goes through the outbox with the claim, so the warning is as durable as the claim itself.
-    private async Task<IReadOnlyList<ChannelEvent>> AddLowKeyEventsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IEnumerable<ClaimedBundle> claimed, CancellationToken ct)
+    private async Task AddLowKeyEventsAsync(OutboxTransaction unit, IEnumerable<ClaimedBundle> claimed)
     {
-        var events = new List<ChannelEvent>();
         foreach (var bundle in claimed.Where(b => b.OneTimePreKey is not null))
         {
             var remaining = Math.Max(0, bundle.OneTimePreKeyCount - 1);
@@ -267,11 +255,8 @@ public sealed class KeyService(
             {
                 continue;
             }
-            var low = EventFactory.Create("keys.low_otp", new { type = "keys.low_otp", device_id = bundle.DeviceId, remaining },
-                time.GetUtcNow(), userIds: [bundle.OwnerId]);
-            await outbox.AddAsync(connection, tx, low, ct);
-            events.Add(low);
+            await unit.AddAsync(EventFactory.Create("keys.low_otp", new { type = "keys.low_otp", device_id = bundle.DeviceId, remaining },
+                time.GetUtcNow(), userIds: [bundle.OwnerId]));
         }
-        return events;
     }
 }

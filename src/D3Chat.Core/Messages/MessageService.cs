@@ -19,8 +19,7 @@ public sealed class MessageService(
     MessageStore messages,
     ChannelStore channels,
     DeviceOwnership devices,
-    OutboxStore outbox,
-    OutboxPublisher publisher,
+    OutboxUnitOfWork unitOfWork,
     TimeProvider time)
 {
     public async Task<Outcome<MessagePage>> PageAsync(CurrentUser caller, Guid channelId, PageQuery query, CancellationToken ct)
@@ -89,28 +88,23 @@ public sealed class MessageService(
             ReplyContentType = parent?.ContentType,
             ReplyProtocolVersion = parent?.ProtocolVersion,
         };
-        MessageResponse response;
-        ChannelEvent created;
-        await using (var tx = await connection.BeginTransactionAsync(ct))
+        var response = await unitOfWork.RunAsync<MessageResponse?>(connection, async unit =>
         {
             if (request.ClientMessageId is { } clientId
-                && !await messages.ClaimClientIdAsync(connection, tx, channelId, caller.Id, clientId, row.Id, now, now - ClientMessageIds.Window, ct))
+                && !await messages.ClaimClientIdAsync(unit.Connection, unit.Transaction, channelId, caller.Id, clientId, row.Id, now, now - ClientMessageIds.Window, ct))
             {
-                await tx.RollbackAsync(ct);
-                return await FirstSendAsync(caller, channelId, clientId, ct);
+                return null;
             }
-            await messages.InsertAsync(connection, tx, row, ct);
-            var linked = await messages.LinkAttachmentsAsync(connection, tx, row.Id, channelId, caller.Id, request.AttachmentIds ?? [], ct);
-            response = row.ToResponse(linked.Select(a => a.ToSnippet()).ToList());
-            created = RealtimeEvents.MessageNew(response, now) with { SkipFederation = !channel.IsFederated };
-            await outbox.AddAsync(connection, tx, created, ct);
-            await tx.CommitAsync(ct);
-        }
-        // Committed: from here on nothing may fail the request (a failed publish is left to the outbox sweep).
-        // The connection goes back to the pool first, so it is not held while the queue answers.
-        await connection.CloseAsync();
-        await publisher.PublishAsync([created], ct);
-        return new SentMessage(response, Replayed: false);
+            await messages.InsertAsync(unit.Connection, unit.Transaction, row, ct);
+            var linked = await messages.LinkAttachmentsAsync(unit.Connection, unit.Transaction, row.Id, channelId, caller.Id, request.AttachmentIds ?? [], ct);
+            var stored = row.ToResponse(linked.Select(a => a.ToSnippet()).ToList());
+            await unit.AddAsync(RealtimeEvents.MessageNew(stored, now) with { SkipFederation = !channel.IsFederated });
+            return stored;
+        }, ct);
+        // No response: the claim lost to a send with the same client id (nothing was written).
+        return response is null
+            ? await FirstSendAsync(caller, channelId, request.ClientMessageId!, ct)
+            : new SentMessage(response, Replayed: false);
     }
 
     // The claim lost to a committed send with the same client id: answer that message.
@@ -153,16 +147,16 @@ public sealed class MessageService(
         var attachments = await messages.AttachmentsOfAsync([messageId], ct);
         var response = edited.ToResponse(attachments[messageId].Select(a => a.ToSnippet()).ToList());
         var editEvent = RealtimeEvents.MessageEdit(response.Id, message.ChannelId, response.Content, now);
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        if (await messages.UpdateContentAsync(connection, tx, messageId, caller.Id, edited.Content, now, ct) == 0)
+        var updated = await unitOfWork.RunAsync(async unit =>
         {
-            return Problem.MessageNotFound;
-        }
-        await outbox.AddAsync(connection, tx, editEvent, ct);
-        await tx.CommitAsync(ct);
-        await publisher.PublishAsync([editEvent], ct);
-        return response;
+            if (await messages.UpdateContentAsync(unit.Connection, unit.Transaction, messageId, caller.Id, edited.Content, now, ct) == 0)
+            {
+                return false;
+            }
+            await unit.AddAsync(editEvent);
+            return true;
+        }, ct);
+        return updated ? response : Problem.MessageNotFound;
     }
 
     // An edit keeps the message's protocol version: a v3 message stays a well-formed v3 frame, and a
@@ -198,15 +192,15 @@ public sealed class MessageService(
             return Problem.NotChannelMember;
         }
         var deleted = RealtimeEvents.MessageDelete(messageId, message.ChannelId, time.GetUtcNow());
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        if (await messages.DeleteAsync(connection, tx, messageId, caller.Id, ct) == 0)
+        var removed = await unitOfWork.RunAsync(async unit =>
         {
-            return Problem.MessageNotFound;
-        }
-        await outbox.AddAsync(connection, tx, deleted, ct);
-        await tx.CommitAsync(ct);
-        await publisher.PublishAsync([deleted], ct);
-        return true;
+            if (await messages.DeleteAsync(unit.Connection, unit.Transaction, messageId, caller.Id, ct) == 0)
+            {
+                return false;
+            }
+            await unit.AddAsync(deleted);
+            return true;
+        }, ct);
+        return removed ? true : Problem.MessageNotFound;
     }
 }

@@ -1,0 +1,101 @@
+using D3Chat.Core.Queue;
+using Npgsql;
+
+namespace D3Chat.Core.Outbox;
+
+/// <summary>
+/// The one way to write "a change and the channel events that describe it" (decision 4): opens a
+/// connection (or takes the caller's open one), begins a transaction, lets the work write through
+/// the stores and append events to the outbox (<see cref="OutboxTransaction.AddAsync(ChannelEvent)"/>),
+/// commits, gives the connection back to the pool, and only then hands the committed events to the
+/// <see cref="OutboxPublisher"/>. The publisher never throws for a failed publish or bookkeeping
+/// step (the outbox sweep retries), so once the change is committed the request that made it succeeds.
+/// Work that throws rolls everything back and publishes nothing. Every refusal (a <c>Problem</c>)
+/// is decided before the first write, so committing a transaction that wrote nothing is harmless.
+/// </summary>
+public sealed class OutboxUnitOfWork(NpgsqlDataSource dataSource, OutboxStore outbox, OutboxPublisher publisher)
+{
+    /// <summary>Runs <paramref name="work"/> in one transaction on a pooled connection; its events are published after commit.</summary>
+    public async Task<T> RunAsync<T>(Func<OutboxTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await RunAsync(connection, work, ct);
+    }
+
+    /// <inheritdoc cref="RunAsync{T}(Func{OutboxTransaction, Task{T}}, CancellationToken)"/>
+    public Task RunAsync(Func<OutboxTransaction, Task> work, CancellationToken ct) =>
+        RunAsync(async unit =>
+        {
+            await work(unit);
+            return true;
+        }, ct);
+
+    /// <summary>
+    /// As <see cref="RunAsync{T}(Func{OutboxTransaction, Task{T}}, CancellationToken)"/> on a connection the caller
+    /// already opened for its checks (one pool rental per request); the connection is closed after commit.
+    /// </summary>
+    public async Task<T> RunAsync<T>(NpgsqlConnection connection, Func<OutboxTransaction, Task<T>> work, CancellationToken ct)
+    {
+        OutboxTransaction unit;
+        T result;
+        await using (var tx = await connection.BeginTransactionAsync(ct))
+        {
+            unit = new OutboxTransaction(connection, tx, outbox, ct);
+            result = await work(unit);
+            await tx.CommitAsync(ct);
+        }
+        // Committed: from here on nothing may fail the request. The connection goes back to the pool
+        // first, so it is not held while the queue answers.
+        await connection.CloseAsync();
+        foreach (var action in unit.AfterCommitActions)
+        {
+            await action();
+        }
+        if (unit.Events.Count > 0)
+        {
+            await publisher.PublishAsync(unit.Events, ct);
+        }
+        return result;
+    }
+}
+
+/// <summary>One open transaction of an <see cref="OutboxUnitOfWork"/>: the stores write through <see cref="Connection"/> and <see cref="Transaction"/>.</summary>
+public sealed class OutboxTransaction
+{
+    private readonly OutboxStore _outbox;
+    private readonly List<ChannelEvent> _events = [];
+    private readonly List<Func<Task>> _afterCommit = [];
+
+    internal OutboxTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxStore outbox, CancellationToken ct)
+    {
+        Connection = connection;
+        Transaction = transaction;
+        _outbox = outbox;
+        CancellationToken = ct;
+    }
+
+    public NpgsqlConnection Connection { get; }
+
+    public NpgsqlTransaction Transaction { get; }
+
+    /// <summary>The cancellation of the request that runs this unit.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>The events appended so far, published in this order after commit.</summary>
+    public IReadOnlyList<ChannelEvent> Events => _events;
+
+    internal IReadOnlyList<Func<Task>> AfterCommitActions => _afterCommit;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once the transaction has committed, before the events are published
+    /// (for example dropping a cached auth state, so no one acts on the old one after the event).
+    /// </summary>
+    public void AfterCommit(Func<Task> action) => _afterCommit.Add(action);
+
+    /// <summary>Writes the event into the outbox inside this transaction; it is published once the transaction commits.</summary>
+    public async Task AddAsync(ChannelEvent channelEvent)
+    {
+        await _outbox.AddAsync(Connection, Transaction, channelEvent, CancellationToken);
+        _events.Add(channelEvent);
+    }
+}
