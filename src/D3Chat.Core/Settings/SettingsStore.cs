@@ -91,7 +91,7 @@ public sealed record SettingRow
     public DateTime? UpdatedAt { get; init; }
 }
 
-public static class SettingKeys
+internal static class SettingKeys
 {
     public const string RegistrationMode = "registration_mode";
     public const string RegistrationDomainAllowlist = "registration_domain_allowlist";
