@@ -58,7 +58,7 @@ public sealed record Channel
 }
 
 /// <summary>A member row joined with its user.</summary>
-public sealed record ChannelMemberRow
+internal sealed record ChannelMemberRow
 {
     public required Guid UserId { get; init; }
     public required string Username { get; init; }
