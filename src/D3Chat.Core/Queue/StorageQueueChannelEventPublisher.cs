@@ -12,7 +12,7 @@ namespace D3Chat.Core.Queue;
 /// idempotent by event id, so the duplicate is harmless. An event too large for a queue message
 /// is sent as a reference (<see cref="ChannelEventReferences"/>).
 /// </summary>
-public sealed class StorageQueueChannelEventPublisher(StorageAccount storage, QueueNames names) : IChannelEventPublisher
+internal sealed class StorageQueueChannelEventPublisher(StorageAccount storage, QueueNames names) : IChannelEventPublisher
 {
     private readonly ConcurrentDictionary<string, QueueClient> _ready = new();
 
