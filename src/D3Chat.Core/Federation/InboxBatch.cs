@@ -1,7 +1,7 @@
 namespace D3Chat.Core.Federation;
 
 /// <summary>One event of a batch after its envelope checks: the parsed event, or the result it already has (rejected).</summary>
-public sealed record InboxBatchEntry(InboxEvent? Event, BatchEventResult? Rejection)
+internal sealed record InboxBatchEntry(InboxEvent? Event, BatchEventResult? Rejection)
 {
     public static InboxBatchEntry Accepted(InboxEvent e) => new(e, null);
 
@@ -9,7 +9,7 @@ public sealed record InboxBatchEntry(InboxEvent? Event, BatchEventResult? Reject
 }
 
 /// <summary>What <see cref="InboxBatch"/> needs from storage: the dedup claims and the handlers.</summary>
-public interface IInboxBatchSteps
+internal interface IInboxBatchSteps
 {
     /// <summary>Claims each event id for the origin (true: first delivery); throws when the claims cannot be made, having released its own.</summary>
     Task<IReadOnlyList<bool>> ClaimAsync(IReadOnlyList<InboxEvent> events);
@@ -35,7 +35,7 @@ public interface IInboxBatchSteps
 /// exactly as the one-at-a-time inbox would answer. A claim is released whenever its event was not
 /// stored (failed, skipped, cancelled), so the sender's retry is processed, never read as a duplicate.
 /// </summary>
-public static class InboxBatch
+internal static class InboxBatch
 {
     public static async Task<IReadOnlyList<BatchEventResult>> RunAsync(IReadOnlyList<InboxBatchEntry> entries, IInboxBatchSteps steps, CancellationToken ct)
     {
