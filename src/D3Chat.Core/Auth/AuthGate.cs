@@ -56,7 +56,7 @@ public sealed class AuthGate(AccessTokens tokens, AuthStateCache states, TimePro
         Standing(user.IsBanned, user.IsSuspended, AuthState.From(user).SuspendedUntil, now);
 
     /// <summary>The same, from the cached standing.</summary>
-    public static Problem? Standing(AuthState state, DateTimeOffset now) => Standing(state.IsBanned, state.IsSuspended, state.SuspendedUntil, now);
+    internal static Problem? Standing(AuthState state, DateTimeOffset now) => Standing(state.IsBanned, state.IsSuspended, state.SuspendedUntil, now);
 
     private static Problem? Standing(bool banned, bool suspended, DateTimeOffset? suspendedUntil, DateTimeOffset now) =>
         banned ? Problem.AccountBanned
