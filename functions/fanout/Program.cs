@@ -1,11 +1,4 @@
 using D3Chat.Functions.Fanout;
 using D3Chat.Functions.Shared;
-using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Extensions.Hosting;
 
-var builder = FunctionsApplication.CreateBuilder(args);
-builder.ConfigureFunctionsWebApplication();
-builder.AddD3ChatTelemetry();
-builder.UseMiddleware<UnhandledErrorMiddleware>();
-builder.Services.AddD3ChatFanout(builder.Configuration);
-builder.Build().Run();
+FunctionsAppHost.Run(args, (services, configuration) => services.AddD3ChatFanout(configuration));
