@@ -130,7 +130,7 @@ public sealed partial record PromoteRequest(string? Role) : IValidatable
 }
 
 /// <summary>Query helpers shared by the admin list routes.</summary>
-public static class AdminPaging
+internal static class AdminPaging
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 100;

@@ -71,7 +71,7 @@ public sealed class AdminUserStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Locks the actor, the target and every local superadmin for the rest of the transaction.</summary>
-    public async Task<ModerationLock> LockAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid actorId, Guid targetId, CancellationToken ct)
+    internal async Task<ModerationLock> LockAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid actorId, Guid targetId, CancellationToken ct)
     {
         var rows = (await c.QueryAsync<LockedUser>(new CommandDefinition(
             LockSql, new { ActorId = actorId, TargetId = targetId }, tx, cancellationToken: ct))).ToList();
@@ -98,7 +98,7 @@ public sealed class AdminUserStore(NpgsqlDataSource dataSource)
     /// settings keep a null creator, sender or editor; audit rows keep id and name) and retires a local
     /// user's name; returns the avatar blob name.
     /// </summary>
-    public async Task<string?> DeleteAsync(NpgsqlConnection c, NpgsqlTransaction tx, LockedUser target, DateTimeOffset now, CancellationToken ct)
+    internal async Task<string?> DeleteAsync(NpgsqlConnection c, NpgsqlTransaction tx, LockedUser target, DateTimeOffset now, CancellationToken ct)
     {
         if (target.IsLocal)
         {
@@ -109,7 +109,7 @@ public sealed class AdminUserStore(NpgsqlDataSource dataSource)
 }
 
 /// <summary>The fields of a locked target that the moderation rules look at.</summary>
-public sealed record LockedUser
+internal sealed record LockedUser
 {
     public Guid Id { get; init; }
     public string Username { get; init; } = "";
@@ -126,7 +126,7 @@ public sealed record LockedUser
 }
 
 /// <summary>The rows a moderation decision locked: its actor, its target and every local superadmin.</summary>
-public sealed record ModerationLock(LockedUser? Actor, LockedUser? Target, IReadOnlyList<LockedUser> Locked)
+internal sealed record ModerationLock(LockedUser? Actor, LockedUser? Target, IReadOnlyList<LockedUser> Locked)
 {
     public bool ActorIsAdmin(DateTimeOffset now) => Actor is { } a && Roles.IsAdmin(a.Role) && a.IsUsable(now);
 

@@ -20,7 +20,7 @@ namespace D3Chat.Core.Attachments;
 /// of <see cref="MemoryBudgetBytes"/>; one thread per image.
 /// </para>
 /// </summary>
-public static class Thumbnailer
+internal static class Thumbnailer
 {
     public const int MaxEdge = 200;
     public const int Quality = 80;

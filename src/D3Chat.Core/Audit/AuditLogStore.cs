@@ -100,7 +100,7 @@ public sealed class AuditLogStore(NpgsqlDataSource dataSource)
 }
 
 /// <summary>The spec's audit action and target-type names (api.md §10), plus D3Chat's invite actions.</summary>
-public static class AuditActions
+internal static class AuditActions
 {
     public const string BanUser = "ban_user";
     public const string UnbanUser = "unban_user";

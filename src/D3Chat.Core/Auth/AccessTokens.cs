@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace D3Chat.Core.Auth;
 
 /// <summary>What a valid access token says: its user, its session and when it was issued (null on tokens from before these claims).</summary>
-public sealed record AccessTokenClaims(Guid UserId, Guid? SessionId, DateTimeOffset? IssuedAt);
+internal sealed record AccessTokenClaims(Guid UserId, Guid? SessionId, DateTimeOffset? IssuedAt);
 
 /// <summary>
 /// Access tokens as the spec defines them: HS256 JWTs with <c>sub</c> = user id, <c>exp</c>, and
@@ -45,7 +45,7 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider tim
     public async Task<Guid?> ValidateAsync(string token) => (await ReadAsync(token))?.UserId;
 
     /// <summary>The claims of a valid, unexpired access token; null for anything else.</summary>
-    public async Task<AccessTokenClaims?> ReadAsync(string token)
+    internal async Task<AccessTokenClaims?> ReadAsync(string token)
     {
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {

@@ -3,7 +3,7 @@ using D3Chat.Core.Http;
 
 namespace D3Chat.Core.Auth;
 
-public static partial class UsernameRules
+internal static partial class UsernameRules
 {
     [GeneratedRegex("^[a-zA-Z0-9_-]+$")]
     public static partial Regex Pattern();

@@ -39,7 +39,7 @@ public sealed class AuthGate(AccessTokens tokens, AuthStateCache states, TimePro
         {
             return Problem.TokenUserNotFound;
         }
-        if (Standing(state.IsBanned, state.IsSuspended, state.SuspendedUntil, time.GetUtcNow()) is { } problem)
+        if (Standing(state, time.GetUtcNow()) is { } problem)
         {
             return problem;
         }
@@ -54,6 +54,9 @@ public sealed class AuthGate(AccessTokens tokens, AuthStateCache states, TimePro
     /// <summary>The 403 a banned or currently suspended user gets; null when the account is in good standing.</summary>
     public static Problem? Standing(User user, DateTimeOffset now) =>
         Standing(user.IsBanned, user.IsSuspended, AuthState.From(user).SuspendedUntil, now);
+
+    /// <summary>The same, from the cached standing.</summary>
+    internal static Problem? Standing(AuthState state, DateTimeOffset now) => Standing(state.IsBanned, state.IsSuspended, state.SuspendedUntil, now);
 
     private static Problem? Standing(bool banned, bool suspended, DateTimeOffset? suspendedUntil, DateTimeOffset now) =>
         banned ? Problem.AccountBanned

@@ -120,6 +120,12 @@ public sealed partial class AuthService(
     {
         var now = time.GetUtcNow();
         var presented = request.RefreshToken!;
+        // A banned or suspended account gets no new tokens, as at login; a suspended one keeps its
+        // session, so the same refresh token works again once the suspension is lifted or lapses.
+        if (await sessions.FindLiveUserAsync(RefreshTokens.Hash(presented), now, ct) is { } holder && await StandingAsync(holder, now, ct) is { } refused)
+        {
+            return refused;
+        }
         var newToken = RefreshTokens.New();
         var session = await sessions.RotateAsync(
             RefreshTokens.Hash(presented), RefreshTokens.Hash(newToken), RefreshTokens.SealSuccessor(presented, newToken),
@@ -133,6 +139,10 @@ public sealed partial class AuthService(
             && RefreshTokens.OpenSuccessor(presented, sealedSuccessor) is { } successor)
         {
             // Another tab (or a parallel call) rotated this token a moment ago: same session, same successor.
+            if (await StandingAsync(retired.Session.UserId, now, ct) is { } standing)
+            {
+                return standing;
+            }
             return Tokens(retired.Session.UserId, retired.Session.DeviceId ?? Guid.Empty, retired.Session.Id, successor);
         }
         // A token that was already rotated away is being replayed after the grace: whoever holds the
@@ -143,6 +153,9 @@ public sealed partial class AuthService(
         }
         return Problem.InvalidRefreshToken;
     }
+
+    private async Task<Problem?> StandingAsync(Guid userId, DateTimeOffset now, CancellationToken ct) =>
+        await authStates.GetAsync(userId, ct) is { } state ? AuthGate.Standing(state, now) : null;
 
     public Task LogoutAsync(RefreshRequest request, CancellationToken ct) =>
         sessions.DeleteByHashAsync(RefreshTokens.Hash(request.RefreshToken!), ct);

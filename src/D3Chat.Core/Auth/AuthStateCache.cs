@@ -7,7 +7,7 @@ using StackExchange.Redis;
 namespace D3Chat.Core.Auth;
 
 /// <summary>What the auth gate needs to know about a user on every request.</summary>
-public sealed record AuthState(string Username, string ServerDomain, string Role, bool IsBanned, bool IsSuspended, DateTimeOffset? SuspendedUntil,
+internal sealed record AuthState(string Username, string ServerDomain, string Role, bool IsBanned, bool IsSuspended, DateTimeOffset? SuspendedUntil,
     DateTimeOffset? SessionsValidAfter = null)
 {
     public static AuthState From(User user) => new(
@@ -32,7 +32,7 @@ public sealed partial class AuthStateCache(RedisKeyspace redis, UserStore users,
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The user's standing, or null when the user no longer exists.</summary>
-    public async Task<AuthState?> GetAsync(Guid userId, CancellationToken ct)
+    internal async Task<AuthState?> GetAsync(Guid userId, CancellationToken ct)
     {
         var key = RedisKeys.AuthState(userId);
         if (redis.IsConnected)

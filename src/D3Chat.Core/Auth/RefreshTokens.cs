@@ -4,7 +4,7 @@ using System.Text;
 namespace D3Chat.Core.Auth;
 
 /// <summary>Refresh tokens: 64 random bytes, URL-safe base64 without padding (86 chars), stored as lowercase hex SHA-256.</summary>
-public static class RefreshTokens
+internal static class RefreshTokens
 {
     public static string New() => Base64Url(RandomNumberGenerator.GetBytes(64));
 

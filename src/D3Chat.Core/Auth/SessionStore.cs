@@ -4,7 +4,7 @@ using Npgsql;
 namespace D3Chat.Core.Auth;
 
 /// <summary>A refresh-token session. Only the SHA-256 of the token is ever stored.</summary>
-public sealed record Session
+internal sealed record Session
 {
     public required Guid Id { get; init; }
     public required Guid UserId { get; init; }
@@ -14,7 +14,7 @@ public sealed record Session
 }
 
 /// <summary>A rotated-away refresh token: when it was retired, its sealed successor, and its (live) session.</summary>
-public sealed record RetiredToken(DateTimeOffset RetiredAt, byte[]? SuccessorSealed, Session Session);
+internal sealed record RetiredToken(DateTimeOffset RetiredAt, byte[]? SuccessorSealed, Session Session);
 
 /// <summary>SQL of the <c>sessions</c> table.</summary>
 public sealed class SessionStore(NpgsqlDataSource dataSource)
@@ -48,25 +48,33 @@ public sealed class SessionStore(NpgsqlDataSource dataSource)
         FROM retired_refresh_tokens r JOIN sessions s ON s.id = r.session_id
         WHERE r.token_hash = @Hash AND s.expires_at > @Now
         """;
+    private const string LiveSessionUserSql = "SELECT user_id FROM sessions WHERE refresh_token_hash = @Hash AND expires_at > @Now";
     private const string DeleteOthersForUserSql = "DELETE FROM sessions WHERE user_id = @UserId AND id IS DISTINCT FROM @KeepId";
     private const string DeleteByHashSql = "DELETE FROM sessions WHERE refresh_token_hash = @Hash";
     private const string DeleteAllForUserSql = "DELETE FROM sessions WHERE user_id = @UserId";
     // Retired refresh tokens go with their session (ON DELETE CASCADE): past expiry neither can be used.
     private const string DeleteExpiredSql = "DELETE FROM sessions WHERE expires_at < @Now";
 
-    public Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Session session, CancellationToken ct) =>
+    internal Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Session session, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(InsertSql, session, transaction, cancellationToken: ct));
 
     /// <summary>Swaps the token of the live session holding <paramref name="oldHash"/>; null when there is none.</summary>
-    public async Task<Session?> RotateAsync(string oldHash, string newHash, byte[] successorSealed, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken ct)
+    internal async Task<Session?> RotateAsync(string oldHash, string newHash, byte[] successorSealed, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<Session>(new CommandDefinition(
             RotateSql, new { OldHash = oldHash, NewHash = newHash, SuccessorSealed = successorSealed, ExpiresAt = expiresAt, Now = now }, cancellationToken: ct));
     }
 
+    /// <summary>The user of the live session holding <paramref name="hash"/>; null when there is none.</summary>
+    public async Task<Guid?> FindLiveUserAsync(string hash, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(LiveSessionUserSql, new { Hash = hash, Now = now }, cancellationToken: ct));
+    }
+
     /// <summary>The retired token's row with its live session; null when the hash is unknown or the session gone.</summary>
-    public async Task<RetiredToken?> FindRetiredAsync(string hash, DateTimeOffset now, CancellationToken ct)
+    internal async Task<RetiredToken?> FindRetiredAsync(string hash, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<RetiredRow>(new CommandDefinition(RetiredSql, new { Hash = hash, Now = now }, cancellationToken: ct));

@@ -13,7 +13,7 @@ namespace D3Chat.Core.Bootstrap;
 /// superadmin exists. Registered after the migration service, so the schema is current.
 /// Several apps may start together; the username's unique constraint lets only one insert win.
 /// </summary>
-public sealed partial class BootstrapAdminHostedService(
+internal sealed partial class BootstrapAdminHostedService(
     UserStore users,
     PasswordHasher hasher,
     IOptions<BootstrapOptions> options,

@@ -7,7 +7,7 @@ namespace D3Chat.Core.Bootstrap;
 /// The first superadmin (<c>Bootstrap__AdminUsername</c>, <c>Bootstrap__AdminPassword</c>;
 /// architecture departure 6). Both or neither; there is no default password anywhere.
 /// </summary>
-public sealed class BootstrapOptions : IValidatableObject
+internal sealed class BootstrapOptions : IValidatableObject
 {
     public const string Section = "Bootstrap";
 

@@ -58,7 +58,7 @@ public sealed record Channel
 }
 
 /// <summary>A member row joined with its user.</summary>
-public sealed record ChannelMemberRow
+internal sealed record ChannelMemberRow
 {
     public required Guid UserId { get; init; }
     public required string Username { get; init; }
@@ -73,7 +73,7 @@ public sealed record ChannelMemberRow
         DateTime.SpecifyKind(JoinedAt, DateTimeKind.Utc), DisplayName, AvatarPath is null ? null : $"/api/v1/avatars/{UserId:D}");
 }
 
-public static class ChannelRoles
+internal static class ChannelRoles
 {
     public const string Owner = "owner";
     public const string Member = "member";

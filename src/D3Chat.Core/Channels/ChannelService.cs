@@ -58,10 +58,15 @@ public sealed class ChannelService(
 
     public async Task<Outcome<ChannelResponse>> UpdateAsync(CurrentUser caller, Guid id, UpdateChannelRequest request, CancellationToken ct)
     {
-        var (channel, problem) = await RequireMemberAsync(caller, id, request.IsPublic is null ? null : ChannelRoles.Owner, ct);
+        var (channel, problem) = await RequireMemberAsync(caller, id, null, ct);
         if (problem is not null)
         {
             return problem;
+        }
+        // Only a change of visibility needs the owner: a member renaming may send the current is_public along.
+        if (request.IsPublic is { } isPublic && isPublic != channel!.IsPublic && channel.MemberRole != ChannelRoles.Owner)
+        {
+            return Problem.ChannelOwnerRequired;
         }
         if (request.IsPublic == true && channel!.IsDm)
         {

@@ -136,7 +136,7 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource) : IChannelMembersh
         (await connection.QueryAsync<Guid>(new CommandDefinition(MemberIdsSql, new { ChannelId = channelId }, transaction, cancellationToken: ct))).ToList();
 
     /// <summary>Members with their profiles; only <paramref name="userId"/> when given.</summary>
-    public async Task<IReadOnlyList<ChannelMemberRow>> MembersAsync(Guid channelId, Guid? userId, CancellationToken ct)
+    internal async Task<IReadOnlyList<ChannelMemberRow>> MembersAsync(Guid channelId, Guid? userId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<ChannelMemberRow>(new CommandDefinition(MembersSql, new { ChannelId = channelId, UserId = userId }, cancellationToken: ct))).ToList();

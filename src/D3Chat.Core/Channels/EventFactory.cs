@@ -5,7 +5,7 @@ using D3Chat.Core.Queue;
 namespace D3Chat.Core.Channels;
 
 /// <summary>Builds outbox events whose <c>Data</c> is the realtime event object of spec api.md §11.3.</summary>
-public static class EventFactory
+internal static class EventFactory
 {
     /// <summary>Event types that only carry <see cref="ChannelEvent.Membership"/> routing (and feed federation); clients never receive them.</summary>
     public static class RoutingTypes

@@ -5,7 +5,7 @@ namespace D3Chat.Core.Crypto;
 /// <c>=</c> padding. <see cref="Convert.TryFromBase64String"/> alone also accepts whitespace,
 /// which two implementations would not encode alike, so the alphabet is checked first.
 /// </summary>
-public static class StandardBase64
+internal static class StandardBase64
 {
     /// <summary>True when <paramref name="value"/> is non-empty, a multiple of 4 long, of the standard alphabet, padded only at the end.</summary>
     public static bool IsStrict(ReadOnlySpan<char> value)

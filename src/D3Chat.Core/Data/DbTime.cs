@@ -1,7 +1,7 @@
 namespace D3Chat.Core.Data;
 
 /// <summary>Timestamps as PostgreSQL stores them.</summary>
-public static class DbTime
+internal static class DbTime
 {
     /// <summary>
     /// <paramref name="value"/> truncated to microseconds, PostgreSQL's precision, so what a response

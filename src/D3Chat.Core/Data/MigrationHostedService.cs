@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 namespace D3Chat.Core.Data;
 
 /// <summary>Runs the migrator before the host starts serving (decision 3).</summary>
-public sealed class MigrationHostedService(Migrator migrator) : IHostedService
+internal sealed class MigrationHostedService(Migrator migrator) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => migrator.MigrateAsync(cancellationToken);
 

@@ -10,7 +10,7 @@ namespace D3Chat.Core.Data;
 /// physical connection authenticates with a Microsoft Entra access token of the app's identity
 /// instead of a password (Azure Database for PostgreSQL Flexible Server, Entra authentication).
 /// </summary>
-public static class PostgresDataSource
+internal static class PostgresDataSource
 {
     /// <summary>The audience Azure Database for PostgreSQL accepts Entra tokens for.</summary>
     public const string EntraScope = "https://ossrdbms-aad.database.windows.net/.default";

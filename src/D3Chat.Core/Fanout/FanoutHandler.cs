@@ -131,4 +131,4 @@ public sealed partial class FanoutHandler(
 }
 
 /// <summary>A queue message that can never be processed; it ends in the poison queue.</summary>
-public sealed class InvalidChannelEventException(string message) : Exception(message);
+internal sealed class InvalidChannelEventException(string message) : Exception(message);

@@ -5,7 +5,7 @@ namespace D3Chat.Core.Federation;
 /// consecutive failure doubles the wait before the destination is tried again, up to a cap; any
 /// success resets it. Deliveries older than <see cref="FederationOptions.MaxRetryAge"/> are dead-lettered.
 /// </summary>
-public static class Backoff
+internal static class Backoff
 {
     /// <summary>Wait after the first failure. Short, because most failures are a restart or a blip.</summary>
     public static readonly TimeSpan FirstDelay = TimeSpan.FromSeconds(2);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace D3Chat.Core.Federation;
 
 /// <summary>Checks of the server-domain strings peers send (host, optionally <c>:port</c>).</summary>
-public static class DomainNames
+internal static class DomainNames
 {
     /// <summary>
     /// True for <c>host</c> or <c>host:port</c> with a DNS name or IPv4 address, and nothing else, so a

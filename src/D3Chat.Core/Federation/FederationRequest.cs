@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace D3Chat.Core.Federation;
 
 /// <summary>Reads the raw body of a federation request: the signature covers these exact bytes.</summary>
-public static class FederationRequest
+internal static class FederationRequest
 {
     /// <summary>The body bytes, or a 413 when larger than <see cref="RequestBody.MaxBytes"/>.</summary>
     public static async Task<(byte[]? Body, IActionResult? Error)> ReadBodyAsync(HttpRequest request, CancellationToken ct)

@@ -11,7 +11,7 @@ namespace D3Chat.Core.Federation;
 /// only public addresses (<see cref="PublicAddresses"/>), unless the host is listed in
 /// <c>Federation__AllowPrivateHosts</c> (loopback peers offline, a private network on purpose).
 /// </summary>
-public sealed class PeerConnector(IOptions<FederationOptions> options)
+internal sealed class PeerConnector(IOptions<FederationOptions> options)
 {
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {

@@ -9,7 +9,7 @@ namespace D3Chat.Core.Federation;
 /// multicast and reserved ranges are refused, so a peer name cannot point the server at its own
 /// network (issue 12 item 9). IPv4-mapped and NAT64 IPv6 addresses are judged by their IPv4 address.
 /// </summary>
-public static class PublicAddresses
+internal static class PublicAddresses
 {
     private static readonly (byte[] Prefix, int Bits)[] BlockedV4 =
     [

@@ -17,7 +17,7 @@ public interface IPeerServerStore
 }
 
 /// <summary>SQL of the <c>servers</c> table.</summary>
-public sealed class ServerStore(NpgsqlDataSource dataSource) : IPeerServerStore
+internal sealed class ServerStore(NpgsqlDataSource dataSource) : IPeerServerStore
 {
     private const string UpsertSql = """
         INSERT INTO servers (id, domain, signing_key_public, api_base_url, is_local, verified, protocol_version, created_at)

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace D3Chat.Core.Hosting;
 
 /// <summary>PostgreSQL connection (<c>Postgres__ConnectionString</c>, <c>Postgres__Credential</c>, <c>Postgres__ClientId</c>).</summary>
-public sealed class PostgresOptions
+internal sealed class PostgresOptions
 {
     public const string Section = "Postgres";
 
@@ -71,7 +71,7 @@ public sealed class QueueOptions
     public double OutboxRetryBaseSeconds { get; set; } = 5;
 }
 
-public static class QueueTransports
+internal static class QueueTransports
 {
     public const string StorageQueues = "StorageQueues";
     public const string ServiceBus = "ServiceBus";

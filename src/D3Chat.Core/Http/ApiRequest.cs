@@ -160,7 +160,7 @@ internal static class Replies
 }
 
 /// <summary>What a create returns when it may be an idempotent retry: the resource, and whether it already existed.</summary>
-public interface IReplayable
+internal interface IReplayable
 {
     bool Replayed { get; }
 

@@ -64,4 +64,4 @@ public static class ApiResults
 }
 
 /// <summary>The spec's error body.</summary>
-public sealed record ErrorBody(string Detail);
+internal sealed record ErrorBody(string Detail);

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace D3Chat.Core.Http;
 
 /// <summary>Turns jsonb columns read as text into detached <see cref="JsonElement"/>s for response bodies.</summary>
-public static class JsonText
+internal static class JsonText
 {
     public static JsonElement? Parse(string? json)
     {

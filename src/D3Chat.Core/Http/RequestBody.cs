@@ -8,7 +8,7 @@ namespace D3Chat.Core.Http;
 /// Reads and validates a JSON request body. Malformed JSON, a missing body or invalid fields give
 /// the spec's 422 <c>{"detail": [{loc, msg, type}]}</c> before any handler runs.
 /// </summary>
-public static class RequestBody
+internal static class RequestBody
 {
     /// <summary>Largest JSON body accepted; uploads use multipart routes with their own limits.</summary>
     public const int MaxBytes = 1024 * 1024;

@@ -53,4 +53,4 @@ public static class ServiceOutage
 }
 
 /// <summary>Thrown where a dependency is down and continuing would be unsafe (e.g. replay protection without its store).</summary>
-public sealed class ServiceUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class ServiceUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

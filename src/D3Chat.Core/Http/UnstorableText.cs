@@ -6,7 +6,7 @@ namespace D3Chat.Core.Http;
 /// Finds text PostgreSQL cannot store: U+0000 (refused in text and jsonb) and lone UTF-16 surrogates
 /// (not encodable as UTF-8). Checked once for every JSON body and query string, so no handler sees them.
 /// </summary>
-public static class UnstorableText
+internal static class UnstorableText
 {
     /// <summary>The first string or property name of <paramref name="json"/> holding unstorable text, as a 422 field error; null when none (or when the JSON is malformed, which the serializer reports).</summary>
     public static FieldError? Find(byte[] json)

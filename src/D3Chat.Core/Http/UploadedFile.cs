@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace D3Chat.Core.Http;
 
 /// <summary>Reads the single multipart part named <c>file</c> of an upload route (spec §0).</summary>
-public static class UploadedFile
+internal static class UploadedFile
 {
     /// <summary>
     /// The <c>file</c> part, or a 422 when it is missing, or <paramref name="tooLarge"/> when the

@@ -9,7 +9,7 @@ namespace D3Chat.Core.Images;
 /// surfaces as <see cref="InvalidMemoryOperationException"/> (no thumbnail). Buffers come from the
 /// GC heap, so nothing is retained between images. One instance per decode: the count is per image.
 /// </summary>
-public sealed class BudgetedMemoryAllocator(long budgetBytes) : MemoryAllocator
+internal sealed class BudgetedMemoryAllocator(long budgetBytes) : MemoryAllocator
 {
     private readonly SimpleGcMemoryAllocator _inner = new();
     private long _held;

@@ -8,7 +8,7 @@ namespace D3Chat.Core.Images;
 /// too large, and avatars are accepted only when their bytes are one of these formats (not just
 /// their declared type).
 /// </summary>
-public sealed record ImageHeader(string ContentType, int Width, int Height, bool Animated)
+internal sealed record ImageHeader(string ContentType, int Width, int Height, bool Animated)
 {
     public long Pixels => (long)Width * Height;
 

@@ -141,7 +141,7 @@ public sealed record SenderKeyEnvelopeResponse(
     Guid DeviceId, Guid? SenderUserId, string SenderKeyPublic, Guid RecipientDeviceId, string Envelope, int MessageNumber, DateTime CreatedAt);
 
 /// <summary>A bundle row with the claim outcome of <see cref="KeyStore.ClaimAsync"/>.</summary>
-public sealed record ClaimedBundle
+internal sealed record ClaimedBundle
 {
     public required Guid DeviceId { get; init; }
     public Guid OwnerId { get; init; }

@@ -120,6 +120,6 @@ public sealed class KeyStore
         .Select(b => b.ToResponse()).ToList();
 
     /// <summary>The device's bundle with one claimed one-time key (or none left); null when the device has no bundle.</summary>
-    public Task<ClaimedBundle?> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid deviceId, CancellationToken ct) =>
+    internal Task<ClaimedBundle?> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid deviceId, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<ClaimedBundle>(new CommandDefinition(ClaimSql, new { DeviceId = deviceId }, transaction, cancellationToken: ct));
 }

@@ -3,7 +3,7 @@ using D3Chat.Core.Fanout;
 namespace D3Chat.Core.Queue;
 
 /// <summary>The settlement calls of one received message (a seam so the logic is testable without Service Bus).</summary>
-public interface IMessageSettlement
+internal interface IMessageSettlement
 {
     Task CompleteAsync(CancellationToken ct);
 
@@ -25,7 +25,7 @@ public enum Settlement
 /// trigger does: success completes; a message that can never be processed is dead-lettered at
 /// once; any other failure abandons it for redelivery until <c>maxDeliveryCount</c>, then dead-letters it.
 /// </summary>
-public static class ChannelEventSettlement
+internal static class ChannelEventSettlement
 {
     public const string InvalidReason = "InvalidChannelEvent";
     public const string FailedReason = "HandlerFailed";

@@ -11,7 +11,7 @@ namespace D3Chat.Core.Queue;
 /// Service Bus worker extension is not available, architecture decision 2). It owns settlement:
 /// auto-complete is off and <see cref="ChannelEventSettlement"/> completes, abandons or dead-letters.
 /// </summary>
-public sealed partial class ServiceBusChannelEventProcessor(
+internal sealed partial class ServiceBusChannelEventProcessor(
     ServiceBusClient client,
     string topic,
     string subscription,

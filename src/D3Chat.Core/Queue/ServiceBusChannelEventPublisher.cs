@@ -9,7 +9,7 @@ namespace D3Chat.Core.Queue;
 /// duplicate detection drops a republished event (outbox sweep) inside its detection window. An
 /// event too large for a Standard-tier message is sent as a reference (<see cref="ChannelEventReferences"/>).
 /// </summary>
-public sealed class ServiceBusChannelEventPublisher(ServiceBusSender sender) : IChannelEventPublisher
+internal sealed class ServiceBusChannelEventPublisher(ServiceBusSender sender) : IChannelEventPublisher
 {
     public async Task PublishAsync(ChannelEvent channelEvent, CancellationToken ct)
     {

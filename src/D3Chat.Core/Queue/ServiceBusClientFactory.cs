@@ -11,7 +11,7 @@ namespace D3Chat.Core.Queue;
 /// <c>Queue__ServiceBusConnection__fullyQualifiedNamespace</c> (+ <c>__clientId</c>) with Microsoft
 /// Entra ID. In Azure the namespace has local (SAS) authentication disabled, so only the latter works.
 /// </summary>
-public static class ServiceBusClientFactory
+internal static class ServiceBusClientFactory
 {
     public const string SettingKey = $"{QueueOptions.Section}:{nameof(QueueOptions.ServiceBusConnection)}";
 

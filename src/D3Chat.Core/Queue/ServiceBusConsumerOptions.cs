@@ -1,7 +1,7 @@
 namespace D3Chat.Core.Queue;
 
 /// <summary>Consumer settings of the Service Bus transport (section <c>Queue</c>, like <see cref="Hosting.QueueOptions"/>).</summary>
-public sealed class ServiceBusConsumerOptions
+internal sealed class ServiceBusConsumerOptions
 {
     /// <summary>Deliveries before a failing message is dead-lettered (the Storage queues' maxDequeueCount is 5 too).</summary>
     public int MaxDeliveryCount { get; set; } = 5;

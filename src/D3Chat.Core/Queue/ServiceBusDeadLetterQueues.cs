@@ -11,7 +11,7 @@ namespace D3Chat.Core.Queue;
 /// so a crash in between leaves a duplicate, never a loss. Service Bus cannot send to one
 /// subscription, so both consumers get the copy; both are idempotent by event id.
 /// </summary>
-public sealed partial class ServiceBusDeadLetterQueues(ServiceBusClient client, string topic, ILogger<ServiceBusDeadLetterQueues> logger)
+internal sealed partial class ServiceBusDeadLetterQueues(ServiceBusClient client, string topic, ILogger<ServiceBusDeadLetterQueues> logger)
     : IParkedEventQueues
 {
     /// <summary>Application property counting how often an event was re-driven (the copy's count).</summary>

@@ -13,7 +13,7 @@ namespace D3Chat.Core.Queue;
 /// is sent as a reference (<see cref="ChannelEventReferences"/>). Each accepted send is told to the
 /// <see cref="IQueueSendObserver"/>s (none in Azure; the LocalHost's wakes its listener of that queue).
 /// </summary>
-public sealed class StorageQueueChannelEventPublisher(StorageAccount storage, QueueNames names, IEnumerable<IQueueSendObserver> observers) : IChannelEventPublisher
+internal sealed class StorageQueueChannelEventPublisher(StorageAccount storage, QueueNames names, IEnumerable<IQueueSendObserver> observers) : IChannelEventPublisher
 {
     private readonly IQueueSendObserver[] _observers = [.. observers];
 

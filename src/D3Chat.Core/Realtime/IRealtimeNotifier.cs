@@ -30,7 +30,7 @@ public interface IRealtimeNotifier
 }
 
 /// <summary>SignalR group names.</summary>
-public static class RealtimeGroups
+internal static class RealtimeGroups
 {
     public static string Channel(Guid channelId) => $"channel:{channelId:D}";
 }

@@ -9,7 +9,7 @@ namespace D3Chat.Core.Realtime;
 /// the local paths (the services) and the inbound federation path alike, so an event has the same
 /// shape whichever server its cause happened on. Routing-only events live in <see cref="EventFactory"/>.
 /// </summary>
-public static class RealtimeEvents
+internal static class RealtimeEvents
 {
     public const string MessageNewType = "message.new";
     public const string MessageEditType = "message.edit";

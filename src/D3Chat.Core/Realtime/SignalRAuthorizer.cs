@@ -22,7 +22,7 @@ public interface ISignalRAuthorizer
 }
 
 /// <summary>Tokens signed locally with the access key (offline emulator, or a service with local auth on).</summary>
-public sealed class AccessKeySignalRAuthorizer(SignalRTokens tokens) : ISignalRAuthorizer
+internal sealed class AccessKeySignalRAuthorizer(SignalRTokens tokens) : ISignalRAuthorizer
 {
     public ValueTask<string> ServerTokenAsync(string requestUrl, CancellationToken ct) => ValueTask.FromResult(tokens.ServerToken(requestUrl));
 
@@ -35,7 +35,7 @@ public sealed class AccessKeySignalRAuthorizer(SignalRTokens tokens) : ISignalRA
 /// managed identity (role <i>SignalR REST API Owner</i>), and client tokens come from the service's
 /// own <c>POST /api/hubs/{hub}/:generateToken</c>, so no signing key exists anywhere in the app.
 /// </summary>
-public sealed class EntraSignalRAuthorizer(SignalREndpoint endpoint, string hub, TokenCredential credential, HttpClient http) : ISignalRAuthorizer
+internal sealed class EntraSignalRAuthorizer(SignalREndpoint endpoint, string hub, TokenCredential credential, HttpClient http) : ISignalRAuthorizer
 {
     public const string Scope = "https://signalr.azure.com/.default";
     public const string GenerateTokenApiVersion = "2024-12-01";

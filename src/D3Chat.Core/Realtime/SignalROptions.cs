@@ -1,7 +1,7 @@
 namespace D3Chat.Core.Realtime;
 
 /// <summary>Azure SignalR Service (serverless mode) settings: <c>SignalR__ConnectionString</c>, <c>SignalR__HubName</c>.</summary>
-public sealed class SignalROptions
+internal sealed class SignalROptions
 {
     public const string Section = "SignalR";
 

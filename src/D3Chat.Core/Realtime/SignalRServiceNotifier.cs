@@ -12,7 +12,7 @@ namespace D3Chat.Core.Realtime;
 /// a few times with backoff inside the call; after that (or on any other failure status) it throws,
 /// so the queue redelivers the event and poisons it after the configured count.
 /// </summary>
-public sealed partial class SignalRServiceNotifier : IRealtimeNotifier
+internal sealed partial class SignalRServiceNotifier : IRealtimeNotifier
 {
     /// <summary>Waits before the 2nd and 3rd attempt; short, because the queue adds its own retries on top.</summary>
     public static readonly IReadOnlyList<TimeSpan> DefaultRetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(800)];
@@ -136,4 +136,4 @@ public sealed partial class SignalRServiceNotifier : IRealtimeNotifier
 }
 
 /// <summary>SignalR Service did not accept a call; the queue message is retried.</summary>
-public sealed class RealtimeDeliveryException(string message) : Exception(message);
+internal sealed class RealtimeDeliveryException(string message) : Exception(message);

@@ -7,7 +7,7 @@ namespace D3Chat.Core.Realtime;
 /// Used when no SignalR connection string is configured: realtime delivery is switched off and
 /// clients see new data only when they fetch it. Logged once per process so the state is visible.
 /// </summary>
-public sealed partial class UnconfiguredRealtimeNotifier(ILogger<UnconfiguredRealtimeNotifier> logger) : IRealtimeNotifier
+internal sealed partial class UnconfiguredRealtimeNotifier(ILogger<UnconfiguredRealtimeNotifier> logger) : IRealtimeNotifier
 {
     private int _warned;
 

@@ -9,7 +9,7 @@ namespace D3Chat.Core.Redis;
 /// architecture decision 5 take over (rate limits open, caches read PostgreSQL, presence 503, fanout
 /// dedup skipped) without any connection attempt or timeout.
 /// </summary>
-public class DisabledRedis : DispatchProxy
+internal class DisabledRedis : DispatchProxy
 {
     public static IConnectionMultiplexer Create() => Create<IConnectionMultiplexer, DisabledRedis>();
 

@@ -10,7 +10,7 @@ namespace D3Chat.Core.Settings;
 /// <summary>The spec's setting shape: <c>{key, value, category, description, updated_at}</c>.</summary>
 public sealed record SettingResponse(string Key, JsonElement? Value, string Category, string? Description, DateTime? UpdatedAt)
 {
-    public static SettingResponse From(SettingRow r) => new(r.Key, JsonText.Parse(r.Value), r.Category, r.Description, r.UpdatedAt);
+    internal static SettingResponse From(SettingRow r) => new(r.Key, JsonText.Parse(r.Value), r.Category, r.Description, r.UpdatedAt);
 }
 
 /// <summary>Body of <c>PUT /admin/settings/{key}</c>: <c>value</c> is required and must be an object or null.</summary>

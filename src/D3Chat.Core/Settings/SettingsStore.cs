@@ -42,13 +42,13 @@ public sealed class SettingsStore(NpgsqlDataSource dataSource)
             : null;
     }
 
-    public async Task<IReadOnlyList<SettingRow>> ListAsync(CancellationToken ct)
+    internal async Task<IReadOnlyList<SettingRow>> ListAsync(CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return [.. await connection.QueryAsync<SettingRow>(new CommandDefinition(ListSql, cancellationToken: ct))];
     }
 
-    public async Task<SettingRow?> GetAsync(string key, CancellationToken ct)
+    internal async Task<SettingRow?> GetAsync(string key, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<SettingRow>(new CommandDefinition(GetSql, new { Key = key }, cancellationToken: ct));
@@ -63,17 +63,17 @@ public sealed class SettingsStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Locks the row for the rest of the transaction; null when the key does not exist.</summary>
-    public Task<SettingRow?> LockAsync(NpgsqlConnection c, NpgsqlTransaction tx, string key, CancellationToken ct) =>
+    internal Task<SettingRow?> LockAsync(NpgsqlConnection c, NpgsqlTransaction tx, string key, CancellationToken ct) =>
         c.QuerySingleOrDefaultAsync<SettingRow>(new CommandDefinition(LockSql, new { Key = key }, tx, cancellationToken: ct));
 
     /// <summary>Sets the value (JSON text or null) and, when given, the description.</summary>
-    public Task<SettingRow> UpdateAsync(NpgsqlConnection c, NpgsqlTransaction tx, string key, string? valueJson, string? description,
+    internal Task<SettingRow> UpdateAsync(NpgsqlConnection c, NpgsqlTransaction tx, string key, string? valueJson, string? description,
         Guid updatedBy, DateTimeOffset now, CancellationToken ct) =>
         c.QuerySingleAsync<SettingRow>(new CommandDefinition(UpdateSql,
             new { Key = key, Value = valueJson, Description = description, UpdatedBy = updatedBy, Now = now }, tx, cancellationToken: ct));
 
     /// <summary>Creates a setting; null when the key already exists.</summary>
-    public Task<SettingRow?> InsertAsync(NpgsqlConnection c, NpgsqlTransaction tx, string key, string? valueJson, string category,
+    internal Task<SettingRow?> InsertAsync(NpgsqlConnection c, NpgsqlTransaction tx, string key, string? valueJson, string category,
         string? description, Guid updatedBy, DateTimeOffset now, CancellationToken ct) =>
         c.QuerySingleOrDefaultAsync<SettingRow>(new CommandDefinition(InsertSql, new
         {
@@ -82,7 +82,7 @@ public sealed class SettingsStore(NpgsqlDataSource dataSource)
 }
 
 /// <summary>A <c>server_settings</c> row with its jsonb value as text.</summary>
-public sealed record SettingRow
+internal sealed record SettingRow
 {
     public string Key { get; init; } = "";
     public string? Value { get; init; }
@@ -91,7 +91,7 @@ public sealed record SettingRow
     public DateTime? UpdatedAt { get; init; }
 }
 
-public static class SettingKeys
+internal static class SettingKeys
 {
     public const string RegistrationMode = "registration_mode";
     public const string RegistrationDomainAllowlist = "registration_domain_allowlist";

@@ -26,7 +26,7 @@ public sealed record User
     public DateTime UpdatedAt { get; init; }
 }
 
-public static class Roles
+internal static class Roles
 {
     public const string User = "user";
     public const string Admin = "admin";

@@ -83,6 +83,21 @@ public sealed class SessionEndTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Refresh_WhileSuspended_Is403_AndTheSameTokenWorksOnceLifted()
+    {
+        var root = await _server.CreateSuperadminClientAsync();
+        var user = await TestUser.NewAsync(_server);
+        await root.SuspendAsync(user.Id, 1, "cool down");
+
+        var refused = await Expect.FailsAsync(() => _server.CreateClient().RefreshAsync(user.Tokens.RefreshToken), HttpStatusCode.Forbidden);
+        await root.UnsuspendAsync(user.Id);
+        var again = await _server.CreateClient().RefreshAsync(user.Tokens.RefreshToken);
+
+        Assert.StartsWith("Account suspended until ", refused.Detail);
+        Assert.Equal(user.Id, (await ClientWith(again.AccessToken).GetMeAsync()).Id);
+    }
+
+    [Fact]
     public async Task ConcurrentRefreshesWithOneToken_AllGetTheSameSuccessor()
     {
         var registered = (await TestUser.NewAsync(_server)).Tokens;

@@ -72,10 +72,13 @@ public sealed class ChannelTests(ServerFixture fixture)
         await member.Client.JoinChannelAsync(channel.Id);
 
         var renamed = await member.Client.UpdateChannelAsync(channel.Id, name: "after");
+        // The current visibility sent along with a rename is no change (a client that sends both fields).
+        var alongside = await member.Client.UpdateChannelAsync(channel.Id, name: "after", isPublic: true);
         await Expect.FailsAsync(() => member.Client.UpdateChannelAsync(channel.Id, isPublic: false), HttpStatusCode.Forbidden, "Requires role: owner");
         var hidden = await owner.Client.UpdateChannelAsync(channel.Id, isPublic: false);
 
         Assert.Equal("after", renamed.Name);
+        Assert.True(alongside.IsPublic);
         Assert.False(hidden.IsPublic);
         Assert.Equal("after", (await owner.Client.GetChannelAsync(channel.Id)).Name);
         var stranger = await TestUser.NewAsync(_server);

@@ -58,7 +58,7 @@ public static class FuzzSeeds
         "UploadKeyBundle" => new()
         {
             ["device_id"] = w.Owner.DeviceId.ToString(), ["identity_key"] = "ik", ["signed_pre_key"] = "spk", ["signed_pre_key_signature"] = "sig",
-            ["one_time_pre_keys"] = new JsonArray("otk1", "otk2"), ["signing_key"] = "sk",
+            ["one_time_pre_keys"] = new JsonArray("otk1", "otk2"), ["signing_key"] = SigningKey,
         },
         "UploadOneTimeKeys" => new() { ["device_id"] = w.Owner.DeviceId.ToString(), ["one_time_pre_keys"] = new JsonArray("otk3") },
         "PostX3dhSetup" => new() { ["initiator_identity_key"] = "ik", ["ephemeral_public_key"] = "ek", ["used_one_time_key"] = false },
@@ -97,13 +97,16 @@ public static class FuzzSeeds
         "AdminDashboardAnalytics" => new Dictionary<string, string> { ["days"] = "30" },
         "ListMessages" => new Dictionary<string, string> { ["limit"] = "50", ["before"] = DateTimeOffset.UtcNow.ToString("O"), ["before_id"] = w.MessageId.ToString() },
         "SearchUsers" => new Dictionary<string, string> { ["q"] = "fz" },
-        "LookupUser" => new Dictionary<string, string> { ["identity"] = $"{w.OwnerName}@localhost" },
+        "LookupUser" => new Dictionary<string, string> { ["identity"] = $"{w.OwnerName}@{w.Domain}" },
         "GetSenderKeys" => new Dictionary<string, string> { ["device_id"] = w.Owner.DeviceId.ToString() },
         "GetPresence" => new Dictionary<string, string> { ["user_ids"] = w.Member.Id.ToString() },
         "FederationUserLookup" or "FederationKeyBundles" => new Dictionary<string, string> { ["username"] = w.OwnerName },
         "DownloadAttachment" or "GetAttachmentThumbnail" => new Dictionary<string, string> { ["token"] = "fuzz-token" },
         _ => new Dictionary<string, string>(),
     };
+
+    // The encoding a signing key must have (65 bytes, 04‖X‖Y); the server does not check the curve.
+    private static readonly string SigningKey = Convert.ToBase64String([0x04, .. new byte[64]]);
 
     // Only to ask whether a seed exists: ids are irrelevant then.
     private static readonly Lazy<FuzzWorld> Placeholder = new(FuzzWorld.Placeholder);

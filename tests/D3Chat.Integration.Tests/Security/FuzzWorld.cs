@@ -27,6 +27,11 @@ public sealed class FuzzWorld
 
     public TestUser Member { get; private set; } = null!;
 
+    public string MemberName { get; private set; } = "";
+
+    /// <summary>The server's own domain, as in <c>user@domain</c>.</summary>
+    public string Domain { get; private set; } = "localhost";
+
     public Guid ChannelId { get; private set; }
 
     public Guid MessageId { get; private set; }
@@ -35,7 +40,7 @@ public sealed class FuzzWorld
 
     public static async Task<FuzzWorld> CreateAsync(D3ChatServer server)
     {
-        var world = new FuzzWorld(server, await server.CreateSuperadminClientAsync());
+        var world = new FuzzWorld(server, await server.CreateSuperadminClientAsync()) { Domain = server.Settings["Server__Domain"] };
         await world.RenewAsync(owner: true, member: true);
         return world;
     }
@@ -50,7 +55,8 @@ public sealed class FuzzWorld
         }
         if (member)
         {
-            Member = await TestUser.NewAsync(_server);
+            MemberName = Names.Username("fm");
+            Member = await TestUser.NewAsync(_server, MemberName);
         }
         var channel = await Owner.Client.CreateChannelAsync($"fuzz-{Guid.NewGuid():N}"[..20]);
         ChannelId = channel.Id;

@@ -219,12 +219,11 @@ public sealed class RouteFuzzer(int seed)
 
     private IEnumerable<FuzzCase> MultipartCases(RouteOperation op)
     {
-        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+        var png = SeedRequests.Png;
         static byte[] U(string s) => Encoding.UTF8.GetBytes(s);
-        static byte[] Part(string boundary, string headers, byte[] content, bool close = true) =>
-            [.. U($"--{boundary}\r\n{headers}\r\n\r\n"), .. content, .. U(close ? $"\r\n--{boundary}--\r\n" : "\r\n")];
-        const string b = "fuzzboundary";
-        const string fileHeaders = "Content-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png";
+        static byte[] Part(string boundary, string headers, byte[] content, bool close = true) => SeedRequests.Part(boundary, headers, content, close);
+        const string b = SeedRequests.Boundary;
+        const string fileHeaders = SeedRequests.FileHeaders;
         (string What, string ContentType, byte[] Body, bool Chunked)[] variants =
         [
             ("no boundary", "multipart/form-data", Part(b, fileHeaders, png), false),
@@ -333,26 +332,17 @@ public sealed class RouteFuzzer(int seed)
     /// <summary>The valid request: real route ids, valid query, the seed body only when <paramref name="content"/> is not given.</summary>
     private static FuzzRequest Plain(RouteOperation op, FuzzWorld w, HttpContent? content = null, string? path = null, (string Name, string Value)? query = null)
     {
-        var parameters = FuzzSeeds.Query(op.OperationId, w).ToDictionary(p => p.Key, p => Uri.EscapeDataString(p.Value));
+        var parameters = SeedRequests.Escaped(FuzzSeeds.Query(op.OperationId, w));
         if (query is { } q)
         {
             parameters[q.Name] = q.Value;
         }
-        var pathAndQuery = (path ?? Path(op, w)) + (parameters.Count == 0 ? "" : "?" + string.Join('&', parameters.Select(p => $"{p.Key}={p.Value}")));
-        return new FuzzRequest(new HttpMethod(op.Method), pathAndQuery, content, [], null);
+        return new FuzzRequest(new HttpMethod(op.Method), SeedRequests.WithQuery(path ?? Path(op, w), parameters), content, [], null);
     }
 
     /// <summary>The route with real ids, except the parameters given (their values already URL-safe).</summary>
-    private static string Path(RouteOperation op, FuzzWorld w, params (string Name, string Value)[] replaced)
-    {
-        var path = op.Template;
-        foreach (var parameter in op.PathParameters)
-        {
-            var value = replaced.FirstOrDefault(r => r.Name == parameter).Value ?? Uri.EscapeDataString(w.PathValue(parameter));
-            path = path.Replace("{" + parameter + "}", value, StringComparison.Ordinal);
-        }
-        return path;
-    }
+    private static string Path(RouteOperation op, FuzzWorld w, params (string Name, string Value)[] replaced) =>
+        SeedRequests.Path(op, w.PathValue, replaced);
 
     /// <summary>The seed with one field's value replaced by raw JSON text (which may be of any type, or invalid).</summary>
     private static string WithRaw(JsonObject body, string field, string rawJson)
