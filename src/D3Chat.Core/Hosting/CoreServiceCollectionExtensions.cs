@@ -68,6 +68,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<HealthProbe>();
         services.TryAddSingleton<OutboxStore>();
         services.TryAddSingleton<OutboxPublisher>();
+        services.TryAddSingleton<BackgroundOutboxPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<BackgroundOutboxPublisher>());
         services.TryAddSingleton<OutboxUnitOfWork>();
         services.TryAddSingleton<OutboxSweeper>();
         services.TryAddSingleton<OutboxAdmin>();

@@ -11,8 +11,9 @@ using Npgsql;
 namespace D3Chat.Core.Messages;
 
 /// <summary>
-/// Spec api.md §7. Each write commits the message row and its outbox event together, answers only
-/// after commit, then publishes the event (a failed publish is left to the outbox sweep).
+/// Spec api.md §7. Each write commits the message row and its outbox event together and answers only
+/// after commit; the event is published after the answer (<see cref="OutboxUnitOfWork"/>; a failed
+/// publish is left to the outbox sweep).
 /// </summary>
 public sealed class MessageService(
     NpgsqlDataSource dataSource,

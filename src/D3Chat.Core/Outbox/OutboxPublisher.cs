@@ -17,6 +17,26 @@ public sealed partial class OutboxPublisher(
     /// <summary>Publishes each event, then marks those the queue accepted sent in one statement; returns how many it accepted.</summary>
     public async Task<int> PublishAsync(IEnumerable<ChannelEvent> events, CancellationToken ct)
     {
+        var published = await SendInOrderAsync(events, ct);
+        await TryMarkSentAsync(published, ct);
+        return published.Count;
+    }
+
+    /// <summary>
+    /// Publishes the events of several units of work side by side (each unit's events in their order),
+    /// then marks every accepted event sent in one statement; returns how many it accepted.
+    /// </summary>
+    public async Task<int> PublishUnitsAsync(IReadOnlyCollection<IReadOnlyList<ChannelEvent>> units, CancellationToken ct)
+    {
+        var sent = await Task.WhenAll(units.Select(unit => SendInOrderAsync(unit, ct)));
+        var published = sent.SelectMany(ids => ids).ToList();
+        await TryMarkSentAsync(published, ct);
+        return published.Count;
+    }
+
+    // A failed send is recorded on its row (backoff, then the dead letters) and the next event is still sent.
+    private async Task<List<Guid>> SendInOrderAsync(IEnumerable<ChannelEvent> events, CancellationToken ct)
+    {
         var published = new List<Guid>();
         foreach (var channelEvent in events)
         {
@@ -32,8 +52,7 @@ public sealed partial class OutboxPublisher(
             }
             published.Add(channelEvent.Id);
         }
-        await TryMarkSentAsync(published, ct);
-        return published.Count;
+        return published;
     }
 
     // The event is on the queue; a failed mark only means the sweep publishes it once more, and

@@ -5,7 +5,7 @@ namespace D3Chat.Core.Outbox;
 /// <summary>
 /// Republishes outbox events that were committed but never marked sent (the queue was down, or the
 /// process died between commit and publish), each when its backoff has passed. Events younger than <see cref="GracePeriod"/> are left
-/// to the request that wrote them, so the sweep rarely races a publish in flight; if it does, the
+/// to the publish after their commit (<see cref="BackgroundOutboxPublisher"/>), so the sweep rarely races a publish in flight; if it does, the
 /// consumers' dedup by event id absorbs the duplicate.
 /// </summary>
 public sealed partial class OutboxSweeper(OutboxStore store, OutboxPublisher publisher, TimeProvider time, ILogger<OutboxSweeper> logger)

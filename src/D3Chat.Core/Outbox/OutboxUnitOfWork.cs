@@ -8,12 +8,13 @@ namespace D3Chat.Core.Outbox;
 /// connection (or takes the caller's open one), begins a transaction, lets the work write through
 /// the stores and append events to the outbox (<see cref="OutboxTransaction.AddAsync(ChannelEvent)"/>),
 /// commits, gives the connection back to the pool, and only then hands the committed events to the
-/// <see cref="OutboxPublisher"/>. The publisher never throws for a failed publish or bookkeeping
-/// step (the outbox sweep retries), so once the change is committed the request that made it succeeds.
+/// <see cref="BackgroundOutboxPublisher"/>, which publishes them after the request has answered (or to the
+/// <see cref="OutboxPublisher"/> inline when that loop is not running). Neither throws for a failed publish
+/// or bookkeeping step (the outbox sweep retries), so once the change is committed the request succeeds.
 /// Work that throws rolls everything back and publishes nothing. Every refusal (a <c>Problem</c>)
 /// is decided before the first write, so committing a transaction that wrote nothing is harmless.
 /// </summary>
-public sealed class OutboxUnitOfWork(NpgsqlDataSource dataSource, OutboxStore outbox, OutboxPublisher publisher)
+public sealed class OutboxUnitOfWork(NpgsqlDataSource dataSource, OutboxStore outbox, OutboxPublisher publisher, BackgroundOutboxPublisher background)
 {
     /// <summary>Runs <paramref name="work"/> in one transaction on a pooled connection; its events are published after commit.</summary>
     public async Task<T> RunAsync<T>(Func<OutboxTransaction, Task<T>> work, CancellationToken ct)
@@ -51,7 +52,9 @@ public sealed class OutboxUnitOfWork(NpgsqlDataSource dataSource, OutboxStore ou
         {
             await action();
         }
-        if (unit.Events.Count > 0)
+        // The queue send and its MarkSent leave the request's path (issue 14): the committed outbox row
+        // and the sweep, not this call, are what guarantee delivery (docs/reliability.md).
+        if (unit.Events.Count > 0 && !background.TryEnqueue(unit.Events))
         {
             await publisher.PublishAsync(unit.Events, ct);
         }

@@ -10,10 +10,13 @@ namespace D3Chat.Core.Queue;
 /// it is for a channel without remote members (<see cref="ChannelEvent.SkipFederation"/>), the
 /// federation queue. A failure after the first send makes the caller retry both; consumers are
 /// idempotent by event id, so the duplicate is harmless. An event too large for a queue message
-/// is sent as a reference (<see cref="ChannelEventReferences"/>).
+/// is sent as a reference (<see cref="ChannelEventReferences"/>). Each accepted send is told to the
+/// <see cref="IQueueSendObserver"/>s (none in Azure; the LocalHost's wakes its listener of that queue).
 /// </summary>
-internal sealed class StorageQueueChannelEventPublisher(StorageAccount storage, QueueNames names) : IChannelEventPublisher
+internal sealed class StorageQueueChannelEventPublisher(StorageAccount storage, QueueNames names, IEnumerable<IQueueSendObserver> observers) : IChannelEventPublisher
 {
+    private readonly IQueueSendObserver[] _observers = [.. observers];
+
     private readonly ConcurrentDictionary<string, QueueClient> _ready = new();
 
     public async Task PublishAsync(ChannelEvent channelEvent, CancellationToken ct)
@@ -26,6 +29,10 @@ internal sealed class StorageQueueChannelEventPublisher(StorageAccount storage, 
         {
             var queue = await GetQueueAsync(name, ct);
             await queue.SendMessageAsync(body, ct);
+            foreach (var observer in _observers)
+            {
+                observer.Sent(name);
+            }
         }
         D3ChatTelemetry.EventsPublished.Add(1, new KeyValuePair<string, object?>(D3ChatTelemetry.EventTypeTag, channelEvent.Type));
     }

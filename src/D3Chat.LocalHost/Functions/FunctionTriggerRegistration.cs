@@ -1,4 +1,4 @@
-using D3Chat.Core.Storage;
+using D3Chat.Core.Queue;
 
 namespace D3Chat.LocalHost.Functions;
 
@@ -7,6 +7,9 @@ internal static class FunctionTriggerRegistration
     /// <summary>One background service per queue and timer function, configured from that app's host.json.</summary>
     public static IServiceCollection AddFunctionTriggers(this IServiceCollection services, IEnumerable<FunctionDescriptor> functions, string repoRoot)
     {
+        // The Storage-queue publisher wakes the listeners of the queues this process sends to.
+        services.AddSingleton<QueueWakeups>();
+        services.AddSingleton<IQueueSendObserver>(sp => sp.GetRequiredService<QueueWakeups>());
         foreach (var function in functions)
         {
             switch (function.Trigger)

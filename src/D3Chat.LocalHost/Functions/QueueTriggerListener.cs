@@ -9,12 +9,15 @@ namespace D3Chat.LocalHost.Functions;
 /// Runs one <c>[QueueTrigger]</c> function from its Storage queue (Azurite offline) with the Functions
 /// host's semantics: messages are leased while the function runs and deleted when it returns; a
 /// throw makes the message visible again after host.json's visibilityTimeout; once it has been
-/// dequeued maxDequeueCount times it is moved to <c>{queue}-poison</c>.
+/// dequeued maxDequeueCount times it is moved to <c>{queue}-poison</c>. Between empty polls it waits
+/// with a backoff, as the Functions host does, but a send from this process to the queue
+/// (<see cref="QueueWakeups"/>) ends the wait at once.
 /// </summary>
 internal sealed partial class QueueTriggerListener(
     FunctionDescriptor function,
     QueueHostOptions options,
     StorageAccount storage,
+    QueueWakeups wakeups,
     FunctionInvoker invoker,
     IConfiguration configuration,
     ILogger<QueueTriggerListener> logger) : BackgroundService
@@ -33,6 +36,7 @@ internal sealed partial class QueueTriggerListener(
         var queueName = AppSettingExpression.Resolve(function.QueueName!, configuration);
         var queue = Queue(queueName);
         var poison = Queue(queueName + "-poison");
+        var wakeup = wakeups.Register(queueName);
         var delay = TimeSpan.Zero;
         var inFlight = new InFlightWork(options.BatchSize);
         var created = false;
@@ -69,7 +73,8 @@ internal sealed partial class QueueTriggerListener(
             }
             if (delay > TimeSpan.Zero)
             {
-                await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                // Polling stays the fallback for messages other processes send; our own sends wake us.
+                await wakeup.WaitAsync(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
     }
