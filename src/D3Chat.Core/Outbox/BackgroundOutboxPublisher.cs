@@ -15,13 +15,19 @@ namespace D3Chat.Core.Outbox;
 /// </summary>
 public sealed partial class BackgroundOutboxPublisher : BackgroundService
 {
-    /// <summary>Units published in one round: bounds the queue sends in flight at once.</summary>
+    /// <summary>Units published in one round, so one <c>MarkSent</c> statement stays small.</summary>
     public const int MaxUnitsPerRound = 64;
 
     private readonly Func<IReadOnlyCollection<IReadOnlyList<ChannelEvent>>, CancellationToken, Task<int>> _publishUnits;
     private readonly ILogger<BackgroundOutboxPublisher> _logger;
-    private readonly Channel<IReadOnlyList<ChannelEvent>> _committed =
-        Channel.CreateUnbounded<IReadOnlyList<ChannelEvent>>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>
+    /// Units waiting at most. When the queue falls behind, further units publish inline in their
+    /// requests, which slows the writers down instead of growing memory without bound.
+    /// </summary>
+    public const int MaxWaitingUnits = 10_000;
+
+    private readonly Channel<IReadOnlyList<ChannelEvent>> _committed = Channel.CreateBounded<IReadOnlyList<ChannelEvent>>(
+        new BoundedChannelOptions(MaxWaitingUnits) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private volatile bool _running;
 
     public BackgroundOutboxPublisher(OutboxPublisher publisher, ILogger<BackgroundOutboxPublisher> logger)
@@ -36,7 +42,7 @@ public sealed partial class BackgroundOutboxPublisher : BackgroundService
         _logger = logger;
     }
 
-    /// <summary>Hands committed events over for publishing; false when the loop is not running (publish them yourself).</summary>
+    /// <summary>Hands committed events over for publishing; false when the loop is not running or full (publish them yourself).</summary>
     public bool TryEnqueue(IReadOnlyList<ChannelEvent> events) => _running && _committed.Writer.TryWrite(events);
 
     public override Task StartAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using D3Chat.Core.Hosting;
 using D3Chat.Core.Queue;
 using Microsoft.Extensions.Logging;
@@ -14,45 +15,47 @@ namespace D3Chat.Core.Outbox;
 public sealed partial class OutboxPublisher(
     OutboxStore store, IChannelEventPublisher publisher, IOptions<QueueOptions> options, TimeProvider time, ILogger<OutboxPublisher> logger)
 {
-    /// <summary>Publishes each event, then marks those the queue accepted sent in one statement; returns how many it accepted.</summary>
+    /// <summary>
+    /// Sends at most this many events at once. Consumers depend on no order between events (fanout
+    /// syncs membership from PostgreSQL, the relay orders deliveries by time), and the queue answers
+    /// many sends side by side far sooner than one after another (a federation batch is 50 events).
+    /// </summary>
+    internal const int MaxConcurrentSends = 32;
+
+    /// <summary>Publishes the events, then marks those the queue accepted sent in one statement; returns how many it accepted.</summary>
     public async Task<int> PublishAsync(IEnumerable<ChannelEvent> events, CancellationToken ct)
     {
-        var published = await SendInOrderAsync(events, ct);
-        await TryMarkSentAsync(published, ct);
-        return published.Count;
-    }
-
-    /// <summary>
-    /// Publishes the events of several units of work side by side (each unit's events in their order),
-    /// then marks every accepted event sent in one statement; returns how many it accepted.
-    /// </summary>
-    public async Task<int> PublishUnitsAsync(IReadOnlyCollection<IReadOnlyList<ChannelEvent>> units, CancellationToken ct)
-    {
-        var sent = await Task.WhenAll(units.Select(unit => SendInOrderAsync(unit, ct)));
-        var published = sent.SelectMany(ids => ids).ToList();
-        await TryMarkSentAsync(published, ct);
-        return published.Count;
-    }
-
-    // A failed send is recorded on its row (backoff, then the dead letters) and the next event is still sent.
-    private async Task<List<Guid>> SendInOrderAsync(IEnumerable<ChannelEvent> events, CancellationToken ct)
-    {
-        var published = new List<Guid>();
-        foreach (var channelEvent in events)
+        var published = new ConcurrentQueue<Guid>();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentSends, CancellationToken = ct };
+        await Parallel.ForEachAsync(events, options, async (channelEvent, token) =>
         {
-            try
+            if (await TrySendAsync(channelEvent, token))
             {
-                await publisher.PublishAsync(channelEvent, ct);
+                published.Enqueue(channelEvent.Id);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogPublishFailed(channelEvent.Id, channelEvent.Type, ex);
-                await TryRecordFailureAsync(channelEvent.Id, $"{ex.GetType().Name}: {ex.Message}", ct);
-                continue;
-            }
-            published.Add(channelEvent.Id);
+        });
+        await TryMarkSentAsync(published, ct);
+        return published.Count;
+    }
+
+    /// <summary>Publishes the events of several units of work as one batch (<see cref="PublishAsync"/>); returns how many the queue accepted.</summary>
+    public Task<int> PublishUnitsAsync(IReadOnlyCollection<IReadOnlyList<ChannelEvent>> units, CancellationToken ct) =>
+        PublishAsync(units.SelectMany(unit => unit), ct);
+
+    // A failed send is recorded on its row (backoff, then the dead letters); the other events are still sent.
+    private async Task<bool> TrySendAsync(ChannelEvent channelEvent, CancellationToken ct)
+    {
+        try
+        {
+            await publisher.PublishAsync(channelEvent, ct);
+            return true;
         }
-        return published;
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPublishFailed(channelEvent.Id, channelEvent.Type, ex);
+            await TryRecordFailureAsync(channelEvent.Id, $"{ex.GetType().Name}: {ex.Message}", ct);
+            return false;
+        }
     }
 
     // The event is on the queue; a failed mark only means the sweep publishes it once more, and

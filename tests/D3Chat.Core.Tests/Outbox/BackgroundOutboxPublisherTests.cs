@@ -64,6 +64,25 @@ public sealed class BackgroundOutboxPublisherTests
     }
 
     [Fact]
+    public async Task TryEnqueue_WhenTheQueueFallsBehind_RefusesPastTheLimitSoRequestsPublishInline()
+    {
+        var units = new RecordingUnits();
+        var firstRound = units.HoldNextRound();
+        using var publisher = new BackgroundOutboxPublisher(units.PublishAsync, NullLogger<BackgroundOutboxPublisher>.Instance);
+        await publisher.StartAsync(CancellationToken.None);
+        Assert.True(publisher.TryEnqueue([NewEvent()]));
+        await units.RoundStarted(1).WaitAsync(Patience);
+
+        var accepted = Enumerable.Range(0, BackgroundOutboxPublisher.MaxWaitingUnits).Count(_ => publisher.TryEnqueue([NewEvent()]));
+
+        Assert.Equal(BackgroundOutboxPublisher.MaxWaitingUnits, accepted);
+        Assert.False(publisher.TryEnqueue([NewEvent()]));
+        firstRound.SetResult();
+        await publisher.StopAsync(CancellationToken.None);
+        Assert.Equal(1 + BackgroundOutboxPublisher.MaxWaitingUnits, units.Rounds.Sum(round => round.Length));
+    }
+
+    [Fact]
     public async Task StopAsync_PublishesWhatWasHandedOverAndRefusesLaterUnits()
     {
         var units = new RecordingUnits();
