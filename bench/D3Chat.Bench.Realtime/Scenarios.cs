@@ -519,6 +519,12 @@ public sealed partial class Scenarios(Options options)
         var database = new NpgsqlConnectionStringBuilder(options.Postgres) { Database = options.Database }.ConnectionString;
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
+        // A success to B clears B's backoff, so the previous burst's last deliveries must be gone first.
+        var drained = DateTime.UtcNow + TimeSpan.FromSeconds(options.BurstTimeoutSeconds);
+        while (await PendingDeliveriesAsync(connection, b) > 0 && DateTime.UtcNow < drained)
+        {
+            await Task.Delay(100);
+        }
         await ExecuteAsync(connection, """
             INSERT INTO federation_peers (domain, consecutive_failures, backoff_until) VALUES (@b, 0, now() + interval '1 hour')
             ON CONFLICT (domain) DO UPDATE SET backoff_until = now() + interval '1 hour'
@@ -558,6 +564,13 @@ public sealed partial class Scenarios(Options options)
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("b", domain);
         await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> PendingDeliveriesAsync(NpgsqlConnection connection, string domain)
+    {
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM federation_deliveries WHERE destination = @b AND dead_at IS NULL", connection);
+        command.Parameters.AddWithValue("b", domain);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<long> QueuedMessagesAsync(NpgsqlConnection connection, string domain)
