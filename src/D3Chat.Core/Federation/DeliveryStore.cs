@@ -7,7 +7,7 @@ namespace D3Chat.Core.Federation;
 public sealed record Delivery(string EventId, string Destination, string EventType, string Body, DateTime CreatedAt, int Attempts);
 
 /// <summary>A delivery to insert; a message's rows name the join of their sender (<see cref="DeliveryStore.EnqueueAsync"/>).</summary>
-public sealed record DeliveryRow(string EventId, string Destination, string EventType, string Body, DateTimeOffset? OccurredAt = null, SenderJoin? SenderJoin = null);
+internal sealed record DeliveryRow(string EventId, string Destination, string EventType, string Body, DateTimeOffset? OccurredAt = null, SenderJoin? SenderJoin = null);
 
 /// <summary>Per-peer delivery state for operators.</summary>
 public sealed record PeerStatus(
@@ -143,7 +143,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     /// transaction, returned first) unless an earlier join of the sender to that destination was
     /// acknowledged; so a message never depends on the membership event having been relayed before it.
     /// </summary>
-    public async Task<IReadOnlyList<Delivery>> EnqueueAsync(IEnumerable<DeliveryRow> rows,
+    internal async Task<IReadOnlyList<Delivery>> EnqueueAsync(IEnumerable<DeliveryRow> rows,
         DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace D3Chat.Core.Federation;
 
 /// <summary>The result of one POST to a peer's inbox.</summary>
-public sealed record SendResult(bool Delivered, bool Permanent, string? Error)
+internal sealed record SendResult(bool Delivered, bool Permanent, string? Error)
 {
     public static readonly SendResult Ok = new(true, false, null);
 
@@ -20,7 +20,7 @@ public sealed record SendResult(bool Delivered, bool Permanent, string? Error)
 /// The result of one batch: <see cref="Request"/> when the request as a whole failed, otherwise one
 /// result per event, in the order sent.
 /// </summary>
-public sealed record BatchSendResult(SendResult Request, IReadOnlyList<BatchEventResult> Events);
+internal sealed record BatchSendResult(SendResult Request, IReadOnlyList<BatchEventResult> Events);
 
 /// <summary>
 /// POSTs one signed event to a peer's inbox (spec §3-4): 200/201 (any 2xx) counts as delivered; or a
@@ -32,14 +32,14 @@ public sealed class FederationSender(
     /// <summary>Per-request timeout of the reference's sender.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
 
-    public async Task<SendResult> SendAsync(string destination, string body, CancellationToken ct)
+    internal async Task<SendResult> SendAsync(string destination, string body, CancellationToken ct)
     {
         var (result, _) = await PostAsync(destination, FederationHeaders.InboxPath, Encoding.UTF8.GetBytes(body), readAnswer: false, ct);
         return result;
     }
 
     /// <summary>Sends <paramref name="bodies"/> (already cut by <see cref="FederationBatches"/>) as one signed request.</summary>
-    public async Task<BatchSendResult> SendBatchAsync(string destination, IReadOnlyList<(string EventId, string Body)> events, CancellationToken ct)
+    internal async Task<BatchSendResult> SendBatchAsync(string destination, IReadOnlyList<(string EventId, string Body)> events, CancellationToken ct)
     {
         var (result, answer) = await PostAsync(destination, FederationHeaders.TransactionsPath,
             FederationBatches.Serialize(events.Select(e => e.Body)), readAnswer: true, ct);

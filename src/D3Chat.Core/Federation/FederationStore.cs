@@ -9,12 +9,12 @@ namespace D3Chat.Core.Federation;
 public sealed record FederatedChannel(Guid Id, string? Name, bool IsDm, bool IsFederated, string? EncryptionType, Guid? CreatedBy, DateTime CreatedAt);
 
 /// <summary>A message received through federation, before insert.</summary>
-public sealed record RemoteMessage(
+internal sealed record RemoteMessage(
     Guid Id, Guid ChannelId, Guid SenderId, Guid? RemoteSenderDeviceId, string Content, string ContentType,
     int ProtocolVersion, string OriginServer, string OriginMessageId, DateTimeOffset CreatedAt);
 
 /// <summary>A stored copy of a remote message, found by its origin id, with what an edit must respect.</summary>
-public sealed record StoredRemoteMessage(Guid Id, Guid ChannelId, int ProtocolVersion, string? EncryptionType);
+internal sealed record StoredRemoteMessage(Guid Id, Guid ChannelId, int ProtocolVersion, string? EncryptionType);
 
 /// <summary>
 /// Materialisation of remote users, channels, memberships, messages and sender-key envelopes
@@ -118,10 +118,10 @@ public sealed class FederationStore(NpgsqlDataSource dataSource, UserStore users
         c.ExecuteScalarAsync<bool>(new CommandDefinition(HasMemberFromSql, new { ChannelId = channelId, Domain = domain }, tx, cancellationToken: ct));
 
     /// <summary>Inserts a received message; false when this origin message is already stored.</summary>
-    public async Task<bool> InsertMessageAsync(NpgsqlConnection c, NpgsqlTransaction tx, RemoteMessage message, CancellationToken ct) =>
+    internal async Task<bool> InsertMessageAsync(NpgsqlConnection c, NpgsqlTransaction tx, RemoteMessage message, CancellationToken ct) =>
         await c.ExecuteAsync(new CommandDefinition(InsertMessageSql, message, tx, cancellationToken: ct)) == 1;
 
-    public Task<StoredRemoteMessage?> FindByOriginAsync(NpgsqlConnection c, NpgsqlTransaction tx, string origin, string originMessageId, CancellationToken ct) =>
+    internal Task<StoredRemoteMessage?> FindByOriginAsync(NpgsqlConnection c, NpgsqlTransaction tx, string origin, string originMessageId, CancellationToken ct) =>
         c.QuerySingleOrDefaultAsync<StoredRemoteMessage?>(new CommandDefinition(FindByOriginSql, new { Origin = origin, OriginMessageId = originMessageId }, tx, cancellationToken: ct));
 
     public Task UpdateContentAsync(NpgsqlConnection c, NpgsqlTransaction tx, Guid id, string content, DateTimeOffset editedAt, CancellationToken ct) =>

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace D3Chat.Core.Federation;
 
 /// <summary>A verified, parsed inbox event: the common envelope fields plus the raw object for the handler.</summary>
-public sealed record InboxEvent(string EventId, string Type, string Origin, JsonElement Body)
+internal sealed record InboxEvent(string EventId, string Type, string Origin, JsonElement Body)
 {
     /// <summary>A string field, or null when missing or not a string.</summary>
     public string? String(string name) =>

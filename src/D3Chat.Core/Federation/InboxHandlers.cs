@@ -34,14 +34,14 @@ public sealed partial class InboxHandlers(
     private static partial Regex UsernamePattern();
 
     /// <summary>Applies one event in its own unit of work: committed with its outbox rows, or nothing of it.</summary>
-    public Task DispatchAsync(InboxEvent e, CancellationToken ct) => DispatchAllAsync([e], ct);
+    internal Task DispatchAsync(InboxEvent e, CancellationToken ct) => DispatchAllAsync([e], ct);
 
     /// <summary>
     /// Applies <paramref name="events"/> in order in one unit of work (one transaction, one publish of
     /// their channel events after commit): each event sees what the earlier ones wrote, exactly as if
     /// they ran one after another, and a failure of any rolls all of them back.
     /// </summary>
-    public Task DispatchAllAsync(IReadOnlyList<InboxEvent> events, CancellationToken ct) =>
+    internal Task DispatchAllAsync(IReadOnlyList<InboxEvent> events, CancellationToken ct) =>
         unitOfWork.RunAsync(async unit =>
         {
             var admissions = new RelayAdmissions();

@@ -13,7 +13,7 @@ namespace D3Chat.Core.Federation;
 /// One federation event to POST, and the peers that get it. A message carries the join of its sender
 /// (<see cref="SenderJoin"/>), which the relay sends first wherever that sender is not yet known to be a member.
 /// </summary>
-public sealed record OutboundEvent(string EventId, string Type, string Body, IReadOnlyList<string> Destinations, SenderJoin? SenderJoin = null);
+internal sealed record OutboundEvent(string EventId, string Type, string Body, IReadOnlyList<string> Destinations, SenderJoin? SenderJoin = null);
 
 /// <summary>A <c>channel.join</c> of a message's local sender, keyed by channel and sender for <c>federation_sender_joins</c>.</summary>
 public sealed record SenderJoin(Guid ChannelId, string Username, string EventId, string Body);
@@ -36,7 +36,7 @@ public sealed record SenderJoin(Guid ChannelId, string Username, string EventId,
 /// </summary>
 public sealed class RelayEventMapper(RelayStore store, ChannelStore channels, IOptions<ServerOptions> server)
 {
-    public async Task<IReadOnlyList<OutboundEvent>> MapAsync(ChannelEvent e, CancellationToken ct) => e.Type switch
+    internal async Task<IReadOnlyList<OutboundEvent>> MapAsync(ChannelEvent e, CancellationToken ct) => e.Type switch
     {
         "message.new" => await MessageRelayAsync(e, ct),
         "message.edit" => await MessageEditAsync(e, ct),

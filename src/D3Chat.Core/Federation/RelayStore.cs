@@ -4,20 +4,20 @@ using Npgsql;
 namespace D3Chat.Core.Federation;
 
 /// <summary>A message written on this server, as the relay sends it.</summary>
-public sealed record LocalMessage(
+internal sealed record LocalMessage(
     Guid Id, Guid ChannelId, Guid? SenderDeviceId, string Content, string? ContentType, int? ProtocolVersion, DateTime? EditedAt, string SenderUsername);
 
 /// <summary>A channel as the relay needs it for an invite.</summary>
-public sealed record RelayChannel(Guid Id, string? Name, bool IsDm, string? EncryptionType);
+internal sealed record RelayChannel(Guid Id, string? Name, bool IsDm, string? EncryptionType);
 
 /// <summary>A user as the relay needs it.</summary>
-public sealed record RelayUser(Guid Id, string Username, string ServerDomain, bool IsLocal);
+internal sealed record RelayUser(Guid Id, string Username, string ServerDomain, bool IsLocal);
 
 /// <summary>A sender-key envelope addressed to a device this server does not host.</summary>
 public sealed record RemoteEnvelope(Guid RecipientDeviceId, string Envelope, string SenderKeyPublic);
 
 /// <summary>The published keys of a local device, as <c>device.update</c> carries them to peers.</summary>
-public sealed record RelayDeviceKeys(string IdentityKey, string? SigningKey, string SignedPreKey, string SignedPreKeySignature);
+internal sealed record RelayDeviceKeys(string IdentityKey, string? SigningKey, string SignedPreKey, string SignedPreKeySignature);
 
 /// <summary>Read-only queries the relay uses to turn channel events into federation events.</summary>
 public sealed class RelayStore(NpgsqlDataSource dataSource)
@@ -59,21 +59,21 @@ public sealed class RelayStore(NpgsqlDataSource dataSource)
     public Task<IReadOnlyList<string>> RemoteDomainsAsync(Guid channelId, CancellationToken ct) =>
         QueryListAsync<string>(RemoteDomainsSql, new { ChannelId = channelId }, ct);
 
-    public Task<LocalMessage?> LocalMessageAsync(Guid id, CancellationToken ct) => QuerySingleAsync<LocalMessage>(LocalMessageSql, new { Id = id }, ct);
+    internal Task<LocalMessage?> LocalMessageAsync(Guid id, CancellationToken ct) => QuerySingleAsync<LocalMessage>(LocalMessageSql, new { Id = id }, ct);
 
-    public Task<RelayChannel?> ChannelAsync(Guid id, CancellationToken ct) => QuerySingleAsync<RelayChannel>(ChannelSql, new { Id = id }, ct);
+    internal Task<RelayChannel?> ChannelAsync(Guid id, CancellationToken ct) => QuerySingleAsync<RelayChannel>(ChannelSql, new { Id = id }, ct);
 
-    public Task<RelayUser?> UserAsync(Guid id, CancellationToken ct) => QuerySingleAsync<RelayUser>(UserSql, new { Id = id }, ct);
+    internal Task<RelayUser?> UserAsync(Guid id, CancellationToken ct) => QuerySingleAsync<RelayUser>(UserSql, new { Id = id }, ct);
 
     /// <summary>Local members, the channel's creator first (the reference's inviter is the adding member; events do not name them).</summary>
-    public Task<IReadOnlyList<RelayUser>> LocalMembersAsync(Guid channelId, CancellationToken ct) =>
+    internal Task<IReadOnlyList<RelayUser>> LocalMembersAsync(Guid channelId, CancellationToken ct) =>
         QueryListAsync<RelayUser>(LocalMembersSql, new { ChannelId = channelId }, ct);
 
     public Task<IReadOnlyList<RemoteEnvelope>> RemoteEnvelopesAsync(Guid channelId, Guid deviceId, CancellationToken ct) =>
         QueryListAsync<RemoteEnvelope>(RemoteEnvelopesSql, new { ChannelId = channelId, DeviceId = deviceId }, ct);
 
     /// <summary>The device's current bundle keys, or null when the device or its bundle is gone.</summary>
-    public Task<RelayDeviceKeys?> DeviceKeysAsync(Guid userId, Guid deviceId, CancellationToken ct) =>
+    internal Task<RelayDeviceKeys?> DeviceKeysAsync(Guid userId, Guid deviceId, CancellationToken ct) =>
         QuerySingleAsync<RelayDeviceKeys>(DeviceKeysSql, new { UserId = userId, DeviceId = deviceId }, ct);
 
     private async Task<T?> QuerySingleAsync<T>(string sql, object args, CancellationToken ct)

@@ -103,7 +103,7 @@ public sealed record PageQuery(DateTimeOffset? Before, Guid? BeforeId, int Limit
 }
 
 /// <summary>A <c>messages</c> row joined with the message it replies to (reply_* columns are null when none).</summary>
-public sealed record MessageRow
+internal sealed record MessageRow
 {
     public required Guid Id { get; init; }
     public Guid ChannelId { get; init; }

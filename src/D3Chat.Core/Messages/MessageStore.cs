@@ -64,7 +64,7 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
         SELECT {AttachmentColumns} FROM attachments WHERE message_id = ANY(@Ids) ORDER BY created_at, id
         """;
 
-    public Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MessageRow message, CancellationToken ct) =>
+    internal Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MessageRow message, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(InsertSql, new
         {
             message.Id,
@@ -102,18 +102,18 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
             new { ChannelId = channelId, SenderId = senderId, ClientMessageId = clientMessageId }, cancellationToken: ct));
     }
 
-    public async Task<MessageRow?> GetAsync(Guid id, CancellationToken ct)
+    internal async Task<MessageRow?> GetAsync(Guid id, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await GetAsync(connection, id, ct);
     }
 
     /// <summary>As <see cref="GetAsync(Guid, CancellationToken)"/>, on the caller's connection.</summary>
-    public Task<MessageRow?> GetAsync(NpgsqlConnection connection, Guid id, CancellationToken ct) =>
+    internal Task<MessageRow?> GetAsync(NpgsqlConnection connection, Guid id, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<MessageRow>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: ct));
 
     /// <summary>Up to <paramref name="take"/> messages before the cursor, newest first.</summary>
-    public async Task<IReadOnlyList<MessageRow>> PageAsync(Guid channelId, PageQuery query, int take, CancellationToken ct)
+    internal async Task<IReadOnlyList<MessageRow>> PageAsync(Guid channelId, PageQuery query, int take, CancellationToken ct)
     {
         var sql = query.Before is null ? PageSql : query.BeforeId is null ? PageBeforeSql : PageBeforeKeySql;
         await using var connection = await dataSource.OpenConnectionAsync(ct);

@@ -132,7 +132,7 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource) : IStoredChannelEve
     }
 
     /// <summary>Unsent events whose next attempt is due, the longest-waiting first. Rows that do not parse are returned with a null event.</summary>
-    public async Task<IReadOnlyList<DueOutboxRow>> ListDueAsync(DateTimeOffset now, int limit, CancellationToken ct)
+    internal async Task<IReadOnlyList<DueOutboxRow>> ListDueAsync(DateTimeOffset now, int limit, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<(Guid Id, string Payload)>(new CommandDefinition(
@@ -148,7 +148,7 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource) : IStoredChannelEve
         return payload is null ? null : ChannelEvent.TryParse(payload);
     }
 
-    public async Task<IReadOnlyList<OutboxDeadLetter>> ListDeadLettersAsync(int limit, CancellationToken ct)
+    internal async Task<IReadOnlyList<OutboxDeadLetter>> ListDeadLettersAsync(int limit, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<OutboxDeadLetter>(new CommandDefinition(ListDeadLettersSql, new { Limit = limit }, cancellationToken: ct))).ToList();
@@ -200,7 +200,7 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource) : IStoredChannelEve
 }
 
 /// <summary>An outbox row due for a publish; <see cref="Event"/> is null when its payload is not a channel event.</summary>
-public sealed record DueOutboxRow(Guid Id, ChannelEvent? Event);
+internal sealed record DueOutboxRow(Guid Id, ChannelEvent? Event);
 
 /// <summary>A dead-lettered outbox event as admins see it (without its payload).</summary>
-public sealed record OutboxDeadLetter(Guid Id, string EventType, DateTime CreatedAt, int Attempts, string? LastError, DateTime DeadAt);
+internal sealed record OutboxDeadLetter(Guid Id, string EventType, DateTime CreatedAt, int Attempts, string? LastError, DateTime DeadAt);
