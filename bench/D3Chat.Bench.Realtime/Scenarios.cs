@@ -566,17 +566,15 @@ public sealed partial class Scenarios(Options options)
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<long> PendingDeliveriesAsync(NpgsqlConnection connection, string domain)
-    {
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM federation_deliveries WHERE destination = @b AND dead_at IS NULL", connection);
-        command.Parameters.AddWithValue("b", domain);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task<long> PendingDeliveriesAsync(NpgsqlConnection connection, string domain) =>
+        CountAsync(connection, "SELECT count(*) FROM federation_deliveries WHERE destination = @b AND dead_at IS NULL", domain);
 
-    private static async Task<long> QueuedMessagesAsync(NpgsqlConnection connection, string domain)
+    private static Task<long> QueuedMessagesAsync(NpgsqlConnection connection, string domain) =>
+        CountAsync(connection, "SELECT count(*) FROM federation_deliveries WHERE destination = @b AND event_type = 'message.relay' AND dead_at IS NULL", domain);
+
+    private static async Task<long> CountAsync(NpgsqlConnection connection, string sql, string domain)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM federation_deliveries WHERE destination = @b AND event_type = 'message.relay' AND dead_at IS NULL", connection);
+        await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("b", domain);
         return (long)(await command.ExecuteScalarAsync())!;
     }

@@ -149,7 +149,7 @@ public sealed partial class FederationInbox(
         }
         var eventId = inboxEvent!.EventId;
         var type = inboxEvent.Type;
-        if (!await ClaimAsync(origin, eventId))
+        if (!(await ClaimAllAsync(origin, [inboxEvent]))[0])
         {
             LogDuplicate(origin, eventId);
             return new InboxAck("duplicate", eventId);
@@ -163,7 +163,7 @@ public sealed partial class FederationInbox(
             // Unlike the reference, release the claim so the sender's retry is processed, not read as
             // a duplicate: the event counts as received only once its handler committed. A cancelled
             // request (the sender gave up, the host is stopping) is released the same way.
-            await ReleaseAsync(origin, eventId);
+            await ReleaseAllAsync(origin, [inboxEvent]);
             if (ex is OperationCanceledException)
             {
                 throw;
@@ -234,25 +234,11 @@ public sealed partial class FederationInbox(
     }
 
     /// <summary>True when this is the first delivery of the event in 24 h. Redis down → process (PostgreSQL uniqueness still dedups messages).</summary>
-    private async Task<bool> ClaimAsync(string origin, string eventId)
-    {
-        try
-        {
-            return await redis.Database.StringSetAsync(
-                RedisKeys.FederationEvent(origin, eventId), "1", RedisKeys.FederationEventTtl, When.NotExists);
-        }
-        catch (RedisException ex)
-        {
-            // Replay protection must not fail open: without the claim a replayed event (within the
-            // signature's window) would be applied twice. Refuse with 503; the sender retries later.
-            LogRedisDegraded("dedup", ex);
-            throw new ServiceUnavailableException("Federation replay protection is unavailable (Redis)", ex);
-        }
-    }
-
     /// <summary>
-    /// <see cref="ClaimAsync"/> for many events, sent together (the client pipelines them): one round
-    /// trip. If any claim cannot be made, the ones made are released and the batch answers 503.
+    /// Claims each event id for the origin (true: first delivery), the commands sent together (the
+    /// client pipelines them): one round trip. Replay protection must not fail open: without the claim
+    /// a replayed event (within the signature's window) would be applied twice. So if any claim cannot
+    /// be made, the ones made are released and the request answers 503; the sender retries later.
     /// </summary>
     private async Task<IReadOnlyList<bool>> ClaimAllAsync(string origin, IReadOnlyList<InboxEvent> events)
     {
@@ -277,18 +263,6 @@ public sealed partial class FederationInbox(
         {
             // One key per command (no multi-key DEL): the keys of a batch may live on different cluster slots.
             await Task.WhenAll(events.Select(e => redis.Database.KeyDeleteAsync(RedisKeys.FederationEvent(origin, e.EventId))));
-        }
-        catch (RedisException ex)
-        {
-            LogRedisDegraded("dedup release", ex);
-        }
-    }
-
-    private async Task ReleaseAsync(string origin, string eventId)
-    {
-        try
-        {
-            await redis.Database.KeyDeleteAsync(RedisKeys.FederationEvent(origin, eventId));
         }
         catch (RedisException ex)
         {
