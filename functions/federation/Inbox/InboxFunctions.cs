@@ -4,7 +4,8 @@ using D3Chat.Core.Keys;
 namespace D3Chat.Functions.Federation.Inbox;
 
 /// <summary>Spec federation.md §4-5. The signature is verified first (<see cref="Access.Server"/>), before anything is counted or stored.</summary>
-public sealed class InboxFunctions(RequestGate gate, FederationInbox inbox, UserLookup lookup, RemoteKeyBundles keyBundles, KeyService keys)
+public sealed class InboxFunctions(
+    RequestGate gate, FederationInbox inbox, SignedRequestReplays replays, UserLookup lookup, RemoteKeyBundles keyBundles, KeyService keys)
 {
     [Function(nameof(FederationInbox))]
     public Task<IActionResult> FederationInbox(
@@ -31,12 +32,15 @@ public sealed class InboxFunctions(RequestGate gate, FederationInbox inbox, User
             .Ok((_, username) => Outcome.Of(keyBundles.FindLocalAsync(username!, ct)));
 
     /// <summary>
-    /// A peer claims one one-time pre-key of a local device (<c>{"username", "device_id"}</c>), atomically;
-    /// signature first, then the shared per-origin rate limit, then the body.
+    /// A peer claims one one-time pre-key of a local device (<c>{"username", "device_id", "nonce"}</c>), atomically;
+    /// signature first, then the shared per-origin rate limit, then a replayed copy is refused (each copy
+    /// would take another key), then the body.
     /// </summary>
     [Function(nameof(FederationKeyClaim))]
     public Task<IActionResult> FederationKeyClaim(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "federation/key-claim")] HttpRequest req, CancellationToken ct) =>
-        gate.Run(req, Access.Server, ct).Check(call => inbox.RateLimitAsync(call.Signed.Origin)).Body<KeyClaimRequest>()
+        gate.Run(req, Access.Server, ct)
+            .Check(async call => await inbox.RateLimitAsync(call.Signed.Origin) ?? await replays.FirstArrivalAsync(call.Signed))
+            .Body<KeyClaimRequest>()
             .Ok((call, _, claim) => keys.ClaimForPeerAsync(call.Signed.Origin, claim, ct));
 }

@@ -22,6 +22,7 @@ internal static class FederationServices
         services.TryAddSingleton<IPeerServerStore>(sp => sp.GetRequiredService<ServerStore>());
         services.TryAddSingleton<PeerDiscovery>();
         services.TryAddSingleton<FederationRequestVerifier>();
+        services.TryAddSingleton<SignedRequestReplays>();
         services.TryAddSingleton<FederationStore>();
         services.TryAddSingleton<InboxHandlers>();
         services.TryAddSingleton<FederationInbox>();

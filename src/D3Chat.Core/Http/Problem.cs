@@ -136,6 +136,8 @@ public sealed record Problem
     public static readonly Problem FederationOriginUnverifiable = new(401, "Could not verify origin server");
     public static readonly Problem FederationSignatureInvalid = new(401, "Invalid signature");
     public static readonly Problem FederationRateLimited = new(429, "Federation rate limit exceeded");
+    public static readonly Problem FederationRequestReplayed =
+        new(409, "This signed request was already received; sign a new one (a fresh timestamp and nonce)");
     public static readonly Problem FederationInvalidJson = new(400, "Invalid JSON body");
     public static readonly Problem FederationEventIdMissing = new(400, "Missing event_id");
     public static readonly Problem FederationEventTypeMissing = new(400, "Missing event type");

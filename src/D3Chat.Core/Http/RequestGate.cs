@@ -70,12 +70,12 @@ public sealed class RequestGate(AuthGate auth, RateLimiter limiter, FederationRe
         }
         var verified = await verifier.VerifyAsync(request, body, ct);
         return verified.Problem is { } rejected ? Admitted<ApiCall>.Reject(ApiResults.From(rejected))
-            : new ApiCall(request, null, new SignedRequest(verified.Value!, body), clients, ct);
+            : new ApiCall(request, null, new SignedRequest(verified.Value!, body, request.Headers[FederationHeaders.Signature].ToString()), clients, ct);
     }
 }
 
-/// <summary>A verified federation request: the peer that signed it and the bytes it signed.</summary>
-public sealed record SignedRequest(string Origin, byte[] Body);
+/// <summary>A verified federation request: the peer that signed it, the bytes it signed and the signature itself.</summary>
+public sealed record SignedRequest(string Origin, byte[] Body, string Signature);
 
 /// <summary>An admitted request, as the handler of a function sees it.</summary>
 public sealed class ApiCall

@@ -10,12 +10,19 @@ namespace D3Chat.Core.Keys;
 /// <summary>The body of <c>GET /federation/key-bundles</c>: the published bundles of one local user.</summary>
 public sealed record KeyBundlesLookupResponse(string Username, IReadOnlyList<KeyBundleResponse> Bundles);
 
-/// <summary>The body of <c>POST /federation/key-claim</c>: one device of <c>username</c> on the receiving server.</summary>
-public sealed record KeyClaimRequest(string? Username, Guid? DeviceId) : Http.IValidatable
+/// <summary>
+/// The body of <c>POST /federation/key-claim</c>: one device of <c>username</c> on the receiving server.
+/// <c>nonce</c> is any value the sender never repeats: two claims of the same device signed within one
+/// second would otherwise be byte-identical, and the second refused as a replay.
+/// </summary>
+public sealed record KeyClaimRequest(string? Username, Guid? DeviceId, string? Nonce = null) : Http.IValidatable
 {
+    public const int MaxNonceLength = 64;
+
     public void Validate(Http.Validator v)
     {
         v.Required("username", Username, 1, 64);
+        v.Length("nonce", Nonce, 1, MaxNonceLength);
         if (DeviceId is null)
         {
             v.Fail("device_id", "Field required", "missing");
@@ -86,7 +93,7 @@ public sealed partial class RemoteKeyBundles(
         {
             return null;
         }
-        var answer = await client.PostAsync<KeyBundleResponse>(owner.ServerDomain, KeyClaimPath, new { username = owner.Username, device_id = deviceId }, ct);
+        var answer = await client.PostAsync<KeyBundleResponse>(owner.ServerDomain, KeyClaimPath, new { username = owner.Username, device_id = deviceId, nonce = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)) }, ct);
         if (answer is null || answer.DeviceId != deviceId || !IsValid(answer)
             || (answer.OneTimePreKey is { } otp && !Fits(otp, KeyLimits.MaxKeyLength)))
         {

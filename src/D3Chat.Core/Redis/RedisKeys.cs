@@ -43,6 +43,12 @@ public static class RedisKeys
 
     public static readonly TimeSpan FederationEventTtl = TimeSpan.FromSeconds(86400);
 
+    /// <summary>A signed federation request that must take effect once (the key claim): set at its first
+    /// arrival, keyed by a hash of its signature, for as long as its timestamp stays inside the replay window.</summary>
+    public static string FederationRequestSeen(string origin, string signatureHash) => $"fed_request:{origin}:{signatureHash}";
+
+    public static readonly TimeSpan FederationRequestSeenTtl = 2 * Federation.FederationRequestVerifier.ReplayWindow;
+
     /// <summary>Per-origin inbox request counter, fixed 60 s window (spec §4).</summary>
     public static string FederationRate(string origin) => $"fed_rate:{origin}";
 

@@ -72,6 +72,7 @@ public sealed class ErrorCatalogTests
         ["FederationTimestampInvalid"] = (401, "Invalid timestamp"),
         ["FederationOutsideReplayWindow"] = (401, "Request outside replay window"),
         ["FederationRateLimited"] = (429, "Federation rate limit exceeded"),
+        ["FederationRequestReplayed"] = (409, "This signed request was already received; sign a new one (a fresh timestamp and nonce)"),
         ["FederationOriginUnverifiable"] = (401, "Could not verify origin server"),
         ["FederationSignatureInvalid"] = (401, "Invalid signature"),
         ["FederationInvalidJson"] = (400, "Invalid JSON body"),

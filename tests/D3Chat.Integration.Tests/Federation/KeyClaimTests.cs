@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using D3Chat.Client;
+using D3Chat.Core.Http;
+using D3Chat.Core.Keys;
 using D3Chat.Integration.Tests.Infrastructure;
 using D3Chat.Integration.Tests.Messaging;
 
@@ -40,7 +42,8 @@ public sealed class KeyClaimTests(ServerFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private static string Claim(string username, Guid deviceId) => JsonSerializer.Serialize(new { username, device_id = deviceId });
+    private static string Claim(string username, Guid deviceId) =>
+        JsonSerializer.Serialize(new { username, device_id = deviceId, nonce = Guid.NewGuid().ToString("N") });
 
     private static async Task<JsonElement> BodyAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
@@ -87,6 +90,28 @@ public sealed class KeyClaimTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Claim_ReplayedByteForByte_Is409AndHandsOutNoSecondKey()
+    {
+        using var peer = await TestPeer.RegisterAsync(_server);
+        var (client, username, deviceId, _) = await UserWithKeysAsync(["otp-1", "otp-2"]);
+        await ShareChannelAsync(peer, username);
+        var body = Claim(username, deviceId);
+        var signedAt = DateTimeOffset.UtcNow;
+
+        using var first = await peer.SignedPostAsync(_server, ClaimPath, body, signedAt);
+        using var replayed = await peer.SignedPostAsync(_server, ClaimPath, body, signedAt);
+        using var fresh = await peer.SignedPostAsync(_server, ClaimPath, body, signedAt.AddSeconds(1));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("otp-1", (await BodyAsync(first)).GetProperty("one_time_pre_key").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, replayed.StatusCode);
+        Assert.Equal(Problem.FederationRequestReplayed.Detail, D3ChatClient.ReadDetail(await replayed.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        Assert.Equal("otp-2", (await BodyAsync(fresh)).GetProperty("one_time_pre_key").GetString());
+        Assert.Null((await client.GetDeviceKeyBundleAsync(deviceId)).OneTimePreKey);
+    }
+
+    [Fact]
     public async Task Claim_NoSharedChannel_Is403AndClaimsNothing()
     {
         using var peer = await TestPeer.RegisterAsync(_server);
@@ -118,7 +143,7 @@ public sealed class KeyClaimTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task Claim_BadSignatureOrUnsignedOrMissingField_Is401Or422AndClaimsNothing()
+    public async Task Claim_BadSignatureOrUnsignedOrMissingFieldOrLongNonce_Is401Or422AndClaimsNothing()
     {
         using var peer = await TestPeer.RegisterAsync(_server);
         var (client, username, deviceId, _) = await UserWithKeysAsync(["otp-1"]);
@@ -128,11 +153,14 @@ public sealed class KeyClaimTests(ServerFixture fixture)
         using var forged = await peer.SignedPostAsync(_server, ClaimPath, Claim(username, deviceId), signWith: wrongKey);
         using var unsigned = await _server.CreateClient().SendAsync(HttpMethod.Post, ClaimPath, new { username, device_id = deviceId });
         using var missing = await peer.SignedPostAsync(_server, ClaimPath, JsonSerializer.Serialize(new { username }));
+        using var longNonce = await peer.SignedPostAsync(_server, ClaimPath,
+            JsonSerializer.Serialize(new { username, device_id = deviceId, nonce = new string('n', KeyClaimRequest.MaxNonceLength + 1) }));
 
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
         Assert.Equal("Invalid signature", D3ChatClient.ReadDetail(await forged.Content.ReadAsStringAsync()));
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, longNonce.StatusCode);
         Assert.Equal("otp-1", (await client.GetDeviceKeyBundleAsync(deviceId)).OneTimePreKey);
     }
 }

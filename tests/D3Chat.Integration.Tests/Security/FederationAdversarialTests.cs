@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using D3Chat.Core.Crypto;
 using D3Chat.Core.Federation;
+using D3Chat.Core.Http;
 using D3Chat.Integration.Tests.Federation;
 using D3Chat.Integration.Tests.Infrastructure;
 using Dapper;
@@ -206,6 +207,21 @@ public sealed class FederationAdversarialTests(ITestOutputHelper output) : IAsyn
             await ExpectAsync("replayed", elsewhere, 401, "Invalid signature");
         }
 
+        // Replayed key claim: each copy would hand out another one-time key, so only the first is answered
+        // (here refused: the peer shares no channel with the local user; KeyClaimTests shows the accepted case).
+        {
+            var claim = Signed(_peer, "POST", KeyClaim, KeyClaimBody());
+            using (var first = await SendAsync(claim))
+            {
+                _sent.Add(("baseline (genuine, refused)", (int)first.StatusCode));
+                Assert.Equal(403, (int)first.StatusCode);
+            }
+            for (var i = 0; i < 8; i++)
+            {
+                await ExpectAsync("replayed", claim, 409, Problem.FederationRequestReplayed.Detail);
+            }
+        }
+
         // Stale and future timestamps (correctly signed), and timestamps that are not numbers.
         var offsets = new[] { -301d, -302, -600, -3600, -86_400, -315_360_000, 301, 302, 600, 3600, 86_400, 3_153_600_000 };
         var absolute = new[] { "0", "-1", "1e15", "-1e15", "99999999999999999999" };
@@ -372,11 +388,13 @@ public sealed class FederationAdversarialTests(ITestOutputHelper output) : IAsyn
     private List<Route> Routes()
     {
         var routes = EventTypes.Select(type => new Route("POST", Inbox, peer => Event(peer ?? _peer, type))).ToList();
-        routes.Add(new Route("POST", KeyClaim, _ => Json(new { username = LocalUsername, device_id = _local.DeviceId })));
+        routes.Add(new Route("POST", KeyClaim, _ => KeyClaimBody()));
         routes.Add(new Route("GET", $"{FederationHeaders.UserLookupPath}?username={LocalUsername}", _ => []));
         routes.Add(new Route("GET", $"/federation/key-bundles?username={LocalUsername}", _ => []));
         return routes;
     }
+
+    private byte[] KeyClaimBody() => Json(new { username = LocalUsername, device_id = _local.DeviceId, nonce = Guid.NewGuid().ToString("N") });
 
     /// <summary>A well-formed event of <paramref name="type"/> from <paramref name="peer"/>'s user, in the channel it shares with us.</summary>
     private byte[] Event(TestPeer peer, string type, string? origin = null)
