@@ -26,7 +26,11 @@ public sealed class OutboxDurabilityTests
         Assert.Equal(20, unsent.Count);
         Assert.All(unsent, e => Assert.Null(e.SentAt));
 
-        // The queue is back: a server with working storage on the same database sweeps the outbox.
+        // The queue is back: the server is replaced by one with working storage on the same database,
+        // which sweeps the outbox. The broken one stops first, as in an operator's fix: left running, its
+        // sweep keeps failing and doubling the rows' retry delay while the new one starts, which on a
+        // loaded machine pushed the rows past this test's wait.
+        await down.StopAsync();
         await using var up = await D3ChatServer.StartAsync(existingDatabase: down.DatabaseName);
         await Eventually.TrueAsync(async () => (await EventsAsync(dataSource, ids)).All(e => e.SentAt is not null),
             TimeSpan.FromSeconds(60), "the sweep to publish every event");
