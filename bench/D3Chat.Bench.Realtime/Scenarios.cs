@@ -129,7 +129,7 @@ public sealed partial class Scenarios(Options options)
     {
         Span<byte> bytes = stackalloc byte[2 + 16 + 4 + 200 + 16 + 64];
         RandomNumberGenerator.Fill(bytes);
-        bytes[0] = 0x03;
+        bytes[0] = 0x04; // CHAIN_VERSION
         bytes[1] = 0x11;
         return Convert.ToBase64String(bytes);
     }

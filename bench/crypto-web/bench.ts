@@ -124,7 +124,7 @@ async function primitiveCosts(count: number) {
   };
 }
 
-// Chromium's Web Crypto Ed25519, measured for comparison only (the protocol signs with ECDSA P-256).
+// Chromium's Web Crypto Ed25519: what every channel message's chain signature costs (ECDSA P-256 above signs only pre-keys).
 async function ed25519Costs(count: number, time: (f: () => Promise<unknown>) => Promise<number>) {
   try {
     const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair;

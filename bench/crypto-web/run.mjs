@@ -70,13 +70,13 @@ try {
         return `${median(xs).toFixed(d)} (${Math.min(...xs).toFixed(d)}-${Math.max(...xs).toFixed(d)})`;
       };
       const unit = metric.includes('catch-up') ? ' [ms total]' : ' [ms]';
-      if (metric.startsWith('floor') || metric.startsWith('not used')) console.log(`  ${metric}${unit}: ${cell('after')}`);
+      if (metric.startsWith('floor') || metric.startsWith('for comparison')) console.log(`  ${metric}${unit}: ${cell('after')}`);
       else console.log(`  ${metric}${unit}: before ${cell('before')}, after ${cell('after')}`);
     }
   } else {
     console.log(`baseline: one crypto.subtle.digest of 32 bytes awaited in sequence: ${f(result.subtleBaseline.perCallMs)} ms per call`);
     const p = result.primitives;
-    console.log(`per step (ms): KDF_CK ${f(p.kdfChain)}, KEYS ${f(p.messageKeys)}, AES-GCM seal 200 B ${f(p.aesSeal200)}, ECDSA sign ${f(p.ecdsaSign)}, ECDSA verify ${f(p.ecdsaVerify)}; for comparison, Ed25519 sign ${f(p.ed25519Sign)}, verify ${f(p.ed25519Verify)}`);
+    console.log(`per step (ms): KDF_CK ${f(p.kdfChain)}, KEYS ${f(p.messageKeys)}, AES-GCM seal 200 B ${f(p.aesSeal200)}, Ed25519 sign ${f(p.ed25519Sign)}, Ed25519 verify ${f(p.ed25519Verify)} (chain signatures); ECDSA P-256 sign ${f(p.ecdsaSign)}, verify ${f(p.ecdsaVerify)} (device keys; chains before CHAIN_VERSION 0x04)`);
     const rt = (label, r) =>
       console.log(`${label} (${r.count}): encrypt+sign ${f(r.encryptSignMs)} ms, verify+decrypt ${f(r.verifyDecryptMs)} ms, round trip ${f(r.roundTripMs)} ms`);
     console.log('group message 200 B, round trip [target <= 0.3 ms]:');

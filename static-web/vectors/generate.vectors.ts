@@ -1,13 +1,14 @@
 /// <reference types="node" />
 // Generates tests/vectors/*.json from the TypeScript implementation. Deterministic except ECDSA
-// signatures (Web Crypto signs with a random nonce): a signature is generated once, and checkers verify
-// it rather than compare it. Run only through `npm run vectors -- --overwrite`.
+// signatures of device keys (Web Crypto signs with a random nonce): such a signature is generated once,
+// and checkers verify it rather than compare it. Ed25519 chain signatures are deterministic and compared
+// byte for byte. Run only through `npm run vectors -- --overwrite`.
 
 import { writeFileSync } from 'node:fs';
 import { describe, it } from 'vitest';
 import { concat, fromHex, toHex, u32, utf8Encode, uuidToBytes, type Bytes } from '../src/crypto/bytes';
 import * as L from '../src/crypto/labels';
-import { aesGcmSeal, ecdh, ecdsaSign, hkdfSha256, hmacSha256, pkcs8FromScalar } from '../src/crypto/primitives';
+import { aesGcmSeal, ecdh, ecdsaSign, ed25519Sign, hkdfSha256, hmacSha256, pkcs8FromEd25519Seed, pkcs8FromScalar } from '../src/crypto/primitives';
 import { kdfChain, kdfRoot, messageKeys } from '../src/crypto/ratchet';
 import { preKeySignatureInput, signPreKey } from '../src/crypto/keys';
 import { x3dhInitiate } from '../src/crypto/x3dh';
@@ -38,6 +39,11 @@ export function keyJson(k: NamedKey): { d: string; pkcs8: string; public: string
   return { d: hex(k.d), pkcs8: hex(pkcs8FromScalar(k.d)), public: hex(k.pair.publicKey) };
 }
 
+/** A chain signing key (Ed25519): the 32-byte seed, its PKCS#8 (RFC 8410) and the 32-byte public key. */
+export function chainKeyJson(k: NamedKey): { seed: string; pkcs8: string; public: string } {
+  return { seed: hex(k.d), pkcs8: hex(pkcs8FromEd25519Seed(k.d)), public: hex(k.pair.publicKey) };
+}
+
 const text = (s: string): Bytes => utf8Encode(s);
 
 function labels(): void {
@@ -56,6 +62,8 @@ function labels(): void {
     b.add({ comment: `label ${name} as UTF-8`, operation: 'label_bytes', name, text: new TextDecoder().decode(value), hex: hex(value), result: 'valid' });
   const ints: [string, number][] = [
     ['VERSION', L.VERSION],
+    ['CHAIN_VERSION', L.CHAIN_VERSION],
+    ['LEGACY_CHAIN_VERSION', L.LEGACY_CHAIN_VERSION],
     ['PROTOCOL_VERSION', L.PROTOCOL_VERSION],
     ['TYPE_PREKEY', L.TYPE_PREKEY],
     ['TYPE_RATCHET', L.TYPE_RATCHET],
@@ -72,6 +80,7 @@ function labels(): void {
     ['ROTATE_AFTER_SECONDS', L.ROTATE_AFTER_SECONDS],
     ['PUBLIC_KEY_LENGTH', L.PUBLIC_KEY_LENGTH],
     ['SIGNATURE_LENGTH', L.SIGNATURE_LENGTH],
+    ['CHAIN_SIGNING_KEY_LENGTH', L.CHAIN_SIGNING_KEY_LENGTH],
     ['SYMMETRIC_KEY_LENGTH', L.SYMMETRIC_KEY_LENGTH],
     ['NONCE_LENGTH', L.NONCE_LENGTH],
     ['TAG_LENGTH', L.TAG_LENGTH],
@@ -236,8 +245,27 @@ async function signatures(): Promise<void> {
   b.add({ comment: 'verified under another signing key', ...base, signingKey: hex(other.pair.publicKey), signature: hex(signature), result: 'invalid', reason: 'untrusted_identity' });
   b.add({ comment: 'signature over the SPK alone (the reference form) is refused', ...base, signature: hex(await ecdsaSign(sig.pair.privateKey, spk.pair.publicKey)), result: 'invalid', reason: 'untrusted_identity' });
   b.add({ comment: 'all-zero signature', ...base, signature: hex(new Uint8Array(64)), result: 'invalid', reason: 'untrusted_identity' });
-  write('signatures', 'Signed pre-key signatures (docs/crypto.md §2): ECDSA P-256 SHA-256, 64-byte P1363, over SPK_SIGNATURE_LABEL ‖ IK_pub ‖ SPK_pub', b, [
-    'Signatures are randomized: checkers verify `signature` under `signingKey` and must not compare a fresh signature with it.',
+
+  // Chain signing keys (Ed25519, RFC 8032): deterministic, so checkers sign again and compare.
+  const chain = await namedKey('chain signing key', 'ed25519');
+  const otherChain = await namedKey('another chain signing key', 'ed25519');
+  for (const [comment, data] of [['empty input', new Uint8Array(0)], ['a group message signature input', text('D3Chat chain signature input')]] as [string, Bytes][]) {
+    const chainBase = { operation: 'chain_signature', signingKey: hex(chain.pair.publicKey), signingPrivate: chainKeyJson(chain), data: hex(data) };
+    const good = await ed25519Sign(chain.pair.privateKey, data);
+    b.add({ comment: `Ed25519 over ${comment}`, ...chainBase, signature: hex(good), result: 'valid' });
+    if (data.length === 0) continue;
+    const r = good.slice();
+    r[3] = (r[3] ?? 0) ^ 0x01;
+    b.add({ comment: 'Ed25519: one bit of R flipped', ...chainBase, signature: hex(r), result: 'invalid', reason: 'bad_signature' });
+    const sBit = good.slice();
+    sBit[40] = (sBit[40] ?? 0) ^ 0x01;
+    b.add({ comment: 'Ed25519: one bit of S flipped', ...chainBase, signature: hex(sBit), result: 'invalid', reason: 'bad_signature' });
+    b.add({ comment: 'Ed25519: verified under another chain key', ...chainBase, signingKey: hex(otherChain.pair.publicKey), signature: hex(good), result: 'invalid', reason: 'bad_signature' });
+    b.add({ comment: 'Ed25519: truncated to 63 bytes', ...chainBase, signature: hex(good.slice(0, 63)), result: 'invalid', reason: 'bad_signature' });
+  }
+  write('signatures', 'Signatures: signed pre-keys (docs/crypto.md §2, ECDSA P-256 SHA-256, 64-byte P1363, over SPK_SIGNATURE_LABEL ‖ IK_pub ‖ SPK_pub) and chain signing keys (§4, Ed25519, 32-byte public keys, 64-byte signatures)', b, [
+    'spk_signature: ECDSA signatures are randomized: checkers verify `signature` under `signingKey` and must not compare a fresh signature with it.',
+    'chain_signature: Ed25519 is deterministic: a valid entry is signed again from signingPrivate.seed and compared byte for byte; every entry is verified under signingKey.',
   ]);
 }
 
@@ -263,11 +291,11 @@ async function senderKeyChain(): Promise<void> {
 
 async function groupMessages(): Promise<void> {
   const b = new Builder();
-  const signing = await namedKey('group chain signing key', 'ecdsa');
+  const signing = await namedKey('group chain signing key', 'ed25519');
   const chainId = (await scalarFor('group chain id')).slice(0, 16);
   const ck0 = await scalarFor('group chain CK_0');
   const ctx: GroupContext = { channelId: IDS.channel, senderUserId: IDS.aliceUser, senderDeviceId: IDS.aliceDevice };
-  let chain: OwnChain = { version: 1, channelId: IDS.channel, chainId, index: 0, chainKey: ck0, signing: signing.pair, createdAt: 0, recipients: [], previous: [], envelopes: [], envelopesPosted: true, rotationDue: false };
+  let chain: OwnChain = { version: 2, channelId: IDS.channel, chainId, index: 0, chainKey: ck0, signing: signing.pair, createdAt: 0, recipients: [], previous: [], envelopes: [], envelopesPosted: true, rotationDue: false };
   const sent: { index: number; chainKey: Bytes; plaintext: Bytes; message: Bytes }[] = [];
   for (const body of ['{"text":"hello group"}', '{"text":"second"}', '{"text":""}', '{"text":"héllo ✓","attachments":[]}']) {
     const before = chain;
@@ -290,7 +318,7 @@ async function groupMessages(): Promise<void> {
   });
   const msgCtx = (over: Partial<GroupContext> = {}): Record<string, unknown> => ({ ...ctx, ...over });
 
-  // Encrypt: everything but the signature is deterministic.
+  // Encrypt: deterministic, the Ed25519 signature included.
   for (const s of sent) {
     const aad = groupAad(ctx, chainId, s.index);
     const { messageKey } = await kdfChain(s.chainKey);
@@ -304,10 +332,10 @@ async function groupMessages(): Promise<void> {
       index: s.index,
       chainKey: hex(s.chainKey),
       signingKey: hex(signing.pair.publicKey),
-      signingPrivate: keyJson(signing),
+      signingPrivate: chainKeyJson(signing),
       plaintext: hex(s.plaintext),
       aad: hex(aad),
-      header: hex(concat(new Uint8Array([L.VERSION, L.TYPE_GROUP]), chainId, u32(s.index))),
+      header: hex(concat(new Uint8Array([L.CHAIN_VERSION, L.TYPE_GROUP]), chainId, u32(s.index))),
       sealed: hex(sealed),
       message: hex(s.message),
       result: 'valid',
@@ -343,7 +371,7 @@ async function groupMessages(): Promise<void> {
   const badCt = m0.message.slice();
   badCt[30] = (badCt[30] ?? 0) ^ 0x01;
   dec('ciphertext bit flipped (the signature covers it)', badCt, receiver(), msgCtx(), { reason: 'bad_signature' });
-  const otherSigner = await namedKey('not the chain signing key', 'ecdsa');
+  const otherSigner = await namedKey('not the chain signing key', 'ed25519');
   dec('signed by another key', m0.message, receiver({ signingKey: hex(otherSigner.pair.publicKey) }), msgCtx(), { reason: 'bad_signature' });
   // Correctly signed, but sealed under the key of index 1 while the header says index 0: only the AEAD catches it.
   {
@@ -351,25 +379,28 @@ async function groupMessages(): Promise<void> {
     const { messageKey } = await kdfChain(m1.chainKey);
     const keys = await messageKeys(L.GROUP_MESSAGE_KEYS_INFO, messageKey);
     const sealed = await aesGcmSeal(keys.key, keys.nonce, m0.plaintext, aad);
-    const signature = await ecdsaSign(signing.pair.privateKey, groupSignatureInput(aad, sealed));
+    const signature = await ed25519Sign(signing.pair.privateKey, groupSignatureInput(aad, sealed));
     dec('signed, but sealed under another message key', encodeGroupMessage({ chainId, index: 0, sealed, signature }), receiver(), msgCtx(), { reason: 'bad_mac' });
   }
   {
     const far = L.MAX_FORWARD_JUMP + 1;
     const aad = groupAad(ctx, chainId, far);
     const sealed = new Uint8Array(32);
-    const signature = await ecdsaSign(signing.pair.privateKey, groupSignatureInput(aad, sealed));
+    const signature = await ed25519Sign(signing.pair.privateKey, groupSignatureInput(aad, sealed));
     dec(`index ${far} from next index 0 (jump over MAX_FORWARD_JUMP)`, encodeGroupMessage({ chainId, index: far, sealed, signature }), receiver(), msgCtx(), { reason: 'too_far_ahead' });
   }
   const v2 = m0.message.slice();
   v2[0] = 0x02;
   dec('reference version byte 0x02', v2, receiver(), msgCtx(), { reason: 'unsupported_version' });
+  const v3 = m0.message.slice();
+  v3[0] = L.LEGACY_CHAIN_VERSION;
+  dec('version byte 0x03 of P-256 ECDSA chains', v3, receiver(), msgCtx(), { reason: 'legacy_protocol' });
   dec('truncated below the minimum length', m0.message.slice(0, 60), receiver(), msgCtx(), { reason: 'malformed' });
   const wrongType = m0.message.slice();
   wrongType[1] = L.TYPE_SENDER_KEY;
   dec('type byte is not TYPE_GROUP', wrongType, receiver(), msgCtx(), { reason: 'malformed' });
-  write('group_message', 'Channel messages (docs/crypto.md §4): encrypt (deterministic except the signature) and decrypt with every check and its reason', b, [
-    'group_encrypt: compare aad, header and sealed exactly; verify the signature in `message` (last 64 bytes) under signingKey over aad ‖ sealed.',
+  write('group_message', 'Channel messages (docs/crypto.md §4): encrypt (deterministic, Ed25519 signature included) and decrypt with every check and its reason', b, [
+    'group_encrypt: compare aad, header, sealed and the whole message exactly (the last 64 bytes are the Ed25519 signature by signingPrivate.seed over aad ‖ sealed).',
     'group_decrypt: `receiver` is the stored chain state: chainKey is the chain key at nextIndex; skipped lists kept message keys of earlier indexes.',
     'The message `context` is what the server reports: channel id, sender user id, sender_device_id.',
   ]);

@@ -193,11 +193,11 @@ async function attachments(): Promise<void> {
 
 async function envelopes(): Promise<void> {
   const b = new Builder();
-  const signing = await namedKey('distribution signing key', 'ecdsa');
+  const signing = await namedKey('distribution signing key', 'ed25519');
   const d = { channelId: IDS.channel, chainId: (await scalarFor('distribution chain id')).slice(0, 16), index: 7, chainKey: await scalarFor('distribution chain key'), signingKey: signing.pair.publicKey };
   const encoded = encodeDistribution(d);
   b.add({ comment: 'distribution at index 7', operation: 'distribution', channelId: d.channelId, chainId: hex(d.chainId), index: d.index, chainKey: hex(d.chainKey), signingKey: hex(d.signingKey), encoded: hex(encoded), result: 'valid' });
-  const older = { channelId: IDS.channel, chainId: (await scalarFor('older chain id')).slice(0, 16), index: 42, chainKey: await scalarFor('older chain key'), signingKey: (await namedKey('older signing key', 'ecdsa')).pair.publicKey };
+  const older = { channelId: IDS.channel, chainId: (await scalarFor('older chain id')).slice(0, 16), index: 42, chainKey: await scalarFor('older chain key'), signingKey: (await namedKey('older signing key', 'ed25519')).pair.publicKey };
   const two = encodeDistributions([d, older]);
   b.add({ comment: 'two items: the current chain, then an earlier chain the recipient held', operation: 'distribution_list', items: [d, older].map((x) => ({ channelId: x.channelId, chainId: hex(x.chainId), index: x.index, chainKey: hex(x.chainKey), signingKey: hex(x.signingKey) })), encoded: hex(two), result: 'valid' });
   const otherChannel = encodeDistributions([d, { ...older, channelId: IDS.otherChannel }]);
@@ -207,6 +207,9 @@ async function envelopes(): Promise<void> {
   const v2 = encoded.slice();
   v2[0] = 0x02;
   b.add({ comment: 'distribution with the reference version byte', operation: 'distribution_decode', encoded: hex(v2), result: 'invalid', reason: 'unsupported_version' });
+  const v3 = encoded.slice();
+  v3[0] = L.LEGACY_CHAIN_VERSION;
+  b.add({ comment: 'distribution with the version byte of P-256 ECDSA chains', operation: 'distribution_decode', encoded: hex(v3), result: 'invalid', reason: 'legacy_protocol' });
   const t = encoded.slice();
   t[1] = L.TYPE_GROUP;
   b.add({ comment: 'distribution with the group type byte', operation: 'distribution_decode', encoded: hex(t), result: 'invalid', reason: 'malformed' });
@@ -231,7 +234,7 @@ async function envelopes(): Promise<void> {
   b.add({ comment: 'unknown type byte', operation: 'pairwise_decode', encoded: hex(concat(new Uint8Array([L.VERSION, 0x7f]), header, sealed)), result: 'invalid', reason: 'malformed' });
   b.add({ comment: 'reference version byte', operation: 'pairwise_decode', encoded: hex(concat(new Uint8Array([0x02, L.TYPE_RATCHET]), header, sealed)), result: 'invalid', reason: 'unsupported_version' });
   void decodePairwiseMessage;
-  write('envelopes', 'Framing (docs/crypto.md §3–4): sender-key distributions (one or more 135-byte items) and pairwise TYPE_PREKEY / TYPE_RATCHET messages', b);
+  write('envelopes', 'Framing (docs/crypto.md §3–4): sender-key distributions (one or more 102-byte items, version CHAIN_VERSION) and pairwise TYPE_PREKEY / TYPE_RATCHET messages', b);
 }
 
 export async function moreVectorFiles(): Promise<void> {

@@ -32,7 +32,7 @@ public sealed class MoreVectorTests
     [Fact]
     public void Envelope_vectors()
     {
-        Vectors.CheckEach("envelopes.json", 14, test =>
+        Vectors.CheckEach("envelopes.json", 15, test =>
         {
             var encoded = test.Hex("encoded");
             switch (test.Op(), test.Valid())

@@ -53,6 +53,21 @@ public sealed class PrimitivesTests
     }
 
     [Fact]
+    public void Chain_signatures_are_deterministic_ed25519_bound_to_the_data_and_key()
+    {
+        var key = ChainSigningKey.Generate();
+        Assert.Equal(Labels.ChainSigningKeyLength, key.PublicKey.Length);
+        var signature = key.Sign([1, 2, 3]);
+        Assert.Equal(64, signature.Length);
+        Assert.Equal(signature, ChainSigningKey.FromSeed(key.Seed).Sign([1, 2, 3]));
+        Assert.True(ChainSigningKey.Verify(key.PublicKey, [1, 2, 3], signature));
+        Assert.False(ChainSigningKey.Verify(key.PublicKey, [1, 2, 4], signature));
+        Assert.False(ChainSigningKey.Verify(ChainSigningKey.Generate().PublicKey, [1, 2, 3], signature));
+        Assert.False(ChainSigningKey.Verify(key.PublicKey, [1, 2, 3], signature[1..]));
+        Assert.False(ChainSigningKey.Verify(EcKeyPair.Generate().PublicKey, [1, 2, 3], signature));
+    }
+
+    [Fact]
     public void Aes_gcm_appends_the_tag_and_refuses_a_tampered_byte()
     {
         var key = new byte[32];

@@ -107,7 +107,7 @@ public sealed class SenderKeyTests
         var ciphertext = decoded.Ciphertext.ToArray();
         ciphertext[0] ^= 1;
         var aad = SenderKeys.Aad(Channel, SenderDevice, decoded.ChainId, decoded.Index);
-        var forged = new GroupMessage(decoded.ChainId, decoded.Index, ciphertext, Primitives.Sign(_chain.Signing, Bytes.Concat(aad, ciphertext)));
+        var forged = new GroupMessage(decoded.ChainId, decoded.Index, ciphertext, _chain.Signing.Sign(Bytes.Concat(aad, ciphertext)));
         Assert.Equal(DecryptFailureReason.BadMac, Receive(forged.Encode()).Reason);
         Assert.Equal(0u, _received!.NextIndex);
     }
@@ -150,13 +150,16 @@ public sealed class SenderKeyTests
     }
 
     [Fact]
-    public void Wrong_version_is_unsupported_version_and_short_input_is_malformed()
+    public void Wrong_version_is_unsupported_version_a_p256_chain_is_legacy_and_short_input_is_malformed()
     {
         Hand();
         var message = Send("x");
+        Assert.Equal(Labels.ChainVersion, message[0]);
         message[0] = 0x02;
         Assert.Equal(DecryptFailureReason.UnsupportedVersion, Receive(message).Reason);
-        Assert.Equal(DecryptFailureReason.Malformed, Receive([Labels.Version, Labels.TypeGroup, 0]).Reason);
+        message[0] = Labels.LegacyChainVersion;
+        Assert.Equal(DecryptFailureReason.LegacyProtocol, Receive(message).Reason);
+        Assert.Equal(DecryptFailureReason.Malformed, Receive([Labels.ChainVersion, Labels.TypeGroup, 0]).Reason);
         Assert.Equal(DecryptFailureReason.Malformed, Receive([]).Reason);
     }
 

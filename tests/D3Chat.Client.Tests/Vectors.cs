@@ -75,6 +75,16 @@ public static class VectorJson
         return pair;
     }
 
+    /// <summary>A chain signing key as the vectors carry it: the Ed25519 seed, checked against its PKCS#8 (RFC 8410) and public key.</summary>
+    public static ChainSigningKey ChainKey(this JsonElement e, string name)
+    {
+        var key = e.GetProperty(name);
+        var signing = ChainSigningKey.FromSeed(key.Hex("seed"));
+        Assert.Equal(key.Str("pkcs8"), "302e020100300506032b657004220420" + key.Str("seed"));
+        Assert.Equal(key.Str("public"), Bytes.ToHex(signing.PublicKey));
+        return signing;
+    }
+
     public static byte[]? PublicOf(this JsonElement e, string name) =>
         e.TryGetProperty(name, out var key) && key.ValueKind == JsonValueKind.Object ? key.Hex("public") : null;
 }

@@ -7,6 +7,15 @@ namespace D3Chat.Client.Crypto;
 public static class Labels
 {
     public const byte Version = 0x03;
+
+    /// <summary>
+    /// Version byte of channel messages and sender-key distributions: 0x04 since a chain's signing key is Ed25519.
+    /// A 0x03 message or distribution (a P-256 ECDSA chain) is refused as <c>legacy_protocol</c>.
+    /// </summary>
+    public const byte ChainVersion = 0x04;
+
+    /// <summary>The version byte of P-256 ECDSA chains, recognised only to refuse them as <c>legacy_protocol</c>.</summary>
+    public const byte LegacyChainVersion = 0x03;
     public const byte TypePrekey = 0x01;
     public const byte TypeRatchet = 0x02;
     public const byte TypeGroup = 0x11;
@@ -41,6 +50,9 @@ public static class Labels
 
     public const int PublicKeyLength = 65;
     public const int SignatureLength = 64;
+
+    /// <summary>An Ed25519 public key (a chain's signing key) and an Ed25519 seed.</summary>
+    public const int ChainSigningKeyLength = 32;
     public const int KeyLength = 32;
     public const int NonceLength = 12;
     public const int TagLength = 16;

@@ -10,7 +10,7 @@ public sealed record OwnChain(
     uint Index,
     byte[] ChainKey,
     byte[] StartChainKey,
-    EcKeyPair Signing,
+    ChainSigningKey Signing,
     DateTimeOffset CreatedAt,
     IReadOnlyDictionary<Guid, uint> Recipients,
     bool RotationDue);
@@ -32,21 +32,21 @@ public sealed record ReceivedChain(
 
 public static class SenderKeys
 {
-    public static OwnChain NewChain(Guid channelId, DateTimeOffset now, byte[]? chainId = null, byte[]? chainKey = null, EcKeyPair? signing = null)
+    public static OwnChain NewChain(Guid channelId, DateTimeOffset now, byte[]? chainId = null, byte[]? chainKey = null, ChainSigningKey? signing = null)
     {
         var key = chainKey ?? Primitives.RandomBytes(Labels.KeyLength);
         return new OwnChain(channelId, chainId ?? Primitives.RandomBytes(Labels.ChainIdLength), 0, key, key,
-            signing ?? EcKeyPair.Generate(), now, new Dictionary<Guid, uint>(), false);
+            signing ?? ChainSigningKey.Generate(), now, new Dictionary<Guid, uint>(), false);
     }
 
     /// <summary>
-    /// <c>GROUP_AAD_LABEL ‖ channel_id ‖ sender_device_id ‖ VERSION ‖ TYPE_GROUP ‖ chain_id ‖ u32 index</c>.
+    /// <c>GROUP_AAD_LABEL ‖ channel_id ‖ sender_device_id ‖ CHAIN_VERSION ‖ TYPE_GROUP ‖ chain_id ‖ u32 index</c>.
     /// No user id: a remote user's id differs on each server, while channel and device ids are the
     /// same everywhere; the sender user is still checked against the chain (<c>wrong_sender</c>).
     /// </summary>
     public static byte[] Aad(Guid channelId, Guid senderDeviceId, byte[] chainId, uint index) =>
         Bytes.Concat(Labels.GroupAadLabel, Bytes.Uuid(channelId), Bytes.Uuid(senderDeviceId),
-            [Labels.Version, Labels.TypeGroup], chainId, Bytes.U32(index));
+            [Labels.ChainVersion, Labels.TypeGroup], chainId, Bytes.U32(index));
 
     /// <summary>Whether this chain must be replaced before the next message (a member left, 100 messages, 7 days).</summary>
     public static bool NeedsRotation(OwnChain chain, DateTimeOffset now) =>
@@ -61,7 +61,7 @@ public static class SenderKeys
         var (key, nonce) = Ratchet.MessageKeys(Labels.GroupMessageKeysInfo, messageKey);
         var aad = Aad(chain.ChannelId, senderDeviceId, chain.ChainId, chain.Index);
         var ciphertext = Primitives.AesGcmSeal(key, nonce, plaintext, aad);
-        var signature = Primitives.Sign(chain.Signing, Bytes.Concat(aad, ciphertext));
+        var signature = chain.Signing.Sign(Bytes.Concat(aad, ciphertext));
         var message = new GroupMessage(chain.ChainId, chain.Index, ciphertext, signature);
         return (message.Encode(), chain with { Index = chain.Index + 1, ChainKey = nextChainKey });
     }
@@ -111,7 +111,7 @@ public static class SenderKeys
             return DecryptFailureReason.WrongSender;
         }
         var aad = Aad(channelId, senderDeviceId, message.ChainId, message.Index);
-        if (!Primitives.Verify(chain.SigningKey, Bytes.Concat(aad, message.Ciphertext), message.Signature))
+        if (!ChainSigningKey.Verify(chain.SigningKey, Bytes.Concat(aad, message.Ciphertext), message.Signature))
         {
             return DecryptFailureReason.BadSignature;
         }

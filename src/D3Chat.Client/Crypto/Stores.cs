@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace D3Chat.Client.Crypto;
@@ -19,7 +20,8 @@ public sealed record ProtocolState(
     IReadOnlyDictionary<string, ReceivedChain> ReceivedChains,
     IReadOnlyDictionary<Guid, byte[]> ContactDigests)
 {
-    public const int CurrentVersion = 1;
+    /// <summary>2: chain signing keys are Ed25519 (CHAIN_VERSION 0x04). Version 1 held P-256 ECDSA chains.</summary>
+    public const int CurrentVersion = 2;
 
     public static ProtocolState Empty(Guid userId, Guid deviceId) =>
         new(CurrentVersion, userId, deviceId, null, false,
@@ -84,12 +86,24 @@ public sealed class FileProtocolStore(string directory) : IProtocolStore
         {
             return null;
         }
-        await using var stream = File.OpenRead(path);
-        var state = await JsonSerializer.DeserializeAsync<ProtocolState>(stream, StateJson.Options, ct)
-            ?? throw new InvalidDataException($"{path} holds no protocol state");
-        return state.Version == ProtocolState.CurrentVersion
-            ? state
-            : throw new InvalidDataException($"{path} has state version {state.Version}; this client reads {ProtocolState.CurrentVersion}");
+        JsonObject json;
+        await using (var stream = File.OpenRead(path))
+        {
+            json = await JsonNode.ParseAsync(stream, cancellationToken: ct) as JsonObject
+                ?? throw new InvalidDataException($"{path} holds no protocol state");
+        }
+        var version = json["version"]?.GetValue<int>();
+        if (version == 1)
+        {
+            // Version 1 chains are P-256 ECDSA: no message of theirs is accepted any more (legacy_protocol), so they are
+            // dropped; keys and sessions carry over and the next send starts an Ed25519 chain.
+            json["ownChains"] = new JsonObject();
+            json["receivedChains"] = new JsonObject();
+            json["version"] = version = ProtocolState.CurrentVersion;
+        }
+        return version == ProtocolState.CurrentVersion
+            ? json.Deserialize<ProtocolState>(StateJson.Options) ?? throw new InvalidDataException($"{path} holds no protocol state")
+            : throw new InvalidDataException($"{path} has state version {version}; this client reads {ProtocolState.CurrentVersion}");
     }
 
     public async Task SaveAsync(ProtocolState state, CancellationToken ct = default)
@@ -116,13 +130,25 @@ public sealed class FileProtocolStore(string directory) : IProtocolStore
     private string PathOf(Guid deviceId) => Path.Combine(directory, deviceId.ToString("D") + ".json");
 }
 
-/// <summary>How a <see cref="ProtocolState"/> is written: key pairs as their PKCS#8 bytes, byte strings as base64.</summary>
+/// <summary>
+/// How a <see cref="ProtocolState"/> is written: P-256 key pairs as their PKCS#8 bytes, chain signing keys as their Ed25519
+/// seed, byte strings as base64.
+/// </summary>
 public static class StateJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new EcKeyPairConverter() },
+        Converters = { new EcKeyPairConverter(), new ChainSigningKeyConverter() },
     };
+
+    private sealed class ChainSigningKeyConverter : JsonConverter<ChainSigningKey>
+    {
+        public override ChainSigningKey Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            ChainSigningKey.FromSeed(reader.GetBytesFromBase64());
+
+        public override void Write(Utf8JsonWriter writer, ChainSigningKey value, JsonSerializerOptions options) =>
+            writer.WriteBase64StringValue(value.Seed);
+    }
 
     private sealed class EcKeyPairConverter : JsonConverter<EcKeyPair>
     {

@@ -27,18 +27,21 @@ public sealed record PreKeyMessage(byte[] IdentityKey, byte[] EphemeralKey, byte
         [(byte)(OneTimePreKey is null ? 0 : 1)], OneTimePreKey ?? [], Inner.Encode());
 }
 
-/// <summary>A channel message: <c>VERSION ‖ TYPE_GROUP ‖ chain_id ‖ u32 index ‖ ciphertext‖tag ‖ signature</c>.</summary>
+/// <summary>A channel message: <c>CHAIN_VERSION ‖ TYPE_GROUP ‖ chain_id ‖ u32 index ‖ ciphertext‖tag ‖ Ed25519 signature</c>.</summary>
 public sealed record GroupMessage(byte[] ChainId, uint Index, byte[] Ciphertext, byte[] Signature)
 {
-    public byte[] Encode() => Bytes.Concat([Labels.Version, Labels.TypeGroup], ChainId, Bytes.U32(Index), Ciphertext, Signature);
+    public byte[] Encode() => Bytes.Concat([Labels.ChainVersion, Labels.TypeGroup], ChainId, Bytes.U32(Index), Ciphertext, Signature);
 }
 
-/// <summary>The chain state one device hands another: <c>VERSION ‖ TYPE_SENDER_KEY ‖ channel_id ‖ chain_id ‖ u32 index ‖ CK ‖ SIGC_pub</c>.</summary>
+/// <summary>
+/// The chain state one device hands another:
+/// <c>CHAIN_VERSION ‖ TYPE_SENDER_KEY ‖ channel_id ‖ chain_id ‖ u32 index ‖ CK ‖ SIGC_pub</c> (Ed25519, 32 bytes).
+/// </summary>
 public sealed record SenderKeyDistribution(Guid ChannelId, byte[] ChainId, uint Index, byte[] ChainKey, byte[] SigningKey)
 {
-    public const int Length = 2 + Labels.IdLength + Labels.ChainIdLength + 4 + Labels.KeyLength + Labels.PublicKeyLength;
+    public const int Length = 2 + Labels.IdLength + Labels.ChainIdLength + 4 + Labels.KeyLength + Labels.ChainSigningKeyLength;
 
-    public byte[] Encode() => Bytes.Concat([Labels.Version, Labels.TypeSenderKey], Bytes.Uuid(ChannelId), ChainId, Bytes.U32(Index), ChainKey, SigningKey);
+    public byte[] Encode() => Bytes.Concat([Labels.ChainVersion, Labels.TypeSenderKey], Bytes.Uuid(ChannelId), ChainId, Bytes.U32(Index), ChainKey, SigningKey);
 }
 
 /// <summary>Framing of every message type; decoding returns <c>unsupported_version</c> or <c>malformed</c> for bad input.</summary>
@@ -55,6 +58,21 @@ public static class Wire
             return DecryptFailureReason.Malformed;
         }
         return bytes[0] != Labels.Version ? DecryptFailureReason.UnsupportedVersion : DecryptResult<byte>.Success(bytes[1]);
+    }
+
+    /// <summary>The type byte of a channel message or distribution; a P-256 ECDSA chain's 0x03 is <c>legacy_protocol</c>.</summary>
+    private static DecryptResult<byte> PeekChainType(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < 2)
+        {
+            return DecryptFailureReason.Malformed;
+        }
+        return bytes[0] switch
+        {
+            Labels.ChainVersion => DecryptResult<byte>.Success(bytes[1]),
+            Labels.LegacyChainVersion => DecryptFailureReason.LegacyProtocol,
+            _ => DecryptFailureReason.UnsupportedVersion,
+        };
     }
 
     public static DecryptResult<RatchetMessage> DecodeRatchet(ReadOnlySpan<byte> bytes)
@@ -120,7 +138,7 @@ public static class Wire
 
     public static DecryptResult<GroupMessage> DecodeGroup(ReadOnlySpan<byte> bytes)
     {
-        var type = PeekType(bytes);
+        var type = PeekChainType(bytes);
         if (!type.Ok)
         {
             return type.Reason;
@@ -146,7 +164,7 @@ public static class Wire
     /// </summary>
     public static DecryptResult<IReadOnlyList<SenderKeyDistribution>> DecodeSenderKeys(ReadOnlySpan<byte> bytes)
     {
-        var type = PeekType(bytes);
+        var type = PeekChainType(bytes);
         if (!type.Ok)
         {
             return type.Reason;
@@ -174,7 +192,7 @@ public static class Wire
 
     public static DecryptResult<SenderKeyDistribution> DecodeSenderKey(ReadOnlySpan<byte> bytes)
     {
-        var type = PeekType(bytes);
+        var type = PeekChainType(bytes);
         if (!type.Ok)
         {
             return type.Reason;
@@ -193,8 +211,6 @@ public static class Wire
         var chainKey = bytes.Slice(offset, Labels.KeyLength).ToArray();
         offset += Labels.KeyLength;
         var signingKey = bytes[offset..].ToArray();
-        return Primitives.IsValidPublicKey(signingKey)
-            ? DecryptResult<SenderKeyDistribution>.Success(new SenderKeyDistribution(channelId, chainId, index, chainKey, signingKey))
-            : DecryptFailureReason.Malformed;
+        return DecryptResult<SenderKeyDistribution>.Success(new SenderKeyDistribution(channelId, chainId, index, chainKey, signingKey));
     }
 }

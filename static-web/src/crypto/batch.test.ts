@@ -4,7 +4,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fromBase64, toBase64, toHex, utf8Decode, utf8Encode, type Bytes } from './bytes';
 import { MemoryProtocolStore, type IncomingMessage } from './index';
-import { ecdsaSign } from './primitives';
+import { ed25519Sign } from './primitives';
 import { fail, ok, type DecryptResult } from './result';
 import { chainsWithKeysAhead, createOwnChain, distributionOf, groupDecrypt, groupDecryptBatch, groupEncrypt, receivedChainFrom, type OwnChain, type ReceivedChain } from './senderKeys';
 import { client, newServer, read, send, uuid } from './test/harness';
@@ -29,7 +29,7 @@ async function chainWith(count: number): Promise<{ own: OwnChain; rx: ReceivedCh
 /** A message whose signature is valid but whose AEAD fails: only the chain's own signing key can make one. */
 async function badMacSigned(own: OwnChain, m: GroupMessage): Promise<GroupMessage> {
   const sealed = flip(m.sealed, 0);
-  return { ...m, sealed, signature: await ecdsaSign(own.signing.privateKey, groupSignatureInput(groupAad(ctx, m.chainId, m.index), sealed)) };
+  return { ...m, sealed, signature: await ed25519Sign(own.signing.privateKey, groupSignatureInput(groupAad(ctx, m.chainId, m.index), sealed)) };
 }
 
 const acceptUnlessM6 = (p: Bytes): DecryptResult<string> => (utf8Decode(p) === 'm6' ? fail('malformed') : ok(utf8Decode(p)!));

@@ -5,6 +5,14 @@ const utf8 = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode
 
 /** Wire format version byte; the reference uses 0x02, so a reference envelope is never mistaken for ours. */
 export const VERSION = 0x03;
+/**
+ * Version byte of channel messages and sender-key distributions: 0x04 since a chain's signing key is
+ * Ed25519 (32-byte public key). A 0x03 message or distribution (a P-256 ECDSA chain) is refused as
+ * `legacy_protocol`; pairwise messages keep VERSION.
+ */
+export const CHAIN_VERSION = 0x04;
+/** The version byte of P-256 ECDSA chains, recognised only to refuse them as `legacy_protocol`. */
+export const LEGACY_CHAIN_VERSION = 0x03;
 /** The `protocol_version` a D3Chat v3 message carries on the API. */
 export const PROTOCOL_VERSION = 3;
 
@@ -36,6 +44,8 @@ export const ROTATE_AFTER_SECONDS = 604800;
 
 export const PUBLIC_KEY_LENGTH = 65;
 export const SIGNATURE_LENGTH = 64;
+/** An Ed25519 public key (a chain's signing key). */
+export const CHAIN_SIGNING_KEY_LENGTH = 32;
 export const SYMMETRIC_KEY_LENGTH = 32;
 export const NONCE_LENGTH = 12;
 export const TAG_LENGTH = 16;

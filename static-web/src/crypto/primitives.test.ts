@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { bytesToUuid, fromBase64, fromHex, toBase64, toHex, uuidToBytes } from './bytes';
-import { aesGcmOpen, aesGcmSeal, ecdh, ecdsaSign, ecdsaVerify, generateEcdhKeyPair, generateSigningKeyPair, importPrivateScalar, randomBytes } from './primitives';
+import { aesGcmOpen, aesGcmSeal, ecdh, ecdsaSign, ecdsaVerify, ed25519Sign, ed25519Verify, generateChainSigningKeyPair, generateEcdhKeyPair, generateSigningKeyPair, importChainVerifyKey, importPrivateScalar, randomBytes } from './primitives';
 import { kdfChain } from './ratchet';
 import { useRealRandom, useSeededRandom } from './testSupport';
 
@@ -72,6 +72,21 @@ describe('primitives', () => {
     expect(await ecdsaVerify(k.publicKey, sig, new Uint8Array([1]))).toBe(true);
     expect(await ecdsaVerify(k.publicKey, sig, new Uint8Array([2]))).toBe(false);
     expect(await ecdsaVerify(k.publicKey, sig.slice(1), new Uint8Array([1]))).toBe(false);
+  });
+
+  it('chain signing keys are Ed25519: non-extractable, 32-byte public key, deterministic 64-byte signatures', async () => {
+    const k = await generateChainSigningKeyPair();
+    expect(k.privateKey.extractable).toBe(false);
+    expect(k.privateKey.algorithm.name).toBe('Ed25519');
+    expect(k.publicKey.length).toBe(32);
+    const sig = await ed25519Sign(k.privateKey, new Uint8Array([1]));
+    expect(sig.length).toBe(64);
+    expect(await ed25519Sign(k.privateKey, new Uint8Array([1]))).toEqual(sig);
+    const verifyKey = (await importChainVerifyKey(k.publicKey))!;
+    expect(await ed25519Verify(verifyKey, sig, new Uint8Array([1]))).toBe(true);
+    expect(await ed25519Verify(verifyKey, sig, new Uint8Array([2]))).toBe(false);
+    expect(await ed25519Verify(verifyKey, sig.slice(1), new Uint8Array([1]))).toBe(false);
+    expect(await importChainVerifyKey(new Uint8Array(65))).toBeNull();
   });
 
   it('test randomness is deterministic while injected and real again afterwards', () => {

@@ -1,10 +1,10 @@
 // The only module that calls crypto.subtle (and crypto.getRandomValues). Thin wrappers with the
 // encodings of docs/crypto.md §1 fixed: 65-byte uncompressed P-256 points, 32-byte ECDH X coordinates,
-// 64-byte P1363 signatures, AES-GCM ciphertext‖tag. Arguments from our own code are length-checked
+// 64-byte P1363 signatures, 32-byte Ed25519 public keys and 64-byte signatures, AES-GCM ciphertext‖tag. Arguments from our own code are length-checked
 // (a wrong length is a programming error and throws); untrusted bytes come back as null/false.
 
 import { assertLength, concat, copy, fromHex, type Bytes } from './bytes';
-import { NONCE_LENGTH, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, SYMMETRIC_KEY_LENGTH } from './labels';
+import { CHAIN_SIGNING_KEY_LENGTH, NONCE_LENGTH, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, SYMMETRIC_KEY_LENGTH } from './labels';
 
 const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
 const P256 = 'P-256';
@@ -15,7 +15,7 @@ const ECDSA_SHA256: EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
 export interface KeyPair {
   /** Non-extractable. */
   readonly privateKey: CryptoKey;
-  /** 65-byte uncompressed point. */
+  /** 65-byte uncompressed P-256 point, or the 32-byte Ed25519 public key of a chain signing key. */
   readonly publicKey: Bytes;
 }
 
@@ -152,15 +152,20 @@ export async function importPrivateScalar(d: Bytes, use: 'ecdh' | 'ecdsa'): Prom
   return { privateKey, publicKey };
 }
 
+/** The first 32 bytes under test randomness: a vector's key pair comes from the injected bytes. */
+function testScalar(): Bytes | null {
+  if (!testRandom) return null;
+  const d = randomBytes(32);
+  d[0] = (d[0] ?? 0) & 0x7f;
+  if ((d[0] ?? 0) === 0) d[0] = 1;
+  return d;
+}
+
 // Under test randomness a key pair comes from the injected bytes (top bit cleared so the scalar is
 // below the group order), which is what makes vectors reproducible.
 async function generatePair(use: 'ecdh' | 'ecdsa'): Promise<KeyPair> {
-  if (testRandom) {
-    const d = randomBytes(32);
-    d[0] = (d[0] ?? 0) & 0x7f;
-    if ((d[0] ?? 0) === 0) d[0] = 1;
-    return importPrivateScalar(d, use);
-  }
+  const d = testScalar();
+  if (d) return importPrivateScalar(d, use);
   const pair =
     use === 'ecdh'
       ? await subtle().generateKey(ECDH, false, ['deriveBits'])
@@ -220,3 +225,60 @@ export async function ecdsaVerify(publicKey: Bytes | VerifyKey, signature: Bytes
   }
 }
 
+
+// ---- Ed25519 (the signing key of a sender-key chain, docs/crypto.md §4) ----
+//
+// Every channel message is signed and verified once per reader; Ed25519 costs about half of ECDSA P-256
+// in Chromium and Node, and its signatures are deterministic (vectors pin them). Device signing keys
+// stay P-256 ECDSA (they sign pre-keys, rarely).
+
+const ED25519 = 'Ed25519';
+
+// PKCS#8 OneAsymmetricKey for Ed25519 (RFC 8410): the 32-byte seed is the private key.
+const PKCS8_ED25519_PREFIX = fromHex('302e020100300506032b657004220420');
+
+export function pkcs8FromEd25519Seed(seed: Bytes): Bytes {
+  assertLength('ed25519 seed', seed, 32);
+  return concat(PKCS8_ED25519_PREFIX, seed);
+}
+
+/** Imports an Ed25519 seed (vectors and tests only) as a non-extractable key pair; the public key is read back from a short-lived extractable import. */
+export async function importEd25519Seed(seed: Bytes): Promise<KeyPair> {
+  const pkcs8 = pkcs8FromEd25519Seed(seed);
+  const probe = await subtle().importKey('pkcs8', pkcs8, ED25519, true, ['sign']);
+  const jwk = await subtle().exportKey('jwk', probe);
+  if (!jwk.x) throw new Error('importEd25519Seed: no public key');
+  const privateKey = await subtle().importKey('pkcs8', pkcs8, ED25519, false, ['sign']);
+  return { privateKey, publicKey: base64UrlToBytes(jwk.x) };
+}
+
+/** A chain signing key pair: non-extractable private key, 32-byte public key. */
+export async function generateChainSigningKeyPair(): Promise<KeyPair> {
+  const seed = testScalar();
+  if (seed) return importEd25519Seed(seed);
+  const pair = (await subtle().generateKey(ED25519, false, ['sign', 'verify'])) as CryptoKeyPair;
+  return { privateKey: pair.privateKey, publicKey: new Uint8Array(await subtle().exportKey('raw', pair.publicKey)) };
+}
+
+export async function ed25519Sign(privateKey: CryptoKey, data: Bytes): Promise<Bytes> {
+  return new Uint8Array(await subtle().sign(ED25519, privateKey, data));
+}
+
+/** Imports a chain's public key once, for repeated verification; null if it is not 32 bytes (or not importable). */
+export async function importChainVerifyKey(raw: Bytes): Promise<VerifyKey | null> {
+  if (raw.length !== CHAIN_SIGNING_KEY_LENGTH) return null;
+  try {
+    return await subtle().importKey('raw', raw, ED25519, true, ['verify']);
+  } catch {
+    return null;
+  }
+}
+
+export async function ed25519Verify(key: VerifyKey, signature: Bytes, data: Bytes): Promise<boolean> {
+  if (signature.length !== SIGNATURE_LENGTH) return false;
+  try {
+    return await subtle().verify(ED25519, key, signature, data);
+  } catch {
+    return false;
+  }
+}

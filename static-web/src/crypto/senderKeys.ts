@@ -5,7 +5,7 @@
 
 import { equalBytes, toHex, type Bytes } from './bytes';
 import { CHAIN_ID_LENGTH, GROUP_MESSAGE_KEYS_INFO, MAX_FORWARD_JUMP, MAX_PREVIOUS_CHAINS, MAX_SKIPPED_KEYS } from './labels';
-import { aesGcmOpen, aesGcmSeal, ecdsaSign, ecdsaVerify, generateSigningKeyPair, importAesKey, importVerifyKey, randomBytes, type AesKey, type KeyPair, type VerifyKey } from './primitives';
+import { aesGcmOpen, aesGcmSeal, ed25519Sign, ed25519Verify, generateChainSigningKeyPair, importAesKey, importChainVerifyKey, randomBytes, type AesKey, type KeyPair, type VerifyKey } from './primitives';
 import { kdfChain, messageKeys } from './ratchet';
 import { fail, ok, type DecryptResult } from './result';
 import { encodeGroupMessage, groupAad, groupSignatureInput, type Distribution, type GroupContext, type GroupMessage } from './wire';
@@ -24,13 +24,15 @@ export interface PreviousChain {
 
 /** The sending side of a chain, kept by the device that owns it. */
 export interface OwnChain {
-  readonly version: 1;
+  /** 2: the signing key is Ed25519 (layout 1, P-256 ECDSA, is never read back: see storage/indexedDbStore.ts). */
+  readonly version: 2;
   readonly channelId: string;
   readonly chainId: Bytes;
   /** Index of the next message to send. */
   readonly index: number;
   /** Chain key at `index`. */
   readonly chainKey: Bytes;
+  /** Ed25519: non-extractable private key, 32-byte public key. */
   readonly signing: KeyPair;
   /** Milliseconds since the epoch. */
   readonly createdAt: number;
@@ -60,7 +62,8 @@ export interface SkippedKey {
 
 /** The receiving side of a chain, as learned from a distribution (or, for the sender itself, at creation). */
 export interface ReceivedChain {
-  readonly version: 1;
+  /** 2: signingKey is a 32-byte Ed25519 public key. */
+  readonly version: 2;
   readonly chainId: Bytes;
   readonly channelId: string;
   readonly senderUserId: string;
@@ -77,12 +80,12 @@ export interface ReceivedChain {
 
 export async function createOwnChain(channelId: string, now: number): Promise<OwnChain> {
   return {
-    version: 1,
+    version: 2,
     channelId,
     chainId: randomBytes(CHAIN_ID_LENGTH),
     index: 0,
     chainKey: randomBytes(32),
-    signing: await generateSigningKeyPair(),
+    signing: await generateChainSigningKeyPair(),
     createdAt: now,
     recipients: [],
     previous: [],
@@ -118,7 +121,7 @@ export function distributionOf(chain: OwnChain): Distribution {
 /** A received chain from a distribution; the sender ids come from the pairwise session, never from the payload. */
 export function receivedChainFrom(d: Distribution, senderUserId: string, senderDeviceId: string): ReceivedChain {
   return {
-    version: 1,
+    version: 2,
     chainId: d.chainId,
     channelId: d.channelId,
     senderUserId,
@@ -197,7 +200,7 @@ export async function groupEncrypt(chain: OwnChain, ctx: GroupContext, plaintext
   const step = (await heldAhead('send', chain.chainId, chain.index, chain.chainKey)) ?? (await deriveStep(chain.index, chain.chainKey));
   const aad = groupAad(ctx, chain.chainId, chain.index);
   const sealed = await aesGcmSeal(step.aesKey, step.nonce, plaintext, aad);
-  const signature = await ecdsaSign(chain.signing.privateKey, groupSignatureInput(aad, sealed));
+  const signature = await ed25519Sign(chain.signing.privateKey, groupSignatureInput(aad, sealed));
   const message = encodeGroupMessage({ chainId: chain.chainId, index: chain.index, sealed, signature });
   deriveAhead('send', chain.chainId, chain.index + 1, step.nextChainKey);
   return { chain: { ...chain, index: chain.index + 1, chainKey: step.nextChainKey }, message };
@@ -209,7 +212,7 @@ async function verifyKeyFor(raw: Bytes): Promise<VerifyKey | null> {
   const id = toHex(raw);
   const cached = verifyKeys.get(id);
   if (cached) return cached;
-  const key = await importVerifyKey(raw);
+  const key = await importChainVerifyKey(raw);
   if (key) {
     if (verifyKeys.size >= 512) verifyKeys.delete(verifyKeys.keys().next().value as string);
     verifyKeys.set(id, key);
@@ -276,7 +279,7 @@ export async function groupVerify(chain: ReceivedChain | null, ctx: GroupContext
   if (!checked.ok) return checked;
   const verifyKey = await verifyKeyFor(checked.value.signingKey);
   const aad = groupAad(ctx, m.chainId, m.index);
-  if (!verifyKey || !(await ecdsaVerify(verifyKey, m.signature, groupSignatureInput(aad, m.sealed)))) return fail('bad_signature');
+  if (!verifyKey || !(await ed25519Verify(verifyKey, m.signature, groupSignatureInput(aad, m.sealed)))) return fail('bad_signature');
   return ok(true);
 }
 

@@ -1,7 +1,7 @@
 // Deterministic inputs for tests and the vector generator only (never imported by index.ts).
 
 import { fromHex, utf8Encode, type Bytes } from './bytes';
-import { dangerousTestOnlyRandom, importPrivateScalar, sha256, type KeyPair, type TestRandomSource } from './primitives';
+import { dangerousTestOnlyRandom, importEd25519Seed, importPrivateScalar, sha256, type KeyPair, type TestRandomSource } from './primitives';
 
 /** mulberry32: a small seeded generator; determinism, not quality, is the point here. */
 export function seededRandom(seed: number): TestRandomSource {
@@ -39,9 +39,10 @@ export interface NamedKey {
   readonly pair: KeyPair;
 }
 
-export async function namedKey(name: string, use: 'ecdh' | 'ecdsa'): Promise<NamedKey> {
+/** A named key pair: P-256 for ECDH or ECDSA (d is the scalar), Ed25519 for a chain signing key (d is the seed). */
+export async function namedKey(name: string, use: 'ecdh' | 'ecdsa' | 'ed25519'): Promise<NamedKey> {
   const d = await scalarFor(name);
-  return { d, pair: await importPrivateScalar(d, use) };
+  return { d, pair: use === 'ed25519' ? await importEd25519Seed(d) : await importPrivateScalar(d, use) };
 }
 
 export async function keyFromScalarHex(hex: string, use: 'ecdh' | 'ecdsa'): Promise<KeyPair> {

@@ -6,12 +6,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex, utf8Encode, type Bytes } from './bytes';
 import * as L from './labels';
-import { aesGcmSeal, ecdh, ecdsaVerify, hkdfSha256, hmacSha256, importPrivateScalar } from './primitives';
+import { ecdh, ed25519Sign, ed25519Verify, hkdfSha256, hmacSha256, importChainVerifyKey, importEd25519Seed, importPrivateScalar, pkcs8FromEd25519Seed, type KeyPair } from './primitives';
 import { kdfChain, kdfRoot, messageKeys } from './ratchet';
 import { verifyPreKeySignature, isTrustworthyBundle } from './keys';
 import { x3dhInitiate, x3dhRespond } from './x3dh';
-import { groupDecrypt, type ReceivedChain } from './senderKeys';
-import { decodeGroupMessage, groupAad, groupSignatureInput, type GroupContext } from './wire';
+import { groupDecrypt, groupEncrypt, type ReceivedChain } from './senderKeys';
+import { decodeGroupMessage, groupAad, type GroupContext } from './wire';
 import { checkMoreVectors, MORE_EXPECTED } from './vectorsMore.testlib';
 
 const DIR = new URL('../../../tests/vectors/', import.meta.url);
@@ -30,12 +30,12 @@ interface File {
 }
 
 const EXPECTED: Record<string, number> = {
-  labels: 33,
+  labels: 36,
   kdf: 14,
   x3dh: 5,
-  signatures: 10,
+  signatures: 16,
   sender_key_chain: 13,
-  group_message: 22,
+  group_message: 23,
   ...MORE_EXPECTED,
 };
 
@@ -54,6 +54,20 @@ interface KeyJson {
   d: string | null;
   pkcs8: string | null;
   public: string;
+}
+
+interface ChainKeyJson {
+  seed: string;
+  pkcs8: string;
+  public: string;
+}
+
+/** A chain signing key from its vector form; its PKCS#8 and public key must be what the seed gives. */
+async function chainSigner(k: ChainKeyJson): Promise<KeyPair> {
+  expect(toHex(pkcs8FromEd25519Seed(h(k.seed)))).toBe(k.pkcs8);
+  const signer = await importEd25519Seed(h(k.seed));
+  expect(toHex(signer.publicKey)).toBe(k.public);
+  return signer;
 }
 
 const CHECKERS: Record<string, Checker> = {
@@ -155,26 +169,30 @@ const CHECKERS: Record<string, Checker> = {
     expect(toHex(ck)).toBe(e['chainKeyAtIndex']);
     expect(toHex((await kdfChain(ck)).messageKey)).toBe(e['messageKey']);
   },
+  async chain_signature(e) {
+    const key = await importChainVerifyKey(h(e['signingKey']));
+    const valid = !!key && (await ed25519Verify(key, h(e['signature']), h(e['data'])));
+    expect(valid ? 'valid' : 'bad_signature').toBe(e.result === 'valid' ? 'valid' : e.reason);
+    if (e.result !== 'valid') return;
+    const signer = await chainSigner(e['signingPrivate'] as ChainKeyJson);
+    expect(toHex(await ed25519Sign(signer.privateKey, h(e['data'])))).toBe(e['signature']);
+  },
   async group_encrypt(e) {
     const ctx = e['context'] as GroupContext;
     const chainId = h(e['chainId']);
     const index = e['index'] as number;
-    const aad = groupAad(ctx, chainId, index);
-    expect(toHex(aad)).toBe(e['aad']);
-    const { messageKey } = await kdfChain(h(e['chainKey']));
-    const keys = await messageKeys(L.GROUP_MESSAGE_KEYS_INFO, messageKey);
-    const sealed = await aesGcmSeal(keys.key, keys.nonce, h(e['plaintext']), aad);
-    expect(toHex(sealed)).toBe(e['sealed']);
-    const message = h(e['message']);
+    expect(toHex(groupAad(ctx, chainId, index))).toBe(e['aad']);
+    const signing = await chainSigner(e['signingPrivate'] as ChainKeyJson);
+    expect(toHex(signing.publicKey)).toBe(e['signingKey']);
+    const chain = { version: 2, channelId: ctx.channelId, chainId, index, chainKey: h(e['chainKey']), signing, createdAt: 0, recipients: [], previous: [], envelopes: [], envelopesPosted: true, rotationDue: false } as const;
+    const { message } = await groupEncrypt(chain, ctx, h(e['plaintext']));
+    expect(toHex(message)).toBe(e['message']);
     expect(toHex(message.slice(0, message.length - 64))).toBe(str(e['header']) + str(e['sealed']));
-    expect(await ecdsaVerify(h(e['signingKey']), message.slice(message.length - 64), groupSignatureInput(aad, sealed))).toBe(true);
-    const signer = await importPrivateScalar(h((e['signingPrivate'] as KeyJson).d), 'ecdsa');
-    expect(toHex(signer.publicKey)).toBe(e['signingKey']);
   },
   async group_decrypt(e) {
     const rx = e['receiver'] as Record<string, unknown>;
     const chain: ReceivedChain = {
-      version: 1,
+      version: 2,
       chainId: h(rx['chainId']),
       channelId: str(rx['channelId']),
       senderUserId: str(rx['senderUserId']),

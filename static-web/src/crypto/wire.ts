@@ -4,6 +4,8 @@
 import { assertLength, concat, readU32, u32, uuidToBytes, type Bytes } from './bytes';
 import {
   CHAIN_ID_LENGTH,
+  CHAIN_SIGNING_KEY_LENGTH,
+  CHAIN_VERSION,
   GROUP_AAD_LABEL,
   ID_LENGTH,
   PUBLIC_KEY_LENGTH,
@@ -15,15 +17,24 @@ import {
   TYPE_PREKEY,
   TYPE_RATCHET,
   TYPE_SENDER_KEY,
+  LEGACY_CHAIN_VERSION,
   VERSION,
 } from './labels';
 import { fail, ok, type DecryptResult } from './result';
 
 const prefix = (type: number): Bytes => new Uint8Array([VERSION, type]);
+const chainPrefix = (type: number): Bytes => new Uint8Array([CHAIN_VERSION, type]);
 
-function checkPrefix(data: Bytes, type: number): DecryptResult<true> {
+function checkVersion(data: Bytes, version: number): DecryptResult<true> {
   if (data.length < 2) return fail('malformed');
-  if (data[0] !== VERSION) return fail('unsupported_version');
+  if (data[0] === version) return ok(true);
+  // A chain of the previous layout (P-256 ECDSA signing key): known, and refused by name.
+  return fail(version === CHAIN_VERSION && data[0] === LEGACY_CHAIN_VERSION ? 'legacy_protocol' : 'unsupported_version');
+}
+
+function checkPrefix(data: Bytes, type: number, version = VERSION): DecryptResult<true> {
+  const v = checkVersion(data, version);
+  if (!v.ok) return v;
   if (data[1] !== type) return fail('malformed');
   return ok(true);
 }
@@ -142,11 +153,11 @@ export interface GroupMessage {
 
 export function groupMessageHeader(chainId: Bytes, index: number): Bytes {
   assertLength('chain id', chainId, CHAIN_ID_LENGTH);
-  return concat(prefix(TYPE_GROUP), chainId, u32(index));
+  return concat(chainPrefix(TYPE_GROUP), chainId, u32(index));
 }
 
 /**
- * AAD = GROUP_AAD_LABEL ‖ channel_id ‖ sender_device_id ‖ VERSION ‖ TYPE_GROUP ‖ chain_id ‖ u32 index.
+ * AAD = GROUP_AAD_LABEL ‖ channel_id ‖ sender_device_id ‖ CHAIN_VERSION ‖ TYPE_GROUP ‖ chain_id ‖ u32 index.
  * Only ids that are the same on every server: channel and device ids survive federation, user ids do
  * not (a remote user is a local stub with its own id). The sender user is checked against the chain.
  */
@@ -154,7 +165,7 @@ export function groupAad(ctx: GroupContext, chainId: Bytes, index: number): Byte
   return concat(GROUP_AAD_LABEL, uuidToBytes(ctx.channelId), uuidToBytes(ctx.senderDeviceId), groupMessageHeader(chainId, index));
 }
 
-/** What the chain's signing key signs: AAD ‖ ciphertext‖tag. */
+/** What the chain's signing key (Ed25519) signs: AAD ‖ ciphertext‖tag. */
 export function groupSignatureInput(aad: Bytes, sealed: Bytes): Bytes {
   return concat(aad, sealed);
 }
@@ -167,7 +178,7 @@ export function encodeGroupMessage(m: GroupMessage): Bytes {
 const GROUP_MIN_LENGTH = 2 + CHAIN_ID_LENGTH + 4 + TAG_LENGTH + SIGNATURE_LENGTH;
 
 export function decodeGroupMessage(data: Bytes): DecryptResult<GroupMessage> {
-  const p = checkPrefix(data, TYPE_GROUP);
+  const p = checkPrefix(data, TYPE_GROUP, CHAIN_VERSION);
   if (!p.ok) return p;
   if (data.length < GROUP_MIN_LENGTH) return fail('malformed');
   const headerLength = 2 + CHAIN_ID_LENGTH + 4;
@@ -189,13 +200,14 @@ export interface Distribution {
   readonly signingKey: Bytes;
 }
 
-export const DISTRIBUTION_LENGTH = 2 + ID_LENGTH + CHAIN_ID_LENGTH + 4 + SYMMETRIC_KEY_LENGTH + PUBLIC_KEY_LENGTH;
+/** CHAIN_VERSION ‖ TYPE_SENDER_KEY ‖ channel_id ‖ chain_id ‖ u32 index ‖ CK ‖ Ed25519 SIGC_pub (32). */
+export const DISTRIBUTION_LENGTH = 2 + ID_LENGTH + CHAIN_ID_LENGTH + 4 + SYMMETRIC_KEY_LENGTH + CHAIN_SIGNING_KEY_LENGTH;
 
 export function encodeDistribution(d: Distribution): Bytes {
   assertLength('chain id', d.chainId, CHAIN_ID_LENGTH);
   assertLength('chain key', d.chainKey, SYMMETRIC_KEY_LENGTH);
-  assertLength('signing key', d.signingKey, PUBLIC_KEY_LENGTH);
-  return concat(prefix(TYPE_SENDER_KEY), uuidToBytes(d.channelId), d.chainId, u32(d.index), d.chainKey, d.signingKey);
+  assertLength('signing key', d.signingKey, CHAIN_SIGNING_KEY_LENGTH);
+  return concat(chainPrefix(TYPE_SENDER_KEY), uuidToBytes(d.channelId), d.chainId, u32(d.index), d.chainKey, d.signingKey);
 }
 
 function uuidFrom(data: Bytes): string {
@@ -204,7 +216,7 @@ function uuidFrom(data: Bytes): string {
 }
 
 export function decodeDistribution(data: Bytes): DecryptResult<Distribution> {
-  const p = checkPrefix(data, TYPE_SENDER_KEY);
+  const p = checkPrefix(data, TYPE_SENDER_KEY, CHAIN_VERSION);
   if (!p.ok) return p;
   if (data.length !== DISTRIBUTION_LENGTH) return fail('malformed');
   let at = 2;
@@ -213,7 +225,7 @@ export function decodeDistribution(data: Bytes): DecryptResult<Distribution> {
   const index = readU32(data, at);
   at += 4;
   const chainKey = data.slice(at, (at += SYMMETRIC_KEY_LENGTH));
-  const signingKey = data.slice(at, (at += PUBLIC_KEY_LENGTH));
+  const signingKey = data.slice(at, (at += CHAIN_SIGNING_KEY_LENGTH));
   return ok({ channelId, chainId, index, chainKey, signingKey });
 }
 
@@ -227,8 +239,8 @@ export function encodeDistributions(items: readonly Distribution[]): Bytes {
 }
 
 export function decodeDistributions(data: Bytes): DecryptResult<Distribution[]> {
-  if (data.length < 2) return fail('malformed');
-  if (data[0] !== VERSION) return fail('unsupported_version');
+  const v = checkVersion(data, CHAIN_VERSION);
+  if (!v.ok) return v;
   if (data.length % DISTRIBUTION_LENGTH !== 0) return fail('malformed');
   const items: Distribution[] = [];
   for (let at = 0; at < data.length; at += DISTRIBUTION_LENGTH) {

@@ -22,6 +22,13 @@ interface CachedValue {
   readonly value: unknown;
 }
 
+/**
+ * The record layout each store holds now (1 where not listed). Chains are at 2 since their signing key is
+ * Ed25519 (CHAIN_VERSION 0x04); a chain of layout 1 (P-256 ECDSA) reads as absent: no message of it is
+ * accepted any more (legacy_protocol), and the next send starts a new chain.
+ */
+const RECORD_LAYOUT: Partial<Record<RecordStoreName, number>> = { ownChains: 2, receivedChains: 2 };
+
 export class IndexedDbProtocolStore implements ProtocolStore {
   private constructor(
     private readonly name: string,
@@ -60,7 +67,7 @@ export class IndexedDbProtocolStore implements ProtocolStore {
 
   private async read<T extends { version: number }>(store: RecordStoreName, key: string): Promise<T | null> {
     const sealed = (await this.database.get(store, key as never)) as SealedRecord | undefined;
-    return sealed ? unseal<T>(this.wrappingKey, store, key, sealed) : null;
+    return sealed ? unseal<T>(this.wrappingKey, store, key, sealed, RECORD_LAYOUT[store] ?? 1) : null;
   }
 
   getDevice(): Promise<DeviceRecord | null> {

@@ -49,12 +49,17 @@ export async function seal(wrappingKey: CryptoKey, store: RecordStoreName, key: 
   return { keys, sealed: await wrapSeal(wrappingKey, utf8Encode(json), aadFor(store, key)) };
 }
 
-/** Throws if the record does not open: a store that cannot be read is not silently treated as empty. */
-export async function unseal<T extends { version: number }>(wrappingKey: CryptoKey, store: RecordStoreName, key: string, sealed: SealedRecord): Promise<T> {
+/**
+ * Throws if the record does not open or has a layout newer than `current`: a store that cannot be read
+ * is not silently treated as empty. null for a record of an earlier layout the protocol no longer uses.
+ */
+export async function unseal<T extends { version: number }>(wrappingKey: CryptoKey, store: RecordStoreName, key: string, sealed: SealedRecord, current: number): Promise<T | null> {
   const plain = await wrapOpen(wrappingKey, new Uint8Array(sealed.sealed), aadFor(store, key));
   const text = plain && utf8Decode(plain);
   if (!text) throw new Error(`stored ${store} record does not open`);
   const value = decode(JSON.parse(text) as Json, sealed.keys) as T;
-  if (typeof value !== 'object' || value === null || value.version !== 1) throw new Error(`stored ${store} record has an unknown version`);
-  return value;
+  if (typeof value !== 'object' || value === null || !Number.isInteger(value.version) || value.version < 1 || value.version > current) {
+    throw new Error(`stored ${store} record has an unknown version`);
+  }
+  return value.version === current ? value : null;
 }

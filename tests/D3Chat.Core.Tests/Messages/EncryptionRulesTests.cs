@@ -13,7 +13,7 @@ public sealed class EncryptionRulesTests
     {
         var bytes = new byte[length];
         new Random(length).NextBytes(bytes);
-        bytes[0] = 0x03;
+        bytes[0] = 0x04;
         bytes[1] = 0x11;
         return bytes;
     }
@@ -33,8 +33,9 @@ public sealed class EncryptionRulesTests
 
     [Theory]
     [InlineData(0x02, 0x11)]
-    [InlineData(0x03, 0x01)]
-    [InlineData(0x03, 0x21)]
+    [InlineData(0x03, 0x11)]
+    [InlineData(0x04, 0x01)]
+    [InlineData(0x04, 0x21)]
     [InlineData(0x00, 0x00)]
     public void Frame_OtherVersionOrType_IsWrongHeader(byte version, byte type)
     {

@@ -96,10 +96,31 @@ public sealed class LocalHostE2eeTests(ServerFixture fixture)
             var bob = await E2eeDevice.RegisterAsync(_server, bobStore);
             await alice.Client.AddMemberAsync(channelId, bob.UserId);
             Assert.Equal("one", (await bob.DecryptAsync(await alice.PostAsync(channelId, "one"))).Value!.Text);
+            Assert.Equal("from bob", (await alice.DecryptAsync(await bob.PostAsync(channelId, "from bob"))).Value!.Text);
+            var chainBefore = (await bobStore.LoadAsync(bob.DeviceId))!.OwnChains[channelId];
             var reopened = await E2eeClient.OpenAsync(bob.UserId, bob.DeviceId, new D3ChatKeyDirectory(bob.Client), new FileProtocolStore(directory));
             var two = await alice.PostAsync(channelId, "two");
             Assert.Equal("two", (await reopened.DecryptMessageAsync(E2eeDevice.AsIncoming(two))).Value!.Text);
+            // The chain's Ed25519 private key came back from the file: the same chain signs on, and alice verifies it.
+            var again = await reopened.EncryptMessageAsync(channelId, new MessagePayload("bob again"));
+            var posted = await bob.Client.SendMessageAsync(channelId, again.Content, again.SenderDeviceId,
+                protocolVersion: again.ProtocolVersion, clientMessageId: Guid.NewGuid().ToString());
+            Assert.Equal("bob again", (await alice.DecryptAsync(posted)).Value!.Text);
+            var chainAfter = (await bobStore.LoadAsync(bob.DeviceId))!.OwnChains[channelId];
+            Assert.Equal(chainBefore.ChainId, chainAfter.ChainId);
+            Assert.Equal(chainBefore.Signing.PublicKey, chainAfter.Signing.PublicKey);
             Assert.Equal([bob.DeviceId + ".json"], Directory.GetFiles(directory).Select(Path.GetFileName));
+
+            // A version 1 file (P-256 ECDSA chains) opens with its keys and sessions, its chains dropped.
+            var path = Path.Combine(directory, bob.DeviceId + ".json");
+            var json = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(path))!;
+            json["version"] = 1;
+            json["ownChains"]![channelId.ToString()]!["signing"] = Convert.ToBase64String(EcKeyPair.Generate().Pkcs8);
+            await File.WriteAllTextAsync(path, json.ToJsonString());
+            var migrated = (await bobStore.LoadAsync(bob.DeviceId))!;
+            Assert.Equal((ProtocolState.CurrentVersion, 0, 0), (migrated.Version, migrated.OwnChains.Count, migrated.ReceivedChains.Count));
+            Assert.NotNull(migrated.Keys);
+
             await reopened.WipeAsync();
             Assert.Empty(Directory.GetFiles(directory));
         }

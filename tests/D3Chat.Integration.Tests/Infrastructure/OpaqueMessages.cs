@@ -11,7 +11,7 @@ namespace D3Chat.Integration.Tests.Infrastructure;
 /// </summary>
 public static class OpaqueMessages
 {
-    /// <summary>Base64 of <c>0x03 0x11</c>, a random chain id and index, <paramref name="ciphertextLength"/> random bytes (tag included) and a random signature.</summary>
+    /// <summary>Base64 of <c>0x04 0x11</c>, a random chain id and index, <paramref name="ciphertextLength"/> random bytes (tag included) and a random signature.</summary>
     public static string Frame(int ciphertextLength = 48)
     {
         var bytes = new byte[MessageFrame.MinLength - 16 + Math.Max(16, ciphertextLength)];

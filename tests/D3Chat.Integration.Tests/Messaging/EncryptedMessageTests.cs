@@ -69,8 +69,8 @@ public sealed class EncryptedMessageTests(ServerFixture fixture)
         var wrongType = Convert.FromBase64String(OpaqueMessages.Frame());
         wrongType[1] = 0x01;
         var tooShort = new byte[MessageFrame.MinLength - 1];
-        tooShort[0] = 0x03;
-        tooShort[1] = 0x11;
+        tooShort[0] = MessageFrame.Version;
+        tooShort[1] = MessageFrame.TypeGroup;
         return new()
         {
             { "hello", MessageFrame.NotBase64 },
