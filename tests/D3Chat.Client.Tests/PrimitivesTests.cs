@@ -67,6 +67,26 @@ public sealed class PrimitivesTests
         Assert.False(ChainSigningKey.Verify(EcKeyPair.Generate().PublicKey, [1, 2, 3], signature));
     }
 
+    /// <summary>
+    /// The same bytes as static-web's split-view test: libsodium refuses a small-order public key and a small-order R,
+    /// which Web Crypto accepts; the web client refuses them explicitly, so both clients reject these messages alike.
+    /// </summary>
+    [Fact]
+    public void Chain_signatures_with_a_small_order_key_or_R_are_refused_as_by_the_web_client()
+    {
+        var identity = new byte[32];
+        identity[0] = 1;
+        var anyMessage = new byte[64];
+        identity.CopyTo(anyMessage, 0);
+        Assert.False(ChainSigningKey.Verify(identity, [1, 2, 3], anyMessage));
+
+        var key = ChainSigningKey.FromSeed(Enumerable.Repeat((byte)7, 32).ToArray());
+        var forgedWithIdentityR = Convert.FromHexString(
+            "01000000000000000000000000000000000000000000000000000000000000009cec47435813c70a6c8f9e2fe0119474a3c30d8581c31a4afca25cd333c6020e");
+        Assert.False(ChainSigningKey.Verify(key.PublicKey, [1, 2, 3], forgedWithIdentityR));
+        Assert.True(ChainSigningKey.Verify(key.PublicKey, [1, 2, 3], key.Sign([1, 2, 3])));
+    }
+
     [Fact]
     public void Aes_gcm_appends_the_tag_and_refuses_a_tampered_byte()
     {

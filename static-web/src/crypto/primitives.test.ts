@@ -1,8 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { bytesToUuid, fromBase64, fromHex, toBase64, toHex, uuidToBytes } from './bytes';
-import { aesGcmOpen, aesGcmSeal, ecdh, ecdsaSign, ecdsaVerify, ed25519Sign, ed25519Verify, generateChainSigningKeyPair, generateEcdhKeyPair, generateSigningKeyPair, importChainVerifyKey, importPrivateScalar, randomBytes } from './primitives';
+import { aesGcmOpen, aesGcmSeal, ecdh, ecdsaSign, ecdsaVerify, ed25519Sign, ed25519Verify, generateChainSigningKeyPair, generateEcdhKeyPair, generateSigningKeyPair, importChainVerifyKey, importEd25519Seed, importPrivateScalar, isSmallOrderEd25519, ORDER_8_Y, randomBytes } from './primitives';
 import { kdfChain } from './ratchet';
 import { useRealRandom, useSeededRandom } from './testSupport';
+
+/** A signature of the Ed25519 key of seed 07×32 over 01 02 03 whose R is the identity (see the split-view test). */
+const FORGED_WITH_IDENTITY_R =
+  '01000000000000000000000000000000000000000000000000000000000000009cec47435813c70a6c8f9e2fe0119474a3c30d8581c31a4afca25cd333c6020e';
 
 afterEach(() => useRealRandom());
 
@@ -87,6 +91,77 @@ describe('primitives', () => {
     expect(await ed25519Verify(verifyKey, sig, new Uint8Array([2]))).toBe(false);
     expect(await ed25519Verify(verifyKey, sig.slice(1), new Uint8Array([1]))).toBe(false);
     expect(await importChainVerifyKey(new Uint8Array(65))).toBeNull();
+  });
+
+  // Edwards25519 in BigInt, only to check the small-order constants and to forge what a malicious sender could.
+  const P = 2n ** 255n - 19n;
+  const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+  const mod = (a: bigint, m = P): bigint => ((a % m) + m) % m;
+  const pow = (b: bigint, e: bigint): bigint => {
+    let r = 1n;
+    for (b = mod(b); e > 0n; e >>= 1n, b = mod(b * b)) if (e & 1n) r = mod(r * b);
+    return r;
+  };
+  const inv = (a: bigint): bigint => pow(a, P - 2n);
+  const D = mod(-121665n * inv(121666n));
+  type Point = readonly [bigint, bigint];
+  const add = ([x1, y1]: Point, [x2, y2]: Point): Point => {
+    const t = mod(D * x1 * x2 * y1 * y2);
+    return [mod((x1 * y2 + y1 * x2) * inv(1n + t)), mod((y1 * y2 + x1 * x2) * inv(1n - t))];
+  };
+  const times = (n: number, q: Point): Point => Array.from({ length: n - 1 }).reduce<Point>((acc) => add(acc, q), q);
+  const xFor = (y: bigint): bigint => {
+    const x2 = mod((y * y - 1n) * inv(D * y * y + 1n));
+    let x = pow(x2, (P + 3n) / 8n);
+    if (mod(x * x) !== x2) x = mod(x * pow(2n, (P - 1n) / 4n));
+    expect(mod(x * x)).toBe(x2);
+    return x;
+  };
+  const le = (n: bigint): Uint8Array<ArrayBuffer> => Uint8Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * i)) & 0xffn));
+  const fromLe = (b: Uint8Array): bigint => b.reduceRight((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
+
+  it('the small-order y values are those of the points of order 1, 2, 4 and 8', () => {
+    const identity: Point = [0n, 1n];
+    const order8: Point = [xFor(ORDER_8_Y), ORDER_8_Y];
+    expect(times(8, order8)).toEqual(identity);
+    expect(times(4, order8)).not.toEqual(identity);
+    expect(times(4, [xFor(0n), 0n])).toEqual(identity);
+    expect(times(2, [0n, P - 1n])).toEqual(identity);
+    for (const y of [0n, 1n, P - 1n, ORDER_8_Y, P - ORDER_8_Y, P, P + 1n]) {
+      const encoded = le(y);
+      expect(isSmallOrderEd25519(encoded)).toBe(true);
+      encoded[31] = (encoded[31] ?? 0) | 0x80;
+      expect(isSmallOrderEd25519(encoded)).toBe(true);
+    }
+    expect(isSmallOrderEd25519(le(2n))).toBe(false);
+  });
+
+  it('split view: signatures Web Crypto accepts but libsodium (the C# client) refuses are refused here too', async () => {
+    const message = new Uint8Array([1, 2, 3]);
+    const identity = le(1n);
+    const raw = async (publicKey: Uint8Array<ArrayBuffer>, signature: Uint8Array<ArrayBuffer>): Promise<boolean> =>
+      crypto.subtle.verify('Ed25519', await crypto.subtle.importKey('raw', publicKey, 'Ed25519', true, ['verify']), signature, message);
+
+    // A small-order public key: (R = identity, S = 0) verifies for every message.
+    const anyMessage = new Uint8Array(64);
+    anyMessage.set(identity);
+    expect(await raw(identity, anyMessage)).toBe(true);
+    expect(await importChainVerifyKey(identity)).toBeNull();
+
+    // A genuine key whose owner signs with R = identity: S = h·a, where h = SHA-512(R ‖ A ‖ M).
+    const seed = new Uint8Array(32).fill(7);
+    const pair = await importEd25519Seed(seed);
+    const expanded = new Uint8Array(await crypto.subtle.digest('SHA-512', seed)).slice(0, 32);
+    expanded[0] = (expanded[0] ?? 0) & 248;
+    expanded[31] = ((expanded[31] ?? 0) & 127) | 64;
+    const h = fromLe(new Uint8Array(await crypto.subtle.digest('SHA-512', new Uint8Array([...identity, ...pair.publicKey, ...message]))));
+    const forged = new Uint8Array(64);
+    forged.set(identity);
+    forged.set(le(mod(mod(h, L) * fromLe(expanded), L)), 32);
+    expect(await raw(new Uint8Array(pair.publicKey), forged)).toBe(true);
+    expect(await ed25519Verify((await importChainVerifyKey(pair.publicKey))!, forged, message)).toBe(false);
+    // PrimitivesTests.Chain_signatures_with_a_small_order_key_or_R_are_refused_as_by_the_web_client checks the same bytes in C#.
+    expect(toHex(forged)).toBe(FORGED_WITH_IDENTITY_R);
   });
 
   it('test randomness is deterministic while injected and real again afterwards', () => {

@@ -264,9 +264,33 @@ export async function ed25519Sign(privateKey: CryptoKey, data: Bytes): Promise<B
   return new Uint8Array(await subtle().sign(ED25519, privateKey, data));
 }
 
-/** Imports a chain's public key once, for repeated verification; null if it is not 32 bytes (or not importable). */
+// Points both clients must refuse alike. libsodium (NSec, the C# client) refuses a public key that is
+// not canonical or of small order, and a signature whose R is of small order; Chromium's and Node's
+// Ed25519 accept them. A sender who chose such a key or R (S = h·a makes R the identity) could
+// otherwise show its messages to web members and hide them from C# members, or the reverse.
+const FIELD_P = 2n ** 255n - 19n;
+
+/** y of the points of order 8 (the other is FIELD_P minus it); with 0, 1 and p − 1 every small-order y. */
+export const ORDER_8_Y = 2707385501144840649318225287225658788936804267575313519463743609750303402022n;
+
+const SMALL_ORDER_Y = new Set([0n, 1n, FIELD_P - 1n, ORDER_8_Y, FIELD_P - ORDER_8_Y]);
+
+/** The encoded y coordinate (little-endian, sign bit of x cleared), not reduced. */
+function encodedY(point: Bytes): bigint {
+  let y = 0n;
+  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? (point[i] ?? 0) & 0x7f : (point[i] ?? 0));
+  return y;
+}
+
+/** Whether a 32-byte point encoding denotes a point of small order, in any sign and either spelling of y (as libsodium). */
+export function isSmallOrderEd25519(point: Bytes): boolean {
+  const y = encodedY(point);
+  return SMALL_ORDER_Y.has(y >= FIELD_P ? y - FIELD_P : y);
+}
+
+/** Imports a chain's public key once, for repeated verification; null if it is not 32 bytes, not canonical, of small order (or not importable). */
 export async function importChainVerifyKey(raw: Bytes): Promise<VerifyKey | null> {
-  if (raw.length !== CHAIN_SIGNING_KEY_LENGTH) return null;
+  if (raw.length !== CHAIN_SIGNING_KEY_LENGTH || encodedY(raw) >= FIELD_P || isSmallOrderEd25519(raw)) return null;
   try {
     return await subtle().importKey('raw', raw, ED25519, true, ['verify']);
   } catch {
@@ -275,7 +299,7 @@ export async function importChainVerifyKey(raw: Bytes): Promise<VerifyKey | null
 }
 
 export async function ed25519Verify(key: VerifyKey, signature: Bytes, data: Bytes): Promise<boolean> {
-  if (signature.length !== SIGNATURE_LENGTH) return false;
+  if (signature.length !== SIGNATURE_LENGTH || isSmallOrderEd25519(signature.subarray(0, 32))) return false;
   try {
     return await subtle().verify(ED25519, key, signature, data);
   } catch {
