@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Azure.Storage.Queues;
 using D3Chat.Core.Queue;
 using D3Chat.Integration.Tests.Infrastructure;
 using D3Chat.Integration.Tests.Realtime;
@@ -50,9 +49,9 @@ public sealed class CoalescedQueueTests
         var broken = ToUser(user.Id, 99).ToReference();
         var body = $"[{neighbours[0].ToJson()},{broken.ToJson()},{neighbours[1].ToJson()},{neighbours[2].ToJson()}]";
 
-        await (await QueueAsync(server.FanoutQueueName)).SendMessageAsync(body);
+        await (await TestQueues.OpenAsync(server.FanoutQueueName)).SendMessageAsync(body);
 
-        var poison = await QueueAsync(server.FanoutQueueName + PoisonQueues.PoisonSuffix);
+        var poison = await TestQueues.OpenAsync(server.FanoutQueueName + PoisonQueues.PoisonSuffix);
         var parked = await Eventually.ReturnsAsync(async () => (await poison.PeekMessagesAsync(32)).Value is { Length: > 0 } found ? found : null,
             Drain, "the failing event to reach the poison queue");
         var delivered = listener.Events.Where(RealtimeListener.OfType("test.neighbour")).Select(e => e.GetProperty("n").GetInt32()).ToList();
@@ -74,12 +73,5 @@ public sealed class CoalescedQueueTests
         Data = JsonDocument.Parse($$"""{"type":"test.neighbour","n":{{n}}}""").RootElement,
     };
 
-    private static async Task<QueueClient> QueueAsync(string name)
-    {
-        var queue = new QueueClient(TestEnvironment.Storage, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        await queue.CreateIfNotExistsAsync();
-        return queue;
-    }
-
-    private static async Task<int> CountAsync(string name) => (await (await QueueAsync(name)).GetPropertiesAsync()).Value.ApproximateMessagesCount;
+    private static async Task<int> CountAsync(string name) => (await (await TestQueues.OpenAsync(name)).GetPropertiesAsync()).Value.ApproximateMessagesCount;
 }
