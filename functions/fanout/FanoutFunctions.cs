@@ -1,12 +1,16 @@
 using D3Chat.Core.Fanout;
+using D3Chat.Core.Queue;
 using Microsoft.Azure.Functions.Worker;
 
 namespace D3Chat.Functions.Fanout;
 
-public sealed class FanoutFunctions(FanoutHandler handler)
+public sealed class FanoutFunctions(FanoutHandler handler, StorageQueueConsumer consumer, QueueNames queues)
 {
-    /// <summary>Delivers one channel event to SignalR. A throw retries it; after 5 dequeues it goes to the poison queue.</summary>
+    /// <summary>
+    /// Delivers the channel events of one queue message to SignalR. A failed event of several is re-enqueued
+    /// alone; a message of one that throws is retried, and after 5 dequeues it goes to the poison queue.
+    /// </summary>
     [Function(nameof(FanoutChannelEvent))]
     public Task FanoutChannelEvent([QueueTrigger("%FanoutQueueName%")] string message, CancellationToken ct) =>
-        handler.HandleAsync(message, ct);
+        consumer.HandleAsync(queues.Fanout, message, handler.HandleAsync, ct);
 }

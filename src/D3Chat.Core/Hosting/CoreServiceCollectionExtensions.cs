@@ -56,6 +56,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(_ => new StorageAccount(configuration));
         services.TryAddSingleton(_ => QueueNames.From(configuration));
         services.AddRealtime();
+        services.TryAddSingleton<IQueueMessageSender, StorageQueueSender>();
+        services.TryAddSingleton<StorageQueueConsumer>();
         services.TryAddSingleton<IChannelEventPublisher, StorageQueueChannelEventPublisher>();
         services.TryAddSingleton(_ => ServerSigningKey.FromBase64Seed(configuration["Federation:SigningKeySeed"]));
         services.TryAddSingleton<IRealtimeNotifier, UnconfiguredRealtimeNotifier>();

@@ -8,10 +8,10 @@ namespace D3Chat.Core.Outbox;
 /// <summary>
 /// Publishes committed outbox events after the request that committed them has answered (issue 14): a
 /// unit of work hands its events over and returns, and this loop publishes whatever has been handed over
-/// since its last round, the units side by side, and marks them all sent in one statement. The outbox row
-/// committed with the change is the guarantee, not this loop: an event it never publishes (the process
-/// stopped, the queue failed) is published by the outbox sweep, so a 2xx still means committed and
-/// delivered at least once. While it is not running (before start, after stop) units publish inline.
+/// since its last round together (one queue message per queue where they fit) and marks them all sent
+/// in one statement. The outbox row committed with the change is the guarantee, not this loop: an event
+/// it never publishes (the process stopped, the queue failed) is published by the outbox sweep, so a
+/// 2xx still means committed and delivered at least once. While it is not running (before start, after stop) units publish inline.
 /// </summary>
 public sealed partial class BackgroundOutboxPublisher : BackgroundService
 {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using D3Chat.Core.Hosting;
 using D3Chat.Core.Queue;
 using Microsoft.Extensions.Logging;
@@ -15,46 +14,48 @@ namespace D3Chat.Core.Outbox;
 public sealed partial class OutboxPublisher(
     OutboxStore store, IChannelEventPublisher publisher, IOptions<QueueOptions> options, TimeProvider time, ILogger<OutboxPublisher> logger)
 {
-    /// <summary>
-    /// Sends at most this many events at once. Consumers depend on no order between events (fanout
-    /// syncs membership from PostgreSQL, the relay orders deliveries by time), and the queue answers
-    /// many sends side by side far sooner than one after another (a federation batch is 50 events).
-    /// </summary>
-    internal const int MaxConcurrentSends = 32;
+    /// <summary>Failures recorded at once (each is a row update; a queue outage fails a whole sweep of them).</summary>
+    private const int FailuresRecordedAtOnce = 8;
 
-    /// <summary>Publishes the events, then marks those the queue accepted sent in one statement; returns how many it accepted.</summary>
+    /// <summary>
+    /// Publishes the events as one round (the transport packs them into as few messages as it can,
+    /// issue 14), then marks those the queue accepted sent in one statement; returns how many it accepted.
+    /// </summary>
     public async Task<int> PublishAsync(IEnumerable<ChannelEvent> events, CancellationToken ct)
     {
-        var published = new ConcurrentQueue<Guid>();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentSends, CancellationToken = ct };
-        await Parallel.ForEachAsync(events, options, async (channelEvent, token) =>
+        IReadOnlyList<ChannelEvent> round = [.. events];
+        if (round.Count == 0)
         {
-            if (await TrySendAsync(channelEvent, token))
-            {
-                published.Enqueue(channelEvent.Id);
-            }
+            return 0;
+        }
+        var failures = await TryPublishAsync(round, ct);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = FailuresRecordedAtOnce, CancellationToken = ct };
+        await Parallel.ForEachAsync(failures, options, async (failure, token) =>
+        {
+            LogPublishFailed(failure.Event.Id, failure.Event.Type, failure.Error);
+            await TryRecordFailureAsync(failure.Event.Id, $"{failure.Error.GetType().Name}: {failure.Error.Message}", token);
         });
+        var failed = failures.Select(f => f.Event.Id).ToHashSet();
+        var published = round.Select(e => e.Id).Where(id => !failed.Contains(id)).ToList();
         await TryMarkSentAsync(published, ct);
         return published.Count;
     }
 
-    /// <summary>Publishes the events of several units of work as one batch (<see cref="PublishAsync"/>); returns how many the queue accepted.</summary>
+    /// <summary>Publishes the events of several units of work as one round (<see cref="PublishAsync"/>); returns how many the queue accepted.</summary>
     public Task<int> PublishUnitsAsync(IReadOnlyCollection<IReadOnlyList<ChannelEvent>> units, CancellationToken ct) =>
         PublishAsync(units.SelectMany(unit => unit), ct);
 
-    // A failed send is recorded on its row (backoff, then the dead letters); the other events are still sent.
-    private async Task<bool> TrySendAsync(ChannelEvent channelEvent, CancellationToken ct)
+    // A failed send is recorded on the rows it held (backoff, then the dead letters); the other events
+    // still count as sent. A transport that cannot tell which it accepted fails the whole round.
+    private async Task<IReadOnlyList<PublishFailure>> TryPublishAsync(IReadOnlyList<ChannelEvent> round, CancellationToken ct)
     {
         try
         {
-            await publisher.PublishAsync(channelEvent, ct);
-            return true;
+            return await publisher.PublishAsync(round, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogPublishFailed(channelEvent.Id, channelEvent.Type, ex);
-            await TryRecordFailureAsync(channelEvent.Id, $"{ex.GetType().Name}: {ex.Message}", ct);
-            return false;
+            return [.. round.Select(e => new PublishFailure(e, ex))];
         }
     }
 

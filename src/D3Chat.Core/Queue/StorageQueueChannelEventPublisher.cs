@@ -1,53 +1,54 @@
 using System.Collections.Concurrent;
-using Azure.Storage.Queues;
-using D3Chat.Core.Storage;
 using D3Chat.Core.Telemetry;
 
 namespace D3Chat.Core.Queue;
 
 /// <summary>
-/// Storage Queues adapter: one queue per consumer, so the event is sent to the fanout queue and, unless
-/// it is for a channel without remote members (<see cref="ChannelEvent.SkipFederation"/>), the
-/// federation queue. A failure after the first send makes the caller retry both; consumers are
-/// idempotent by event id, so the duplicate is harmless. An event too large for a queue message
-/// is sent as a reference (<see cref="ChannelEventReferences"/>). Each accepted send is told to the
-/// <see cref="IQueueSendObserver"/>s (none in Azure; the LocalHost's wakes its listener of that queue).
+/// Storage Queues adapter: one queue per consumer, so a round's events go to the fanout queue and,
+/// except those for channels without remote members (<see cref="ChannelEvent.SkipFederation"/>), to the
+/// federation queue, packed into as few messages per queue as the 64 KiB limit allows
+/// (<see cref="ChannelEventMessageBody"/>; issue 14: Azurite spends the same CPU on a message of one
+/// event as on one of fifty). An event counts as published only when every message holding it was
+/// accepted; a failure after one queue accepted it makes the caller retry it on both, and consumers are
+/// idempotent by event id, so the duplicate is harmless.
 /// </summary>
-internal sealed class StorageQueueChannelEventPublisher(StorageAccount storage, QueueNames names, IEnumerable<IQueueSendObserver> observers) : IChannelEventPublisher
+internal sealed class StorageQueueChannelEventPublisher(IQueueMessageSender sender, QueueNames names) : IChannelEventPublisher
 {
-    private readonly IQueueSendObserver[] _observers = [.. observers];
+    /// <summary>
+    /// Messages sent at once. Consumers depend on no order between events (fanout syncs membership from
+    /// PostgreSQL, the relay orders deliveries by time), and the queue answers sends side by side far
+    /// sooner than one after another (an outbox sweep of 500 rows is a dozen messages).
+    /// </summary>
+    internal const int MaxConcurrentSends = 16;
 
-    private readonly ConcurrentDictionary<string, QueueClient> _ready = new();
-
-    public async Task PublishAsync(ChannelEvent channelEvent, CancellationToken ct)
+    public async Task<IReadOnlyList<PublishFailure>> PublishAsync(IReadOnlyList<ChannelEvent> events, CancellationToken ct)
     {
-        // Storage queue messages have no properties to carry a trace context, so the consumers of
-        // this transport start new traces; the event id tag still ties them together.
-        using var activity = D3ChatTelemetry.StartPublish(channelEvent.Id, channelEvent.Type);
-        var body = ChannelEventReferences.BodyFor(channelEvent, ChannelEventReferences.StorageQueueInlineBytes);
-        foreach (var name in names.For(channelEvent))
+        var sends = names.All.SelectMany(queue => ChannelEventMessageBody
+            .Pack(events.Where(e => names.For(e).Contains(queue)), ChannelEventReferences.StorageQueueInlineBytes)
+            .Select(message => (queue, message)));
+        var failures = new ConcurrentDictionary<Guid, PublishFailure>();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentSends, CancellationToken = ct };
+        await Parallel.ForEachAsync(sends, options, async (send, token) =>
         {
-            var queue = await GetQueueAsync(name, ct);
-            await queue.SendMessageAsync(body, ct);
-            foreach (var observer in _observers)
+            // Storage queue messages have no properties to carry a trace context, so the consumers of
+            // this transport start new traces; the event ids in the body still tie them together.
+            using var activity = D3ChatTelemetry.StartPublishMessage(send.queue, send.message.Events.Count);
+            try
             {
-                observer.Sent(name);
+                await sender.SendAsync(send.queue, send.message.Body, token);
             }
-        }
-        D3ChatTelemetry.EventsPublished.Add(1, new KeyValuePair<string, object?>(D3ChatTelemetry.EventTypeTag, channelEvent.Type));
-    }
-
-    // Creating each queue once per process keeps a fresh Azurite (or a new deployment) working
-    // without a setup step; a failed attempt is not cached, so the next publish tries again.
-    private async Task<QueueClient> GetQueueAsync(string name, CancellationToken ct)
-    {
-        if (_ready.TryGetValue(name, out var ready))
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                foreach (var failed in send.message.Events)
+                {
+                    failures.TryAdd(failed.Id, new PublishFailure(failed, ex));
+                }
+            }
+        });
+        foreach (var published in events.Where(e => !failures.ContainsKey(e.Id)))
         {
-            return ready;
+            D3ChatTelemetry.EventsPublished.Add(1, new KeyValuePair<string, object?>(D3ChatTelemetry.EventTypeTag, published.Type));
         }
-        var queue = storage.Queue(name);
-        await queue.CreateIfNotExistsAsync(cancellationToken: ct);
-        _ready[name] = queue;
-        return queue;
+        return [.. failures.Values];
     }
 }

@@ -68,6 +68,15 @@ public static class D3ChatTelemetry
         return activity;
     }
 
+    /// <summary>The producer span of one Storage queue message holding a round's events for one queue.</summary>
+    public static Activity? StartPublishMessage(string queue, int events)
+    {
+        var activity = Source.StartActivity("channel_event publish", ActivityKind.Producer);
+        activity?.SetTag("d3chat.queue", queue);
+        activity?.SetTag("d3chat.event_count", events);
+        return activity;
+    }
+
     /// <summary>The consumer span of one received event, continuing the publisher's trace when the message carries one.</summary>
     public static Activity? StartProcess(string consumer, string? traceParent, string? messageId)
     {

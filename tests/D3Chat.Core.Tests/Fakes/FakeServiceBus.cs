@@ -17,6 +17,12 @@ internal sealed class FakeServiceBus : ServiceBusClient
     /// <summary>Sends fail after this many successful ones (null: never), the way a namespace outage would.</summary>
     public int? SendsBeforeFailure { get; set; }
 
+    /// <summary>Messages a batch takes before <c>TryAddMessage</c> says it is full (the real limit is bytes).</summary>
+    public int MessagesPerBatch { get; set; } = int.MaxValue;
+
+    /// <summary>The batches sent to the topic, each as its messages.</summary>
+    public List<IReadOnlyList<ServiceBusMessage>> Batches { get; } = [];
+
     public ServiceBusReceivedMessage DeadLetter(string subscription, string messageId, string reason, int? redrives = null, string body = "{}")
     {
         var properties = new Dictionary<string, object> { ["DeadLetterReason"] = reason };
@@ -100,6 +106,35 @@ internal sealed class FakeServiceBus : ServiceBusClient
     {
         public override Task SendMessageAsync(ServiceBusMessage message, CancellationToken cancellationToken = default)
         {
+            CountSend();
+            bus.Sent.Add((topic, message));
+            return Task.CompletedTask;
+        }
+
+        private readonly Dictionary<ServiceBusMessageBatch, List<ServiceBusMessage>> _batches = [];
+
+        public override ValueTask<ServiceBusMessageBatch> CreateMessageBatchAsync(CancellationToken cancellationToken = default)
+        {
+            var messages = new List<ServiceBusMessage>();
+            var batch = ServiceBusModelFactory.ServiceBusMessageBatch(256 * 1024, messages, tryAddCallback: _ => messages.Count < bus.MessagesPerBatch);
+            _batches[batch] = messages;
+            return ValueTask.FromResult(batch);
+        }
+
+        public override Task SendMessagesAsync(ServiceBusMessageBatch messageBatch, CancellationToken cancellationToken = default)
+        {
+            var messages = _batches[messageBatch];
+            CountSend();
+            bus.Batches.Add([.. messages]);
+            bus.Sent.AddRange(messages.Select(m => (topic, m)));
+            return Task.CompletedTask;
+        }
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        // A send (one message or one batch) that fails once SendsBeforeFailure runs out.
+        private void CountSend()
+        {
             if (bus.SendsBeforeFailure is { } left)
             {
                 if (left == 0)
@@ -108,10 +143,6 @@ internal sealed class FakeServiceBus : ServiceBusClient
                 }
                 bus.SendsBeforeFailure = left - 1;
             }
-            bus.Sent.Add((topic, message));
-            return Task.CompletedTask;
         }
-
-        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -7,6 +7,7 @@ using D3Chat.Core.Telemetry;
 namespace D3Chat.Core.Tests.Queue;
 
 /// <summary>One trace from the API through the queue to the consumers, carrying the event id, and the queue metrics.</summary>
+[Collection(TelemetrySpans.Collection)]
 public sealed class TelemetryTests : IDisposable
 {
     private readonly List<Activity> _activities = [];

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Azure.Storage.Queues;
 using D3Chat.Core.Queue;
 using D3Chat.Core.Redis;
 using D3Chat.Integration.Tests.Infrastructure;
@@ -18,7 +17,7 @@ public sealed class TriggerTests(ServerFixture fixture)
     public async Task QueueTrigger_ChannelEventOnFanoutQueue_IsConsumedByTheFanoutFunction()
     {
         var channelEvent = NewEvent();
-        var queue = await QueueAsync(_server.FanoutQueueName);
+        var queue = await TestQueues.OpenAsync(_server.FanoutQueueName);
 
         await queue.SendMessageAsync(channelEvent.ToJson());
 
@@ -31,8 +30,8 @@ public sealed class TriggerTests(ServerFixture fixture)
     public async Task QueueTrigger_MessageThatAlwaysFails_MovesToThePoisonQueueAfterFiveDequeues()
     {
         var marker = $"not-an-event-{Guid.NewGuid()}";
-        var queue = await QueueAsync(_server.FanoutQueueName);
-        var poison = await QueueAsync(_server.FanoutQueueName + "-poison");
+        var queue = await TestQueues.OpenAsync(_server.FanoutQueueName);
+        var poison = await TestQueues.OpenAsync(_server.FanoutQueueName + "-poison");
 
         await queue.SendMessageAsync(marker);
 
@@ -73,11 +72,4 @@ public sealed class TriggerTests(ServerFixture fixture)
         OccurredAt = DateTimeOffset.UtcNow,
         Data = JsonDocument.Parse("""{"type":"test.event"}""").RootElement,
     };
-
-    private static async Task<QueueClient> QueueAsync(string name)
-    {
-        var queue = new QueueClient(TestEnvironment.Storage, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        await queue.CreateIfNotExistsAsync();
-        return queue;
-    }
 }

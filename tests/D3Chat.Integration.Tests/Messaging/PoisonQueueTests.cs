@@ -65,6 +65,24 @@ public sealed class PoisonQueueTests
         await ExpectDrainedAsync(server, admin, "the timer to re-drive the poison queue");
     }
 
+    [Fact]
+    public async Task AdminRetry_PoisonedMessageHoldingSeveralEvents_IsMovedBackAsItIsAndConsumed()
+    {
+        await using var server = await D3ChatServer.StartAsync(new Dictionary<string, string> { ["PoisonRedriveSchedule"] = "0 0 0 1 1 *" });
+        var admin = await server.CreateSuperadminClientAsync();
+        var user = await TestUser.NewAsync(server);
+        // Issue 14: a queue message may hold an array of events; parked, it goes back whole.
+        var body = $"[{await HandledEventReferenceAsync(server, user)},{await HandledEventReferenceAsync(server, user)}]";
+        await PoisonAsync(server.FanoutQueueName, body);
+
+        using var retry = await admin.SendAsync(HttpMethod.Post, "/api/v1/admin/queues/poison/retry");
+        var retried = await retry.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal(1, retried.GetProperty("requeued").GetInt32());
+        await ExpectDrainedAsync(server, admin, "the re-driven array to be consumed, not poisoned again");
+    }
+
     /// <summary>A by-reference body of a message event that fanout and relay already handled.</summary>
     private static async Task<string> HandledEventReferenceAsync(D3ChatServer server, TestUser user)
     {
