@@ -62,12 +62,16 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     private const string SendOrder = "COALESCE({0}.occurred_at, '-infinity'::timestamptz), {0}.seq";
     // Due rows of one destination up to the first row someone else holds (a relay run that has not yet
     // handed its new rows over, a crashed sender's lease): a later row never overtakes an earlier one.
+    // That first held row is looked up once (an uncorrelated subquery, ALL over its one row or none);
+    // comparing every due row with every held row cost 0.25 s per claim with 1,000 rows waiting.
     private static readonly string SendableRowsOfDestination = $"""
         SELECT event_id, destination FROM federation_deliveries f
         WHERE f.destination = @Destination AND f.dead_at IS NULL AND f.next_attempt_at <= @Now
-          AND NOT EXISTS (SELECT 1 FROM federation_deliveries x
-                          WHERE x.destination = @Destination AND x.dead_at IS NULL AND x.next_attempt_at > @Now
-                            AND ({string.Format(SendOrder, "x")}) < ({string.Format(SendOrder, "f")}))
+          AND ({string.Format(SendOrder, "f")}) < ALL (
+              SELECT {string.Format(SendOrder, "x")} FROM federation_deliveries x
+              WHERE x.destination = @Destination AND x.dead_at IS NULL AND x.next_attempt_at > @Now
+              ORDER BY {string.Format(SendOrder, "x")}
+              LIMIT 1)
         ORDER BY {string.Format(SendOrder, "f")}
         LIMIT @Limit
         """;

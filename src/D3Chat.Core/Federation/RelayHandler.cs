@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using D3Chat.Core.Fanout;
 using D3Chat.Core.Queue;
 using Microsoft.Extensions.Logging;
@@ -17,22 +18,26 @@ public sealed partial class RelayHandler(
 {
     public async Task HandleAsync(string messageBody, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
         var channelEvent = await references.ResolveAsync(messageBody, ct);
         var outbound = await mapper.MapAsync(channelEvent, ct);
         if (outbound.Count == 0)
         {
             return;
         }
+        var mapped = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
         var rows = outbound.SelectMany(o => o.Destinations.Select(d => new DeliveryRow(o.EventId, d, o.Type, o.Body, channelEvent.OccurredAt, o.SenderJoin)));
         var inserted = await deliveries.EnqueueAsync(rows, now, now + DeliveryProcessor.ClaimLease, ct);
-        LogQueued(channelEvent.Id, channelEvent.Type, inserted.Count);
+        var queued = Stopwatch.GetTimestamp();
         if (inserted.Count > 0)
         {
             await processor.SendAsync(inserted, ct);
         }
+        LogQueued(channelEvent.Id, channelEvent.Type, inserted.Count, Stopwatch.GetElapsedTime(started, mapped).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(mapped, queued).TotalMilliseconds, Stopwatch.GetElapsedTime(queued).TotalMilliseconds);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Channel event {EventId} ({EventType}) queued {Deliveries} federation deliveries")]
-    private partial void LogQueued(Guid eventId, string eventType, int deliveries);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Channel event {EventId} ({EventType}) queued {Deliveries} federation deliveries: map {MapMs:F1} ms, queue {QueueMs:F1} ms, send {SendMs:F1} ms")]
+    private partial void LogQueued(Guid eventId, string eventType, int deliveries, double mapMs, double queueMs, double sendMs);
 }
