@@ -7,7 +7,7 @@ public sealed record Options
 {
     public const string Usage = """
         usage: D3Chat.Bench.Realtime --a URL [--b URL] --out FILE.json [--markdown FILE.md]
-          [--postgres ADMIN-CONNSTR --database NAME [--pgbench PATH]] [--pid NAME=PID ...] [--extra FILE.json]
+          [--postgres ADMIN-CONNSTR --database NAME [--database-b NAME] [--pgbench PATH]] [--pid NAME=PID ...] [--extra FILE.json]
           [--seconds N (10)] [--latency-count N (1000)] [--receivers N (10)] [--relay-count N (50)]
           [--burst N (1000)] [--burst-timeout SECONDS (120)] [--commit SHA]
           [--only post32 (just the 32-client POST step, for profiling)]
@@ -19,6 +19,9 @@ public sealed record Options
     public string? Markdown { get; init; }
     public string? Postgres { get; init; }
     public string? Database { get; init; }
+
+    /// <summary>B's database: the federation bursts also time when B has stored every message (before its fanout).</summary>
+    public string? DatabaseB { get; init; }
     public string Pgbench { get; init; } = "pgbench";
     public Dictionary<string, int> Pids { get; } = [];
     public string? Extra { get; init; }
@@ -51,6 +54,7 @@ public sealed record Options
                 case "--markdown": options = options with { Markdown = value }; break;
                 case "--postgres": options = options with { Postgres = value }; break;
                 case "--database": options = options with { Database = value }; break;
+                case "--database-b": options = options with { DatabaseB = value }; break;
                 case "--pgbench": options = options with { Pgbench = value }; break;
                 case "--extra": options = options with { Extra = value }; break;
                 case "--commit": options = options with { Commit = value }; break;

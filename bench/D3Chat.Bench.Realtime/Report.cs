@@ -78,11 +78,11 @@ public static class Report
         if (r["federation"] is { } f)
         {
             md.AppendLine(inv, $"- Federation A->B one at a time ({f["relay_ms"]?["count"]} messages): relay p50 {Fmt(f["relay_ms"]?["p50"])} ms, p99 {Fmt(f["relay_ms"]?["p99"])} ms. "
-                + $"Burst of {f["burst"]?["messages"]} (posted in {Fmt(f["burst"]?["posted_in_seconds"])} s): {f["burst"]?["received"]} at B after {Fmt(f["burst"]?["seconds"])} s = {Fmt(f["burst"]?["received_per_s"])} msg/s{((bool?)f["burst"]?["complete"] == true ? "" : " (timed out)")}.");
+                + $"Burst of {f["burst"]?["messages"]} (posted in {Fmt(f["burst"]?["posted_in_seconds"])} s): {f["burst"]?["received"]} at B after {Fmt(f["burst"]?["seconds"])} s = {Fmt(f["burst"]?["received_per_s"])} msg/s{((bool?)f["burst"]?["complete"] == true ? "" : " (timed out)")}{StoredAtB(f["burst"])}.");
             if (f["burst_backlog"] is { } held)
             {
                 md.AppendLine(inv, $"- Federation backlog: {held["messages"]} messages posted in {Fmt(held["posted_in_seconds"])} s while A held B's deliveries ({held["queued_at_a"]} queued at A, {held["arrived_while_held"]} arrived meanwhile), "
-                    + $"then let go: {held["received"]} at B's client after {Fmt(held["seconds"])} s = {Fmt(held["received_per_s"])} msg/s{((bool?)held["complete"] == true ? "" : " (timed out)")}, each event signed by A and verified by B.");
+                    + $"then let go: {held["received"]} at B's client after {Fmt(held["seconds"])} s = {Fmt(held["received_per_s"])} msg/s{((bool?)held["complete"] == true ? "" : " (timed out)")}{StoredAtB(held)}, each event signed by A and verified by B.");
             }
         }
         if (r["cpu_per_1000_messages"] is { } cpu)
@@ -93,6 +93,11 @@ public static class Report
         md.AppendLine(inv, $"- LocalHost memory: peak resident (VmHWM) {Fmt(r["memory"]?["localhost_vm_hwm_mib"])} MiB; cold start {Fmt(r["script"]?["cold_start_seconds"])} s. Load generator: {Fmt(r["load_generator_cpu_seconds"])} CPU seconds for the whole run.");
         return md.ToString();
     }
+
+    /// <summary>The relay's part of a burst: when B had stored all of it, before its fanout to the client.</summary>
+    private static string StoredAtB(JsonNode? burst) => burst?["stored_at_b_seconds"] is { } seconds
+        ? $" (all stored in B's database after {Fmt(seconds)} s = {Fmt(burst["stored_at_b_per_s"])} msg/s)"
+        : "";
 
     private static JsonNode? Row(JsonNode? rows, int concurrency) =>
         rows?.AsArray().FirstOrDefault(x => (int?)x?["concurrency"] == concurrency);

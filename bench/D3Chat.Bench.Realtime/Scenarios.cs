@@ -461,24 +461,28 @@ public sealed partial class Scenarios(Options options)
         // The burst: every message posted at once (8 senders), counted as it reaches B's client. This
         // figure is bounded by A's POST rate as much as by the relay.
         var before = arrivals.Count;
+        await using var storedAtB = await StoredMessages.OpenAsync(options, channel.Id);
         var burstStart = Stopwatch.GetTimestamp();
+        var stored = storedAtB?.WaitForAsync(options.Burst, TimeSpan.FromSeconds(options.BurstTimeoutSeconds));
         var postedSeconds = await PostBurstAsync(a, channel.Id, device, pending, burstStart);
         var complete = await arrivals.WaitForAsync(before + options.Burst, TimeSpan.FromSeconds(options.BurstTimeoutSeconds));
         var received = arrivals.Count - before;
         var seconds = complete ? Stopwatch.GetElapsedTime(burstStart, arrivals.LastArrival).TotalSeconds : Stopwatch.GetElapsedTime(burstStart).TotalSeconds;
+        var burst = new JsonObject
+        {
+            ["messages"] = options.Burst,
+            ["posted_in_seconds"] = Math.Round(postedSeconds, 2),
+            ["received"] = received,
+            ["complete"] = complete,
+            ["seconds"] = Math.Round(seconds, 1),
+            ["received_per_s"] = Math.Round(received / seconds, 1),
+        };
+        await AddStoredAtBAsync(burst, stored, burstStart);
         var result = new JsonObject
         {
             ["relay_ms"] = Summary(relay.Summary()),
             ["relay_lost"] = relayLost,
-            ["burst"] = new JsonObject
-            {
-                ["messages"] = options.Burst,
-                ["posted_in_seconds"] = Math.Round(postedSeconds, 2),
-                ["received"] = received,
-                ["complete"] = complete,
-                ["seconds"] = Math.Round(seconds, 1),
-                ["received_per_s"] = Math.Round(received / seconds, 1),
-            },
+            ["burst"] = burst,
         };
         if (options.Postgres is not null && options.Database is not null)
         {
@@ -538,15 +542,17 @@ public sealed partial class Scenarios(Options options)
             await Task.Delay(100);
         }
         var heldAtB = arrivals.Count - before;
+        await using var storedAtB = await StoredMessages.OpenAsync(options, channelId);
         var released = Stopwatch.GetTimestamp();
         await ExecuteAsync(connection, """
             UPDATE federation_peers SET backoff_until = NULL, consecutive_failures = 0 WHERE domain = @b;
             UPDATE federation_deliveries SET next_attempt_at = now() WHERE destination = @b AND dead_at IS NULL;
             """, b);
+        var stored = storedAtB?.WaitForAsync(options.Burst, TimeSpan.FromSeconds(options.BurstTimeoutSeconds));
         var complete = await arrivals.WaitForAsync(before + options.Burst, TimeSpan.FromSeconds(options.BurstTimeoutSeconds));
         var received = arrivals.Count - before - heldAtB;
         var seconds = complete ? Stopwatch.GetElapsedTime(released, arrivals.LastArrival).TotalSeconds : Stopwatch.GetElapsedTime(released).TotalSeconds;
-        return new JsonObject
+        var result = new JsonObject
         {
             ["messages"] = options.Burst,
             ["posted_in_seconds"] = Math.Round(postedSeconds, 2),
@@ -557,6 +563,63 @@ public sealed partial class Scenarios(Options options)
             ["seconds"] = Math.Round(seconds, 2),
             ["received_per_s"] = Math.Round(received / seconds, 1),
         };
+        await AddStoredAtBAsync(result, stored, released);
+        return result;
+    }
+
+    /// <summary>When B had stored the whole burst (committed, before its fanout to B's client), counted from <paramref name="start"/>.</summary>
+    private async Task AddStoredAtBAsync(JsonObject burst, Task<long?>? stored, long start)
+    {
+        if (stored is not null && await stored is { } at)
+        {
+            var seconds = Stopwatch.GetElapsedTime(start, at).TotalSeconds;
+            burst["stored_at_b_seconds"] = Math.Round(seconds, 2);
+            burst["stored_at_b_per_s"] = Math.Round(options.Burst / seconds, 1);
+        }
+    }
+
+    /// <summary>
+    /// The channel's messages in B's database, counted from a baseline taken when opened: the relay's
+    /// part of a burst (A's sends, B's verification and transaction) without B's fanout to its client.
+    /// </summary>
+    private sealed class StoredMessages(NpgsqlConnection connection, Guid channelId, long baseline) : IAsyncDisposable
+    {
+        private const string CountSql = "SELECT count(*) FROM messages WHERE channel_id = @channel";
+
+        public static async Task<StoredMessages?> OpenAsync(Options options, Guid channelId)
+        {
+            if (options.Postgres is null || options.DatabaseB is null)
+            {
+                return null;
+            }
+            var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(options.Postgres) { Database = options.DatabaseB }.ConnectionString);
+            await connection.OpenAsync();
+            return new StoredMessages(connection, channelId, await CountAsync(connection, channelId));
+        }
+
+        /// <summary>The moment <paramref name="count"/> more messages than the baseline were stored (polled every 10 ms); null after the timeout.</summary>
+        public async Task<long?> WaitForAsync(int count, TimeSpan timeout)
+        {
+            var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                if (await CountAsync(connection, channelId) >= baseline + count)
+                {
+                    return Stopwatch.GetTimestamp();
+                }
+                await Task.Delay(10);
+            }
+            return null;
+        }
+
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
+
+        private static async Task<long> CountAsync(NpgsqlConnection connection, Guid channelId)
+        {
+            await using var command = new NpgsqlCommand(CountSql, connection);
+            command.Parameters.AddWithValue("channel", channelId);
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, string domain)

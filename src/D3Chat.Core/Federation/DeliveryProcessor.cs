@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using D3Chat.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -122,7 +123,9 @@ public sealed partial class DeliveryProcessor(
             {
                 return (delivered, true);
             }
+            var started = Stopwatch.GetTimestamp();
             var due = await store.ClaimDueForDestinationAsync(destination, now, now + ClaimLease, batchLimit * 4, ct);
+            LogClaimed(destination, due.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             if (due.Count == 0)
             {
                 return (delivered, false);
@@ -161,9 +164,11 @@ public sealed partial class DeliveryProcessor(
             var done = batch.Where((_, i) => results[i].Delivered).ToList();
             if (done.Count > 0)
             {
+                var answered = Stopwatch.GetTimestamp();
                 await store.DeleteManyAsync(destination, done, ct);
                 await store.RecordPeerSuccessAsync(destination, time.GetUtcNow(), ct);
                 delivered += done.Count;
+                LogBatchDelivered(destination, done.Count, Stopwatch.GetElapsedTime(answered).TotalMilliseconds);
             }
             for (var i = 0; i < batch.Count; i++)
             {
@@ -240,6 +245,13 @@ public sealed partial class DeliveryProcessor(
             await store.RescheduleAsync(row, until, attempted: false, null, ct);
         }
     }
+
+    // Where a drain's time goes (issue 14), beside FederationSender's signing and round trip.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Claimed {Rows} due deliveries to {Destination} in {ClaimMs:F1} ms")]
+    private partial void LogClaimed(string destination, int rows, double claimMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Events} events delivered to {Destination}; deleting them took {BookkeepingMs:F1} ms")]
+    private partial void LogBatchDelivered(string destination, int events, double bookkeepingMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Federation delivery to {Destination} failed ({Reason}); backing off until {RetryAt}")]
     private partial void LogBackingOff(string destination, string reason, DateTimeOffset retryAt);

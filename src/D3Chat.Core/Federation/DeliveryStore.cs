@@ -62,12 +62,16 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     private const string SendOrder = "COALESCE({0}.occurred_at, '-infinity'::timestamptz), {0}.seq";
     // Due rows of one destination up to the first row someone else holds (a relay run that has not yet
     // handed its new rows over, a crashed sender's lease): a later row never overtakes an earlier one.
+    // That first held row is looked up once (an uncorrelated subquery, ALL over its one row or none);
+    // comparing every due row with every held row cost 0.25 s per claim with 1,000 rows waiting.
     private static readonly string SendableRowsOfDestination = $"""
         SELECT event_id, destination FROM federation_deliveries f
         WHERE f.destination = @Destination AND f.dead_at IS NULL AND f.next_attempt_at <= @Now
-          AND NOT EXISTS (SELECT 1 FROM federation_deliveries x
-                          WHERE x.destination = @Destination AND x.dead_at IS NULL AND x.next_attempt_at > @Now
-                            AND ({string.Format(SendOrder, "x")}) < ({string.Format(SendOrder, "f")}))
+          AND ({string.Format(SendOrder, "f")}) < ALL (
+              SELECT {string.Format(SendOrder, "x")} FROM federation_deliveries x
+              WHERE x.destination = @Destination AND x.dead_at IS NULL AND x.next_attempt_at > @Now
+              ORDER BY {string.Format(SendOrder, "x")}
+              LIMIT 1)
         ORDER BY {string.Format(SendOrder, "f")}
         LIMIT @Limit
         """;
@@ -142,12 +146,19 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     /// A row with a <see cref="DeliveryRow.SenderJoin"/> is preceded by that join (lower seq, same
     /// transaction, returned first) unless an earlier join of the sender to that destination was
     /// acknowledged; so a message never depends on the membership event having been relayed before it.
+    /// The senders' locks are all taken first, in one order (<see cref="SenderJoinLockOrder"/>), so two
+    /// calls with several senders' messages wait for each other instead of deadlocking.
     /// </summary>
-    internal async Task<IReadOnlyList<Delivery>> EnqueueAsync(IEnumerable<DeliveryRow> rows,
+    internal async Task<IReadOnlyList<Delivery>> EnqueueAsync(IReadOnlyList<DeliveryRow> rows,
         DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        foreach (var (channelId, username, destination) in SenderJoinLockOrder(rows))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(LockSenderJoinSql,
+                new { ChannelId = channelId, Username = username, Destination = destination }, tx, cancellationToken: ct));
+        }
         var inserted = new List<Delivery>();
         foreach (var row in rows)
         {
@@ -165,12 +176,15 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         return inserted;
     }
 
-    private static async Task<bool> NeedsSenderJoinAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SenderJoin join, string destination, CancellationToken ct)
-    {
-        var args = new { join.ChannelId, join.Username, Destination = destination, JoinEventId = join.EventId };
-        await connection.ExecuteAsync(new CommandDefinition(LockSenderJoinSql, args, tx, cancellationToken: ct));
-        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(ClaimSenderJoinSql, args, tx, cancellationToken: ct)) is not null;
-    }
+    /// <summary>The (channel, sender, destination) locks the rows need, each once, in ordinal order.</summary>
+    internal static IReadOnlyList<(Guid ChannelId, string Username, string Destination)> SenderJoinLockOrder(IEnumerable<DeliveryRow> rows) =>
+        rows.Where(r => r.SenderJoin is not null).Select(r => (r.SenderJoin!.ChannelId, r.SenderJoin.Username, r.Destination)).Distinct()
+            .OrderBy(k => k.ChannelId).ThenBy(k => k.Username, StringComparer.Ordinal).ThenBy(k => k.Destination, StringComparer.Ordinal).ToList();
+
+    // The key's lock is held (EnqueueAsync took it), so the decision cannot race a concurrent enqueue.
+    private static async Task<bool> NeedsSenderJoinAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SenderJoin join, string destination, CancellationToken ct) =>
+        await connection.ExecuteScalarAsync<string?>(new CommandDefinition(ClaimSenderJoinSql,
+            new { join.ChannelId, join.Username, Destination = destination, JoinEventId = join.EventId }, tx, cancellationToken: ct)) is not null;
 
     private static Task<IEnumerable<Delivery>> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DeliveryRow row,
         DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct) =>

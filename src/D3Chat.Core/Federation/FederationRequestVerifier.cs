@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using D3Chat.Core.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -42,10 +43,12 @@ public sealed partial class FederationRequestVerifier(
             return Reject("origin not discoverable", origin, Problem.FederationOriginUnverifiable);
         }
         var pathAndQuery = request.Path.Value + request.QueryString.Value;
+        var started = Stopwatch.GetTimestamp();
         if (!RequestSigning.Verify(peer.SigningKeyPublic, request.Method, pathAndQuery, timestamp, body, signature))
         {
             return Reject("bad signature", origin, Problem.FederationSignatureInvalid);
         }
+        LogVerified(origin, body.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return origin;
     }
 
@@ -54,6 +57,9 @@ public sealed partial class FederationRequestVerifier(
         LogRejected(reason, DomainNames.IsValid(origin) ? origin : "(invalid)");
         return problem;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Verified {Bytes} bytes from {Origin} in {VerifyMs:F2} ms")]
+    private partial void LogVerified(string origin, int bytes, double verifyMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected federation request from {Origin}: {Reason}")]
     private partial void LogRejected(string reason, string origin);

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using D3Chat.Core.Crypto;
 using D3Chat.Core.Hosting;
 using D3Chat.Core.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace D3Chat.Core.Federation;
@@ -26,8 +28,9 @@ internal sealed record BatchSendResult(SendResult Request, IReadOnlyList<BatchEv
 /// POSTs one signed event to a peer's inbox (spec §3-4): 200/201 (any 2xx) counts as delivered; or a
 /// batch of events to its transactions endpoint (§4.1), whose answer says which were delivered.
 /// </summary>
-public sealed class FederationSender(
-    PeerDiscovery discovery, IHttpClientFactory httpClients, ServerSigningKey signingKey, IOptions<ServerOptions> server, TimeProvider time)
+public sealed partial class FederationSender(
+    PeerDiscovery discovery, IHttpClientFactory httpClients, ServerSigningKey signingKey, IOptions<ServerOptions> server, TimeProvider time,
+    ILogger<FederationSender> logger)
 {
     /// <summary>Per-request timeout of the reference's sender.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
@@ -62,6 +65,7 @@ public sealed class FederationSender(
         {
             return (SendResult.Transient("discovery failed"), null);
         }
+        var started = Stopwatch.GetTimestamp();
         var headers = RequestSigning.Sign(signingKey, server.Value.Domain, "POST", path,
             RequestSigning.FormatTimestamp(time.GetUtcNow()), bytes);
         using var request = new HttpRequestMessage(HttpMethod.Post, peer.ApiBaseUrl + path)
@@ -74,10 +78,13 @@ public sealed class FederationSender(
         request.Headers.Add(FederationHeaders.Signature, headers.Signature);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(RequestTimeout);
+        var signed = Stopwatch.GetTimestamp();
         try
         {
             using var response = await httpClients.CreateClient(PeerDiscovery.HttpClientName).SendAsync(request, timeout.Token);
             var status = (int)response.StatusCode;
+            LogSent(path, destination, bytes.Length, Stopwatch.GetElapsedTime(started, signed).TotalMilliseconds,
+                Stopwatch.GetElapsedTime(signed).TotalMilliseconds, status);
             if (!response.IsSuccessStatusCode)
             {
                 return (new SendResult(false, Backoff.PermanentStatuses.Contains(status), $"HTTP {status}"), null);
@@ -97,4 +104,8 @@ public sealed class FederationSender(
             return (SendResult.Transient("timeout"), null);
         }
     }
+
+    // Where a send's time goes (issue 14): signing is ours, the round trip is the network and the peer.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "POST {Path} to {Destination}: {Bytes} bytes signed in {SignMs:F2} ms, answered {Status} after {RoundTripMs:F1} ms")]
+    private partial void LogSent(string path, string destination, int bytes, double signMs, double roundTripMs, int status);
 }

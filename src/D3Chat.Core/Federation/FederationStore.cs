@@ -54,6 +54,16 @@ public sealed class FederationStore(NpgsqlDataSource dataSource, UserStore users
                 @OriginServer, @OriginMessageId, @CreatedAt)
         ON CONFLICT DO NOTHING
         """;
+    // A run of received messages in one statement, in order; a row whose origin message is already
+    // stored is skipped (as by InsertMessageSql), and RETURNING names the rows inserted.
+    private const string InsertMessagesSql = """
+        INSERT INTO messages (id, channel_id, sender_id, remote_sender_device_id, content, content_type, protocol_version,
+                              origin_server, origin_message_id, created_at)
+        SELECT * FROM unnest(@Ids, @ChannelIds, @SenderIds, @RemoteSenderDeviceIds, @Contents, @ContentTypes, @ProtocolVersions,
+                             @OriginServers, @OriginMessageIds, @CreatedAts)
+        ON CONFLICT DO NOTHING
+        RETURNING id
+        """;
     private const string FindByOriginSql = """
         SELECT m.id, m.channel_id AS channelid, COALESCE(m.protocol_version, 1) AS protocolversion, c.encryption_type AS encryptiontype
         FROM messages m JOIN channels c ON c.id = m.channel_id
@@ -120,6 +130,22 @@ public sealed class FederationStore(NpgsqlDataSource dataSource, UserStore users
     /// <summary>Inserts a received message; false when this origin message is already stored.</summary>
     internal async Task<bool> InsertMessageAsync(NpgsqlConnection c, NpgsqlTransaction tx, RemoteMessage message, CancellationToken ct) =>
         await c.ExecuteAsync(new CommandDefinition(InsertMessageSql, message, tx, cancellationToken: ct)) == 1;
+
+    /// <summary>Inserts received messages in one statement; returns the ids of those stored (not already here by origin).</summary>
+    internal async Task<IReadOnlySet<Guid>> InsertMessagesAsync(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyList<RemoteMessage> messages, CancellationToken ct) =>
+        (await c.QueryAsync<Guid>(new CommandDefinition(InsertMessagesSql, new
+        {
+            Ids = messages.Select(m => m.Id).ToArray(),
+            ChannelIds = messages.Select(m => m.ChannelId).ToArray(),
+            SenderIds = messages.Select(m => m.SenderId).ToArray(),
+            RemoteSenderDeviceIds = messages.Select(m => m.RemoteSenderDeviceId).ToArray(),
+            Contents = messages.Select(m => m.Content).ToArray(),
+            ContentTypes = messages.Select(m => m.ContentType).ToArray(),
+            ProtocolVersions = messages.Select(m => m.ProtocolVersion).ToArray(),
+            OriginServers = messages.Select(m => m.OriginServer).ToArray(),
+            OriginMessageIds = messages.Select(m => m.OriginMessageId).ToArray(),
+            CreatedAts = messages.Select(m => m.CreatedAt).ToArray(),
+        }, tx, cancellationToken: ct))).ToHashSet();
 
     internal Task<StoredRemoteMessage?> FindByOriginAsync(NpgsqlConnection c, NpgsqlTransaction tx, string origin, string originMessageId, CancellationToken ct) =>
         c.QuerySingleOrDefaultAsync<StoredRemoteMessage?>(new CommandDefinition(FindByOriginSql, new { Origin = origin, OriginMessageId = originMessageId }, tx, cancellationToken: ct));

@@ -44,21 +44,23 @@ public sealed partial class InboxHandlers(
     internal Task DispatchAllAsync(IReadOnlyList<InboxEvent> events, CancellationToken ct) =>
         unitOfWork.RunAsync(async unit =>
         {
-            var admissions = new RelayAdmissions();
+            var run = new MessageRun();
             foreach (var e in events)
             {
-                await ApplyAsync(e, unit, admissions, ct);
                 if (e.Type != FederationEventTypes.MessageRelay)
                 {
-                    // Any other event may change who is a member or whose device is whose.
-                    admissions.Clear();
+                    // Any other event may read the messages so far, or change who is a member or whose device is whose.
+                    await InsertRunAsync(unit, run, ct);
+                    run.Admissions.Clear();
                 }
+                await ApplyAsync(e, unit, run, ct);
             }
+            await InsertRunAsync(unit, run, ct);
         }, ct);
 
-    private Task ApplyAsync(InboxEvent e, OutboxTransaction unit, RelayAdmissions admissions, CancellationToken ct) => e.Type switch
+    private Task ApplyAsync(InboxEvent e, OutboxTransaction unit, MessageRun run, CancellationToken ct) => e.Type switch
     {
-        FederationEventTypes.MessageRelay => MessageRelayAsync(e, unit, admissions, ct),
+        FederationEventTypes.MessageRelay => MessageRelayAsync(e, unit, run, ct),
         FederationEventTypes.MessageEdit => MessageEditAsync(e, unit, ct),
         FederationEventTypes.MessageDelete => MessageDeleteAsync(e, unit, ct),
         FederationEventTypes.ChannelInvite => ChannelInviteAsync(e, unit, ct),
@@ -69,7 +71,7 @@ public sealed partial class InboxHandlers(
         _ => Ignore(e, "unknown event type"),
     };
 
-    private async Task MessageRelayAsync(InboxEvent e, OutboxTransaction unit, RelayAdmissions admissions, CancellationToken ct)
+    private async Task MessageRelayAsync(InboxEvent e, OutboxTransaction unit, MessageRun run, CancellationToken ct)
     {
         if (e.Uuid("channel_id") is not { } channelId || Username(e, "sender_username") is not { } sender
             || e.String("origin_message_id") is not { Length: > 0 and <= 255 } originMessageId || e.String("content") is not { } content)
@@ -85,26 +87,37 @@ public sealed partial class InboxHandlers(
             return;
         }
         var now = DbTime.DbPrecision(time.GetUtcNow());
-        await ProduceAsync(unit, async (c, tx) =>
+        var key = new RelayAdmissionKey(sender, e.Origin, channelId, senderDeviceId, Plaintext: protocolVersion == 1);
+        if (!run.Admissions.TryGetValue(key, out var admission))
         {
-            var key = new RelayAdmissionKey(sender, e.Origin, channelId, senderDeviceId, Plaintext: protocolVersion == 1);
-            if (!admissions.TryGetValue(key, out var admission))
-            {
-                admission = await AdmitAsync(c, tx, key, now, ct);
-                admissions[key] = admission;
-            }
-            if (admission.IgnoredBecause is { } reason)
-            {
-                LogIgnored(e.EventId, e.Type, reason);
-                return null;
-            }
-            var message = new RemoteMessage(Guid.NewGuid(), channelId, admission.SenderId, senderDeviceId, content,
-                e.String("content_type") is { Length: > 0 and <= 32 } contentType ? contentType : "text",
-                protocolVersion, e.Origin, originMessageId, now);
-            // A relayed copy is never relayed again (RelayEventMapper maps only local messages): fanout
-            // queue only, one queue send and one relay run less per received message.
-            return await store.InsertMessageAsync(c, tx, message, ct) ? InboundEvents.MessageNew(message) with { SkipFederation = true } : null;
-        });
+            admission = await AdmitAsync(unit.Connection, unit.Transaction, key, now, ct);
+            run.Admissions[key] = admission;
+        }
+        if (admission.IgnoredBecause is { } reason)
+        {
+            LogIgnored(e.EventId, e.Type, reason);
+            return;
+        }
+        run.Messages.Add(new RemoteMessage(Guid.NewGuid(), channelId, admission.SenderId, senderDeviceId, content,
+            e.String("content_type") is { Length: > 0 and <= 32 } contentType ? contentType : "text",
+            protocolVersion, e.Origin, originMessageId, now));
+    }
+
+    /// <summary>
+    /// Stores the run's messages so far in one statement, and the <c>message.new</c> of each one stored (an
+    /// origin message already here is skipped) in one outbox statement, in the order received.
+    /// </summary>
+    private async Task InsertRunAsync(OutboxTransaction unit, MessageRun run, CancellationToken ct)
+    {
+        if (run.Messages.Count == 0)
+        {
+            return;
+        }
+        var inserted = await store.InsertMessagesAsync(unit.Connection, unit.Transaction, run.Messages, ct);
+        // A relayed copy is never relayed again (RelayEventMapper maps only local messages): fanout
+        // queue only, one queue send and one relay run less per received message.
+        await unit.AddAllAsync([.. run.Messages.Where(m => inserted.Contains(m.Id)).Select(m => InboundEvents.MessageNew(m) with { SkipFederation = true })]);
+        run.Messages.Clear();
     }
 
     /// <summary>Whether a sender (created as a remote user if new) may post in the channel with that device and that kind of content.</summary>
@@ -132,10 +145,17 @@ public sealed partial class InboxHandlers(
     private readonly record struct RelayAdmission(Guid SenderId, string? IgnoredBecause);
 
     /// <summary>
-    /// The admission checks of consecutive messages in one transaction: a batch of one member's messages
-    /// costs those lookups once, not once per message. Cleared by every other kind of event.
+    /// Consecutive received messages in one transaction: their admission checks (a batch of one member's
+    /// messages costs those lookups once, not once per message) and the admitted messages, stored together
+    /// by <see cref="InsertRunAsync"/> (two statements for the run instead of two per message). Every other
+    /// kind of event stores the run first and then clears the checks.
     /// </summary>
-    private sealed class RelayAdmissions : Dictionary<RelayAdmissionKey, RelayAdmission>;
+    private sealed class MessageRun
+    {
+        public Dictionary<RelayAdmissionKey, RelayAdmission> Admissions { get; } = [];
+
+        public List<RemoteMessage> Messages { get; } = [];
+    }
 
     private async Task MessageEditAsync(InboxEvent e, OutboxTransaction unit, CancellationToken ct)
     {

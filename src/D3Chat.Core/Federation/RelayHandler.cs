@@ -1,4 +1,4 @@
-using D3Chat.Core.Fanout;
+using System.Diagnostics;
 using D3Chat.Core.Queue;
 using Microsoft.Extensions.Logging;
 
@@ -15,24 +15,44 @@ namespace D3Chat.Core.Federation;
 public sealed partial class RelayHandler(
     RelayEventMapper mapper, DeliveryStore deliveries, DeliveryProcessor processor, TimeProvider time, ILogger<RelayHandler> logger, ChannelEventReferences references)
 {
-    public async Task HandleAsync(string messageBody, CancellationToken ct)
+    /// <summary>One queue message carrying one channel event (or its reference).</summary>
+    public async Task HandleAsync(string messageBody, CancellationToken ct) =>
+        await HandleAllAsync([await references.ResolveAsync(messageBody, ct)], ct);
+
+    /// <summary>
+    /// Several channel events handled together (for instance all events of one queue message): their
+    /// deliveries are queued in one transaction, in the given order, and sent by one attempt, so a
+    /// peer that takes batches gets them in as few requests as the batch limit allows, instead of one
+    /// relay run, one transaction and one small request per event.
+    /// </summary>
+    public async Task HandleAllAsync(IReadOnlyList<ChannelEvent> channelEvents, CancellationToken ct)
     {
-        var channelEvent = await references.ResolveAsync(messageBody, ct);
-        var outbound = await mapper.MapAsync(channelEvent, ct);
-        if (outbound.Count == 0)
+        var started = Stopwatch.GetTimestamp();
+        var rows = new List<DeliveryRow>();
+        foreach (var channelEvent in channelEvents)
+        {
+            rows.AddRange(RowsFor(channelEvent, await mapper.MapAsync(channelEvent, ct)));
+        }
+        if (rows.Count == 0)
         {
             return;
         }
+        var mapped = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
-        var rows = outbound.SelectMany(o => o.Destinations.Select(d => new DeliveryRow(o.EventId, d, o.Type, o.Body, channelEvent.OccurredAt, o.SenderJoin)));
         var inserted = await deliveries.EnqueueAsync(rows, now, now + DeliveryProcessor.ClaimLease, ct);
-        LogQueued(channelEvent.Id, channelEvent.Type, inserted.Count);
+        var queued = Stopwatch.GetTimestamp();
         if (inserted.Count > 0)
         {
             await processor.SendAsync(inserted, ct);
         }
+        LogQueued(channelEvents.Count, inserted.Count, Stopwatch.GetElapsedTime(started, mapped).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(mapped, queued).TotalMilliseconds, Stopwatch.GetElapsedTime(queued).TotalMilliseconds);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Channel event {EventId} ({EventType}) queued {Deliveries} federation deliveries")]
-    private partial void LogQueued(Guid eventId, string eventType, int deliveries);
+    /// <summary>One delivery row per mapped event and destination, in mapping order, stamped with the channel event's time (the send order).</summary>
+    internal static IEnumerable<DeliveryRow> RowsFor(ChannelEvent channelEvent, IReadOnlyList<OutboundEvent> outbound) =>
+        outbound.SelectMany(o => o.Destinations.Select(d => new DeliveryRow(o.EventId, d, o.Type, o.Body, channelEvent.OccurredAt, o.SenderJoin)));
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{ChannelEvents} channel events queued {Deliveries} federation deliveries: map {MapMs:F1} ms, queue {QueueMs:F1} ms, send {SendMs:F1} ms")]
+    private partial void LogQueued(int channelEvents, int deliveries, double mapMs, double queueMs, double sendMs);
 }

@@ -14,6 +14,10 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource) : IStoredChannelEve
         INSERT INTO outbox (id, event_type, payload, created_at, next_attempt_at)
         VALUES (@Id, @Type, CAST(@Payload AS jsonb), @CreatedAt, @CreatedAt)
         """;
+    private const string InsertManySql = """
+        INSERT INTO outbox (id, event_type, payload, created_at, next_attempt_at)
+        SELECT id, type, CAST(payload AS jsonb), created_at, created_at FROM unnest(@Ids, @Types, @Payloads, @CreatedAts) AS e(id, type, payload, created_at)
+        """;
     private const string MarkSentSql = "UPDATE outbox SET sent_at = @SentAt, attempts = attempts + 1 WHERE id = ANY(@Ids)";
     private const string RecordFailedAttemptSql = """
         UPDATE outbox SET attempts = attempts + 1, last_error = @Error,
@@ -94,6 +98,16 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource) : IStoredChannelEve
             channelEvent.Type,
             Payload = channelEvent.ToJson(),
             CreatedAt = channelEvent.OccurredAt,
+        }, transaction, cancellationToken: ct));
+
+    /// <summary>As <see cref="AddAsync"/> for several events, in one statement (a received batch's messages).</summary>
+    public Task AddAllAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ChannelEvent> channelEvents, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(InsertManySql, new
+        {
+            Ids = channelEvents.Select(e => e.Id).ToArray(),
+            Types = channelEvents.Select(e => e.Type).ToArray(),
+            Payloads = channelEvents.Select(e => e.ToJson()).ToArray(),
+            CreatedAts = channelEvents.Select(e => e.OccurredAt).ToArray(),
         }, transaction, cancellationToken: ct));
 
     /// <summary>Marks published events sent, all in one statement.</summary>

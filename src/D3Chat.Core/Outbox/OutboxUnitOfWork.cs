@@ -95,6 +95,17 @@ public sealed class OutboxTransaction
     /// </summary>
     public void AfterCommit(Func<Task> action) => _afterCommit.Add(action);
 
+    /// <summary>As <see cref="AddAsync(ChannelEvent)"/> for several events, written in one statement.</summary>
+    public async Task AddAllAsync(IReadOnlyList<ChannelEvent> channelEvents)
+    {
+        if (channelEvents.Count == 0)
+        {
+            return;
+        }
+        await _outbox.AddAllAsync(Connection, Transaction, channelEvents, CancellationToken);
+        _events.AddRange(channelEvents);
+    }
+
     /// <summary>Writes the event into the outbox inside this transaction; it is published once the transaction commits.</summary>
     public async Task AddAsync(ChannelEvent channelEvent)
     {

@@ -46,6 +46,34 @@ public sealed class BatchTests
     }
 
     [Fact]
+    public async Task Burst_FromEightSendersWithThePeerDownMidBurst_ArrivesCompleteExactlyOnceAfterBackoff()
+    {
+        var servers = await Task.WhenAll(D3ChatServer.StartPeerAsync(), D3ChatServer.StartPeerAsync());
+        await using var a = servers[0];
+        await using var b = servers[1];
+        var (alice, _, channelId) = await SharedChannelAsync(a, b);
+
+        // 400 messages from 8 senders at once; B stops after the first half and comes back after the rest.
+        var first = await PostConcurrentlyAsync(alice, channelId, 200);
+        await b.StopAsync();
+        var second = await PostConcurrentlyAsync(alice, channelId, 200);
+        await Eventually.TrueAsync(async () => await PendingDeliveriesAsync(a) > 0, Delivery, "A to hold deliveries for B while it is down");
+        await b.RestartAsync();
+
+        var sent = first.Concat(second).ToList();
+        await Eventually.TrueAsync(async () => (await ContentsAsync(b, channelId)).Count >= sent.Count, Delivery, "the whole burst on B");
+        await Eventually.TrueAsync(async () => await PendingDeliveriesAsync(a) == 0, Delivery, "A's queue for B to drain");
+        // Complete and exactly once: nothing waits at A any more, so nothing else can arrive. B stores only
+        // what came in requests whose signature it verified (every refusal is answered before storage).
+        var received = await ContentsAsync(b, channelId);
+        Assert.Equal(sent.Count, received.Count);
+        Assert.Equal(sent.ToHashSet(), received.ToHashSet());
+        Assert.Equal(0, await DeadLettersAsync(a));
+        var (_, events) = await InboundCountersAsync(b, TwoServerTests.Domain(a));
+        Assert.True(events > 0, "no batched events counted in the last window");
+    }
+
+    [Fact]
     public async Task Burst_ToPeerWithoutBatches_TravelsOneEventPerInboxRequest()
     {
         var servers = await Task.WhenAll(D3ChatServer.StartPeerAsync(),
@@ -123,6 +151,54 @@ public sealed class BatchTests
         Assert.Equal("duplicate", replay[0].GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task Transactions_MessagesAroundAnInvite_StoredOnceEachInOrderWithTheirEvents()
+    {
+        await using var server = await D3ChatServer.StartAsync();
+        using var peer = await TestPeer.RegisterAsync(server);
+        var bob = server.CreateClient();
+        var bobName = Names.Username("bob");
+        await bob.RegisterAsync(bobName, Names.Password);
+        var channelId = Guid.NewGuid();
+        var invite = new { channel_id = channelId, channel_name = "batched", inviter_username = "carol", invitee_username = bobName, encryption_type = "sender_keys" };
+        object Message(string sender, string originId) => new
+        {
+            channel_id = channelId, sender_username = sender, sender_device_id = Guid.NewGuid(), content = OpaqueMessages.Frame(),
+            content_type = "text", protocol_version = 3, origin_message_id = originId,
+        };
+        // Before the invite carol is no member (ignored); after it her messages are stored in one run with
+        // the same origin message twice (stored once) and a non-member's message between them (ignored).
+        var batch = Batch(
+            peer.Event(FederationEventTypes.MessageRelay, Message("carol", "early"), eventId: "msg-early"),
+            peer.Event(FederationEventTypes.ChannelInvite, invite, eventId: "invite-1"),
+            peer.Event(FederationEventTypes.MessageRelay, Message("carol", "m1"), eventId: "msg-m1"),
+            peer.Event(FederationEventTypes.MessageRelay, Message("carol", "m1"), eventId: "msg-m1-again"),
+            peer.Event(FederationEventTypes.MessageRelay, Message("dave", "m2"), eventId: "msg-m2"),
+            peer.Event(FederationEventTypes.MessageRelay, Message("carol", "m3"), eventId: "msg-m3"));
+
+        using var response = await peer.SignedPostAsync(server, FederationHeaders.TransactionsPath, batch);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var results = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("results");
+        Assert.All(results.EnumerateArray(), r => Assert.Equal("ok", r.GetProperty("status").GetString()));
+        await using var dataSource = server.CreateDataSource();
+        await using var command = dataSource.CreateCommand("SELECT origin_message_id FROM messages WHERE channel_id = $1 ORDER BY created_at, id");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = channelId });
+        var stored = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                stored.Add(reader.GetString(0));
+            }
+        }
+        Assert.Equal(["m1", "m3"], stored);
+        // Each stored message has its one message.new in the outbox, nothing for the skipped copy.
+        await using var outbox = dataSource.CreateCommand("SELECT count(*) FROM outbox WHERE event_type = 'message.new' AND payload::text LIKE '%' || $1 || '%'");
+        outbox.Parameters.Add(new Npgsql.NpgsqlParameter { Value = channelId.ToString() });
+        Assert.Equal(2L, (long)(await outbox.ExecuteScalarAsync())!);
+    }
+
     private static object Invite(string invitee) => new
     {
         channel_id = Guid.NewGuid(),
@@ -187,6 +263,30 @@ public sealed class BatchTests
             contents.Add(reader.GetString(0));
         }
         return contents;
+    }
+
+    /// <summary>Posts <paramref name="count"/> messages from 8 concurrent tasks (each accepted); returns their contents.</summary>
+    private static async Task<List<string>> PostConcurrentlyAsync(D3ChatClient sender, Guid channelId, int count)
+    {
+        var device = (await sender.ListDevicesAsync()).OrderBy(d => d.CreatedAt).First().Id;
+        var contents = Enumerable.Range(0, count).Select(_ => OpaqueMessages.Frame()).ToList();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < contents.Count)
+            {
+                await sender.SendOpaqueAsync(channelId, device, content: contents[i]);
+            }
+        })));
+        return contents;
+    }
+
+    private static async Task<long> DeadLettersAsync(D3ChatServer server)
+    {
+        await using var dataSource = server.CreateDataSource();
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM federation_deliveries WHERE dead_at IS NOT NULL");
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<long> PendingDeliveriesAsync(D3ChatServer server)
