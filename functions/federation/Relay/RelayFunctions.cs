@@ -7,14 +7,13 @@ namespace D3Chat.Functions.Federation.Relay;
 public sealed class RelayFunctions(RelayHandler handler, DeliveryProcessor processor, StorageQueueConsumer consumer, QueueNames queues)
 {
     /// <summary>
-    /// Turns the channel events of one queue message into durable per-destination deliveries and tries
-    /// them once; a failed event of several is re-enqueued alone.
+    /// Turns the channel events of one queue message into durable per-destination deliveries, queued
+    /// together and sent to each peer in as few federation batches as its limit allows; if that fails,
+    /// each event is handled alone and a failing one re-enqueued alone.
     /// </summary>
-    // TODO(issue 14): a RelayHandler overload taking a message's events at once would queue and send
-    // their deliveries to each peer as one federation batch instead of one per event.
     [Function(nameof(RelayChannelEvent))]
     public Task RelayChannelEvent([QueueTrigger("%FederationQueueName%")] string message, CancellationToken ct) =>
-        consumer.HandleAsync(queues.Federation, message, handler.HandleAsync, ct);
+        consumer.HandleTogetherAsync(queues.Federation, message, handler.HandleBodiesAsync, handler.HandleAsync, ct);
 
     /// <summary>Retries due deliveries, honouring each destination's backoff; dead-letters what is too old.</summary>
     [Function(nameof(RetryFederationDeliveries))]

@@ -19,6 +19,17 @@ public sealed partial class RelayHandler(
     public async Task HandleAsync(string messageBody, CancellationToken ct) =>
         await HandleAllAsync([await references.ResolveAsync(messageBody, ct)], ct);
 
+    /// <summary>The channel events of one queue message (each inline or a reference), handled together.</summary>
+    public async Task HandleBodiesAsync(IReadOnlyList<string> messageBodies, CancellationToken ct)
+    {
+        var channelEvents = new List<ChannelEvent>(messageBodies.Count);
+        foreach (var body in messageBodies)
+        {
+            channelEvents.Add(await references.ResolveAsync(body, ct));
+        }
+        await HandleAllAsync(channelEvents, ct);
+    }
+
     /// <summary>
     /// Several channel events handled together (for instance all events of one queue message): their
     /// deliveries are queued in one transaction, in the given order, and sent by one attempt, so a

@@ -17,9 +17,37 @@ public sealed partial class StorageQueueConsumer(IQueueMessageSender sender, ILo
     /// <summary>Events of one message handled at once: their consumers depend on no order between events.</summary>
     public const int EventsAtOnce = 8;
 
-    public async Task HandleAsync(string queueName, string messageBody, Func<string, CancellationToken, Task> handleEvent, CancellationToken ct)
+    public Task HandleAsync(string queueName, string messageBody, Func<string, CancellationToken, Task> handleEvent, CancellationToken ct) =>
+        HandleEachAsync(queueName, ChannelEventMessageBody.Split(messageBody), handleEvent, ct);
+
+    /// <summary>
+    /// For a consumer that gains from seeing a message's events together (the relay sends them to a peer
+    /// in one federation batch): <paramref name="handleAll"/> takes them at once; should it throw, each
+    /// event is handled again on its own as in <see cref="HandleAsync"/>, so the failure stays isolated
+    /// (the consumers are idempotent, so what the failed attempt already did is not done twice).
+    /// </summary>
+    public async Task HandleTogetherAsync(
+        string queueName, string messageBody, Func<IReadOnlyList<string>, CancellationToken, Task> handleAll,
+        Func<string, CancellationToken, Task> handleEvent, CancellationToken ct)
     {
         var events = ChannelEventMessageBody.Split(messageBody);
+        if (events.Count > 1)
+        {
+            try
+            {
+                await handleAll(events, ct);
+                return;
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                LogTogetherFailed(queueName, events.Count, ex);
+            }
+        }
+        await HandleEachAsync(queueName, events, handleEvent, ct);
+    }
+
+    private async Task HandleEachAsync(string queueName, IReadOnlyList<string> events, Func<string, CancellationToken, Task> handleEvent, CancellationToken ct)
+    {
         if (events.Count == 1)
         {
             await handleEvent(events[0], ct);
@@ -46,6 +74,9 @@ public sealed partial class StorageQueueConsumer(IQueueMessageSender sender, ILo
             await sender.SendAsync(queueName, eventBody, ct);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Count} events of a message on {Queue} failed together; each is handled alone")]
+    private partial void LogTogetherFailed(string queue, int count, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "An event of a {Count}-event message on {Queue} failed; it is re-enqueued alone")]
     private partial void LogEventFailed(string queue, int count, Exception exception);

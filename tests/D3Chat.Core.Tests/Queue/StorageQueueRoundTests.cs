@@ -117,6 +117,55 @@ public sealed class StorageQueueRoundTests
     }
 
     [Fact]
+    public async Task ConsumeTogether_ArrayBody_HandsAllEventsOverInOneCallAndNoneAlone()
+    {
+        var round = Round(4);
+        var together = new List<IReadOnlyList<string>>();
+        var alone = new ConcurrentBag<string>();
+
+        await Consumer().HandleTogetherAsync(Names.Federation, Body(round),
+            (bodies, _) => { together.Add(bodies); return Task.CompletedTask; },
+            (eventBody, _) => { alone.Add(eventBody); return Task.CompletedTask; }, default);
+
+        var call = Assert.Single(together);
+        Assert.Equal(round.Select(e => e.Id), call.Select(b => ChannelEvent.TryParse(b)!.Id));
+        Assert.Empty(alone);
+        Assert.Empty(_sender.Sent);
+    }
+
+    [Fact]
+    public async Task ConsumeTogether_TogetherFails_HandlesEachAloneAndReenqueuesOnlyTheFailingOne()
+    {
+        var round = Round(4);
+        var alone = new ConcurrentBag<Guid>();
+
+        await Consumer().HandleTogetherAsync(Names.Federation, Body(round),
+            (_, _) => throw new InvalidChannelEventException("one event's outbox row is gone"),
+            (eventBody, _) =>
+            {
+                var id = ChannelEvent.TryParse(eventBody)!.Id;
+                alone.Add(id);
+                return id == round[2].Id ? throw new InvalidChannelEventException("its outbox row is gone") : Task.CompletedTask;
+            }, default);
+
+        Assert.Equal(round.Select(e => e.Id).Order(), alone.Order());
+        Assert.Equal([round[2].Id], _sender.Sent.Select(s => Assert.Single(IdsIn(s.Body))));
+    }
+
+    [Fact]
+    public async Task ConsumeTogether_SingleEventBody_GoesToTheSingleHandlerAndItsFailureToTheQueueTrigger()
+    {
+        var body = NewEvent().ToJson();
+        var togetherCalls = 0;
+
+        await Assert.ThrowsAsync<TimeoutException>(() => Consumer().HandleTogetherAsync(Names.Federation, body,
+            (_, _) => { togetherCalls++; return Task.CompletedTask; }, (_, _) => throw new TimeoutException(), default));
+
+        Assert.Equal(0, togetherCalls);
+        Assert.Empty(_sender.Sent);
+    }
+
+    [Fact]
     public async Task Consume_BodyThatIsNoEvent_IsInvalidWithoutRunningTheHandler()
     {
         var ran = false;
