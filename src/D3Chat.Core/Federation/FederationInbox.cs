@@ -99,7 +99,7 @@ public sealed partial class FederationInbox(
 
         public TimeSpan ApplyTime { get; private set; }
 
-        public async Task<IReadOnlyList<bool>> ClaimAsync(IReadOnlyList<InboxEvent> events)
+        public async Task<IReadOnlyList<InboxClaim>> ClaimAsync(IReadOnlyList<InboxEvent> events)
         {
             var started = Stopwatch.GetTimestamp();
             try
@@ -113,6 +113,8 @@ public sealed partial class FederationInbox(
         }
 
         public Task ReleaseAsync(IReadOnlyList<InboxEvent> events) => inbox.ReleaseAllAsync(origin, events);
+
+        public Task CompleteAsync(IReadOnlyList<InboxEvent> events) => inbox.CompleteAllAsync(origin, events);
 
         public async Task ApplyAllAsync(IReadOnlyList<InboxEvent> events, CancellationToken ct)
         {
@@ -183,14 +185,19 @@ public sealed partial class FederationInbox(
         }
         var eventId = inboxEvent!.EventId;
         var type = inboxEvent.Type;
-        if (!(await ClaimAllAsync(origin, [inboxEvent]))[0])
+        switch ((await ClaimAllAsync(origin, [inboxEvent]))[0])
         {
-            LogDuplicate(origin, eventId);
-            return new InboxAck("duplicate", eventId);
+            case InboxClaim.Stored:
+                LogDuplicate(origin, eventId);
+                return new InboxAck("duplicate", eventId);
+            case InboxClaim.Pending:
+                // Not stored yet by the request holding the claim: the sender keeps the event and retries.
+                return Problem.ServiceUnavailable;
         }
         try
         {
             await handlers.DispatchAsync(inboxEvent, ct);
+            await CompleteAllAsync(origin, [inboxEvent]);
         }
         catch (Exception ex)
         {
@@ -267,27 +274,58 @@ public sealed partial class FederationInbox(
         }
     }
 
-    /// <summary>True when this is the first delivery of the event in 24 h. Redis down → process (PostgreSQL uniqueness still dedups messages).</summary>
     /// <summary>
-    /// Claims each event id for the origin (true: first delivery), the commands sent together (the
-    /// client pipelines them): one round trip. Replay protection must not fail open: without the claim
-    /// a replayed event (within the signature's window) would be applied twice. So if any claim cannot
-    /// be made, the ones made are released and the request answers 503; the sender retries later.
+    /// Claims each event id for the origin, the commands sent together (the client pipelines them): one
+    /// round trip. A claim is <c>pending</c> for <see cref="RedisKeys.FederationEventPendingTtl"/> until
+    /// the event's transaction commits (<see cref="CompleteAllAsync"/> then makes it <c>stored</c> for 24 h):
+    /// a process that dies between claim and commit leaves a claim that expires, so the sender's retry is
+    /// stored then, never answered as a duplicate of what was lost. Replay protection must not fail open:
+    /// without the claim a replayed event (within the signature's window) would be applied twice. So if any
+    /// claim cannot be made, the ones made are released and the request answers 503; the sender retries later.
     /// </summary>
-    private async Task<IReadOnlyList<bool>> ClaimAllAsync(string origin, IReadOnlyList<InboxEvent> events)
+    private async Task<IReadOnlyList<InboxClaim>> ClaimAllAsync(string origin, IReadOnlyList<InboxEvent> events)
     {
-        var claims = events.Select(e => redis.Database.StringSetAsync(
-            RedisKeys.FederationEvent(origin, e.EventId), "1", RedisKeys.FederationEventTtl, When.NotExists)).ToList();
+        var claims = events.Select(e => redis.Database.ScriptEvaluateAsync(ClaimScript,
+            [RedisKeys.FederationEvent(origin, e.EventId)], [(long)RedisKeys.FederationEventPendingTtl.TotalMilliseconds])).ToList();
         try
         {
-            return await Task.WhenAll(claims);
+            return [.. (await Task.WhenAll(claims)).Select(r => (InboxClaim)(int)(long)r)];
         }
         catch (RedisException ex)
         {
-            var made = events.Where((_, i) => claims[i].IsCompletedSuccessfully && claims[i].Result).ToList();
+            var made = events.Where((_, i) => claims[i].IsCompletedSuccessfully && (long)claims[i].Result == (int)InboxClaim.First).ToList();
             await ReleaseAllAsync(origin, made);
             LogRedisDegraded("dedup", ex);
             throw new ServiceUnavailableException("Federation replay protection is unavailable (Redis)", ex);
+        }
+    }
+
+    // First (0): claimed now as pending; Stored (1): any other value (including claims made before
+    // pending existed); Pending (2): another request holds it.
+    private const string ClaimScript = """
+        local v = redis.call('GET', KEYS[1])
+        if not v then
+          redis.call('SET', KEYS[1], 'pending', 'PX', ARGV[1])
+          return 0
+        end
+        if v == 'pending' then return 2 end
+        return 1
+        """;
+
+    /// <summary>
+    /// Marks the claims of committed events stored for 24 h. Never throws: should Redis fail here, the
+    /// pending claims expire and a resent event is applied again, which the handlers' idempotence absorbs.
+    /// </summary>
+    private async Task CompleteAllAsync(string origin, IReadOnlyList<InboxEvent> events)
+    {
+        try
+        {
+            await Task.WhenAll(events.Select(e => redis.Database.StringSetAsync(
+                RedisKeys.FederationEvent(origin, e.EventId), "stored", RedisKeys.FederationEventTtl)));
+        }
+        catch (RedisException ex)
+        {
+            LogRedisDegraded("dedup completion", ex);
         }
     }
 

@@ -8,14 +8,30 @@ internal sealed record InboxBatchEntry(InboxEvent? Event, BatchEventResult? Reje
     public static InboxBatchEntry Rejected(BatchEventResult rejection) => new(null, rejection);
 }
 
+/// <summary>What a dedup claim found for an event id.</summary>
+internal enum InboxClaim
+{
+    /// <summary>First delivery: claimed (as pending) for this request.</summary>
+    First,
+
+    /// <summary>Stored before: answered as a duplicate.</summary>
+    Stored,
+
+    /// <summary>Claimed by a request that has not stored it yet (running now, or crashed: the claim then expires): retry later.</summary>
+    Pending,
+}
+
 /// <summary>What <see cref="InboxBatch"/> needs from storage: the dedup claims and the handlers.</summary>
 internal interface IInboxBatchSteps
 {
-    /// <summary>Claims each event id for the origin (true: first delivery); throws when the claims cannot be made, having released its own.</summary>
-    Task<IReadOnlyList<bool>> ClaimAsync(IReadOnlyList<InboxEvent> events);
+    /// <summary>Claims each event id for the origin; throws when the claims cannot be made, having released its own.</summary>
+    Task<IReadOnlyList<InboxClaim>> ClaimAsync(IReadOnlyList<InboxEvent> events);
 
     /// <summary>Gives claims back, so the sender's retry is processed and not answered as a duplicate.</summary>
     Task ReleaseAsync(IReadOnlyList<InboxEvent> events);
+
+    /// <summary>Marks claims of committed events as stored: from then on their ids are duplicates.</summary>
+    Task CompleteAsync(IReadOnlyList<InboxEvent> events);
 
     /// <summary>Applies the events in order in one transaction; throws (and stores nothing) when any of them fails.</summary>
     Task ApplyAllAsync(IReadOnlyList<InboxEvent> events, CancellationToken ct);
@@ -34,6 +50,9 @@ internal interface IInboxBatchSteps
 /// it are stored and answered <c>ok</c>, it gets <c>error</c>, and every later event <c>skipped</c>,
 /// exactly as the one-at-a-time inbox would answer. A claim is released whenever its event was not
 /// stored (failed, skipped, cancelled), so the sender's retry is processed, never read as a duplicate.
+/// A claim is pending until its transaction committed, and only then marked stored: an event whose
+/// claim is still pending (another request applies it, or a process died applying it, and the claim has
+/// not expired yet) is answered <c>error</c> like a failure, so the sender retries it, and stops the batch.
 /// </summary>
 internal static class InboxBatch
 {
@@ -54,10 +73,17 @@ internal static class InboxBatch
         }
         var claimed = candidates.Count == 0 ? [] : await steps.ClaimAsync([.. candidates.Select(i => entries[i].Event!)]);
         var toApply = new List<int>();
+        var stopAt = entries.Count;
         for (var k = 0; k < candidates.Count; k++)
         {
             var e = entries[candidates[k]].Event!;
-            if (claimed[k])
+            if (claimed[k] == InboxClaim.Pending)
+            {
+                stopAt = candidates[k];
+                results[stopAt] = new BatchEventResult(e.EventId, BatchEventResult.Failed, PendingDetail);
+                break;
+            }
+            if (claimed[k] == InboxClaim.First)
             {
                 toApply.Add(candidates[k]);
             }
@@ -67,13 +93,19 @@ internal static class InboxBatch
                 results[candidates[k]] = new BatchEventResult(e.EventId, BatchEventResult.Duplicate, null);
             }
         }
+        if (stopAt < entries.Count)
+        {
+            await SkipFromAsync(entries, stopAt + 1, candidates, claimed, results, steps);
+        }
         if (toApply.Count == 0)
         {
             return results!;
         }
         try
         {
-            await steps.ApplyAllAsync([.. toApply.Select(i => entries[i].Event!)], ct);
+            IReadOnlyList<InboxEvent> applied = [.. toApply.Select(i => entries[i].Event!)];
+            await steps.ApplyAllAsync(applied, ct);
+            await steps.CompleteAsync(applied);
             foreach (var i in toApply)
             {
                 results[i] = Ok(entries[i].Event!);
@@ -114,6 +146,7 @@ internal static class InboxBatch
             {
                 await steps.ApplyAllAsync([e!], ct);
                 results[i] = Ok(e!);
+                await steps.CompleteAsync([e!]);
             }
             catch (OperationCanceledException)
             {
@@ -132,6 +165,25 @@ internal static class InboxBatch
             await steps.ReleaseAsync(unstored);
         }
         return results!;
+    }
+
+    /// <summary>The detail of an event whose claim is pending: the sender keeps it and retries.</summary>
+    public const string PendingDetail = "This event is being stored by another request; retry it";
+
+    // Every entry from `from` on is skipped (nothing overtakes the stopped event); claims made for them are given back.
+    private static async Task SkipFromAsync(
+        IReadOnlyList<InboxBatchEntry> entries, int from, List<int> candidates, IReadOnlyList<InboxClaim> claimed, BatchEventResult?[] results, IInboxBatchSteps steps)
+    {
+        var release = candidates.Select((index, k) => (index, k)).Where(c => c.index >= from && claimed[c.k] == InboxClaim.First)
+            .Select(c => entries[c.index].Event!).ToList();
+        for (var i = from; i < entries.Count; i++)
+        {
+            results[i] = new BatchEventResult(entries[i].Event?.EventId ?? results[i]?.EventId, BatchEventResult.Skipped, null);
+        }
+        if (release.Count > 0)
+        {
+            await steps.ReleaseAsync(release);
+        }
     }
 
     private static BatchEventResult Ok(InboxEvent e) => new(e.EventId, BatchEventResult.Ok, null);

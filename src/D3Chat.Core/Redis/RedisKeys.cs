@@ -43,6 +43,11 @@ public static class RedisKeys
 
     public static readonly TimeSpan FederationEventTtl = TimeSpan.FromSeconds(86400);
 
+    /// <summary>How long a claim stays pending without its commit: twice the sender's 15 s request timeout
+    /// (an apply takes well under a second), short enough that an event whose receiver died mid-apply is
+    /// stored at one of the sender's next retries.</summary>
+    public static readonly TimeSpan FederationEventPendingTtl = TimeSpan.FromSeconds(30);
+
     /// <summary>A signed federation request that must take effect once (the key claim): set at its first
     /// arrival, keyed by a hash of its signature, for as long as its timestamp stays inside the replay window.</summary>
     public static string FederationRequestSeen(string origin, string signatureHash) => $"fed_request:{origin}:{signatureHash}";

@@ -96,6 +96,35 @@ public sealed class InboxBatchTests
         Assert.Empty(steps.Transactions);
     }
 
+    [Fact]
+    public async Task PendingClaim_IsRetriedBySender_AndStopsTheBatchWithLaterClaimsGivenBack()
+    {
+        var steps = new FakeSteps();
+        steps.AlreadyClaimed.Add("e0");
+        steps.Pending.Add("e2");
+
+        var results = await InboxBatch.RunAsync([Event("e0"), Event("e1"), Event("e2"), Event("e3")], steps, default);
+
+        Assert.Equal([BatchEventResult.Duplicate, BatchEventResult.Ok, BatchEventResult.Failed, BatchEventResult.Skipped], results.Select(r => r.Status));
+        Assert.Equal(InboxBatch.PendingDetail, results[2].Detail);
+        Assert.Equal(["e1"], steps.Stored);
+        Assert.Equal(["e1"], steps.Completed);
+        Assert.Equal(["e3"], steps.Released);
+    }
+
+    [Fact]
+    public async Task StoredEvents_AreCompleted_AndOnlyThose()
+    {
+        var steps = new FakeSteps();
+        steps.Failing.Add("e2");
+
+        var results = await InboxBatch.RunAsync([Event("e0"), Event("e1"), Event("e2"), Event("e3")], steps, default);
+
+        Assert.Equal([BatchEventResult.Ok, BatchEventResult.Ok, BatchEventResult.Failed, BatchEventResult.Skipped], results.Select(r => r.Status));
+        Assert.Equal(["e0", "e1"], steps.Completed);
+        Assert.Equal(["e2", "e3"], steps.Released.Order());
+    }
+
     private static InboxBatchEntry Event(string id) =>
         InboxBatchEntry.Accepted(new InboxEvent(id, "message.relay", "a.example", JsonDocument.Parse("{}").RootElement));
 
@@ -103,6 +132,8 @@ public sealed class InboxBatchTests
     private sealed class FakeSteps : IInboxBatchSteps
     {
         public HashSet<string> AlreadyClaimed { get; } = [];
+        public HashSet<string> Pending { get; } = [];
+        public List<string> Completed { get; } = [];
         public HashSet<string> Failing { get; } = [];
         public string? CancelOn { get; init; }
         public bool ClaimsThrow { get; init; }
@@ -113,14 +144,21 @@ public sealed class InboxBatchTests
         public List<string> Duplicates { get; } = [];
         public List<string> FailedLogged { get; } = [];
 
-        public Task<IReadOnlyList<bool>> ClaimAsync(IReadOnlyList<InboxEvent> events)
+        public Task<IReadOnlyList<InboxClaim>> ClaimAsync(IReadOnlyList<InboxEvent> events)
         {
             ClaimCalls++;
             if (ClaimsThrow)
             {
                 throw new InvalidOperationException("claims unavailable");
             }
-            return Task.FromResult<IReadOnlyList<bool>>([.. events.Select(e => AlreadyClaimed.Add(e.EventId))]);
+            return Task.FromResult<IReadOnlyList<InboxClaim>>([.. events.Select(e =>
+                Pending.Contains(e.EventId) ? InboxClaim.Pending : AlreadyClaimed.Add(e.EventId) ? InboxClaim.First : InboxClaim.Stored)]);
+        }
+
+        public Task CompleteAsync(IReadOnlyList<InboxEvent> events)
+        {
+            Completed.AddRange(events.Select(e => e.EventId));
+            return Task.CompletedTask;
         }
 
         public Task ReleaseAsync(IReadOnlyList<InboxEvent> events)

@@ -61,7 +61,10 @@ public sealed class BatchTests
         await b.RestartAsync();
 
         var sent = first.Concat(second).ToList();
-        await Eventually.TrueAsync(async () => (await ContentsAsync(b, channelId)).Count >= sent.Count, Delivery, "the whole burst on B");
+        // B was killed mid-burst: events it had claimed but not stored stay pending for
+        // RedisKeys.FederationEventPendingTtl (30 s) before A's retries store them.
+        await Eventually.TrueAsync(async () => (await ContentsAsync(b, channelId)).Count >= sent.Count,
+            Delivery + D3Chat.Core.Redis.RedisKeys.FederationEventPendingTtl, "the whole burst on B");
         await Eventually.TrueAsync(async () => await PendingDeliveriesAsync(a) == 0, Delivery, "A's queue for B to drain");
         // Complete and exactly once: nothing waits at A any more, so nothing else can arrive. B stores only
         // what came in requests whose signature it verified (every refusal is answered before storage).
