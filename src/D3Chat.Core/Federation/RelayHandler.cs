@@ -16,8 +16,7 @@ public sealed partial class RelayHandler(
     RelayEventMapper mapper, DeliveryStore deliveries, DeliveryProcessor processor, TimeProvider time, ILogger<RelayHandler> logger, ChannelEventReferences references)
 {
     /// <summary>One queue message carrying one channel event (or its reference).</summary>
-    public async Task HandleAsync(string messageBody, CancellationToken ct) =>
-        await HandleAllAsync([await references.ResolveAsync(messageBody, ct)], ct);
+    public Task HandleAsync(string messageBody, CancellationToken ct) => HandleBodiesAsync([messageBody], ct);
 
     /// <summary>The channel events of one queue message (each inline or a reference), handled together.</summary>
     public async Task HandleBodiesAsync(IReadOnlyList<string> messageBodies, CancellationToken ct)
