@@ -23,16 +23,36 @@ export function copy(source: Uint8Array): Bytes {
   return new Uint8Array(source);
 }
 
+// Lookup tables: ids and keys are hex- and base64-coded on every message (map keys, AAD, the wire),
+// and per-character string work showed up in the browser profile of a message round trip.
+const HEX_OF_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** The value of an ASCII character in `alphabet`, -1 for any other character. */
+function decodeTable(alphabet: string, caseInsensitive = false): Int8Array {
+  const table = new Int8Array(128).fill(-1);
+  for (let i = 0; i < alphabet.length; i++) {
+    table[alphabet.charCodeAt(i)] = i;
+    if (caseInsensitive) table[alphabet.toUpperCase().charCodeAt(i)] = i;
+  }
+  return table;
+}
+const HEX_VALUE = decodeTable('0123456789abcdef', true);
+
 export function toHex(data: Uint8Array): string {
   let out = '';
-  for (const b of data) out += b.toString(16).padStart(2, '0');
+  for (let i = 0; i < data.length; i++) out += HEX_OF_BYTE[data[i]!]!;
   return out;
 }
 
 export function fromHex(hex: string): Bytes {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new TypeError('fromHex: not an even-length hex string');
+  if (hex.length % 2 !== 0) throw new TypeError('fromHex: not an even-length hex string');
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < out.length; i++) {
+    const hi = HEX_VALUE[hex.charCodeAt(2 * i)] ?? -1;
+    const lo = HEX_VALUE[hex.charCodeAt(2 * i + 1)] ?? -1;
+    if (hi < 0 || lo < 0) throw new TypeError('fromHex: not an even-length hex string');
+    out[i] = (hi << 4) | lo;
+  }
   return out;
 }
 
@@ -97,7 +117,12 @@ export function isUuid(value: string): boolean {
 /** A UUID as its 16 bytes in RFC 4122 order: the hex digits of the string form, in order. */
 export function uuidToBytes(id: string): Bytes {
   if (!isUuid(id)) throw new TypeError('uuidToBytes: not a UUID');
-  return fromHex(id.replace(/-/g, ''));
+  const out = new Uint8Array(16);
+  for (let i = 0, c = 0; i < 16; i++, c += 2) {
+    if (c === 8 || c === 13 || c === 18 || c === 23) c++;
+    out[i] = (HEX_VALUE[id.charCodeAt(c)]! << 4) | HEX_VALUE[id.charCodeAt(c + 1)]!;
+  }
+  return out;
 }
 
 export function bytesToUuid(data: Uint8Array): string {
@@ -107,21 +132,22 @@ export function bytesToUuid(data: Uint8Array): string {
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_VALUE = decodeTable(B64);
 
 /** Standard base64 with padding, as on the wire. */
 export function toBase64(data: Uint8Array): string {
   let out = '';
   let i = 0;
   for (; i + 2 < data.length; i += 3) {
-    const n = ((data[i] ?? 0) << 16) | ((data[i + 1] ?? 0) << 8) | (data[i + 2] ?? 0);
+    const n = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
     out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
   }
   const rest = data.length - i;
   if (rest === 1) {
-    const n = (data[i] ?? 0) << 16;
+    const n = data[i]! << 16;
     out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + '==';
   } else if (rest === 2) {
-    const n = ((data[i] ?? 0) << 16) | ((data[i + 1] ?? 0) << 8);
+    const n = (data[i]! << 16) | (data[i + 1]! << 8);
     out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
   }
   return out;
@@ -129,21 +155,31 @@ export function toBase64(data: Uint8Array): string {
 
 /** Strict decoding of padded standard base64; null for anything else (untrusted input). */
 export function fromBase64(text: string): Bytes | null {
-  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null;
+  if (text.length % 4 !== 0) return null;
   const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const digits = text.length - padding;
   const out = new Uint8Array((text.length / 4) * 3 - padding);
+  let n = 0;
   let o = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    let n = 0;
-    for (let j = 0; j < 4; j++) {
-      const c = text[i + j]!;
-      n = (n << 6) | (c === '=' ? 0 : B64.indexOf(c));
+  for (let i = 0; i < digits; i++) {
+    const v = B64_VALUE[text.charCodeAt(i)] ?? -1;
+    if (v < 0) return null; // '=' too: padding only at the end
+    n = (n << 6) | v;
+    if ((i & 3) === 3) {
+      out[o++] = (n >> 16) & 255;
+      out[o++] = (n >> 8) & 255;
+      out[o++] = n & 255;
+      n = 0;
     }
-    if (o < out.length) out[o++] = (n >> 16) & 255;
-    if (o < out.length) out[o++] = (n >> 8) & 255;
-    if (o < out.length) out[o++] = n & 255;
   }
-  // Non-canonical trailing bits would let two strings decode to the same bytes.
-  if (toBase64(out) !== text) return null;
+  // The last group: its unused low bits must be zero, or two strings would decode to the same bytes.
+  if (padding === 2) {
+    if ((n & 15) !== 0) return null;
+    out[o] = n >> 4;
+  } else if (padding === 1) {
+    if ((n & 3) !== 0) return null;
+    out[o] = n >> 10;
+    out[o + 1] = (n >> 2) & 255;
+  }
   return out;
 }

@@ -126,6 +126,13 @@ interface Recipient {
   readonly userId: string;
   readonly device: DeviceIdentity;
   readonly identityKey: Bytes;
+  /** The listing as verified (see listingOf). */
+  readonly listing: string;
+}
+
+/** Everything a device listing says, as one string: equal strings are the same verified keys. */
+function listingOf(d: DeviceIdentity): string {
+  return `${d.deviceId}|${d.identityKey}|${d.signingKey}|${d.signedPreKey}|${d.signedPreKeySignature}`;
 }
 
 function parseAttachmentRef(v: unknown): AttachmentRef | null {
@@ -173,6 +180,11 @@ function parseIncoming(m: IncomingMessage): DecryptResult<{ ctx: GroupContext; m
   return ok({ ctx: { channelId: m.channelId, senderUserId: m.senderUserId, senderDeviceId: m.senderDeviceId }, message: decoded.value });
 }
 
+/** The safety-number digest of a user's verified devices (docs/crypto.md §6). */
+function digestOf(devices: readonly Recipient[]): Promise<Bytes> {
+  return userDigest(devices.map((d) => ({ identityKey: d.identityKey, signingKey: b64(d.device.signingKey)! })));
+}
+
 function b64(text: string | null | undefined): Bytes | null {
   return typeof text === 'string' ? fromBase64(text) : null;
 }
@@ -181,8 +193,17 @@ export class E2ee {
   private readonly queue = new KeyedQueue();
   private readonly listeners = new Set<(e: SafetyNumberChanged) => void>();
   private readonly now: () => number;
-  /** Device listings whose pre-key signature already verified (public data; saves an ECDSA verify per device per send). */
-  private readonly verifiedListings = new Set<string>();
+  /**
+   * Device listings whose pre-key signature already verified, with their decoded identity key (public
+   * data; saves an ECDSA verify and the base64 decoding per device per send).
+   */
+  private readonly verifiedListings = new Map<string, Bytes>();
+  /**
+   * Per user, the safety-number digest of the device listings last seen and whether it equalled the
+   * contact record then: a send to an unchanged user hashes nothing and reads no contact. Any change of
+   * the listings (a device added, removed or re-keyed) computes and compares again.
+   */
+  private readonly digests = new Map<string, { readonly listings: string; readonly digest: Bytes; known: boolean }>();
   /** Safety-number changes already reported through `on('safety_number_changed')`. */
   private readonly reported = new Set<string>();
 
@@ -256,18 +277,22 @@ export class E2ee {
     const devices: Recipient[] = [];
     const untrusted: DeviceIdentity[] = [];
     for (const device of await this.directory.listDevices(userId)) {
-      const ik = b64(device.identityKey);
-      const sig = b64(device.signingKey);
-      const spk = b64(device.signedPreKey);
-      const spkSig = b64(device.signedPreKeySignature);
-      const listing = `${device.deviceId}|${device.identityKey}|${device.signingKey}|${device.signedPreKey}|${device.signedPreKeySignature}`;
-      const trusted =
-        ik && sig && spk && spkSig && (this.verifiedListings.has(listing) || ((await isValidPublicKey(ik)) && (await verifyPreKeySignature(sig, ik, spk, spkSig))));
-      if (trusted && this.verifiedListings.size < 10_000) this.verifiedListings.add(listing);
-      if (trusted) devices.push({ userId, device, identityKey: ik });
+      const listing = listingOf(device);
+      const identityKey = this.verifiedListings.get(listing) ?? (await this.verifyListing(device));
+      if (identityKey && this.verifiedListings.size < 10_000) this.verifiedListings.set(listing, identityKey);
+      if (identityKey) devices.push({ userId, device, identityKey, listing });
       else untrusted.push(device);
     }
     return { devices, untrusted };
+  }
+
+  /** The device's identity key if its signing key signed IK ‖ SPK, else null. */
+  private async verifyListing(device: DeviceIdentity): Promise<Bytes | null> {
+    const ik = b64(device.identityKey);
+    const sig = b64(device.signingKey);
+    const spk = b64(device.signedPreKey);
+    const spkSig = b64(device.signedPreKeySignature);
+    return ik && sig && spk && spkSig && (await isValidPublicKey(ik)) && (await verifyPreKeySignature(sig, ik, spk, spkSig)) ? ik : null;
   }
 
   // ---- pairwise sessions ----
@@ -504,13 +529,21 @@ export class E2ee {
   // ---- safety numbers ----
 
   private async noticeSafetyNumber(userId: string, devices: readonly Recipient[]): Promise<boolean> {
-    const digest = await userDigest(devices.map((d) => ({ identityKey: d.identityKey, signingKey: b64(d.device.signingKey)! })));
+    const listings = devices.map((d) => d.listing).join('\n');
+    const seen = this.digests.get(userId);
+    if (seen?.known && seen.listings === listings) return false;
+    const digest = seen?.listings === listings ? seen.digest : await digestOf(devices);
+    if (!seen && this.digests.size >= 10_000) this.digests.clear();
+    const entry = { listings, digest, known: false };
+    this.digests.set(userId, entry);
     const known = await this.store.getContact(userId);
     if (!known) {
       await this.store.commit({ putContacts: [{ version: 1, userId, digest }] });
+      entry.known = true;
       return false;
     }
-    if (equalBytes(known.digest, digest)) return false;
+    entry.known = equalBytes(known.digest, digest);
+    if (entry.known) return false;
     // Reported once per new digest (not at every send), and again if it changes once more.
     const notice = `${userId}|${toHex(digest)}`;
     if (!this.reported.has(notice)) {
@@ -520,25 +553,26 @@ export class E2ee {
     return true;
   }
 
-  private async digestOf(userId: string): Promise<Bytes> {
+  private async trustedDevices(userId: string): Promise<Recipient[]> {
     const { devices, untrusted } = await this.verifiedDevices(userId);
     if (untrusted.length > 0) throw new EncryptionUnavailableError('untrusted_identity', userId, untrusted[0]!.deviceId);
-    return userDigest(devices.map((d) => ({ identityKey: d.identityKey, signingKey: b64(d.device.signingKey)! })));
+    return devices;
   }
 
   /** 60 digits over both users' devices; `changed` while a new digest has not been accepted. */
   async safetyNumber(userId: string): Promise<{ digits: string; changed: boolean }> {
-    const mine = await this.digestOf(this.userId);
-    const { devices, untrusted } = await this.verifiedDevices(userId);
-    if (untrusted.length > 0) throw new EncryptionUnavailableError('untrusted_identity', userId, untrusted[0]!.deviceId);
-    const theirs = await userDigest(devices.map((d) => ({ identityKey: d.identityKey, signingKey: b64(d.device.signingKey)! })));
+    const mine = await digestOf(await this.trustedDevices(this.userId));
+    const devices = await this.trustedDevices(userId);
+    const theirs = await digestOf(devices);
     const changed = userId === this.userId ? false : await this.noticeSafetyNumber(userId, devices);
     return { digits: formatSafetyNumber(mine, theirs), changed };
   }
 
   async acceptSafetyNumber(userId: string): Promise<void> {
-    const digest = await this.digestOf(userId);
+    const devices = await this.trustedDevices(userId);
+    const digest = await digestOf(devices);
     await this.store.commit({ putContacts: [{ version: 1, userId, digest }] });
+    this.digests.set(userId, { listings: devices.map((d) => d.listing).join('\n'), digest, known: true });
   }
 
   // ---- attachments ----
@@ -558,6 +592,7 @@ export class E2ee {
   /** Logout: every key, session, chain and contact digest is deleted. */
   async wipe(): Promise<void> {
     forgetKeysAhead();
+    this.digests.clear();
     await this.store.wipe();
   }
 }

@@ -20,6 +20,21 @@ describe('bytes', () => {
     expect(toBase64(new Uint8Array(0))).toBe('');
   });
 
+  it('base64 and hex agree with Node\'s codecs on every length and refuse every other form', () => {
+    for (let length = 0; length < 70; length++) {
+      const data = Uint8Array.from({ length }, (_, i) => (i * 151 + length * 7) & 255);
+      const b64 = Buffer.from(data).toString('base64');
+      expect(toBase64(data)).toBe(b64);
+      expect(fromBase64(b64)).toEqual(data);
+      expect(toHex(data)).toBe(Buffer.from(data).toString('hex'));
+      expect(fromHex(Buffer.from(data).toString('hex').toUpperCase())).toEqual(data);
+    }
+    // Non-zero unused bits with one and with two padding characters; padding inside; non-ASCII; no padding.
+    for (const bad of ['aGVsbG9=', 'aGF=', 'aA==aGVs', 'aGVs\u00e9G8=', 'aGVsbG8', '====', 'a===']) expect(fromBase64(bad)).toBeNull();
+    expect(fromBase64('aGE=')).toEqual(fromHex('6861'));
+    expect(() => fromHex('0g')).toThrow(TypeError);
+  });
+
   it('a UUID is its 16 bytes in string order (RFC 4122), both ways', () => {
     const id = '0a11ce00-0000-4000-8000-0000000000d1';
     expect(toHex(uuidToBytes(id))).toBe('0a11ce000000400080000000000000d1');
