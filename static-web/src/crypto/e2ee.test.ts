@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromBase64, toBase64 } from './bytes';
-import { EncryptionUnavailableError, type KeyDirectory } from './index';
+import { EncryptionUnavailableError, MemoryProtocolStore, type ContactRecord, type KeyDirectory } from './index';
 import { ONE_TIME_PREKEYS, ROTATE_AFTER_MESSAGES, ROTATE_AFTER_SECONDS } from './labels';
 import { client, newServer, read, send, uuid } from './test/harness';
 
@@ -11,6 +11,14 @@ async function dm() {
   const channel = uuid(0xc);
   server.setMembers(channel, [alice.userId, bob.userId]);
   return { server, alice, bob, channel };
+}
+
+class ContactReadsCounted extends MemoryProtocolStore {
+  contactReads = 0;
+  override async getContact(userId: string): Promise<ContactRecord | null> {
+    this.contactReads++;
+    return super.getContact(userId);
+  }
 }
 
 const chainOf = (content: string) => Array.from(fromBase64(content)!.slice(2, 18)).join(',');
@@ -271,6 +279,30 @@ describe('E2ee: device keys, safety numbers, attachments, wipe', () => {
     expect(seen).toEqual([bob.userId]); // reported once, while `changed` stays true
     await alice.e2ee.acceptSafetyNumber(bob.userId);
     expect((await alice.e2ee.safetyNumber(bob.userId)).changed).toBe(false);
+  });
+
+  it('sends notice a contact\'s new devices every time, and an unchanged contact costs no contact read', async () => {
+    const server = newServer();
+    const store = new ContactReadsCounted();
+    const alice = await client(server, uuid(0xa), { store });
+    const bob = await client(server, uuid(0xb));
+    const channel = uuid(0xc);
+    server.setMembers(channel, [alice.userId, bob.userId]);
+    const seen: string[] = [];
+    alice.e2ee.on('safety_number_changed', (e) => seen.push(e.userId));
+    for (let i = 0; i < 3; i++) await send(alice, channel, `m${i}`);
+    expect(store.contactReads).toBe(1); // the first send records bob's digest; the next two trust the cache
+    await client(server, bob.userId);
+    expect(await read(bob, await send(alice, channel, 'after a new device'))).toBe('after a new device');
+    expect(seen).toEqual([bob.userId]);
+    await alice.e2ee.acceptSafetyNumber(bob.userId);
+    const reads = store.contactReads;
+    await send(alice, channel, 'accepted');
+    expect([seen, store.contactReads]).toEqual([[bob.userId], reads]);
+    await client(server, bob.userId);
+    await send(alice, channel, 'a third device');
+    expect(seen).toEqual([bob.userId, bob.userId]);
+    expect((await alice.e2ee.safetyNumber(bob.userId)).changed).toBe(true);
   });
 
   it('attachments round trip; a swapped blob is refused', async () => {
