@@ -56,14 +56,18 @@ export function fromHex(hex: string): Bytes {
   return out;
 }
 
+// Stateless when used without { stream: true }, so one instance of each serves every call.
+const UTF8_ENCODER = new TextEncoder();
+const UTF8_STRICT_DECODER = new TextDecoder('utf-8', { fatal: true });
+
 export function utf8Encode(text: string): Bytes {
-  return new TextEncoder().encode(text) as Bytes;
+  return UTF8_ENCODER.encode(text) as Bytes;
 }
 
 /** Strict UTF-8 decoding: invalid sequences are malformed input, not replacement characters. */
 export function utf8Decode(data: Uint8Array): string | null {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+    return UTF8_STRICT_DECODER.decode(data);
   } catch {
     return null;
   }
@@ -71,9 +75,7 @@ export function utf8Decode(data: Uint8Array): string | null {
 
 export function u32(value: number): Bytes {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError('u32: out of range');
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, value, false);
-  return out;
+  return new Uint8Array([value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255]);
 }
 
 export function readU32(data: Uint8Array, offset: number): number {

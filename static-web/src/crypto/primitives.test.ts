@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { bytesToUuid, fromBase64, fromHex, toBase64, toHex, uuidToBytes } from './bytes';
+import { bytesToUuid, fromBase64, fromHex, toBase64, toHex, u32, utf8Decode, utf8Encode, uuidToBytes } from './bytes';
 import { aesGcmOpen, aesGcmSeal, ecdh, ecdsaSign, ecdsaVerify, ed25519Sign, ed25519Verify, generateChainSigningKeyPair, generateEcdhKeyPair, generateSigningKeyPair, importChainVerifyKey, importEd25519Seed, importPrivateScalar, isSmallOrderEd25519, ORDER_8_Y, randomBytes } from './primitives';
 import { kdfChain } from './ratchet';
 import { useRealRandom, useSeededRandom } from './testSupport';
@@ -33,6 +33,15 @@ describe('bytes', () => {
     for (const bad of ['aGVsbG9=', 'aGF=', 'aA==aGVs', 'aGVs\u00e9G8=', 'aGVsbG8', '====', 'a===']) expect(fromBase64(bad)).toBeNull();
     expect(fromBase64('aGE=')).toEqual(fromHex('6861'));
     expect(() => fromHex('0g')).toThrow(TypeError);
+  });
+
+  it('UTF-8 decoding is strict, and a refused input does not affect the next one', () => {
+    expect(utf8Decode(new Uint8Array([0x68, 0xc3]))).toBeNull(); // truncated sequence
+    expect(utf8Decode(new Uint8Array([0xc3, 0xa9]))).toBe('\u00e9');
+    expect(utf8Decode(new Uint8Array([0xff]))).toBeNull();
+    expect(utf8Decode(utf8Encode('d3 \u2713'))).toBe('d3 \u2713');
+    expect(toHex(u32(0xfedcba98))).toBe('fedcba98');
+    expect(() => u32(2 ** 32)).toThrow(RangeError);
   });
 
   it('a UUID is its 16 bytes in string order (RFC 4122), both ways', () => {
