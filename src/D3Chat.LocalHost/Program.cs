@@ -11,7 +11,11 @@ using Microsoft.Extensions.Configuration.Memory;
 // The offline host of the three function apps (architecture decision 2): one port serving every
 // HTTP function at its Azure path, the queue and timer triggers, the static web client and,
 // when SignalR__ConnectionString points at loopback, the SignalR Service emulator.
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the LocalHost's own folder, not the working directory (the scripts run from the
+// repository root): its appsettings.json is found there (log levels: without it every request wrote
+// five Information lines to the console), and the configuration's change watcher covers that folder
+// only instead of the whole repository, where PostgreSQL and Azurite write their data.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var repoRoot = LocalSettings.FindRepoRoot(builder.Configuration["LocalHost:RepoRoot"]);
 // Lowest precedence: environment variables and command-line arguments override local settings.
 builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LocalSettings.Load(repoRoot) });

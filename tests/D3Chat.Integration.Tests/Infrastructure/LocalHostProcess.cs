@@ -46,7 +46,8 @@ public sealed class LocalHostProcess : IAsyncDisposable
         }
         var start = new ProcessStartInfo("dotnet", [dll])
         {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            // Where scripts/run and scripts/bench start it from: the LocalHost must not depend on it.
+            WorkingDirectory = TestEnvironment.RepoRoot,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
