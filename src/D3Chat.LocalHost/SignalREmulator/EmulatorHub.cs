@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 
 namespace D3Chat.LocalHost.SignalREmulator;
@@ -8,20 +10,28 @@ namespace D3Chat.LocalHost.SignalREmulator;
 /// clients only receive; the hub has no methods they can invoke. The user id comes from the
 /// validated access token (<see cref="EmulatorAuthentication"/>), never from the client.
 /// </summary>
-internal sealed class EmulatorHub(EmulatorState state) : Hub
+internal sealed class EmulatorHub : Hub
 {
-    public override Task OnConnectedAsync()
+    /// <summary>
+    /// Registers each connection with <see cref="EmulatorState"/> before the SignalR handshake
+    /// and removes it when the connection ends. Hub.OnConnectedAsync would run only after the
+    /// handshake response, so a client whose StartAsync had returned could miss a
+    /// closeConnections sent at once, as the service's own clients never do.
+    /// </summary>
+    public static ConnectionDelegate Register(ConnectionDelegate next, EmulatorState state) => async connection =>
     {
-        var context = Context.GetHttpContext()!;
-        var hub = context.Items[EmulatorAuthentication.HubItem] as string ?? throw new HubException("No hub.");
-        var user = Context.User?.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
-        state.Connected(Context.ConnectionId, hub, user, Context.Abort);
-        return Task.CompletedTask;
-    }
-
-    public override Task OnDisconnectedAsync(Exception? exception)
-    {
-        state.Disconnected(Context.ConnectionId);
-        return Task.CompletedTask;
-    }
+        var context = connection.Features.Get<IHttpContextFeature>()?.HttpContext
+            ?? throw new InvalidOperationException("SignalR connections always carry their HTTP context.");
+        var hub = context.Items[EmulatorAuthentication.HubItem] as string ?? throw new InvalidOperationException("The client was not authenticated.");
+        var user = context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
+        state.Connected(connection.ConnectionId, hub, user, connection.Abort);
+        try
+        {
+            await next(connection);
+        }
+        finally
+        {
+            state.Disconnected(connection.ConnectionId);
+        }
+    };
 }

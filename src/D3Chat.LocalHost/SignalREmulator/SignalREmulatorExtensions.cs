@@ -1,4 +1,5 @@
 using D3Chat.Core.Realtime;
+using Microsoft.AspNetCore.SignalR;
 
 namespace D3Chat.LocalHost.SignalREmulator;
 
@@ -63,7 +64,8 @@ internal static class SignalREmulatorExtensions
             }
             await next(context);
         });
-        app.MapHub<EmulatorHub>("/client");
+        var state = app.Services.GetRequiredService<EmulatorState>();
+        app.MapConnections("/client", connection => connection.Use(next => EmulatorHub.Register(next, state)).UseHub<EmulatorHub>());
         app.MapEmulatorRestApi();
     }
 

@@ -59,6 +59,34 @@ public sealed class SignalREmulatorTests(ServerFixture fixture)
         Assert.Equal(HubConnectionState.Connected, connection.State);
     }
 
+    // The service knows a connection once the client's StartAsync has returned; the emulator
+    // once registered it only after the handshake, and a closeConnections in that gap was lost.
+    [Theory]
+    [InlineData(HttpTransportType.WebSockets)]
+    [InlineData(HttpTransportType.LongPolling)]
+    public async Task CloseConnections_RightAfterStart_ClosesTheConnection(HttpTransportType transport)
+    {
+        var endpoint = Endpoint();
+        var url = endpoint.ClientUrl("d3chat");
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var user = Guid.NewGuid();
+            var token = new SignalRTokens(endpoint, TimeProvider.System).ClientToken(url, user);
+            await using var connection = new HubConnectionBuilder()
+                .WithUrl(url, o => { o.AccessTokenProvider = () => Task.FromResult<string?>(token); o.Transports = transport; })
+                .Build();
+            var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            connection.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+            await connection.StartAsync();
+
+            Assert.Equal(HttpStatusCode.NoContent, await CallAsync(HttpMethod.Post, $"/api/hubs/d3chat/users/{user}/:closeConnections"));
+
+            await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(HubConnectionState.Disconnected, connection.State);
+            Assert.Equal(HttpStatusCode.NotFound, await CallAsync(HttpMethod.Get, $"/api/v1/hubs/d3chat/users/{user}"));
+        }
+    }
+
     [Fact]
     public async Task Rest_GroupMembershipLifecycle_AnswersTheServiceStatusCodes()
     {
