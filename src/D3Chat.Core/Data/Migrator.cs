@@ -32,7 +32,7 @@ public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logg
     {
         var migrations = MigrationCatalog.Load();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(LockSql, new { key = AdvisoryLockKey }, cancellationToken: ct));
+        await SessionLock.TakeAsync(dataSource, () => connection.ExecuteAsync(new CommandDefinition(LockSql, new { key = AdvisoryLockKey }, cancellationToken: ct)));
         try
         {
             await connection.ExecuteAsync(new CommandDefinition(CreateJournalSql, cancellationToken: ct));
@@ -51,7 +51,8 @@ public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logg
         }
         finally
         {
-            await connection.ExecuteAsync(new CommandDefinition(UnlockSql, new { key = AdvisoryLockKey }, cancellationToken: CancellationToken.None));
+            await SessionLock.ReleaseAsync(dataSource, () =>
+                connection.ExecuteScalarAsync<bool>(new CommandDefinition(UnlockSql, new { key = AdvisoryLockKey }, cancellationToken: CancellationToken.None)));
         }
     }
 }

@@ -1,3 +1,4 @@
+using D3Chat.Core.Data;
 using Dapper;
 using Npgsql;
 
@@ -242,9 +243,10 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         var connection = await dataSource.OpenConnectionAsync(ct);
         try
         {
-            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(TryLockDestinationSql, new { Destination = destination }, cancellationToken: ct)))
+            if (await SessionLock.TakeAsync(dataSource, () =>
+                    connection.ExecuteScalarAsync<bool>(new CommandDefinition(TryLockDestinationSql, new { Destination = destination }, cancellationToken: ct))))
             {
-                var held = new DestinationLock(connection, destination);
+                var held = new DestinationLock(dataSource, connection, destination);
                 connection = null;
                 return held;
             }
@@ -259,13 +261,13 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         }
     }
 
-    private sealed class DestinationLock(NpgsqlConnection connection, string destination) : IAsyncDisposable
+    private sealed class DestinationLock(NpgsqlDataSource dataSource, NpgsqlConnection connection, string destination) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
             try
             {
-                await connection.ExecuteAsync(UnlockDestinationSql, new { Destination = destination });
+                await SessionLock.ReleaseAsync(dataSource, () => connection.ExecuteScalarAsync<bool>(UnlockDestinationSql, new { Destination = destination }));
             }
             finally
             {

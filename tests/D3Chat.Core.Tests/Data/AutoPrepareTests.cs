@@ -29,4 +29,22 @@ public sealed class AutoPrepareTests
 
         Assert.Equal(5, new NpgsqlConnectionStringBuilder(source.ConnectionString).MaxAutoPrepare);
     }
+
+    [Fact]
+    public async Task DataSource_ByDefault_DoesNotResetPooledConnections()
+    {
+        await using var source = PostgresDataSource.Create(new PostgresOptions { ConnectionString = "Host=db;Username=u" });
+
+        Assert.True(new NpgsqlConnectionStringBuilder(source.ConnectionString).NoResetOnClose);
+    }
+
+    [Theory]
+    [InlineData("No Reset On Close=false")]
+    [InlineData("NoResetOnClose=false")]
+    public async Task DataSource_WithNoResetOnCloseInTheConnectionString_KeepsIt(string setting)
+    {
+        await using var source = PostgresDataSource.Create(new PostgresOptions { ConnectionString = $"Host=db;Username=u;{setting}" });
+
+        Assert.False(new NpgsqlConnectionStringBuilder(source.ConnectionString).NoResetOnClose);
+    }
 }
