@@ -21,6 +21,14 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource) : IChannelMembersh
         FROM channels c LEFT JOIN channel_members m ON m.channel_id = c.id AND m.user_id = @UserId
         WHERE c.id = @Id
         """;
+    // The send path's one read: the channel, the sender's role and whether the sending device (if
+    // any) is the sender's, in one statement instead of two (issue 14).
+    private const string FindForSenderSql = $"""
+        SELECT {ChannelColumns}, m.role AS member_role,
+            @DeviceId::uuid IS NULL OR EXISTS (SELECT 1 FROM devices d WHERE d.id = @DeviceId AND d.user_id = @UserId) AS device_is_senders
+        FROM channels c LEFT JOIN channel_members m ON m.channel_id = c.id AND m.user_id = @UserId
+        WHERE c.id = @Id
+        """;
     // Who of @UserIds shares at least one channel with @CallerId (presence is visible only to them).
     private const string SharingAChannelSql = """
         SELECT DISTINCT other.user_id FROM channel_members mine
@@ -82,6 +90,19 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource) : IChannelMembersh
     /// <summary>As <see cref="FindForUserAsync(Guid, Guid, CancellationToken)"/>, on the caller's connection.</summary>
     public Task<Channel?> FindForUserAsync(NpgsqlConnection connection, Guid id, Guid userId, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<Channel>(new CommandDefinition(FindForUserSql, new { Id = id, UserId = userId }, cancellationToken: ct));
+
+    /// <summary>
+    /// As <see cref="FindForUserAsync(NpgsqlConnection, Guid, Guid, CancellationToken)"/> for a sender, with
+    /// whether <paramref name="deviceId"/> is one of the sender's devices (true when it is null).
+    /// </summary>
+    public async Task<(Channel Channel, bool DeviceIsSenders)?> FindForSenderAsync(
+        NpgsqlConnection connection, Guid id, Guid userId, Guid? deviceId, CancellationToken ct)
+    {
+        var rows = await connection.QueryAsync<Channel, bool, (Channel, bool)>(
+            new CommandDefinition(FindForSenderSql, new { Id = id, UserId = userId, DeviceId = deviceId }, cancellationToken: ct),
+            (channel, deviceIsSenders) => (channel, deviceIsSenders), splitOn: "device_is_senders");
+        return rows.Cast<(Channel, bool)?>().SingleOrDefault();
+    }
 
     /// <summary>The users among <paramref name="userIds"/> who share a channel with <paramref name="callerId"/>.</summary>
     public async Task<IReadOnlySet<Guid>> SharingAChannelAsync(Guid callerId, IReadOnlyList<Guid> userIds, CancellationToken ct)

@@ -12,16 +12,9 @@ public sealed class DeviceOwnership(NpgsqlDataSource dataSource)
     public async Task<Guid?> OwnerOfAsync(Guid deviceId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await OwnerOfAsync(connection, deviceId, ct);
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(OwnerSql, new { Id = deviceId }, cancellationToken: ct));
     }
 
     public async Task<bool> IsOwnedByAsync(Guid deviceId, Guid userId, CancellationToken ct) =>
         await OwnerOfAsync(deviceId, ct) == userId;
-
-    /// <summary>As <see cref="IsOwnedByAsync(Guid, Guid, CancellationToken)"/>, on the caller's connection.</summary>
-    public async Task<bool> IsOwnedByAsync(NpgsqlConnection connection, Guid deviceId, Guid userId, CancellationToken ct) =>
-        await OwnerOfAsync(connection, deviceId, ct) == userId;
-
-    private static Task<Guid?> OwnerOfAsync(NpgsqlConnection connection, Guid deviceId, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(OwnerSql, new { Id = deviceId }, cancellationToken: ct));
 }

@@ -2,7 +2,6 @@ using D3Chat.Core.Realtime;
 using D3Chat.Core.Data;
 using D3Chat.Core.Auth;
 using D3Chat.Core.Channels;
-using D3Chat.Core.Devices;
 using D3Chat.Core.Http;
 using D3Chat.Core.Outbox;
 using D3Chat.Core.Queue;
@@ -19,7 +18,6 @@ public sealed class MessageService(
     NpgsqlDataSource dataSource,
     MessageStore messages,
     ChannelStore channels,
-    DeviceOwnership devices,
     OutboxUnitOfWork unitOfWork,
     TimeProvider time)
 {
@@ -50,7 +48,7 @@ public sealed class MessageService(
         }
         // One pool rental for the checks and the transaction (issue 14: it was four per message).
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        if (await channels.FindForUserAsync(connection, channelId, caller.Id, ct) is not { MemberRole: not null } channel)
+        if (await channels.FindForSenderAsync(connection, channelId, caller.Id, request.SenderDeviceId, ct) is not ({ MemberRole: not null } channel, var deviceIsSenders))
         {
             return Problem.NotChannelMember;
         }
@@ -58,7 +56,7 @@ public sealed class MessageService(
         {
             return Problem.PlaintextRefused;
         }
-        if (request.SenderDeviceId is { } deviceId && !await devices.IsOwnedByAsync(connection, deviceId, caller.Id, ct))
+        if (!deviceIsSenders)
         {
             return Problem.SenderDeviceNotOwn;
         }
