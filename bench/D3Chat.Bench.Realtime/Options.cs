@@ -8,7 +8,7 @@ public sealed record Options
     public const string Usage = """
         usage: D3Chat.Bench.Realtime --a URL [--b URL] --out FILE.json [--markdown FILE.md]
           [--postgres ADMIN-CONNSTR --database NAME [--database-b NAME] [--pgbench PATH]] [--pid NAME=PID ...] [--extra FILE.json]
-          [--seconds N (10)] [--latency-count N (1000)] [--receivers N (10)] [--relay-count N (50)]
+          [--seconds N (10)] [--warmup SECONDS (30)] [--latency-count N (1000)] [--receivers N (10)] [--relay-count N (50)]
           [--burst N (1000)] [--burst-timeout SECONDS (120)] [--commit SHA]
           [--only post32 (just the 32-client POST step, for profiling)]
         """;
@@ -26,6 +26,9 @@ public sealed record Options
     public Dictionary<string, int> Pids { get; } = [];
     public string? Extra { get; init; }
     public int Seconds { get; init; } = 10;
+
+    /// <summary>Seconds of load before anything is measured, so the figures are the JIT's steady state.</summary>
+    public int WarmupSeconds { get; init; } = 30;
     public int LatencyCount { get; init; } = 1000;
     public int Receivers { get; init; } = 10;
     public int RelayCount { get; init; } = 50;
@@ -60,6 +63,7 @@ public sealed record Options
                 case "--commit": options = options with { Commit = value }; break;
                 case "--only" when value == "post32": options = options with { Only = value }; break;
                 case "--seconds": options = options with { Seconds = Positive(value) }; break;
+                case "--warmup": options = options with { WarmupSeconds = NotNegative(value) }; break;
                 case "--latency-count": options = options with { LatencyCount = Positive(value) }; break;
                 case "--receivers": options = options with { Receivers = Positive(value) }; break;
                 case "--relay-count": options = options with { RelayCount = Positive(value) }; break;
@@ -79,6 +83,9 @@ public sealed record Options
         }
         return options.Out.Length == 0 ? null : options;
     }
+
+    private static int NotNegative(string value) =>
+        int.TryParse(value, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : throw new FormatException($"'{value}' is not a number of 0 or more");
 
     private static int Positive(string value) =>
         int.TryParse(value, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new FormatException($"'{value}' is not a positive number");
