@@ -51,7 +51,7 @@ public sealed partial class RealtimeNegotiator(
         }
         await presence.SetAsync(caller.Id, PresenceService.Online, ct);
         var url = endpoint.ClientUrl(connection.Hub);
-        var authorizer = connection.Authorizer ?? new AccessKeySignalRAuthorizer(new SignalRTokens(endpoint, time));
+        var authorizer = connection.Authorizer ?? new AccessKeySignalRAuthorizer(new SignalRTokens(endpoint, time), time);
         try
         {
             return new NegotiateResponse(url, await authorizer.ClientTokenAsync(url, caller.Id, ct));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Azure.Core;
@@ -18,13 +19,36 @@ public interface ISignalRAuthorizer
     static ISignalRAuthorizer For(SignalREndpoint endpoint, string hub, HttpClient http, TimeProvider time) =>
         endpoint.UsesIdentity
             ? new EntraSignalRAuthorizer(endpoint, hub, AzureCredentials.For(endpoint.ClientId), http)
-            : new AccessKeySignalRAuthorizer(new SignalRTokens(endpoint, time));
+            : new AccessKeySignalRAuthorizer(new SignalRTokens(endpoint, time), time);
 }
 
-/// <summary>Tokens signed locally with the access key (offline emulator, or a service with local auth on).</summary>
-internal sealed class AccessKeySignalRAuthorizer(SignalRTokens tokens) : ISignalRAuthorizer
+/// <summary>
+/// Tokens signed locally with the access key (offline emulator, or a service with local auth on). A
+/// server token is good for five minutes at its one URL, and signing one per REST call cost about
+/// 11 µs of the fanout's time per message (issue 14): each URL's token is reused for half its lifetime.
+/// </summary>
+internal sealed class AccessKeySignalRAuthorizer(SignalRTokens tokens, TimeProvider time) : ISignalRAuthorizer
 {
-    public ValueTask<string> ServerTokenAsync(string requestUrl, CancellationToken ct) => ValueTask.FromResult(tokens.ServerToken(requestUrl));
+    /// <summary>URLs whose token is kept at most (one per channel group and user); when full the cache starts over.</summary>
+    public const int ServerTokensKept = 4_096;
+
+    private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset RenewAt)> _serverTokens = new(StringComparer.Ordinal);
+
+    public ValueTask<string> ServerTokenAsync(string requestUrl, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (_serverTokens.TryGetValue(requestUrl, out var held) && now < held.RenewAt)
+        {
+            return ValueTask.FromResult(held.Token);
+        }
+        var token = tokens.ServerToken(requestUrl);
+        if (_serverTokens.Count >= ServerTokensKept)
+        {
+            _serverTokens.Clear();
+        }
+        _serverTokens[requestUrl] = (token, now + SignalRTokens.ServerTokenLifetime / 2);
+        return ValueTask.FromResult(token);
+    }
 
     public ValueTask<string> ClientTokenAsync(string clientUrl, Guid userId, CancellationToken ct) =>
         ValueTask.FromResult(tokens.ClientToken(clientUrl, userId));

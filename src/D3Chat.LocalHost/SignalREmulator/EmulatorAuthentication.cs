@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using D3Chat.Core.Realtime;
@@ -35,17 +36,29 @@ internal static partial class EmulatorAuthentication
         return true;
     }
 
-    /// <summary>REST requests: the audience must be this very URL (path compared unescaped).</summary>
-    public static async Task<bool> AuthenticateServerAsync(HttpContext context, SignalREndpoint endpoint, TimeProvider time)
+    /// <summary>
+    /// REST requests: the audience must be this very URL (path compared unescaped). A token verified
+    /// for a path is remembered until it expires (<see cref="VerifiedServerTokens"/>).
+    /// </summary>
+    public static async Task<bool> AuthenticateServerAsync(HttpContext context, SignalREndpoint endpoint, TimeProvider time, VerifiedServerTokens verified)
     {
         if (ReadToken(context.Request) is not { } token)
         {
             return false;
         }
         var path = context.Request.Path.Value ?? "";
-        return await SignalRTokens.ValidateAsync(token, endpoint.KeyBytes,
-            aud => Uri.TryCreate(aud, UriKind.Absolute, out var uri) && Uri.UnescapeDataString(uri.AbsolutePath) == path,
-            time.GetUtcNow()) is not null;
+        var now = time.GetUtcNow();
+        if (verified.Holds(token, path, now))
+        {
+            return true;
+        }
+        var identity = await SignalRTokens.ValidateAsync(token, endpoint.KeyBytes,
+            aud => Uri.TryCreate(aud, UriKind.Absolute, out var uri) && Uri.UnescapeDataString(uri.AbsolutePath) == path, now);
+        if (identity?.FindFirst("exp")?.Value is { } exp && long.TryParse(exp, out var expSeconds))
+        {
+            verified.Add(token, path, DateTimeOffset.FromUnixTimeSeconds(expSeconds));
+        }
+        return identity is not null;
     }
 
     private static bool IsClientAudience(string audience, string hub)
@@ -67,5 +80,30 @@ internal static partial class EmulatorAuthentication
             return header[7..].Trim();
         }
         return request.Query["access_token"].ToString() is { Length: > 0 } query ? query : null;
+    }
+}
+
+/// <summary>
+/// Server tokens the emulator has verified, by token and request path, until their <c>exp</c>. The
+/// server reuses a token per URL for minutes, and verifying every use again cost the LocalHost about
+/// 25 µs per message, work the real service does outside our process (issue 14). Bounded: when full
+/// it starts over.
+/// </summary>
+internal sealed class VerifiedServerTokens
+{
+    public const int Kept = 4_096;
+
+    private readonly ConcurrentDictionary<(string Token, string Path), DateTimeOffset> _expiries = new();
+
+    public bool Holds(string token, string path, DateTimeOffset now) =>
+        _expiries.TryGetValue((token, path), out var expires) && now < expires;
+
+    public void Add(string token, string path, DateTimeOffset expires)
+    {
+        if (_expiries.Count >= Kept)
+        {
+            _expiries.Clear();
+        }
+        _expiries[(token, path)] = expires;
     }
 }

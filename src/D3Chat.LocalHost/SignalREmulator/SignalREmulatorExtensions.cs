@@ -46,13 +46,14 @@ internal static class SignalREmulatorExtensions
     {
         var endpoint = SignalREndpoint.Parse(app.Configuration[ConnectionStringKey])!;
         var time = app.Services.GetRequiredService<TimeProvider>();
+        var verified = new VerifiedServerTokens();
         app.Use(async (context, next) =>
         {
             var path = context.Request.Path;
             var isClient = path.StartsWithSegments("/client");
             var isRest = path.StartsWithSegments("/api/v1/hubs") || path.StartsWithSegments("/api/hubs");
             if ((isClient && !await EmulatorAuthentication.AuthenticateClientAsync(context, endpoint, time))
-                || (isRest && !await EmulatorAuthentication.AuthenticateServerAsync(context, endpoint, time)))
+                || (isRest && !await EmulatorAuthentication.AuthenticateServerAsync(context, endpoint, time, verified)))
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 return;

@@ -61,6 +61,33 @@ public sealed class TokenAndPasswordTests
     }
 
     [Fact]
+    public async Task Validate_TokenVerifiedBefore_StillExpires()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var tokens = new AccessTokens(Options, clock);
+        var userId = Guid.NewGuid();
+        var token = tokens.Issue(userId);
+        Assert.Equal(userId, await tokens.ValidateAsync(token));
+        Assert.Equal(userId, await tokens.ValidateAsync(token));
+
+        clock.Advance(TimeSpan.FromMinutes(16));
+
+        Assert.Null(await tokens.ValidateAsync(token));
+    }
+
+    [Fact]
+    public async Task Validate_ATokenVerifiedBefore_DoesNotVouchForAnAlteredCopy()
+    {
+        var tokens = new AccessTokens(Options, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var token = tokens.Issue(Guid.NewGuid());
+        await tokens.ValidateAsync(token);
+        var parts = token.Split('.');
+        var altered = $"{parts[0]}.{parts[1]}.{(parts[2][0] == 'A' ? 'B' : 'A')}{parts[2][1..]}";
+
+        Assert.Null(await tokens.ValidateAsync(altered));
+    }
+
+    [Fact]
     public async Task Validate_TokenSignedWithAnotherSecret_IsNull()
     {
         var other = new AccessTokens(Microsoft.Extensions.Options.Options.Create(new AuthOptions { JwtSecret = "a-different-secret-also-long-enough-0000" }), TimeProvider.System);

@@ -125,6 +125,20 @@ public sealed class SignalREmulatorTests(ServerFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(path)).StatusCode);
     }
 
+    [Fact]
+    public async Task Rest_ATokenAcceptedAtItsUrl_IsStill401Elsewhere()
+    {
+        var endpoint = Endpoint();
+        var path = $"/api/v1/hubs/d3chat/users/{Guid.NewGuid()}";
+        var token = new SignalRTokens(endpoint, TimeProvider.System).ServerToken(endpoint.ServerUrl(path));
+        using var http = new HttpClient { BaseAddress = _server.Host.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync($"/api/v1/hubs/d3chat/users/{Guid.NewGuid()}")).StatusCode);
+    }
+
     private async Task<HttpStatusCode> CallAsync(HttpMethod method, string path, string? body = null, string? audiencePath = null, string? key = null)
     {
         var endpoint = Endpoint(key);
