@@ -86,7 +86,9 @@ public sealed partial class Scenarios(Options options)
         JsonObject? cpu = null;
         foreach (var c in Concurrencies)
         {
+            await VacuumAsync();
             inserts.Add(await PgbenchAsync(c, channel, senderId, senderDevice));
+            await VacuumAsync();
             var (post, cpuAt32) = await PostThroughputAsync(sender, channel, senderDevice, c, delivered, measureCpu: c == 32);
             posts.Add(post);
             cpu = cpuAt32 ?? cpu;
@@ -360,6 +362,23 @@ public sealed partial class Scenarios(Options options)
         }
         snapshot["load_generator"] = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         return snapshot;
+    }
+
+    /// <summary>
+    /// VACUUM ANALYZE of the tables a message writes, between the steps that compare: each step starts
+    /// on clean tables, so neither pays for the dead rows and statistics the other left (autovacuum
+    /// would, in the middle of the next step, and its worker counts as a backend of the database).
+    /// </summary>
+    private async Task VacuumAsync()
+    {
+        if (options.Postgres is null || options.Database is null)
+        {
+            return;
+        }
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(options.Postgres) { Database = options.Database }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("VACUUM (ANALYZE) messages, message_client_ids, outbox", connection) { CommandTimeout = 300 };
+        await command.ExecuteNonQueryAsync();
     }
 
     private async Task<List<int>> BackendPidsAsync()
