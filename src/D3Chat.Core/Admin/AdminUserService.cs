@@ -38,7 +38,7 @@ public sealed class AdminUserService(
                 var banned = await store.BanAsync(unit.Connection, unit.Transaction, id, request.Reason, now, ct);
                 await sessions.DeleteAllForUserAsync(unit.Connection, unit.Transaction, id, ct);
                 await users.EndAccessTokensAsync(unit.Connection, unit.Transaction, id, now, ct);
-                await unit.AddAsync(RealtimeRevocation(id));
+                unit.Add(RealtimeRevocation(id));
                 return (banned, AuditActions.BanUser, new { reason = request.Reason });
             });
 
@@ -56,7 +56,7 @@ public sealed class AdminUserService(
             {
                 var suspended = await store.SuspendAsync(unit.Connection, unit.Transaction, id, now.AddHours(request.Hours!.Value), now, ct);
                 await users.EndAccessTokensAsync(unit.Connection, unit.Transaction, id, now, ct);
-                await unit.AddAsync(RealtimeRevocation(id));
+                unit.Add(RealtimeRevocation(id));
                 return (suspended, AuditActions.SuspendUser, (object?)new { hours = request.Hours, reason = request.Reason });
             });
 
@@ -97,7 +97,7 @@ public sealed class AdminUserService(
             var target = locked.Target!;
             await audit.InsertAsync(unit.Connection, unit.Transaction, actor, AuditActions.DeleteUser, AuditActions.TargetUser, id.ToString("D"),
                 new { username = target.Username }, now, ct);
-            await unit.AddAsync(RealtimeRevocation(id));
+            unit.Add(RealtimeRevocation(id));
             unit.AfterCommit(() => authStates.InvalidateAsync(id));
             return (await store.DeleteAsync(unit.Connection, unit.Transaction, target, now, ct), null);
         }, ct);

@@ -172,7 +172,7 @@ public sealed partial class AuthService(
         {
             await sessions.DeleteAllForUserAsync(unit.Connection, unit.Transaction, caller.Id, ct);
             await users.EndAccessTokensAsync(unit.Connection, unit.Transaction, caller.Id, now, ct);
-            await unit.AddAsync(EventFactory.UserRevoked(caller.Id, now));
+            unit.Add(EventFactory.UserRevoked(caller.Id, now));
             unit.AfterCommit(() => authStates.InvalidateAsync(caller.Id));
         }, ct);
     }

@@ -42,7 +42,7 @@ public sealed class ChannelService(
         {
             await channels.InsertChannelAsync(unit.Connection, unit.Transaction, channel, ct);
             await channels.AddMemberAsync(unit.Connection, unit.Transaction, channel.Id, caller.Id, ChannelRoles.Owner, now, ct);
-            await unit.AddAsync(created);
+            unit.Add(created);
         }, ct);
         return response;
     }
@@ -89,7 +89,7 @@ public sealed class ChannelService(
         {
             var members = await channels.MemberIdsAsync(unit.Connection, unit.Transaction, id, ct);
             await channels.DeleteAsync(unit.Connection, unit.Transaction, id, ct);
-            await unit.AddAsync(EventFactory.Create(EventFactory.RoutingTypes.ChannelDelete,
+            unit.Add(EventFactory.Create(EventFactory.RoutingTypes.ChannelDelete,
                 new { type = EventFactory.RoutingTypes.ChannelDelete, channel_id = id }, now,
                 membership: new MembershipChange { ChannelId = id, Left = members }));
         }, ct);
@@ -123,7 +123,7 @@ public sealed class ChannelService(
         {
             if (await channels.AddMemberAsync(unit.Connection, unit.Transaction, id, caller.Id, ChannelRoles.Member, now, ct))
             {
-                await unit.AddAsync(joined);
+                unit.Add(joined);
             }
         }, ct);
         return true;
@@ -140,7 +140,7 @@ public sealed class ChannelService(
             if (await channels.RemoveMemberAsync(unit.Connection, unit.Transaction, id, caller.Id, ct))
             {
                 await senderKeys.RemoveForUserAsync(unit.Connection, unit.Transaction, id, caller.Id, ct);
-                await unit.AddAsync(left);
+                unit.Add(left);
             }
         }, ct);
     }
@@ -185,7 +185,7 @@ public sealed class ChannelService(
             {
                 await channels.MarkFederatedAsync(unit.Connection, unit.Transaction, id, ct);
             }
-            await unit.AddAsync(channelNew);
+            unit.Add(channelNew);
             return true;
         }, ct);
         if (!added)
@@ -226,7 +226,7 @@ public sealed class ChannelService(
             await channels.InsertChannelAsync(unit.Connection, unit.Transaction, channel, ct);
             await channels.AddMemberAsync(unit.Connection, unit.Transaction, channel.Id, caller.Id, ChannelRoles.Member, now, ct);
             await channels.AddMemberAsync(unit.Connection, unit.Transaction, channel.Id, userId, ChannelRoles.Member, now, ct);
-            await unit.AddAsync(channelNew);
+            unit.Add(channelNew);
             return channel.ToResponse();
         }, ct);
     }

@@ -19,7 +19,7 @@ public sealed class DeviceAnnouncements(ChannelStore channels)
     {
         foreach (var channelId in await channels.ChannelIdsOfUserAsync(unit.Connection, unit.Transaction, userId, ct))
         {
-            await unit.AddAsync(EventFactory.Create(EventType,
+            unit.Add(EventFactory.Create(EventType,
                 new { type = EventType, channel_id = channelId, user_id = userId, device_id = deviceId, removed }, now, channelId: channelId));
         }
     }

@@ -116,7 +116,7 @@ public sealed partial class InboxHandlers(
         var inserted = await store.InsertMessagesAsync(unit.Connection, unit.Transaction, run.Messages, ct);
         // A relayed copy is never relayed again (RelayEventMapper maps only local messages): fanout
         // queue only, one queue send and one relay run less per received message.
-        await unit.AddAllAsync([.. run.Messages.Where(m => inserted.Contains(m.Id)).Select(m => InboundEvents.MessageNew(m) with { SkipFederation = true })]);
+        unit.AddAll([.. run.Messages.Where(m => inserted.Contains(m.Id)).Select(m => InboundEvents.MessageNew(m) with { SkipFederation = true })]);
         run.Messages.Clear();
     }
 
@@ -380,7 +380,7 @@ public sealed partial class InboxHandlers(
     {
         if (await work(unit.Connection, unit.Transaction) is { } produced)
         {
-            await unit.AddAsync(produced);
+            unit.Add(produced);
         }
     }
 

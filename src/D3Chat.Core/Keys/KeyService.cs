@@ -225,7 +225,7 @@ public sealed class KeyService(
         await unitOfWork.RunAsync(async unit =>
         {
             await senderKeys.ReplaceAsync(unit.Connection, unit.Transaction, channelId, deviceId, caller.Id, request.SenderKeyPublic!, envelopes, now, ct);
-            await unit.AddAsync(notice);
+            unit.Add(notice);
         }, ct);
         return new SenderKeyUploadResponse(deviceId, request.SenderKeyPublic!, 0, envelopes.Count);
     }
@@ -255,7 +255,7 @@ public sealed class KeyService(
             {
                 continue;
             }
-            await unit.AddAsync(EventFactory.Create("keys.low_otp", new { type = "keys.low_otp", device_id = bundle.DeviceId, remaining },
+            unit.Add(EventFactory.Create("keys.low_otp", new { type = "keys.low_otp", device_id = bundle.DeviceId, remaining },
                 time.GetUtcNow(), userIds: [bundle.OwnerId]));
         }
     }

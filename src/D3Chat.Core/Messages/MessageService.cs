@@ -87,17 +87,33 @@ public sealed class MessageService(
             ReplyContentType = parent?.ContentType,
             ReplyProtocolVersion = parent?.ProtocolVersion,
         };
+        // The claim, the message and its outbox row go to PostgreSQL in one round trip (issue 14). A
+        // lost claim (a retry of a committed send) is only known once they are sent: then the
+        // transaction rolls back and the first message is the answer.
         var response = await unitOfWork.RunAsync<MessageResponse?>(connection, async unit =>
         {
-            if (request.ClientMessageId is { } clientId
-                && !await messages.ClaimClientIdAsync(unit.Connection, unit.Transaction, channelId, caller.Id, clientId, row.Id, now, now - ClientMessageIds.Window, ct))
+            var claim = request.ClientMessageId is { } clientId
+                ? MessageStore.ClaimClientId(unit.Batch, channelId, caller.Id, clientId, row.Id, now, now - ClientMessageIds.Window)
+                : null;
+            MessageStore.Insert(unit.Batch, row);
+            var link = MessageStore.LinkAttachments(unit.Batch, row.Id, channelId, caller.Id, request.AttachmentIds ?? []);
+            if (link is not null)
             {
-                return null;
+                // The event carries the attachments that were linked.
+                await unit.Batch.FlushAsync(ct);
             }
-            await messages.InsertAsync(unit.Connection, unit.Transaction, row, ct);
-            var linked = await messages.LinkAttachmentsAsync(unit.Connection, unit.Transaction, row.Id, channelId, caller.Id, request.AttachmentIds ?? [], ct);
-            var stored = row.ToResponse(linked.Select(a => a.ToSnippet()).ToList());
-            await unit.AddAsync(RealtimeEvents.MessageNew(stored, now) with { SkipFederation = !channel.IsFederated });
+            var linked = link?.Rows.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).Select(a => a.ToSnippet()).ToList() ?? [];
+            var stored = row.ToResponse(linked);
+            unit.Add(RealtimeEvents.MessageNew(stored, now) with { SkipFederation = !channel.IsFederated });
+            if (claim is not null)
+            {
+                await unit.Batch.FlushAsync(ct);
+                if (claim.Rows.Count == 0)
+                {
+                    unit.Abandon();
+                    return null;
+                }
+            }
             return stored;
         }, ct);
         // No response: the claim lost to a send with the same client id (nothing was written).
@@ -152,7 +168,7 @@ public sealed class MessageService(
             {
                 return false;
             }
-            await unit.AddAsync(editEvent);
+            unit.Add(editEvent);
             return true;
         }, ct);
         return updated ? response : Problem.MessageNotFound;
@@ -197,7 +213,7 @@ public sealed class MessageService(
             {
                 return false;
             }
-            await unit.AddAsync(deleted);
+            unit.Add(deleted);
             return true;
         }, ct);
         return removed ? true : Problem.MessageNotFound;

@@ -1,4 +1,5 @@
 using D3Chat.Core.Attachments;
+using D3Chat.Core.Data;
 using Dapper;
 using Npgsql;
 
@@ -64,35 +65,33 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
         SELECT {AttachmentColumns} FROM attachments WHERE message_id = ANY(@Ids) ORDER BY created_at, id
         """;
 
-    internal Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MessageRow message, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(InsertSql, new
-        {
-            message.Id,
-            message.ChannelId,
-            message.SenderId,
-            message.SenderDeviceId,
-            message.Content,
-            message.ContentType,
-            message.ProtocolVersion,
-            message.ReplyToId,
-            CreatedAt = new DateTimeOffset(message.CreatedAt, TimeSpan.Zero),
-        }, transaction, cancellationToken: ct));
+    /// <summary>Adds the message's INSERT to the transaction's batch.</summary>
+    internal static void Insert(SqlBatch batch, MessageRow message) =>
+        batch.Add(InsertSql,
+            SqlBatch.Parameter("Id", message.Id),
+            SqlBatch.Parameter("ChannelId", message.ChannelId),
+            SqlBatch.Parameter("SenderId", message.SenderId),
+            SqlBatch.Parameter("SenderDeviceId", message.SenderDeviceId),
+            SqlBatch.Parameter("Content", message.Content),
+            SqlBatch.Parameter("ContentType", message.ContentType),
+            SqlBatch.Parameter("ProtocolVersion", message.ProtocolVersion),
+            SqlBatch.Parameter("ReplyToId", message.ReplyToId),
+            SqlBatch.Parameter("CreatedAt", new DateTimeOffset(message.CreatedAt, TimeSpan.Zero)));
 
     /// <summary>
-    /// True when <paramref name="clientMessageId"/> now names <paramref name="messageId"/> (the caller
-    /// inserts that message in the same transaction); false when a send within <paramref name="notBefore"/> holds it.
+    /// Adds the claim of <paramref name="clientMessageId"/> for <paramref name="messageId"/> to the
+    /// transaction's batch. Once sent, one row means it now names that message; none means a send
+    /// within <paramref name="notBefore"/> holds it, and the transaction must not commit.
     /// </summary>
-    public async Task<bool> ClaimClientIdAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid channelId, Guid senderId,
-        string clientMessageId, Guid messageId, DateTimeOffset now, DateTimeOffset notBefore, CancellationToken ct) =>
-        await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(ClaimClientIdSql, new
-        {
-            ChannelId = channelId,
-            SenderId = senderId,
-            ClientMessageId = clientMessageId,
-            MessageId = messageId,
-            Now = now,
-            NotBefore = notBefore,
-        }, transaction, cancellationToken: ct)) is not null;
+    public static SqlRows<Guid> ClaimClientId(SqlBatch batch, Guid channelId, Guid senderId, string clientMessageId, Guid messageId,
+        DateTimeOffset now, DateTimeOffset notBefore) =>
+        batch.Query<Guid>(ClaimClientIdSql,
+            SqlBatch.Parameter("ChannelId", channelId),
+            SqlBatch.Parameter("SenderId", senderId),
+            SqlBatch.Parameter("ClientMessageId", clientMessageId),
+            SqlBatch.Parameter("MessageId", messageId),
+            SqlBatch.Parameter("Now", now),
+            SqlBatch.Parameter("NotBefore", notBefore));
 
     /// <summary>The message a client id names, if any (read after the claiming transaction committed).</summary>
     public async Task<Guid?> MessageOfClientIdAsync(Guid channelId, Guid senderId, string clientMessageId, CancellationToken ct)
@@ -134,23 +133,18 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
     public Task<int> DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, Guid senderId, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { Id = id, SenderId = senderId }, transaction, cancellationToken: ct));
 
-    /// <summary>Links the caller's pending attachments of the channel to the message; returns those linked.</summary>
-    public async Task<IReadOnlyList<Attachment>> LinkAttachmentsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        Guid messageId, Guid channelId, Guid uploaderId, IReadOnlyList<Guid> ids, CancellationToken ct)
-    {
-        if (ids.Count == 0)
-        {
-            return [];
-        }
-        var linked = await connection.QueryAsync<Attachment>(new CommandDefinition(LinkAttachmentsSql, new
-        {
-            MessageId = messageId,
-            ChannelId = channelId,
-            UploaderId = uploaderId,
-            Ids = ids.Distinct().ToArray(),
-        }, transaction, cancellationToken: ct));
-        return linked.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).ToList();
-    }
+    /// <summary>
+    /// Adds the linking of the caller's pending attachments of the channel to the message to the
+    /// transaction's batch; once sent, its rows are those linked. Null when there is nothing to link.
+    /// </summary>
+    public static SqlRows<Attachment>? LinkAttachments(SqlBatch batch, Guid messageId, Guid channelId, Guid uploaderId, IReadOnlyList<Guid> ids) =>
+        ids.Count == 0
+            ? null
+            : batch.Query<Attachment>(LinkAttachmentsSql,
+                SqlBatch.Parameter("MessageId", messageId),
+                SqlBatch.Parameter("ChannelId", channelId),
+                SqlBatch.Parameter("UploaderId", uploaderId),
+                SqlBatch.Parameter("Ids", ids.Distinct().ToArray()));
 
     /// <summary>Attachments of the given messages, grouped by message id.</summary>
     public async Task<ILookup<Guid, Attachment>> AttachmentsOfAsync(IReadOnlyList<Guid> messageIds, CancellationToken ct)

@@ -1,4 +1,5 @@
 using Dapper;
+using D3Chat.Core.Data;
 using D3Chat.Core.Queue;
 using Npgsql;
 
@@ -90,25 +91,21 @@ public sealed class OutboxStore(NpgsqlDataSource dataSource) : IStoredChannelEve
     /// <summary>The longest wait between two attempts.</summary>
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(30);
 
-    /// <summary>Adds the event inside the caller's transaction, so it commits or rolls back with the change.</summary>
-    public Task AddAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ChannelEvent channelEvent, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(InsertSql, new
-        {
-            channelEvent.Id,
-            channelEvent.Type,
-            Payload = channelEvent.ToJson(),
-            CreatedAt = channelEvent.OccurredAt,
-        }, transaction, cancellationToken: ct));
+    /// <summary>Adds the event's INSERT to the caller's transaction batch, so it commits or rolls back with the change.</summary>
+    public static void Insert(SqlBatch batch, ChannelEvent channelEvent) =>
+        batch.Add(InsertSql,
+            SqlBatch.Parameter("Id", channelEvent.Id),
+            SqlBatch.Parameter("Type", channelEvent.Type),
+            SqlBatch.Parameter("Payload", channelEvent.ToJson()),
+            SqlBatch.Parameter("CreatedAt", channelEvent.OccurredAt));
 
-    /// <summary>As <see cref="AddAsync"/> for several events, in one statement (a received batch's messages).</summary>
-    public Task AddAllAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ChannelEvent> channelEvents, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(InsertManySql, new
-        {
-            Ids = channelEvents.Select(e => e.Id).ToArray(),
-            Types = channelEvents.Select(e => e.Type).ToArray(),
-            Payloads = channelEvents.Select(e => e.ToJson()).ToArray(),
-            CreatedAts = channelEvents.Select(e => e.OccurredAt).ToArray(),
-        }, transaction, cancellationToken: ct));
+    /// <summary>As <see cref="Insert"/> for several events, in one statement (a received batch's messages).</summary>
+    public static void InsertAll(SqlBatch batch, IReadOnlyList<ChannelEvent> channelEvents) =>
+        batch.Add(InsertManySql,
+            SqlBatch.Parameter("Ids", channelEvents.Select(e => e.Id).ToArray()),
+            SqlBatch.Parameter("Types", channelEvents.Select(e => e.Type).ToArray()),
+            SqlBatch.Parameter("Payloads", channelEvents.Select(e => e.ToJson()).ToArray()),
+            SqlBatch.Parameter("CreatedAts", channelEvents.Select(e => e.OccurredAt).ToArray()));
 
     /// <summary>Marks published events sent, all in one statement.</summary>
     public async Task MarkSentAsync(IReadOnlyCollection<Guid> ids, DateTimeOffset sentAt, CancellationToken ct)

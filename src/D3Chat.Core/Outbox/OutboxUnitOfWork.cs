@@ -1,3 +1,4 @@
+using D3Chat.Core.Data;
 using D3Chat.Core.Queue;
 using Npgsql;
 
@@ -6,15 +7,18 @@ namespace D3Chat.Core.Outbox;
 /// <summary>
 /// The one way to write "a change and the channel events that describe it" (decision 4): opens a
 /// connection (or takes the caller's open one), begins a transaction, lets the work write through
-/// the stores and append events to the outbox (<see cref="OutboxTransaction.AddAsync(ChannelEvent)"/>),
-/// commits, gives the connection back to the pool, and only then hands the committed events to the
-/// <see cref="BackgroundOutboxPublisher"/>, which publishes them after the request has answered (or to the
-/// <see cref="OutboxPublisher"/> inline when that loop is not running). Neither throws for a failed publish
-/// or bookkeeping step (the outbox sweep retries), so once the change is committed the request succeeds.
-/// Work that throws rolls everything back and publishes nothing. Every refusal (a <c>Problem</c>)
-/// is decided before the first write, so committing a transaction that wrote nothing is harmless.
+/// the stores and append events to the outbox (<see cref="OutboxTransaction.Add(ChannelEvent)"/>),
+/// sends the statements still pending in the transaction's batch, commits, gives the connection back
+/// to the pool, and only then hands the committed events to the <see cref="BackgroundOutboxPublisher"/>,
+/// which publishes them after the request has answered (or to the <see cref="OutboxPublisher"/> inline
+/// when that loop is not running). Neither throws for a failed publish or bookkeeping step (the outbox
+/// sweep retries), so once the change is committed the request succeeds. Work that throws rolls
+/// everything back and publishes nothing, and so does work that calls
+/// <see cref="OutboxTransaction.Abandon"/> (a result read from its own batch says nothing may stay).
+/// Every other refusal (a <c>Problem</c>) is decided before the first write, so committing a
+/// transaction that wrote nothing is harmless.
 /// </summary>
-public sealed class OutboxUnitOfWork(NpgsqlDataSource dataSource, OutboxStore outbox, OutboxPublisher publisher, BackgroundOutboxPublisher background)
+public sealed class OutboxUnitOfWork(NpgsqlDataSource dataSource, OutboxPublisher publisher, BackgroundOutboxPublisher background)
 {
     /// <summary>Runs <paramref name="work"/> in one transaction on a pooled connection; its events are published after commit.</summary>
     public async Task<T> RunAsync<T>(Func<OutboxTransaction, Task<T>> work, CancellationToken ct)
@@ -41,8 +45,15 @@ public sealed class OutboxUnitOfWork(NpgsqlDataSource dataSource, OutboxStore ou
         T result;
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
-            unit = new OutboxTransaction(connection, tx, outbox, ct);
+            unit = new OutboxTransaction(connection, tx, ct);
             result = await work(unit);
+            if (unit.Abandoned)
+            {
+                await tx.RollbackAsync(ct);
+                await connection.CloseAsync();
+                return result;
+            }
+            await unit.Batch.FlushAsync(ct);
             await tx.CommitAsync(ct);
         }
         // Committed: from here on nothing may fail the request. The connection goes back to the pool
@@ -62,18 +73,21 @@ public sealed class OutboxUnitOfWork(NpgsqlDataSource dataSource, OutboxStore ou
     }
 }
 
-/// <summary>One open transaction of an <see cref="OutboxUnitOfWork"/>: the stores write through <see cref="Connection"/> and <see cref="Transaction"/>.</summary>
+/// <summary>
+/// One open transaction of an <see cref="OutboxUnitOfWork"/>: the stores write through
+/// <see cref="Connection"/> and <see cref="Transaction"/>, or add their statements to <see cref="Batch"/>,
+/// which goes to PostgreSQL in one round trip when the work flushes it or, at the latest, before commit.
+/// </summary>
 public sealed class OutboxTransaction
 {
-    private readonly OutboxStore _outbox;
     private readonly List<ChannelEvent> _events = [];
     private readonly List<Func<Task>> _afterCommit = [];
 
-    internal OutboxTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxStore outbox, CancellationToken ct)
+    internal OutboxTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         Connection = connection;
         Transaction = transaction;
-        _outbox = outbox;
+        Batch = new SqlBatch(connection, transaction);
         CancellationToken = ct;
     }
 
@@ -81,11 +95,17 @@ public sealed class OutboxTransaction
 
     public NpgsqlTransaction Transaction { get; }
 
+    /// <summary>Statements of this transaction that go to PostgreSQL together (the outbox rows among them).</summary>
+    public SqlBatch Batch { get; }
+
     /// <summary>The cancellation of the request that runs this unit.</summary>
     public CancellationToken CancellationToken { get; }
 
     /// <summary>The events appended so far, published in this order after commit.</summary>
     public IReadOnlyList<ChannelEvent> Events => _events;
+
+    /// <summary>True once the work called <see cref="Abandon"/>: the transaction rolls back and nothing is published.</summary>
+    public bool Abandoned { get; private set; }
 
     internal IReadOnlyList<Func<Task>> AfterCommitActions => _afterCommit;
 
@@ -95,21 +115,24 @@ public sealed class OutboxTransaction
     /// </summary>
     public void AfterCommit(Func<Task> action) => _afterCommit.Add(action);
 
-    /// <summary>As <see cref="AddAsync(ChannelEvent)"/> for several events, written in one statement.</summary>
-    public async Task AddAllAsync(IReadOnlyList<ChannelEvent> channelEvents)
+    /// <summary>Rolls the transaction back instead of committing it; its events are not published.</summary>
+    public void Abandon() => Abandoned = true;
+
+    /// <summary>As <see cref="Add(ChannelEvent)"/> for several events, written in one statement.</summary>
+    public void AddAll(IReadOnlyList<ChannelEvent> channelEvents)
     {
         if (channelEvents.Count == 0)
         {
             return;
         }
-        await _outbox.AddAllAsync(Connection, Transaction, channelEvents, CancellationToken);
+        OutboxStore.InsertAll(Batch, channelEvents);
         _events.AddRange(channelEvents);
     }
 
-    /// <summary>Writes the event into the outbox inside this transaction; it is published once the transaction commits.</summary>
-    public async Task AddAsync(ChannelEvent channelEvent)
+    /// <summary>Adds the event's outbox row to this transaction's batch; it is published once the transaction commits.</summary>
+    public void Add(ChannelEvent channelEvent)
     {
-        await _outbox.AddAsync(Connection, Transaction, channelEvent, CancellationToken);
+        OutboxStore.Insert(Batch, channelEvent);
         _events.Add(channelEvent);
     }
 }
