@@ -5,12 +5,13 @@ using Npgsql;
 namespace D3Chat.Core.Data;
 
 /// <summary>
-/// Statements of one transaction that go to PostgreSQL together, as one <see cref="NpgsqlBatch"/>:
-/// one round trip for all of them instead of one each (issue 14). Stores add their statements with
-/// their parameters; <see cref="FlushAsync"/> sends what is pending, and a statement's rows are
-/// readable once it has been sent. Statements run in the order they were added.
+/// Statements that go to PostgreSQL together, as one <see cref="NpgsqlBatch"/>: one round trip for all
+/// of them instead of one each (issue 14). Stores add their statements with their parameters;
+/// <see cref="FlushAsync"/> sends what is pending, and a statement's rows are readable once it has been
+/// sent. Statements run in the order they were added. Sent outside an explicit transaction, a batch is
+/// one implicit transaction: a failing statement leaves nothing of the others.
 /// </summary>
-public sealed class SqlBatch(NpgsqlConnection connection, NpgsqlTransaction transaction)
+public sealed class SqlBatch(NpgsqlConnection connection)
 {
     private readonly List<NpgsqlBatchCommand> _pending = [];
     // Only statements that return rows have a result set in the batch's reader, in statement order.
@@ -37,8 +38,11 @@ public sealed class SqlBatch(NpgsqlConnection connection, NpgsqlTransaction tran
         return rows;
     }
 
-    /// <summary>Sends the pending statements in one round trip and reads their rows.</summary>
-    public async Task FlushAsync(CancellationToken ct)
+    /// <summary>True when statements wait to be sent.</summary>
+    public bool HasPending => _pending.Count > 0;
+
+    /// <summary>Sends the pending statements in one round trip, inside <paramref name="transaction"/> if any, and reads their rows.</summary>
+    public async Task FlushAsync(NpgsqlTransaction? transaction, CancellationToken ct)
     {
         if (_pending.Count == 0)
         {

@@ -87,39 +87,35 @@ public sealed class MessageService(
             ReplyContentType = parent?.ContentType,
             ReplyProtocolVersion = parent?.ProtocolVersion,
         };
-        // The claim, the message and its outbox row go to PostgreSQL in one round trip (issue 14). A
-        // lost claim (a retry of a committed send) is only known once they are sent: then the
-        // transaction rolls back and the first message is the answer.
-        var response = await unitOfWork.RunAsync<MessageResponse?>(connection, async unit =>
+        // The claim, the message and its outbox row go to PostgreSQL as one batch, one implicit
+        // transaction (issue 14). A lost claim (a retry of a committed send) fails the batch, which
+        // keeps nothing, and the first message is the answer.
+        try
         {
-            var claim = request.ClientMessageId is { } clientId
-                ? MessageStore.ClaimClientId(unit.Batch, channelId, caller.Id, clientId, row.Id, now, now - ClientMessageIds.Window)
-                : null;
-            MessageStore.Insert(unit.Batch, row);
-            var link = MessageStore.LinkAttachments(unit.Batch, row.Id, channelId, caller.Id, request.AttachmentIds ?? []);
-            if (link is not null)
+            var stored = await unitOfWork.RunAsync(connection, async unit =>
             {
-                // The event carries the attachments that were linked.
-                await unit.Batch.FlushAsync(ct);
-            }
-            var linked = link?.Rows.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).Select(a => a.ToSnippet()).ToList() ?? [];
-            var stored = row.ToResponse(linked);
-            unit.Add(RealtimeEvents.MessageNew(stored, now) with { SkipFederation = !channel.IsFederated });
-            if (claim is not null)
-            {
-                await unit.Batch.FlushAsync(ct);
-                if (claim.Rows.Count == 0)
+                if (request.ClientMessageId is { } clientId)
                 {
-                    unit.Abandon();
-                    return null;
+                    MessageStore.ClaimClientId(unit.Batch, channelId, caller.Id, clientId, row.Id, now, now - ClientMessageIds.Window);
                 }
-            }
-            return stored;
-        }, ct);
-        // No response: the claim lost to a send with the same client id (nothing was written).
-        return response is null
-            ? await FirstSendAsync(caller, channelId, request.ClientMessageId!, ct)
-            : new SentMessage(response, Replayed: false);
+                MessageStore.Insert(unit.Batch, row);
+                var link = MessageStore.LinkAttachments(unit.Batch, row.Id, channelId, caller.Id, request.AttachmentIds ?? []);
+                if (link is not null)
+                {
+                    // The event carries the attachments that were linked: read them first.
+                    await unit.FlushAsync();
+                }
+                var linked = link?.Rows.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).Select(a => a.ToSnippet()).ToList() ?? [];
+                var response = row.ToResponse(linked);
+                unit.Add(RealtimeEvents.MessageNew(response, now) with { SkipFederation = !channel.IsFederated });
+                return response;
+            }, ct);
+            return new SentMessage(stored, Replayed: false);
+        }
+        catch (PostgresException ex) when (MessageStore.IsClientIdTaken(ex))
+        {
+            return await FirstSendAsync(caller, channelId, request.ClientMessageId!, ct);
+        }
     }
 
     // The claim lost to a committed send with the same client id: answer that message.

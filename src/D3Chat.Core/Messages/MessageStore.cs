@@ -21,17 +21,14 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
         VALUES (@Id, @ChannelId, @SenderId, @SenderDeviceId, @Content, @ContentType, @ProtocolVersion, @ReplyToId, @CreatedAt)
         """;
     private const string GetSql = $"{SelectWithReply} WHERE m.id = @Id";
-    // Claims a client id for the message about to be inserted. A live row (younger than the window)
-    // conflicts and returns nothing: the send is a retry. An expired row is taken over. Concurrent
-    // claims of one id wait on the primary key, so exactly one of them returns a row.
-    private const string ClaimClientIdSql = """
-        INSERT INTO message_client_ids (channel_id, sender_id, client_message_id, message_id, created_at)
-        VALUES (@ChannelId, @SenderId, @ClientMessageId, @MessageId, @Now)
-        ON CONFLICT (channel_id, sender_id, client_message_id) DO UPDATE
-            SET message_id = EXCLUDED.message_id, created_at = EXCLUDED.created_at
-            WHERE message_client_ids.created_at < @NotBefore
-        RETURNING message_id
-        """;
+    // Claims a client id for the message about to be inserted (migration 0014). A live row (younger
+    // than the window) conflicts and the call raises ClientIdTaken: the send is a retry. An expired row
+    // is taken over. Concurrent claims of one id wait on the primary key, so exactly one succeeds.
+    private const string ClaimClientIdSql = "SELECT claim_client_message_id(@ChannelId, @SenderId, @ClientMessageId, @MessageId, @Now, @NotBefore)";
+
+    /// <summary>The SQLSTATE a lost client-id claim raises (its whole batch or transaction keeps nothing).</summary>
+    public const string ClientIdTakenSqlState = "D3C01";
+
     // Batched, so one pass never holds a long lock over a large table; the next pass takes the rest.
     private const string DeleteOlderThanSql = """
         DELETE FROM messages WHERE id IN (SELECT id FROM messages WHERE created_at < @Before LIMIT @Limit)
@@ -80,18 +77,21 @@ public sealed class MessageStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Adds the claim of <paramref name="clientMessageId"/> for <paramref name="messageId"/> to the
-    /// transaction's batch. Once sent, one row means it now names that message; none means a send
-    /// within <paramref name="notBefore"/> holds it, and the transaction must not commit.
+    /// transaction's batch. When a send within <paramref name="notBefore"/> holds it, sending the batch
+    /// fails with <see cref="ClientIdTakenSqlState"/> (<see cref="IsClientIdTaken"/>) and nothing of it stays.
     /// </summary>
-    public static SqlRows<Guid> ClaimClientId(SqlBatch batch, Guid channelId, Guid senderId, string clientMessageId, Guid messageId,
+    public static void ClaimClientId(SqlBatch batch, Guid channelId, Guid senderId, string clientMessageId, Guid messageId,
         DateTimeOffset now, DateTimeOffset notBefore) =>
-        batch.Query<Guid>(ClaimClientIdSql,
+        batch.Add(ClaimClientIdSql,
             SqlBatch.Parameter("ChannelId", channelId),
             SqlBatch.Parameter("SenderId", senderId),
             SqlBatch.Parameter("ClientMessageId", clientMessageId),
             SqlBatch.Parameter("MessageId", messageId),
             SqlBatch.Parameter("Now", now),
             SqlBatch.Parameter("NotBefore", notBefore));
+
+    /// <summary>True for the failure of a batch whose client-id claim found the id taken.</summary>
+    public static bool IsClientIdTaken(Exception exception) => exception is PostgresException { SqlState: ClientIdTakenSqlState };
 
     /// <summary>The message a client id names, if any (read after the claiming transaction committed).</summary>
     public async Task<Guid?> MessageOfClientIdAsync(Guid channelId, Guid senderId, string clientMessageId, CancellationToken ct)
