@@ -130,10 +130,6 @@ public sealed partial class Scenarios(Options options)
     private static void Log(string what) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {what} (load {ProcessCpu.LoadAverage()})");
 
     /// <summary>A random v3 frame: the server checks only the header and the length (docs/crypto.md §4); unique, so it identifies the message at the receiver.</summary>
-    // Every POST carries a client_message_id, as the web app's do (its retries are idempotent), so the
-    // server does the claim insert it does for real clients.
-    private static string ClientMessageId() => Guid.NewGuid().ToString("N");
-
     private static string Frame()
     {
         Span<byte> bytes = stackalloc byte[2 + 16 + 4 + 200 + 16 + 64];
@@ -191,7 +187,7 @@ public sealed partial class Scenarios(Options options)
                 await sender.GetMeAsync();
                 return;
             }
-            await sender.SendMessageAsync(channel, Frame(), device, protocolVersion: 3, clientMessageId: ClientMessageId());
+            await MessagePost.SendAsync(sender, channel, Frame(), device);
             Interlocked.Increment(ref posted);
         });
         await delivered.WaitForAsync(posted, DrainTimeout);
@@ -302,7 +298,7 @@ public sealed partial class Scenarios(Options options)
         var elapsed = await ClosedLoopAsync(concurrency, TimeSpan.FromSeconds(options.Seconds), async () =>
         {
             var start = Stopwatch.GetTimestamp();
-            await sender.SendMessageAsync(channel, Frame(), device, protocolVersion: 3, clientMessageId: ClientMessageId());
+            await MessagePost.SendAsync(sender, channel, Frame(), device);
             latency.Record(start, Stopwatch.GetTimestamp());
         });
         var posted = latency.Count;
@@ -426,7 +422,7 @@ public sealed partial class Scenarios(Options options)
             var content = Frame();
             var p = new Pending(Stopwatch.GetTimestamp());
             pending[content] = p;
-            await sender.SendMessageAsync(channel, content, device, protocolVersion: 3, clientMessageId: ClientMessageId());
+            await MessagePost.SendAsync(sender, channel, content, device);
             var postEnd = Stopwatch.GetTimestamp();
             var arrived = await Task.WhenAny(p.Done.Task, Task.Delay(TimeSpan.FromSeconds(30))) == p.Done.Task;
             pending.TryRemove(content, out _);
@@ -507,7 +503,7 @@ public sealed partial class Scenarios(Options options)
             var content = Frame();
             var p = new Pending(Stopwatch.GetTimestamp());
             pending[content] = p;
-            await a.SendMessageAsync(channel.Id, content, device, protocolVersion: 3, clientMessageId: ClientMessageId());
+            await MessagePost.SendAsync(a, channel.Id, content, device);
             if (await Task.WhenAny(p.Done.Task, Task.Delay(TimeSpan.FromSeconds(30))) == p.Done.Task)
             {
                 relay.Record(p.Start, p.Done.Task.Result);
@@ -566,7 +562,7 @@ public sealed partial class Scenarios(Options options)
             int i;
             while ((i = Interlocked.Increment(ref next)) < contents.Count)
             {
-                await a.SendMessageAsync(channelId, contents[i], device, protocolVersion: 3, clientMessageId: ClientMessageId());
+                await MessagePost.SendAsync(a, channelId, contents[i], device);
             }
         })));
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
