@@ -8,7 +8,7 @@ public sealed record Options
     public const string Usage = """
         usage: D3Chat.Bench.Realtime --a URL [--b URL] --out FILE.json [--markdown FILE.md]
           [--postgres ADMIN-CONNSTR --database NAME [--database-b NAME] [--pgbench PATH]] [--pid NAME=PID ...] [--extra FILE.json]
-          [--seconds N (10)] [--warmup SECONDS (30)] [--latency-count N (1000)] [--receivers N (10)] [--relay-count N (50)]
+          [--seconds N (10)] [--warmup SECONDS (30)] [--rounds N (3)] [--latency-count N (1000)] [--receivers N (10)] [--relay-count N (50)]
           [--burst N (1000)] [--burst-timeout SECONDS (120)] [--commit SHA]
           [--only post32 (just the 32-client POST step, for profiling)]
         """;
@@ -29,6 +29,9 @@ public sealed record Options
 
     /// <summary>Seconds of load before anything is measured, so the figures are the JIT's steady state.</summary>
     public int WarmupSeconds { get; init; } = 30;
+
+    /// <summary>pgbench/POST rounds at 32 clients, the target's row; the medians are reported.</summary>
+    public int Rounds { get; init; } = 3;
     public int LatencyCount { get; init; } = 1000;
     public int Receivers { get; init; } = 10;
     public int RelayCount { get; init; } = 50;
@@ -64,6 +67,7 @@ public sealed record Options
                 case "--only" when value == "post32": options = options with { Only = value }; break;
                 case "--seconds": options = options with { Seconds = Positive(value) }; break;
                 case "--warmup": options = options with { WarmupSeconds = NotNegative(value) }; break;
+                case "--rounds": options = options with { Rounds = Positive(value) }; break;
                 case "--latency-count": options = options with { LatencyCount = Positive(value) }; break;
                 case "--receivers": options = options with { Receivers = Positive(value) }; break;
                 case "--relay-count": options = options with { RelayCount = Positive(value) }; break;

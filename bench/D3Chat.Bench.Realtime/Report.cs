@@ -67,6 +67,11 @@ public static class Report
             var posts = Number(post["posts_per_s"]);
             md.AppendLine(inv, $"| {c} | {Fmt(insert)} | {Fmt(posts)} | {Fmt(post["delivered_per_s"])} | {Fmt(Round(posts / insert * 100))} % | {Fmt(post["post_201_ms"]?["p50"])} / {Fmt(post["post_201_ms"]?["p99"])} |");
         }
+        if (Row(r["post_throughput"], 32)?["rounds"] is JsonArray postRounds && Row(r["insert_baseline"], 32)?["rounds"] is JsonArray insertRounds)
+        {
+            md.AppendLine();
+            md.AppendLine(inv, $"32 clients: medians of {postRounds.Count} alternating rounds; pgbench {string.Join(", ", insertRounds.Select(Fmt))} rows/s, POST {string.Join(", ", postRounds.Select(Fmt))}/s.");
+        }
         md.AppendLine();
         foreach (var g in r["get_me"]!.AsArray())
         {

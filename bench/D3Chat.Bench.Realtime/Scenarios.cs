@@ -36,6 +36,7 @@ public sealed partial class Scenarios(Options options)
             {
                 ["throughput_seconds_per_step"] = options.Seconds,
                 ["warmup_seconds"] = options.WarmupSeconds,
+                ["rounds_at_32"] = options.Rounds,
                 ["latency_messages"] = options.LatencyCount,
                 ["latency_receivers"] = options.Receivers,
                 ["relay_messages"] = options.RelayCount,
@@ -86,12 +87,22 @@ public sealed partial class Scenarios(Options options)
         JsonObject? cpu = null;
         foreach (var c in Concurrencies)
         {
-            await VacuumAsync();
-            inserts.Add(await PgbenchAsync(c, channel, senderId, senderDevice));
-            await VacuumAsync();
-            var (post, cpuAt32) = await PostThroughputAsync(sender, channel, senderDevice, c, delivered, measureCpu: c == 32);
-            posts.Add(post);
-            cpu = cpuAt32 ?? cpu;
+            // The target's row (32 clients) alternates pgbench and POSTs several times and keeps the
+            // medians: from one round to the next pgbench alone moves by a third on this machine.
+            var rounds = c == 32 ? options.Rounds : 1;
+            var insertRounds = new List<JsonObject>();
+            var postRounds = new List<(JsonObject Row, JsonObject? Cpu)>();
+            for (var round = 0; round < rounds; round++)
+            {
+                await VacuumAsync();
+                insertRounds.Add(await PgbenchAsync(c, channel, senderId, senderDevice));
+                await VacuumAsync();
+                postRounds.Add(await PostThroughputAsync(sender, channel, senderDevice, c, delivered, measureCpu: c == 32));
+            }
+            inserts.Add(MedianRound(insertRounds, "rows_per_s"));
+            var medianPost = MedianRound([.. postRounds.Select(p => p.Row)], "posts_per_s");
+            posts.Add(medianPost);
+            cpu = postRounds.First(p => ReferenceEquals(p.Row, medianPost)).Cpu ?? cpu;
         }
         foreach (var connection in receiverConnection)
         {
@@ -358,6 +369,18 @@ public sealed partial class Scenarios(Options options)
         }
         snapshot["load_generator"] = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         return snapshot;
+    }
+
+    /// <summary>The round with the median <paramref name="figure"/>, with every round's figure in <c>rounds</c> when there were several.</summary>
+    private static JsonObject MedianRound(List<JsonObject> rounds, string figure)
+    {
+        var ordered = rounds.OrderBy(r => (double?)r[figure] ?? 0).ToList();
+        var median = ordered[ordered.Count / 2];
+        if (rounds.Count > 1)
+        {
+            median["rounds"] = new JsonArray([.. rounds.Select(r => JsonValue.Create((double?)r[figure]))]);
+        }
+        return median;
     }
 
     /// <summary>
