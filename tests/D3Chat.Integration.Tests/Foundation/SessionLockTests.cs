@@ -21,10 +21,9 @@ public sealed class SessionLockTests
         var key = Random.Shared.NextInt64();
         await using var source = OnePooledConnection();
         int pid;
-        await using (var connection = await source.OpenConnectionAsync())
+        await using (var connection = await LockedConnectionAsync(source, key))
         {
             pid = connection.ProcessID;
-            await SessionLock.TakeAsync(source, () => connection.ExecuteAsync(LockSql, new { Key = key }));
             await SessionLock.ReleaseAsync(source, () => connection.ExecuteScalarAsync<bool>(UnlockSql, new { Key = key }));
         }
 
@@ -39,11 +38,9 @@ public sealed class SessionLockTests
         var key = Random.Shared.NextInt64();
         await using var source = OnePooledConnection();
         int pid;
-        await using (var connection = await source.OpenConnectionAsync())
+        await using (var connection = await LockedConnectionAsync(source, key))
         {
             pid = connection.ProcessID;
-            await SessionLock.TakeAsync(source, () => connection.ExecuteAsync(LockSql, new { Key = key }));
-
             var failure = await Assert.ThrowsAsync<TimeoutException>(() =>
                 SessionLock.ReleaseAsync(source, () => Task.FromException<bool>(new TimeoutException("the unlock never answered"))));
             Assert.Equal("the unlock never answered", failure.Message);
@@ -73,6 +70,14 @@ public sealed class SessionLockTests
     // Pooled without reset, as the product's data source is, with one connection so a reopen gets it back.
     private static NpgsqlDataSource OnePooledConnection() =>
         NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresAdmin) { MaxPoolSize = 1, NoResetOnClose = true }.ConnectionString);
+
+    // The source's one connection, holding the session lock on key.
+    private static async Task<NpgsqlConnection> LockedConnectionAsync(NpgsqlDataSource source, long key)
+    {
+        var connection = await source.OpenConnectionAsync();
+        await SessionLock.TakeAsync(source, () => connection.ExecuteAsync(LockSql, new { Key = key }));
+        return connection;
+    }
 
     private static async Task<bool> TryLockElsewhereAsync(long key)
     {
