@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
+using D3Chat.Core.Caching;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -28,9 +28,7 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider tim
     // Every API call checks its bearer token: an HMAC and a JSON parse, about 30 µs (issue 14). A token
     // that verified once is remembered by its exact string until it expires. Whether its session and
     // user are still in good standing is not the token's business: AuthGate asks on every request.
-    private readonly ConcurrentDictionary<string, VerifiedToken> _verified = new(StringComparer.Ordinal);
-
-    private sealed record VerifiedToken(AccessTokenClaims Claims, DateTimeOffset Expires);
+    private readonly ExpiringMemo<string, AccessTokenClaims> _verified = new(VerifiedTokensKept);
 
     /// <summary>Issues a token for the user's session; <c>iat_ms</c> lets the gate end every token issued before a logout-all, ban or password change.</summary>
     public string Issue(Guid userId, Guid? sessionId = null)
@@ -61,14 +59,9 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider tim
     /// <summary>The claims of a valid, unexpired access token; null for anything else.</summary>
     internal async Task<AccessTokenClaims?> ReadAsync(string token)
     {
-        if (_verified.TryGetValue(token, out var known))
+        if (_verified.TryGet(token, time.GetUtcNow(), out var known))
         {
-            if (IsUnexpired(known.Expires))
-            {
-                return known.Claims;
-            }
-            _verified.TryRemove(token, out _);
-            return null;
+            return known;
         }
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
@@ -92,11 +85,7 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider tim
             ? DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(iat, System.Globalization.CultureInfo.InvariantCulture))
             : (DateTimeOffset?)null;
         var claims = new AccessTokenClaims(userId, sessionId, issuedAt);
-        if (_verified.Count >= VerifiedTokensKept)
-        {
-            _verified.Clear();
-        }
-        _verified[token] = new VerifiedToken(claims, new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero));
+        _verified.Set(token, claims, new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero) + ExpirySkew);
         return claims;
     }
 

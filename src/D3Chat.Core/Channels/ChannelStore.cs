@@ -84,15 +84,11 @@ public sealed class ChannelStore(NpgsqlDataSource dataSource) : IChannelMembersh
     public async Task<Channel?> FindForUserAsync(Guid id, Guid userId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await FindForUserAsync(connection, id, userId, ct);
+        return await connection.QuerySingleOrDefaultAsync<Channel>(new CommandDefinition(FindForUserSql, new { Id = id, UserId = userId }, cancellationToken: ct));
     }
 
-    /// <summary>As <see cref="FindForUserAsync(Guid, Guid, CancellationToken)"/>, on the caller's connection.</summary>
-    public Task<Channel?> FindForUserAsync(NpgsqlConnection connection, Guid id, Guid userId, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<Channel>(new CommandDefinition(FindForUserSql, new { Id = id, UserId = userId }, cancellationToken: ct));
-
     /// <summary>
-    /// As <see cref="FindForUserAsync(NpgsqlConnection, Guid, Guid, CancellationToken)"/> for a sender, with
+    /// As <see cref="FindForUserAsync(Guid, Guid, CancellationToken)"/> for a sender on the caller's connection, with
     /// whether <paramref name="deviceId"/> is one of the sender's devices (true when it is null).
     /// </summary>
     public async Task<(Channel Channel, bool DeviceIsSenders)?> FindForSenderAsync(

@@ -7,9 +7,9 @@ namespace D3Chat.Core.Data;
 /// is given back (<c>No Reset On Close</c>, <see cref="PostgresDataSource"/>), so a session lock that
 /// was not released would stay with the pooled session and block whoever asks for it next, for as
 /// long as that physical connection lives. Whenever taking or releasing such a lock fails, the pool is
-/// therefore cleared: the lock's connection, which must come from it, is closed instead of pooled when it is disposed, and PostgreSQL
-/// drops the locks of a session that ends. (Clearing also closes the pool's idle connections; it only
-/// happens on a failure, when the connection is most likely broken anyway.)
+/// therefore cleared: the lock's connection, which must come from it, is closed instead of pooled when
+/// it is disposed, and PostgreSQL drops the locks of a session that ends. (Clearing also closes the
+/// pool's idle connections; it only happens on a failure, when the connection is most likely broken.)
 /// </summary>
 public static class SessionLock
 {

@@ -38,9 +38,6 @@ public sealed class SqlBatch(NpgsqlConnection connection)
         return rows;
     }
 
-    /// <summary>True when statements wait to be sent.</summary>
-    public bool HasPending => _pending.Count > 0;
-
     /// <summary>Sends the pending statements in one round trip, inside <paramref name="transaction"/> if any, and reads their rows.</summary>
     public async Task FlushAsync(NpgsqlTransaction? transaction, CancellationToken ct)
     {

@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Azure.Core;
+using D3Chat.Core.Caching;
 using D3Chat.Core.Identity;
 
 namespace D3Chat.Core.Realtime;
@@ -32,21 +32,16 @@ internal sealed class AccessKeySignalRAuthorizer(SignalRTokens tokens, TimeProvi
     /// <summary>URLs whose token is kept at most (one per channel group and user); when full the cache starts over.</summary>
     public const int ServerTokensKept = 4_096;
 
-    private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset RenewAt)> _serverTokens = new(StringComparer.Ordinal);
+    private readonly ExpiringMemo<string, string> _serverTokens = new(ServerTokensKept);
 
     public ValueTask<string> ServerTokenAsync(string requestUrl, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        if (_serverTokens.TryGetValue(requestUrl, out var held) && now < held.RenewAt)
+        if (!_serverTokens.TryGet(requestUrl, now, out var token))
         {
-            return ValueTask.FromResult(held.Token);
+            token = tokens.ServerToken(requestUrl);
+            _serverTokens.Set(requestUrl, token, now + SignalRTokens.ServerTokenLifetime / 2);
         }
-        var token = tokens.ServerToken(requestUrl);
-        if (_serverTokens.Count >= ServerTokensKept)
-        {
-            _serverTokens.Clear();
-        }
-        _serverTokens[requestUrl] = (token, now + SignalRTokens.ServerTokenLifetime / 2);
         return ValueTask.FromResult(token);
     }
 

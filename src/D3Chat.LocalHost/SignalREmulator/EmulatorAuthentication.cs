@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using D3Chat.Core.Caching;
 using D3Chat.Core.Realtime;
 
 namespace D3Chat.LocalHost.SignalREmulator;
@@ -36,11 +36,22 @@ internal static partial class EmulatorAuthentication
         return true;
     }
 
+    /// <summary>Server tokens remembered at most by <see cref="NewVerifiedServerTokens"/>.</summary>
+    public const int VerifiedServerTokensKept = 4_096;
+
+    /// <summary>
+    /// Server tokens verified for a request path, until their <c>exp</c>. The server reuses a token per
+    /// URL for minutes, and verifying every use again cost the LocalHost about 25 µs per message, work
+    /// the real service does outside our process (issue 14).
+    /// </summary>
+    public static ExpiringMemo<(string Token, string Path), bool> NewVerifiedServerTokens() => new(VerifiedServerTokensKept);
+
     /// <summary>
     /// REST requests: the audience must be this very URL (path compared unescaped). A token verified
-    /// for a path is remembered until it expires (<see cref="VerifiedServerTokens"/>).
+    /// for a path is remembered in <paramref name="verified"/> until it expires.
     /// </summary>
-    public static async Task<bool> AuthenticateServerAsync(HttpContext context, SignalREndpoint endpoint, TimeProvider time, VerifiedServerTokens verified)
+    public static async Task<bool> AuthenticateServerAsync(HttpContext context, SignalREndpoint endpoint, TimeProvider time,
+        ExpiringMemo<(string Token, string Path), bool> verified)
     {
         if (ReadToken(context.Request) is not { } token)
         {
@@ -48,7 +59,7 @@ internal static partial class EmulatorAuthentication
         }
         var path = context.Request.Path.Value ?? "";
         var now = time.GetUtcNow();
-        if (verified.Holds(token, path, now))
+        if (verified.TryGet((token, path), now, out _))
         {
             return true;
         }
@@ -56,7 +67,7 @@ internal static partial class EmulatorAuthentication
             aud => Uri.TryCreate(aud, UriKind.Absolute, out var uri) && Uri.UnescapeDataString(uri.AbsolutePath) == path, now);
         if (identity?.FindFirst("exp")?.Value is { } exp && long.TryParse(exp, out var expSeconds))
         {
-            verified.Add(token, path, DateTimeOffset.FromUnixTimeSeconds(expSeconds));
+            verified.Set((token, path), true, DateTimeOffset.FromUnixTimeSeconds(expSeconds));
         }
         return identity is not null;
     }
@@ -80,30 +91,5 @@ internal static partial class EmulatorAuthentication
             return header[7..].Trim();
         }
         return request.Query["access_token"].ToString() is { Length: > 0 } query ? query : null;
-    }
-}
-
-/// <summary>
-/// Server tokens the emulator has verified, by token and request path, until their <c>exp</c>. The
-/// server reuses a token per URL for minutes, and verifying every use again cost the LocalHost about
-/// 25 µs per message, work the real service does outside our process (issue 14). Bounded: when full
-/// it starts over.
-/// </summary>
-internal sealed class VerifiedServerTokens
-{
-    public const int Kept = 4_096;
-
-    private readonly ConcurrentDictionary<(string Token, string Path), DateTimeOffset> _expiries = new();
-
-    public bool Holds(string token, string path, DateTimeOffset now) =>
-        _expiries.TryGetValue((token, path), out var expires) && now < expires;
-
-    public void Add(string token, string path, DateTimeOffset expires)
-    {
-        if (_expiries.Count >= Kept)
-        {
-            _expiries.Clear();
-        }
-        _expiries[(token, path)] = expires;
     }
 }

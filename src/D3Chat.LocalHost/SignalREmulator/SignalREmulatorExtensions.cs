@@ -46,7 +46,7 @@ internal static class SignalREmulatorExtensions
     {
         var endpoint = SignalREndpoint.Parse(app.Configuration[ConnectionStringKey])!;
         var time = app.Services.GetRequiredService<TimeProvider>();
-        var verified = new VerifiedServerTokens();
+        var verified = EmulatorAuthentication.NewVerifiedServerTokens();
         app.Use(async (context, next) =>
         {
             var path = context.Request.Path;
