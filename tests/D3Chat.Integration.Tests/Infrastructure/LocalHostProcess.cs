@@ -75,6 +75,8 @@ public sealed class LocalHostProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // HasExited can turn true before the output readers have seen the last lines; this waits for them.
+                await _process.WaitForExitAsync();
                 throw new InvalidOperationException($"The LocalHost exited with code {_process.ExitCode}:\n{Output}");
             }
             try
