@@ -11,8 +11,11 @@ public sealed record PresenceStatus(Guid UserId, string Status);
 
 public sealed partial class D3ChatClient
 {
-    /// <summary>The SignalR target every server→client event arrives on.</summary>
+    /// <summary>The SignalR target a server→client event arrives on.</summary>
     public const string RealtimeEventTarget = "event";
+
+    /// <summary>The SignalR target several events for one channel arrive on together: an array, in order.</summary>
+    public const string RealtimeEventsTarget = "events";
 
     public async Task<RealtimeConnectionInfo> NegotiateAsync(CancellationToken ct = default)
     {
@@ -25,7 +28,8 @@ public sealed partial class D3ChatClient
     /// <summary>
     /// Connects a standard SignalR client the way the browser does: it negotiates at
     /// <c>/api/v1/realtime</c> with this client's bearer token and follows the redirect to the
-    /// SignalR Service. Every event object is passed to <paramref name="onEvent"/>.
+    /// SignalR Service. Every event object is passed to <paramref name="onEvent"/>, those that arrive
+    /// together one by one in their order.
     /// </summary>
     public async Task<HubConnection> ConnectRealtimeAsync(Action<JsonElement> onEvent, HttpTransportType transports = HttpTransportType.WebSockets,
         CancellationToken ct = default)
@@ -38,6 +42,13 @@ public sealed partial class D3ChatClient
             })
             .Build();
         connection.On<JsonElement>(RealtimeEventTarget, onEvent);
+        connection.On<JsonElement>(RealtimeEventsTarget, events =>
+        {
+            foreach (var e in events.EnumerateArray())
+            {
+                onEvent(e);
+            }
+        });
         await connection.StartAsync(ct);
         return connection;
     }

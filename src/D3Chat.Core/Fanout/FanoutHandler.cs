@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
 using D3Chat.Core.Channels;
 using D3Chat.Core.Queue;
 using D3Chat.Core.Realtime;
@@ -8,34 +10,128 @@ using StackExchange.Redis;
 namespace D3Chat.Core.Fanout;
 
 /// <summary>
-/// Consumes one channel event from the work queue and delivers it to SignalR: first the group
-/// membership changes it carries, then the event to the channel's group and to each addressed user. Throws to have the message retried (and, after the
-/// configured dequeue count, moved to the poison queue); returns normally for a duplicate.
+/// Consumes channel events from the work queue and delivers them to SignalR: first the group
+/// membership changes an event carries, then the event to the channel's group and to each addressed user.
+/// Throws to have the message retried (and, after the configured dequeue count, moved to the poison
+/// queue); returns normally for a duplicate.
 /// </summary>
 public sealed partial class FanoutHandler(
     IRealtimeNotifier notifier, RedisKeyspace redis, ILogger<FanoutHandler> logger, ChannelEventReferences references, IChannelMembership channels)
 {
     private const int CallsAtOnce = 16;
 
+    /// <summary>Events in one SignalR send to a group, and their JSON at most (a larger event goes alone).</summary>
+    public const int MaxEventsPerSend = 50;
+
+    public const int MaxBytesPerSend = 64 * 1024;
+
+    /// <summary>Delivers one event.</summary>
     public async Task HandleAsync(string messageBody, CancellationToken ct)
     {
         var channelEvent = await references.ResolveAsync(messageBody, ct);
-        if (await AlreadyDeliveredAsync(channelEvent.Id))
+        if ((await AlreadyDeliveredAsync([channelEvent.Id]))[0])
         {
             LogDuplicate(channelEvent.Id);
             return;
         }
+        await DeliverAsync(channelEvent, ct);
+        await MarkDeliveredAsync([channelEvent.Id]);
+    }
+
+    /// <summary>
+    /// Delivers the events of one queue message in their order (issue 14): one dedup read for all of
+    /// them, and consecutive events that only go to a channel's group (new, edited and deleted messages)
+    /// leave in one SignalR send per channel, target <see cref="IRealtimeNotifier.EventsTarget"/>, instead
+    /// of one each. An event that changes membership or addresses users is delivered on its own, after
+    /// the events before it, so a join still precedes the messages after it. Should anything throw, the
+    /// consumer delivers each event alone (<see cref="StorageQueueConsumer.HandleTogetherAsync"/>); the
+    /// events already delivered are marked and skipped.
+    /// </summary>
+    public async Task HandleAllAsync(IReadOnlyList<string> messageBodies, CancellationToken ct)
+    {
+        var events = new List<ChannelEvent>(messageBodies.Count);
+        foreach (var body in messageBodies)
+        {
+            events.Add(await references.ResolveAsync(body, ct));
+        }
+        var delivered = await AlreadyDeliveredAsync([.. events.Select(e => e.Id)]);
+        var groupRun = new List<ChannelEvent>();
+        for (var i = 0; i < events.Count; i++)
+        {
+            var channelEvent = events[i];
+            if (delivered[i])
+            {
+                LogDuplicate(channelEvent.Id);
+            }
+            else if (IsForItsGroupOnly(channelEvent))
+            {
+                groupRun.Add(channelEvent);
+            }
+            else
+            {
+                await SendToGroupsAsync(groupRun, ct);
+                groupRun.Clear();
+                await DeliverAsync(channelEvent, ct);
+                await MarkDeliveredAsync([channelEvent.Id]);
+            }
+        }
+        await SendToGroupsAsync(groupRun, ct);
+    }
+
+    private static bool IsForItsGroupOnly(ChannelEvent channelEvent) =>
+        channelEvent is { ChannelId: not null, Membership: null, HasData: true } && (channelEvent.UserIds ?? []).Count == 0;
+
+    private async Task DeliverAsync(ChannelEvent channelEvent, CancellationToken ct)
+    {
         await ApplyMembershipAsync(channelEvent, ct);
         if (channelEvent.HasData)
         {
             if (channelEvent.ChannelId is { } channelId)
             {
-                await notifier.SendToGroupAsync(RealtimeGroups.Channel(channelId), channelEvent.Data, ct);
+                await notifier.SendToGroupAsync(RealtimeGroups.Channel(channelId), [channelEvent.Data], ct);
             }
             await ForEachAtOnceAsync(channelEvent.UserIds ?? [], userId => notifier.SendToUserAsync(userId, channelEvent.Data, ct));
         }
-        await MarkDeliveredAsync(channelEvent.Id);
         LogDelivered(channelEvent.Id, channelEvent.Type);
+    }
+
+    // Each channel's events in their order, in sends bounded by count and size; the channels side by side.
+    private async Task SendToGroupsAsync(List<ChannelEvent> groupRun, CancellationToken ct)
+    {
+        if (groupRun.Count == 0)
+        {
+            return;
+        }
+        var sends = groupRun.GroupBy(e => e.ChannelId!.Value).SelectMany(channel => Sends(channel.Key, channel)).ToList();
+        foreach (var chunk in sends.Chunk(CallsAtOnce))
+        {
+            await Task.WhenAll(chunk.Select(send => notifier.SendToGroupAsync(send.Group, send.Events, ct)));
+        }
+        await MarkDeliveredAsync([.. groupRun.Select(e => e.Id)]);
+        foreach (var channelEvent in groupRun)
+        {
+            LogDelivered(channelEvent.Id, channelEvent.Type);
+        }
+    }
+
+    private static IEnumerable<(string Group, List<JsonElement> Events)> Sends(Guid channelId, IEnumerable<ChannelEvent> events)
+    {
+        var group = RealtimeGroups.Channel(channelId);
+        var send = new List<JsonElement>();
+        var bytes = 0;
+        foreach (var channelEvent in events)
+        {
+            var size = JsonMarshal.GetRawUtf8Value(channelEvent.Data).Length;
+            if (send.Count > 0 && (send.Count == MaxEventsPerSend || bytes + size > MaxBytesPerSend))
+            {
+                yield return (group, send);
+                send = [];
+                bytes = 0;
+            }
+            send.Add(channelEvent.Data);
+            bytes += size;
+        }
+        yield return (group, send);
     }
 
     // Membership first, so a joining user already gets this event and a leaving one does not.
@@ -95,24 +191,28 @@ public sealed partial class FanoutHandler(
     }
 
     // Dedup is an optimisation (clients dedup by message id too), so Redis trouble only costs a resend.
-    private async Task<bool> AlreadyDeliveredAsync(Guid eventId)
+    // One MGET for all the events of a queue message.
+    private async Task<bool[]> AlreadyDeliveredAsync(IReadOnlyList<Guid> eventIds)
     {
         try
         {
-            return await redis.Database.KeyExistsAsync(RedisKeys.FanoutDone(eventId));
+            var values = await redis.Database.StringGetAsync([.. eventIds.Select(id => (RedisKey)RedisKeys.FanoutDone(id))]);
+            return [.. values.Select(v => v.HasValue)];
         }
         catch (RedisException ex)
         {
             LogRedisUnavailable(ex);
-            return false;
+            return new bool[eventIds.Count];
         }
     }
 
-    private async Task MarkDeliveredAsync(Guid eventId)
+    // The marks go out together: the client pipelines them, one round trip for all.
+    private async Task MarkDeliveredAsync(IReadOnlyList<Guid> eventIds)
     {
         try
         {
-            await redis.Database.StringSetAsync(RedisKeys.FanoutDone(eventId), "1", RedisKeys.FanoutDoneTtl);
+            var database = redis.Database;
+            await Task.WhenAll(eventIds.Select(id => database.StringSetAsync(RedisKeys.FanoutDone(id), "1", RedisKeys.FanoutDoneTtl)));
         }
         catch (RedisException ex)
         {

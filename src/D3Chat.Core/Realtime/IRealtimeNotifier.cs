@@ -3,8 +3,10 @@ using System.Text.Json;
 namespace D3Chat.Core.Realtime;
 
 /// <summary>
-/// Server→client delivery through Azure SignalR Service (or the LocalHost emulator). Every event is
-/// sent as SignalR target <see cref="EventTarget"/> with the reference event object as its single argument.
+/// Server→client delivery through Azure SignalR Service (or the LocalHost emulator). An event is sent
+/// as SignalR target <see cref="EventTarget"/> with the reference event object as its single argument;
+/// several events to one group in one send (fanout, issue 14) as target <see cref="EventsTarget"/> with
+/// the array of event objects, in order, as its single argument.
 /// Group membership is per user id (as in Azure SignalR serverless mode): a user added to a group
 /// receives its messages on every connection, now and after reconnecting.
 /// </summary>
@@ -12,7 +14,10 @@ public interface IRealtimeNotifier
 {
     public const string EventTarget = "event";
 
-    Task SendToGroupAsync(string group, JsonElement eventObject, CancellationToken ct);
+    public const string EventsTarget = "events";
+
+    /// <summary>Sends the events to the group in one SignalR message (<see cref="EventTarget"/> for one, <see cref="EventsTarget"/> for several).</summary>
+    Task SendToGroupAsync(string group, IReadOnlyList<JsonElement> eventObjects, CancellationToken ct);
 
     Task SendToUserAsync(Guid userId, JsonElement eventObject, CancellationToken ct);
 

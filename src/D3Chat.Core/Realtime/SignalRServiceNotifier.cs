@@ -43,11 +43,11 @@ internal sealed partial class SignalRServiceNotifier : IRealtimeNotifier
         _logger = logger;
     }
 
-    public Task SendToGroupAsync(string group, JsonElement eventObject, CancellationToken ct) =>
-        SendAsync(HttpMethod.Post, $"{_hubPath}/groups/{Uri.EscapeDataString(group)}", Payload(eventObject), ct);
+    public Task SendToGroupAsync(string group, IReadOnlyList<JsonElement> eventObjects, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"{_hubPath}/groups/{Uri.EscapeDataString(group)}", Payload(eventObjects), ct);
 
     public Task SendToUserAsync(Guid userId, JsonElement eventObject, CancellationToken ct) =>
-        SendAsync(HttpMethod.Post, $"{_hubPath}/users/{userId:D}", Payload(eventObject), ct);
+        SendAsync(HttpMethod.Post, $"{_hubPath}/users/{userId:D}", Payload([eventObject]), ct);
 
     public Task AddUserToGroupAsync(Guid userId, string group, CancellationToken ct) =>
         SendAsync(HttpMethod.Put, $"{_hubPath}/groups/{Uri.EscapeDataString(group)}/users/{userId:D}", null, ct);
@@ -62,16 +62,35 @@ internal sealed partial class SignalRServiceNotifier : IRealtimeNotifier
     public Task CloseUserConnectionsAsync(Guid userId, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, $"{_versionedHubPath}/users/{userId:D}/:closeConnections?api-version={CloseConnectionsApiVersion}", null, ct);
 
-    /// <summary>The service's PayloadMessage: the target and its arguments, here the one event object.</summary>
-    internal static string Payload(JsonElement eventObject)
+    /// <summary>
+    /// The service's PayloadMessage: target <see cref="IRealtimeNotifier.EventTarget"/> with the one
+    /// event object as its argument, or <see cref="IRealtimeNotifier.EventsTarget"/> with the array of several.
+    /// </summary>
+    internal static string Payload(IReadOnlyList<JsonElement> eventObjects)
     {
+        if (eventObjects.Count == 0)
+        {
+            throw new ArgumentException("A SignalR send carries at least one event.", nameof(eventObjects));
+        }
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("target", IRealtimeNotifier.EventTarget);
+            writer.WriteString("target", eventObjects.Count == 1 ? IRealtimeNotifier.EventTarget : IRealtimeNotifier.EventsTarget);
             writer.WriteStartArray("arguments");
-            eventObject.WriteTo(writer);
+            if (eventObjects.Count == 1)
+            {
+                eventObjects[0].WriteTo(writer);
+            }
+            else
+            {
+                writer.WriteStartArray();
+                foreach (var eventObject in eventObjects)
+                {
+                    eventObject.WriteTo(writer);
+                }
+                writer.WriteEndArray();
+            }
             writer.WriteEndArray();
             writer.WriteEndObject();
         }

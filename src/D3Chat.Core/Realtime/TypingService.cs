@@ -36,7 +36,7 @@ public sealed partial class TypingService(ChannelStore memberships, IRealtimeNot
             new TypingEvent($"typing.{request.State}", caller.Id, channelId), TypingEventJson.Default.TypingEvent);
         try
         {
-            await notifier.SendToGroupAsync(RealtimeGroups.Channel(channelId), typingEvent, ct);
+            await notifier.SendToGroupAsync(RealtimeGroups.Channel(channelId), [typingEvent], ct);
         }
         catch (RealtimeDeliveryException ex)
         {

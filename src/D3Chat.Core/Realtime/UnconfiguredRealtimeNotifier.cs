@@ -11,7 +11,7 @@ internal sealed partial class UnconfiguredRealtimeNotifier(ILogger<UnconfiguredR
 {
     private int _warned;
 
-    public Task SendToGroupAsync(string group, JsonElement eventObject, CancellationToken ct) => Skip();
+    public Task SendToGroupAsync(string group, IReadOnlyList<JsonElement> eventObjects, CancellationToken ct) => Skip();
 
     public Task SendToUserAsync(Guid userId, JsonElement eventObject, CancellationToken ct) => Skip();
 

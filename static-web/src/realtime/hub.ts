@@ -34,6 +34,11 @@ export class RealtimeHub {
 
   getStatus = (): ConnectionStatus => this.status;
 
+  private readonly receive = (raw: unknown): void => {
+    const e = parseEvent(raw);
+    if (e !== null) this.onEvent(e);
+  };
+
   subscribe = (listener: () => void): (() => void) => {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
@@ -51,9 +56,10 @@ export class RealtimeHub {
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => Math.min(30_000, 1000 * 2 ** Math.min(ctx.previousRetryCount, 5)) })
       .configureLogging(LogLevel.None)
       .build();
-    connection.on('event', (raw: unknown) => {
-      const e = parseEvent(raw);
-      if (e !== null) this.onEvent(e);
+    connection.on('event', this.receive);
+    // Several events for one channel arrive together as an array, in their order.
+    connection.on('events', (raw: unknown) => {
+      if (Array.isArray(raw)) raw.forEach(this.receive);
     });
     connection.onreconnecting(() => this.setStatus('offline'));
     connection.onreconnected(() => {

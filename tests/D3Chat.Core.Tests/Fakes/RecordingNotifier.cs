@@ -8,7 +8,10 @@ public sealed class RecordingNotifier : IRealtimeNotifier
 {
     public List<string> Calls { get; } = [];
 
-    public Task SendToGroupAsync(string group, JsonElement eventObject, CancellationToken ct) => Record($"group {group} {eventObject.GetRawText()}");
+    // One event is recorded as its JSON, several sent together as a JSON array of them.
+    public Task SendToGroupAsync(string group, IReadOnlyList<JsonElement> eventObjects, CancellationToken ct) => Record(eventObjects.Count == 1
+        ? $"group {group} {eventObjects[0].GetRawText()}"
+        : $"group {group} [{string.Join(",", eventObjects.Select(e => e.GetRawText()))}]");
 
     public Task SendToUserAsync(Guid userId, JsonElement eventObject, CancellationToken ct) => Record($"user {userId} {eventObject.GetRawText()}");
 

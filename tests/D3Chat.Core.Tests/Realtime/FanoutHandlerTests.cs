@@ -114,6 +114,79 @@ public sealed class FanoutHandlerTests
         Assert.Equal([$"add {_a} channel:{_channel}", $"remove {_a} channel:{_channel}"], _notifier.Calls);
     }
 
+    private ChannelEvent MessageEvent(Guid channel, int n) => Event($$"""{"type":"message.new","n":{{n}}}""") with { Type = "message.new", ChannelId = channel };
+
+    [Fact]
+    public async Task HandleAllAsync_MessagesOfOneChannel_GoInOneSendInTheirOrder()
+    {
+        var events = Enumerable.Range(1, 3).Select(n => MessageEvent(_channel, n).ToJson()).ToList();
+
+        await Handler().HandleAllAsync(events, default);
+
+        Assert.Equal([$$"""group channel:{{_channel}} [{"type":"message.new","n":1},{"type":"message.new","n":2},{"type":"message.new","n":3}]"""], _notifier.Calls);
+    }
+
+    [Fact]
+    public async Task HandleAllAsync_AJoinBetweenMessages_IsAppliedAfterTheOnesBeforeItAndBeforeTheOnesAfter()
+    {
+        _members.Current.Add((_channel, _a));
+        var join = Event("""{"type":"joined"}""") with { ChannelId = _channel, Membership = new MembershipChange { ChannelId = _channel, Joined = [_a] } };
+
+        await Handler().HandleAllAsync([MessageEvent(_channel, 1).ToJson(), MessageEvent(_channel, 2).ToJson(), join.ToJson(), MessageEvent(_channel, 3).ToJson()], default);
+
+        Assert.Equal([
+            $$"""group channel:{{_channel}} [{"type":"message.new","n":1},{"type":"message.new","n":2}]""",
+            $"add {_a} channel:{_channel}",
+            $$"""group channel:{{_channel}} {"type":"joined"}""",
+            $$"""group channel:{{_channel}} {"type":"message.new","n":3}""",
+        ], _notifier.Calls);
+    }
+
+    [Fact]
+    public async Task HandleAllAsync_TwoChannels_OneSendEachWithItsOwnEvents()
+    {
+        var other = Guid.NewGuid();
+
+        await Handler().HandleAllAsync([MessageEvent(_channel, 1).ToJson(), MessageEvent(other, 2).ToJson(), MessageEvent(_channel, 3).ToJson()], default);
+
+        Assert.Equal(new[]
+        {
+            $$"""group channel:{{_channel}} [{"type":"message.new","n":1},{"type":"message.new","n":3}]""",
+            $$"""group channel:{{other}} {"type":"message.new","n":2}""",
+        }.Order(), _notifier.Calls.Order());
+    }
+
+    [Fact]
+    public async Task HandleAllAsync_MoreEventsThanOneSendTakes_SplitsThemInOrder()
+    {
+        var events = Enumerable.Range(1, FanoutHandler.MaxEventsPerSend + 1).Select(n => MessageEvent(_channel, n).ToJson()).ToList();
+
+        await Handler().HandleAllAsync(events, default);
+
+        Assert.Equal(2, _notifier.Calls.Count);
+        Assert.Equal(FanoutHandler.MaxEventsPerSend, JsonDocument.Parse(_notifier.Calls[0][_notifier.Calls[0].IndexOf('[')..]).RootElement.GetArrayLength());
+        Assert.Equal($$"""group channel:{{_channel}} {"type":"message.new","n":{{FanoutHandler.MaxEventsPerSend + 1}}}""", _notifier.Calls[1]);
+    }
+
+    [Fact]
+    public async Task HandleAllAsync_EventsLargerTogetherThanOneSendTakes_GoInSeveralSends()
+    {
+        var filler = new string('x', FanoutHandler.MaxBytesPerSend / 2);
+        var events = Enumerable.Range(1, 3).Select(n => (Event($$"""{"n":{{n}},"filler":"{{filler}}"}""") with { ChannelId = _channel }).ToJson()).ToList();
+
+        await Handler().HandleAllAsync(events, default);
+
+        Assert.Equal(3, _notifier.Calls.Count);
+    }
+
+    [Fact]
+    public async Task HandleAllAsync_AnInvalidBodyAmongThem_ThrowsBeforeSendingAnything()
+    {
+        await Assert.ThrowsAsync<InvalidChannelEventException>(() => Handler().HandleAllAsync([MessageEvent(_channel, 1).ToJson(), "nope"], default));
+
+        Assert.Empty(_notifier.Calls);
+    }
+
     [Fact]
     public async Task HandleAsync_InvalidMessage_ThrowsSoItIsPoisoned() =>
         await Assert.ThrowsAsync<InvalidChannelEventException>(() => Handler().HandleAsync("nope", default));

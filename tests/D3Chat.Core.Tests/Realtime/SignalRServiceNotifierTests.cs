@@ -21,13 +21,24 @@ public sealed class SignalRServiceNotifierTests
     [Fact]
     public async Task SendToGroupAsync_PostsPayloadMessageToTheGroupPath()
     {
-        await Notifier().SendToGroupAsync("channel:7c0e8f8e-7d55-4b8e-9a4e-2f1f7f3d2a10", Event, default);
+        await Notifier().SendToGroupAsync("channel:7c0e8f8e-7d55-4b8e-9a4e-2f1f7f3d2a10", [Event], default);
 
         var request = Assert.Single(_http.Requests);
         Assert.Equal(HttpMethod.Post, request.Method);
         Assert.Equal("https://chat.service.signalr.net/api/v1/hubs/d3chat/groups/channel%3A7c0e8f8e-7d55-4b8e-9a4e-2f1f7f3d2a10", request.Uri.AbsoluteUri);
         Assert.Equal("application/json", request.ContentType);
         Assert.Equal("""{"target":"event","arguments":[{"type":"typing.start","user_id":"u"}]}""", request.Body);
+    }
+
+    [Fact]
+    public async Task SendToGroupAsync_SeveralEvents_GoAsOneEventsMessageWithTheArrayInOrder()
+    {
+        var second = JsonDocument.Parse("""{"type":"typing.stop","user_id":"v"}""").RootElement;
+
+        await Notifier().SendToGroupAsync("g", [Event, second], default);
+
+        Assert.Equal("""{"target":"events","arguments":[[{"type":"typing.start","user_id":"u"},{"type":"typing.stop","user_id":"v"}]]}""",
+            Assert.Single(_http.Requests).Body);
     }
 
     [Fact]
@@ -77,7 +88,7 @@ public sealed class SignalRServiceNotifierTests
     {
         _http.Then(status).Then(status);
 
-        await Notifier().SendToGroupAsync("g", Event, default);
+        await Notifier().SendToGroupAsync("g", [Event], default);
 
         Assert.Equal(3, _http.Requests.Count);
     }
@@ -87,7 +98,7 @@ public sealed class SignalRServiceNotifierTests
     {
         _http.ThenThrow(new HttpRequestException(HttpRequestError.ConnectionError, "refused"));
 
-        await Notifier().SendToGroupAsync("g", Event, default);
+        await Notifier().SendToGroupAsync("g", [Event], default);
 
         Assert.Equal(2, _http.Requests.Count);
     }
@@ -97,7 +108,7 @@ public sealed class SignalRServiceNotifierTests
     {
         _http.Then(HttpStatusCode.BadGateway).Then(HttpStatusCode.BadGateway).Then(HttpStatusCode.BadGateway);
 
-        await Assert.ThrowsAsync<RealtimeDeliveryException>(() => Notifier().SendToGroupAsync("g", Event, default));
+        await Assert.ThrowsAsync<RealtimeDeliveryException>(() => Notifier().SendToGroupAsync("g", [Event], default));
         Assert.Equal(3, _http.Requests.Count);
     }
 

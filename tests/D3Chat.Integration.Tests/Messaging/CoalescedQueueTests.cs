@@ -7,8 +7,9 @@ namespace D3Chat.Integration.Tests.Messaging;
 
 /// <summary>
 /// Issue 14: the events of a publishing round share Storage queue messages (an array of events). Through
-/// the LocalHost on Azurite, a burst is still delivered message by message, and an event that keeps
-/// failing in such a message ends in the poison queue alone while its neighbours are delivered.
+/// the LocalHost on Azurite, a burst is still delivered message by message, a message's events for one
+/// channel reach its members in one SignalR send, in order, and an event that keeps failing in such a
+/// message ends in the poison queue alone while its neighbours are delivered.
 /// </summary>
 public sealed class CoalescedQueueTests
 {
@@ -60,6 +61,32 @@ public sealed class CoalescedQueueTests
         Assert.Equal(broken.ToJson(), message.Body.ToString());
         Assert.Equal(0, await CountAsync(server.FanoutQueueName));
     }
+
+    [Fact]
+    public async Task ArrayOfEventsForOneChannel_ReachesAMemberAsOneSignalRSendInTheirOrder()
+    {
+        await using var server = await D3ChatServer.StartAsync();
+        var user = await TestUser.NewAsync(server);
+        var channel = await user.Client.CreateChannelAsync("together-" + Guid.NewGuid().ToString("N")[..8]);
+        // Connected after joining: negotiate puts the connection in the channel's group.
+        await using var listener = await RealtimeListener.ConnectAsync(user.Client);
+        var events = Enumerable.Range(0, 3).Select(n => ToChannel(channel.Id, n).ToJson());
+
+        await (await TestQueues.OpenAsync(server.FanoutQueueName)).SendMessageAsync($"[{string.Join(",", events)}]");
+
+        await Eventually.TrueAsync(() => Task.FromResult(listener.Events.Count(RealtimeListener.OfType("test.together")) == 3), Drain, "the three events at the member");
+        Assert.Equal([0, 1, 2], listener.Events.Where(RealtimeListener.OfType("test.together")).Select(e => e.GetProperty("n").GetInt32()));
+        Assert.Equal([3], listener.EventsSends);
+    }
+
+    private static ChannelEvent ToChannel(Guid channelId, int n) => new()
+    {
+        Id = Guid.NewGuid(),
+        Type = "test.together",
+        ChannelId = channelId,
+        OccurredAt = DateTimeOffset.UtcNow,
+        Data = JsonDocument.Parse($$"""{"type":"test.together","n":{{n}}}""").RootElement,
+    };
 
     private static HashSet<string> DeliveredIds(RealtimeListener listener) =>
         [.. listener.Events.Where(RealtimeListener.OfType("message.new")).Select(e => e.GetProperty("message").GetProperty("id").GetString()!)];

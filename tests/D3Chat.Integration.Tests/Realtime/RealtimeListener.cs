@@ -11,9 +11,13 @@ public sealed class RealtimeListener : IAsyncDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private readonly ConcurrentQueue<JsonElement> _events = new();
+    private readonly ConcurrentQueue<int> _eventsSends = new();
     private HubConnection _connection = null!;
 
     public IReadOnlyCollection<JsonElement> Events => _events;
+
+    /// <summary>How many events each SignalR message of several (target <c>events</c>) carried.</summary>
+    public IReadOnlyCollection<int> EventsSends => _eventsSends;
 
     /// <summary>The connection's state (Disconnected once the service closed it).</summary>
     public HubConnectionState State => _connection.State;
@@ -22,6 +26,7 @@ public sealed class RealtimeListener : IAsyncDisposable
     {
         var listener = new RealtimeListener();
         listener._connection = await client.ConnectRealtimeAsync(e => listener._events.Enqueue(e.Clone()));
+        listener._connection.On<JsonElement>(D3ChatClient.RealtimeEventsTarget, events => listener._eventsSends.Enqueue(events.GetArrayLength()));
         return listener;
     }
 
