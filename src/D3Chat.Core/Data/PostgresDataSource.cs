@@ -58,8 +58,8 @@ internal static class PostgresDataSource
         }
         // A pooled connection is otherwise reset at every rental, and with prepared statements the reset
         // is seven statements (RESET ALL, CLOSE ALL, UNLISTEN, unlocking advisory locks, DISCARDs) ahead
-        // of the request's first (issue 14). No code of ours leaves session state behind but the session
-        // advisory locks, which are released or keep their connection out of the pool (SessionLock);
+        // of the request's first (issue 14). No code of ours leaves session state behind but the
+        // migrator's advisory lock, which is released or keeps its connection out of the pool (SessionLock);
         // an open transaction is rolled back on close either way. A connection string that names the
         // setting keeps its value.
         if (!Names(options.ConnectionString, "noresetonclose"))

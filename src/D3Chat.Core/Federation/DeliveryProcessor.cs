@@ -13,11 +13,17 @@ namespace D3Chat.Core.Federation;
 /// sender at a time; any other peer one event per inbox request.
 /// </summary>
 public sealed partial class DeliveryProcessor(
-    DeliveryStore store, FederationSender sender, PeerDiscovery discovery, IOptions<FederationOptions> options, TimeProvider time,
-    ILogger<DeliveryProcessor> logger)
+    DeliveryStore store, DestinationLeases leases, FederationSender sender, PeerDiscovery discovery, IOptions<FederationOptions> options,
+    TimeProvider time, ILogger<DeliveryProcessor> logger)
 {
     /// <summary>How long a claimed row is reserved; longer than a send's timeout, so a crash only delays it.</summary>
     public static readonly TimeSpan ClaimLease = FederationSender.RequestTimeout + TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long a destination's lease lasts from each renewal: longer than one drain step (the four
+    /// batches of one claim, each a request), so only a holder that stopped loses it.
+    /// </summary>
+    public static readonly TimeSpan DestinationLeaseTime = 4 * FederationSender.RequestTimeout + TimeSpan.FromSeconds(30);
 
     /// <summary>Rows per timer run; a larger backlog drains over consecutive runs.</summary>
     public const int BatchSize = 200;
@@ -85,10 +91,11 @@ public sealed partial class DeliveryProcessor(
 
     /// <summary>
     /// Batches for a peer that offers them. The claimed rows are given back first and the holder of the
-    /// destination's lock sends every due row in send order (event time, then insertion), whoever
-    /// claimed it, so concurrent relay runs coalesce into full batches and never overtake each other.
-    /// Without the lock nothing is sent here: the holder takes the rows. A holder looks again after
-    /// letting go, so rows handed over just before it let go are not left for the retry timer.
+    /// destination's lease (<see cref="DestinationLeases"/>) sends every due row in send order (event
+    /// time, then insertion), whoever claimed it, so concurrent relay runs coalesce into full batches and
+    /// never overtake each other. Without the lease nothing is sent here: the holder takes the rows. A
+    /// holder looks again after letting go, so rows handed over just before it let go are not left for
+    /// the retry timer.
     /// </summary>
     private async Task<int> DrainBatchedAsync(string destination, List<Delivery> claimed, int batchLimit, CancellationToken ct)
     {
@@ -96,12 +103,13 @@ public sealed partial class DeliveryProcessor(
         var delivered = 0;
         do
         {
-            await using var held = await store.TryLockDestinationAsync(destination, ct);
-            if (held is null)
+            var now = time.GetUtcNow();
+            await using var lease = await leases.TryTakeAsync(destination, now, now + DestinationLeaseTime, ct);
+            if (lease is null)
             {
                 return delivered;
             }
-            var (sent, stopped) = await DrainWhileHeldAsync(destination, batchLimit, ct);
+            var (sent, stopped) = await DrainWhileHeldAsync(lease, batchLimit, ct);
             delivered += sent;
             if (stopped)
             {
@@ -112,12 +120,18 @@ public sealed partial class DeliveryProcessor(
         return delivered;
     }
 
-    /// <summary>Sends due rows until none are left (false) or the destination backs off (true).</summary>
-    private async Task<(int Delivered, bool Stopped)> DrainWhileHeldAsync(string destination, int batchLimit, CancellationToken ct)
+    /// <summary>Sends due rows until none are left (false), or the destination backs off or the lease was lost (true).</summary>
+    private async Task<(int Delivered, bool Stopped)> DrainWhileHeldAsync(DestinationLease lease, int batchLimit, CancellationToken ct)
     {
+        var destination = lease.Destination;
         var delivered = 0;
-        while (true)
+        for (var step = 0; ; step++)
         {
+            if (step > 0 && !await RenewAsync(lease, ct))
+            {
+                LogLeaseLost(destination);
+                return (delivered, true);
+            }
             var now = time.GetUtcNow();
             if (await store.PeerBackoffUntilAsync(destination, ct) is { } until && until > now)
             {
@@ -137,6 +151,12 @@ public sealed partial class DeliveryProcessor(
                 return (delivered, true);
             }
         }
+    }
+
+    private Task<bool> RenewAsync(DestinationLease lease, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        return lease.RenewAsync(now, now + DestinationLeaseTime, ct);
     }
 
     /// <summary>Sends <paramref name="rows"/> as consecutive batches; stops (true) at the first transient failure.</summary>
@@ -247,6 +267,9 @@ public sealed partial class DeliveryProcessor(
     }
 
     // Where a drain's time goes (issue 14), beside FederationSender's signing and round trip.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The batch lease of {Destination} ran out while sending; another run carries on")]
+    private partial void LogLeaseLost(string destination);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Claimed {Rows} due deliveries to {Destination} in {ClaimMs:F1} ms")]
     private partial void LogClaimed(string destination, int rows, double claimMs);
 

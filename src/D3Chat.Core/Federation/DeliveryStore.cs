@@ -1,4 +1,3 @@
-using D3Chat.Core.Data;
 using Dapper;
 using Npgsql;
 
@@ -86,8 +85,6 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     private const string DeleteManySql = "DELETE FROM federation_deliveries WHERE destination = @Destination AND event_id = ANY(@EventIds)";
     private const string ReleaseManySql = "UPDATE federation_deliveries SET next_attempt_at = @Now WHERE destination = @Destination AND event_id = ANY(@EventIds)";
     // Session-level, so it is held while the batch travels; keyed by the destination's text hash.
-    private const string TryLockDestinationSql = "SELECT pg_try_advisory_lock(hashtextextended('federation-destination:' || @Destination, 0))";
-    private const string UnlockDestinationSql = "SELECT pg_advisory_unlock(hashtextextended('federation-destination:' || @Destination, 0))";
     private const string BacklogSql = "SELECT count(*) FROM federation_deliveries WHERE dead_at IS NULL";
     private const string DeleteSql = "DELETE FROM federation_deliveries WHERE event_id = @EventId AND destination = @Destination";
     private const string RescheduleSql = """
@@ -233,48 +230,6 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     /// <summary>Gives up claims without counting an attempt: the rows are due again at once.</summary>
     public Task ReleaseAsync(string destination, IEnumerable<Delivery> rows, DateTimeOffset now, CancellationToken ct) =>
         ExecuteAsync(ReleaseManySql, new { Destination = destination, Now = now, EventIds = rows.Select(r => r.EventId).ToArray() }, ct);
-
-    /// <summary>
-    /// The right to send batches to <paramref name="destination"/>, held by one process at a time so
-    /// batches leave in send order one after the other; null when another sender holds it.
-    /// </summary>
-    public async Task<IAsyncDisposable?> TryLockDestinationAsync(string destination, CancellationToken ct)
-    {
-        var connection = await dataSource.OpenConnectionAsync(ct);
-        try
-        {
-            if (await SessionLock.TakeAsync(dataSource, () =>
-                    connection.ExecuteScalarAsync<bool>(new CommandDefinition(TryLockDestinationSql, new { Destination = destination }, cancellationToken: ct))))
-            {
-                var held = new DestinationLock(dataSource, connection, destination);
-                connection = null;
-                return held;
-            }
-            return null;
-        }
-        finally
-        {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync();
-            }
-        }
-    }
-
-    private sealed class DestinationLock(NpgsqlDataSource dataSource, NpgsqlConnection connection, string destination) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                await SessionLock.ReleaseAsync(dataSource, () => connection.ExecuteScalarAsync<bool>(UnlockDestinationSql, new { Destination = destination }));
-            }
-            finally
-            {
-                await connection.DisposeAsync();
-            }
-        }
-    }
 
     public Task DeleteAsync(Delivery d, CancellationToken ct) => ExecuteAsync(DeleteSql, new { d.EventId, d.Destination }, ct);
 

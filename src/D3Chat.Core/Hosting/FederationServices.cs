@@ -31,6 +31,7 @@ internal static class FederationServices
         services.TryAddSingleton<RelayStore>();
         services.TryAddSingleton<RelayEventMapper>();
         services.TryAddSingleton<DeliveryStore>();
+        services.TryAddSingleton<DestinationLeases>();
         services.TryAddSingleton<FederationSender>();
         services.TryAddSingleton<DeliveryProcessor>();
         services.TryAddSingleton<RelayHandler>();
