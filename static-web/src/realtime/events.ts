@@ -1,6 +1,6 @@
 import type { Channel, Message } from '../api/types';
 
-/** Server → client events on the SignalR target `event` (docs/realtime.md). */
+/** Server → client events on the SignalR target `event`, or several at once on `events` (docs/realtime.md). */
 export type ServerEvent =
   | { type: 'message.new'; message: Message }
   | { type: 'message.edit'; message: { id: string; channel_id: string; content: string; edited_at: string } }
@@ -18,4 +18,10 @@ export function parseEvent(raw: unknown): ServerEvent | null {
   const type = (raw as { type?: unknown }).type;
   if (typeof type !== 'string' || !known.has(type)) return null;
   return raw as ServerEvent;
+}
+
+/** The events of an `events` message (an array, in order), each as `parseEvent` takes it; anything else is none. */
+export function parseEvents(raw: unknown): ServerEvent[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.map(parseEvent).filter((e): e is ServerEvent => e !== null);
 }

@@ -1,6 +1,6 @@
 import { HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { api } from '../api/client';
-import { parseEvent, type ServerEvent } from './events';
+import { parseEvent, parseEvents, type ServerEvent } from './events';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline';
 
@@ -34,11 +34,6 @@ export class RealtimeHub {
 
   getStatus = (): ConnectionStatus => this.status;
 
-  private readonly receive = (raw: unknown): void => {
-    const e = parseEvent(raw);
-    if (e !== null) this.onEvent(e);
-  };
-
   subscribe = (listener: () => void): (() => void) => {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
@@ -56,11 +51,12 @@ export class RealtimeHub {
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => Math.min(30_000, 1000 * 2 ** Math.min(ctx.previousRetryCount, 5)) })
       .configureLogging(LogLevel.None)
       .build();
-    connection.on('event', this.receive);
-    // Several events for one channel arrive together as an array, in their order.
-    connection.on('events', (raw: unknown) => {
-      if (Array.isArray(raw)) raw.forEach(this.receive);
+    connection.on('event', (raw: unknown) => {
+      const e = parseEvent(raw);
+      if (e !== null) this.onEvent(e);
     });
+    // Several events for one channel arrive together, in their order.
+    connection.on('events', (raw: unknown) => parseEvents(raw).forEach((e) => this.onEvent(e)));
     connection.onreconnecting(() => this.setStatus('offline'));
     connection.onreconnected(() => {
       this.setStatus('online');
