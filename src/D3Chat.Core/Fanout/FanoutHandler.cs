@@ -20,9 +20,10 @@ public sealed partial class FanoutHandler(
 {
     private const int CallsAtOnce = 16;
 
-    /// <summary>Events in one SignalR send to a group, and their JSON at most (a larger event goes alone).</summary>
+    /// <summary>Events in one SignalR send to a group at most.</summary>
     public const int MaxEventsPerSend = 50;
 
+    /// <summary>Their JSON in one send at most; an event larger than this goes alone.</summary>
     public const int MaxBytesPerSend = 64 * 1024;
 
     /// <summary>Delivers one event.</summary>

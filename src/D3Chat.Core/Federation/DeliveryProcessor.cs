@@ -266,10 +266,10 @@ public sealed partial class DeliveryProcessor(
         }
     }
 
-    // Where a drain's time goes (issue 14), beside FederationSender's signing and round trip.
     [LoggerMessage(Level = LogLevel.Warning, Message = "The batch lease of {Destination} ran out while sending; another run carries on")]
     private partial void LogLeaseLost(string destination);
 
+    // Where a drain's time goes (issue 14), beside FederationSender's signing and round trip.
     [LoggerMessage(Level = LogLevel.Debug, Message = "Claimed {Rows} due deliveries to {Destination} in {ClaimMs:F1} ms")]
     private partial void LogClaimed(string destination, int rows, double claimMs);
 
