@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Dapper;
 using Npgsql;
 
@@ -9,13 +10,19 @@ namespace D3Chat.Core.Federation;
 /// not a session-level advisory lock: PgBouncer). A lease runs out at <c>expires_at</c> unless its
 /// holder renews it; an expired lease is anybody's.
 /// </summary>
+/// <remarks>
+/// A release that fails (PostgreSQL unreachable at that moment) would leave this process's own lease
+/// blocking its next run to the peer until it expired, as long after a short outage as the lease lasts.
+/// Such a lease belongs to a run of this process that has ended, so this process remembers it and takes
+/// it over at its next attempt; other processes still wait for it to run out.
+/// </remarks>
 public sealed class DestinationLeases(NpgsqlDataSource dataSource)
 {
-    // Taken when there is no row or the row has expired; the holder of a live lease keeps it.
+    // Taken when there is no row, the row has expired, or it is one this process failed to release.
     private const string TakeSql = """
         INSERT INTO federation_destination_leases AS l (destination, holder, expires_at) VALUES (@Destination, @Holder, @ExpiresAt)
         ON CONFLICT (destination) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-        WHERE l.expires_at <= @Now
+        WHERE l.expires_at <= @Now OR l.holder = ANY(@Unreleased)
         RETURNING holder
         """;
     private const string RenewSql = """
@@ -24,13 +31,21 @@ public sealed class DestinationLeases(NpgsqlDataSource dataSource)
         """;
     private const string ReleaseSql = "DELETE FROM federation_destination_leases WHERE destination = @Destination AND holder = @Holder";
 
+    private readonly ConcurrentDictionary<string, Guid[]> _unreleased = new();
+
     /// <summary>The destination's lease until <paramref name="expiresAt"/>, or null while another run holds it.</summary>
     public async Task<DestinationLease?> TryTakeAsync(string destination, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct)
     {
         var holder = Guid.NewGuid();
+        var unreleased = _unreleased.GetValueOrDefault(destination, []);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var taken = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-            TakeSql, new { Destination = destination, Holder = holder, Now = now, ExpiresAt = expiresAt }, cancellationToken: ct));
+            TakeSql, new { Destination = destination, Holder = holder, Now = now, ExpiresAt = expiresAt, Unreleased = unreleased }, cancellationToken: ct));
+        if (unreleased.Length > 0)
+        {
+            // Taken over, or gone (expired and taken by another): either way none of them is ours any more.
+            _unreleased.AddOrUpdate(destination, [], (_, current) => [.. current.Except(unreleased)]);
+        }
         return taken == holder ? new DestinationLease(this, destination, holder) : null;
     }
 
@@ -42,8 +57,8 @@ public sealed class DestinationLeases(NpgsqlDataSource dataSource)
             RenewSql, new { lease.Destination, lease.Holder, Now = now, ExpiresAt = expiresAt }, cancellationToken: ct)) == 1;
     }
 
-    // A release that fails (PostgreSQL unreachable) leaves the lease to run out; it must not hide
-    // whatever the holder's run threw.
+    // A release that fails (PostgreSQL unreachable) must not hide whatever the holder's run threw; the
+    // lease is remembered and taken over by this process's next run to the destination.
     internal async Task ReleaseAsync(DestinationLease lease)
     {
         try
@@ -53,6 +68,7 @@ public sealed class DestinationLeases(NpgsqlDataSource dataSource)
         }
         catch (NpgsqlException)
         {
+            _unreleased.AddOrUpdate(lease.Destination, [lease.Holder], (_, current) => [.. current, lease.Holder]);
         }
     }
 }

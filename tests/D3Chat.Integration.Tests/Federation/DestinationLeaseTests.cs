@@ -1,5 +1,6 @@
 using D3Chat.Core.Federation;
 using D3Chat.Integration.Tests.Infrastructure;
+using Dapper;
 
 namespace D3Chat.Integration.Tests.Federation;
 
@@ -54,5 +55,30 @@ public sealed class DestinationLeaseTests
         Assert.False(renewedAfter);
         Assert.Null(whileTheNewHolderHasIt);
         Assert.True(await taken.RenewAsync(later, later + Lease, default));
+    }
+
+    [Fact]
+    public async Task ReleaseThatFailed_IsTakenOverByTheSameProcessAtOnce_WhileOthersWaitForItToRunOut()
+    {
+        await using var server = await D3ChatServer.StartAsync();
+        await using var source = server.CreateDataSource();
+        var leases = new DestinationLeases(source);
+        var otherProcess = new DestinationLeases(source);
+        var destination = "peer-" + Guid.NewGuid().ToString("N")[..8] + ".example";
+        var held = await leases.TryTakeAsync(destination, Now, Now + Lease, default);
+        await using var connection = await source.OpenConnectionAsync();
+
+        // The release fails (the table is briefly out of reach), as it would in a PostgreSQL outage.
+        await connection.ExecuteAsync("ALTER TABLE federation_destination_leases RENAME TO leases_out_of_reach");
+        await held!.DisposeAsync();
+        await connection.ExecuteAsync("ALTER TABLE leases_out_of_reach RENAME TO federation_destination_leases");
+        var byAnotherProcess = await otherProcess.TryTakeAsync(destination, Now, Now + Lease, default);
+        var byThisProcess = await leases.TryTakeAsync(destination, Now, Now + Lease, default);
+        var again = await leases.TryTakeAsync(destination, Now, Now + Lease, default);
+
+        Assert.Null(byAnotherProcess);
+        Assert.NotNull(byThisProcess);
+        Assert.NotEqual(held.Holder, byThisProcess.Holder);
+        Assert.Null(again);
     }
 }
