@@ -26,18 +26,8 @@ public sealed partial class FanoutHandler(
     /// <summary>Their JSON in one send at most; an event larger than this goes alone.</summary>
     public const int MaxBytesPerSend = 64 * 1024;
 
-    /// <summary>Delivers one event.</summary>
-    public async Task HandleAsync(string messageBody, CancellationToken ct)
-    {
-        var channelEvent = await references.ResolveAsync(messageBody, ct);
-        if ((await AlreadyDeliveredAsync([channelEvent.Id]))[0])
-        {
-            LogDuplicate(channelEvent.Id);
-            return;
-        }
-        await DeliverAsync(channelEvent, ct);
-        await MarkDeliveredAsync([channelEvent.Id]);
-    }
+    /// <summary>Delivers one event (a queue message of one, or one event of several handled alone).</summary>
+    public Task HandleAsync(string messageBody, CancellationToken ct) => HandleAllAsync([messageBody], ct);
 
     /// <summary>
     /// Delivers the events of one queue message in their order (issue 14): one dedup read for all of

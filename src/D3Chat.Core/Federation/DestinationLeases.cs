@@ -22,7 +22,7 @@ public sealed class DestinationLeases(NpgsqlDataSource dataSource)
     private const string TakeSql = """
         INSERT INTO federation_destination_leases AS l (destination, holder, expires_at) VALUES (@Destination, @Holder, @ExpiresAt)
         ON CONFLICT (destination) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-        WHERE l.expires_at <= @Now OR l.holder = ANY(@Unreleased)
+        WHERE l.expires_at <= @Now OR l.holder = @Unreleased
         RETURNING holder
         """;
     private const string RenewSql = """
@@ -31,21 +31,20 @@ public sealed class DestinationLeases(NpgsqlDataSource dataSource)
         """;
     private const string ReleaseSql = "DELETE FROM federation_destination_leases WHERE destination = @Destination AND holder = @Holder";
 
-    private readonly ConcurrentDictionary<string, Guid[]> _unreleased = new();
+    // Per destination, the last lease this process failed to release: the destination has one row, so an
+    // older one it failed to release was replaced by a later lease of its own or has run out.
+    private readonly ConcurrentDictionary<string, Guid> _unreleased = new();
 
     /// <summary>The destination's lease until <paramref name="expiresAt"/>, or null while another run holds it.</summary>
     public async Task<DestinationLease?> TryTakeAsync(string destination, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken ct)
     {
         var holder = Guid.NewGuid();
-        var unreleased = _unreleased.GetValueOrDefault(destination, []);
+        var unreleased = _unreleased.GetValueOrDefault(destination);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var taken = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
             TakeSql, new { Destination = destination, Holder = holder, Now = now, ExpiresAt = expiresAt, Unreleased = unreleased }, cancellationToken: ct));
-        if (unreleased.Length > 0)
-        {
-            // Taken over, or gone (expired and taken by another): either way none of them is ours any more.
-            _unreleased.AddOrUpdate(destination, [], (_, current) => [.. current.Except(unreleased)]);
-        }
+        // Taken over, or gone (expired and taken by another): either way it is not ours any more.
+        _unreleased.TryRemove(KeyValuePair.Create(destination, unreleased));
         return taken == holder ? new DestinationLease(this, destination, holder) : null;
     }
 
@@ -68,7 +67,7 @@ public sealed class DestinationLeases(NpgsqlDataSource dataSource)
         }
         catch (NpgsqlException)
         {
-            _unreleased.AddOrUpdate(lease.Destination, [lease.Holder], (_, current) => [.. current, lease.Holder]);
+            _unreleased[lease.Destination] = lease.Holder;
         }
     }
 }
