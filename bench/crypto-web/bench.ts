@@ -271,6 +271,7 @@ async function medianOfRounds<T extends { roundTripMs: number }>(pass: () => Pro
 async function main() {
   const result = {
     userAgent: navigator.userAgent,
+    crossOriginIsolated,
     hardwareConcurrency: navigator.hardwareConcurrency,
     subtleBaseline: await subtleBaseline(2000),
     primitives: await primitiveCosts(1000),

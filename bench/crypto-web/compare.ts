@@ -191,7 +191,7 @@ async function main() {
       add(impl.name, 'E2ee API catch-up 1000: decryptMessages, pages of 50', c.pagesMs);
     }
   }
-  (window as unknown as { __benchResult: unknown }).__benchResult = { userAgent: navigator.userAgent, rounds, samples };
+  (window as unknown as { __benchResult: unknown }).__benchResult = { userAgent: navigator.userAgent, crossOriginIsolated, rounds, samples };
   document.getElementById('status')!.textContent = 'done';
 }
 

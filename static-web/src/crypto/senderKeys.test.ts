@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { utf8Encode } from './bytes';
 import { MAX_FORWARD_JUMP, MAX_SKIPPED_KEYS } from './labels';
 import { createOwnChain, distributionOf, groupDecrypt, groupEncrypt, receivedChainFrom, type OwnChain, type ReceivedChain } from './senderKeys';
@@ -83,5 +83,33 @@ describe('sender-key chains', () => {
     expect(await s.receive({ ...m, chainId: new Uint8Array(16) })).toBe('unknown_chain');
     expect(s.rx.nextIndex).toBe(0);
     expect(await s.receive(m)).toBe('x');
+  });
+
+  it('derives the next message keys in a later task, or on demand when they are needed before it ran', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey');
+    try {
+      const s = await setup();
+      const m0 = await s.send('0');
+      importKey.mockClear();
+      // No task has run since: the keys of index 1 were not derived ahead, so this send derives them.
+      const m1 = await s.send('1');
+      const oneDerivation = importKey.mock.calls.length;
+      expect(oneDerivation).toBeGreaterThan(0);
+      importKey.mockClear();
+      // Nor are index 2's derived while only microtasks and I/O callbacks run.
+      for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(importKey).not.toHaveBeenCalled();
+      // The later task derives index 2 (the same calls), and the send of index 2 then derives nothing.
+      vi.runOnlyPendingTimers();
+      await vi.waitFor(() => expect(importKey).toHaveBeenCalledTimes(oneDerivation));
+      importKey.mockClear();
+      const m2 = await s.send('2');
+      expect(importKey).not.toHaveBeenCalled();
+      expect([await s.receive(m0), await s.receive(m1), await s.receive(m2)]).toEqual(['0', '1', '2']);
+    } finally {
+      importKey.mockRestore();
+      vi.useRealTimers();
+    }
   });
 });

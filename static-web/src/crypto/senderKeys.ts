@@ -142,6 +142,11 @@ export function receivedChainFrom(d: Distribution, senderUserId: string, senderD
 // whenever the chain moves on, so no entry outlives the state it derives from (it holds nothing that
 // chain state does not already derive); it is used only if its chain key equals the state's. Memory
 // only, at most AHEAD_LIMIT entries, cleared at logout.
+//
+// The derivation starts in a later task, not at once: Chromium runs these calls synchronously on the
+// calling thread, so started at once they would run in the microtasks of the send or read that
+// scheduled them, before its caller resumes. Needed before that task ran (messages back to back), the
+// entry is derived on demand instead; either way exactly once.
 
 interface StepKeys {
   readonly index: number;
@@ -156,7 +161,8 @@ type Side = 'send' | 'read';
 interface Ahead {
   readonly index: number;
   readonly chainKey: Bytes;
-  readonly step: Promise<StepKeys | null>;
+  /** Starts the derivation on the first call; every call returns the same promise. */
+  readonly step: () => Promise<StepKeys | null>;
 }
 const AHEAD_LIMIT = 256;
 const ahead = new Map<string, Ahead>();
@@ -171,7 +177,7 @@ async function deriveStep(index: number, chainKey: Bytes): Promise<StepKeys> {
 /** The keys at (chain, index) if they were derived ahead from this very chain key. */
 async function heldAhead(side: Side, chainId: Bytes, index: number, chainKey: Bytes): Promise<StepKeys | null> {
   const held = ahead.get(aheadId(side, chainId));
-  return held && held.index === index && equalBytes(held.chainKey, chainKey) ? held.step : null;
+  return held && held.index === index && equalBytes(held.chainKey, chainKey) ? held.step() : null;
 }
 
 /** The chain is now at (nextIndex, nextChainKey): its entry becomes that index's keys, derived in the background. */
@@ -182,7 +188,20 @@ function deriveAhead(side: Side, chainId: Bytes, nextIndex: number, nextChainKey
   ahead.delete(id);
   if (ahead.size >= AHEAD_LIMIT) ahead.delete(ahead.keys().next().value as string);
   // A failure here only means the keys are derived again when needed.
-  ahead.set(id, { index: nextIndex, chainKey: nextChainKey, step: deriveStep(nextIndex, nextChainKey).catch(() => null) });
+  let started: Promise<StepKeys | null> | null = null;
+  const step = () => (started ??= deriveStep(nextIndex, nextChainKey).catch(() => null));
+  ahead.set(id, { index: nextIndex, chainKey: nextChainKey, step });
+  if (!deriveScheduled) {
+    deriveScheduled = true;
+    setTimeout(deriveEveryHeldStep, 0);
+  }
+}
+
+/** Whether a task to derive the entries not started yet is pending (one for any number of entries). */
+let deriveScheduled = false;
+function deriveEveryHeldStep(): void {
+  deriveScheduled = false;
+  for (const held of ahead.values()) void held.step();
 }
 
 /** Logout: forgets every key derived ahead. */
