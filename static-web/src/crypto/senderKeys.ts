@@ -351,10 +351,10 @@ export interface BatchMessage {
  * (a success, which `accept` may still refuse, advances the chain; any failure leaves it as it was).
  * Fast path: the ratchet steps run in order assuming every message is accepted; each message's
  * signature check and AEAD open start as the ratchet reaches it and run while it moves on (Chromium
- * runs Web Crypto on one worker thread: starting them in step keeps it busy without queueing the
- * ratchet behind a thousand verifications). If a message that moved the chain then fails, the batch
- * is redone one message at a time with the signature results already known. Pure: the caller stores
- * the chain.
+ * computes each Web Crypto call on the calling thread and resolves it in a microtask: started all at
+ * once, a thousand verifications would run before the ratchet's next step). If a message that moved
+ * the chain then fails, the batch is redone one message at a time with the signature results already
+ * known. Pure: the caller stores the chain.
  */
 export async function groupDecryptBatch<T>(
   chain: ReceivedChain,
