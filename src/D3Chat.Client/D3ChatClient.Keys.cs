@@ -7,6 +7,9 @@ public sealed record KeyBundleResponse(Guid DeviceId, string IdentityKey, string
 /// <summary>One device of a user from <c>GET /api/v1/keys/{user_id}/devices</c> (no one-time key is claimed).</summary>
 public sealed record DeviceKeys(Guid DeviceId, string IdentityKey, string? SigningKey, string SignedPreKey, string SignedPreKeySignature);
 
+/// <summary>One member of a channel with its devices, from <c>GET /api/v1/keys/channels/{channel_id}/devices</c>.</summary>
+public sealed record ChannelMemberDevices(Guid UserId, List<DeviceKeys> Devices);
+
 public sealed record X3dhSetup(string InitiatorIdentityKey, string EphemeralPublicKey, bool UsedOneTimeKey);
 
 public sealed record SenderKeyEnvelope(Guid RecipientDeviceId, string Envelope);
@@ -33,6 +36,10 @@ public sealed partial class D3ChatClient
     /// <summary>The user's devices and their published keys (local or remote user); claims nothing.</summary>
     public Task<List<DeviceKeys>> GetUserDevicesAsync(Guid userId, CancellationToken ct = default) =>
         SendAsync<List<DeviceKeys>>(HttpMethod.Get, $"/api/v1/keys/{userId}/devices", ct: ct);
+
+    /// <summary>Every member of the channel with its devices and their published keys; claims nothing.</summary>
+    public Task<List<ChannelMemberDevices>> GetChannelDevicesAsync(Guid channelId, CancellationToken ct = default) =>
+        SendAsync<List<ChannelMemberDevices>>(HttpMethod.Get, $"/api/v1/keys/channels/{channelId}/devices", ct: ct);
 
     public Task<List<KeyBundleResponse>> GetUserKeyBundlesAsync(Guid userId, CancellationToken ct = default) =>
         SendAsync<List<KeyBundleResponse>>(HttpMethod.Get, $"/api/v1/keys/{userId}/bundles", ct: ct);

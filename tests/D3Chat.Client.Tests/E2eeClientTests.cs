@@ -40,6 +40,20 @@ public sealed class E2eeClientTests
     }
 
     [Fact]
+    public async Task A_send_asks_the_server_once_for_every_members_devices_not_once_per_member()
+    {
+        var parties = await MembersAsync(4);
+        await parties[0].SendAsync(_channel, "first");
+        var before = (Channel: _server.ChannelDeviceLists, User: _server.UserDeviceLists);
+        var message = await parties[0].SendAsync(_channel, "second");
+        Assert.Equal((1, 0), (_server.ChannelDeviceLists - before.Channel, _server.UserDeviceLists - before.User));
+        foreach (var reader in parties[1..])
+        {
+            Assert.Equal("second", await reader.ReadAsync(message));
+        }
+    }
+
+    [Fact]
     public async Task A_dm_is_a_two_member_channel_and_works_both_ways_out_of_order()
     {
         var parties = await MembersAsync(2);

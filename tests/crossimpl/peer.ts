@@ -12,6 +12,7 @@ import {
   type DeviceIdentity,
   type DeviceKeyUpload,
   type KeyDirectory,
+  type MemberDevices,
   type PreKeyBundle,
   type ReceivedEnvelope,
   type RecipientEnvelope,
@@ -26,6 +27,16 @@ class HttpError extends Error {
   ) {
     super(`HTTP ${status}: ${body}`);
   }
+}
+
+function identityOf(d: Json): DeviceIdentity {
+  return {
+    deviceId: d['device_id'] as string,
+    identityKey: d['identity_key'] as string,
+    signingKey: (d['signing_key'] as string | null) ?? null,
+    signedPreKey: (d['signed_pre_key'] as string | null) ?? null,
+    signedPreKeySignature: (d['signed_pre_key_signature'] as string | null) ?? null,
+  };
 }
 
 /** The module's KeyDirectory port over the D3Chat HTTP API (snake_case JSON, base64 keys). */
@@ -63,14 +74,12 @@ class FetchKeyDirectory implements KeyDirectory {
   }
 
   async listDevices(userId: string): Promise<readonly DeviceIdentity[]> {
-    const list = (await this.call('GET', `/api/v1/keys/${userId}/devices`)) as Json[];
-    return list.map((d) => ({
-      deviceId: d['device_id'] as string,
-      identityKey: d['identity_key'] as string,
-      signingKey: (d['signing_key'] as string | null) ?? null,
-      signedPreKey: (d['signed_pre_key'] as string | null) ?? null,
-      signedPreKeySignature: (d['signed_pre_key_signature'] as string | null) ?? null,
-    }));
+    return ((await this.call('GET', `/api/v1/keys/${userId}/devices`)) as Json[]).map(identityOf);
+  }
+
+  async channelDevices(channelId: string): Promise<readonly MemberDevices[]> {
+    const members = (await this.call('GET', `/api/v1/keys/channels/${channelId}/devices`)) as Json[];
+    return members.map((m) => ({ userId: m['user_id'] as string, devices: (m['devices'] as Json[]).map(identityOf) }));
   }
 
   async claimBundle(_userId: string, deviceId: string): Promise<PreKeyBundle | null> {
@@ -88,11 +97,6 @@ class FetchKeyDirectory implements KeyDirectory {
       if (e instanceof HttpError && e.status === 404) return null;
       throw e;
     }
-  }
-
-  async channelMemberIds(channelId: string): Promise<readonly string[]> {
-    const members = (await this.call('GET', `/api/v1/channels/${channelId}/members`)) as Json[];
-    return members.map((m) => m['user_id'] as string);
   }
 
   async postSenderKeyEnvelopes(channelId: string, deviceId: string, chainId: string, envelopes: readonly RecipientEnvelope[]): Promise<void> {

@@ -24,6 +24,13 @@ public sealed class KeyFunctions(KeyService keys, RequestGate gate)
         gate.Run(req, Access.User, ct).Id(userId, "user_id")
             .Ok((_, id) => keys.DevicesOfUserAsync(id, ct));
 
+    /// <summary>Every member of the channel with its devices (departure: one request per send instead of one per member).</summary>
+    [Function(nameof(GetChannelDevices))]
+    public Task<IActionResult> GetChannelDevices(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys/channels/{channelId}/devices")] HttpRequest req, string channelId, CancellationToken ct) =>
+        gate.Run(req, Access.User, ct).Id(channelId, "channel_id")
+            .Ok((call, id) => keys.DevicesOfChannelAsync(call.User, id, ct));
+
     [Function(nameof(GetDeviceKeyBundle))]
     public Task<IActionResult> GetDeviceKeyBundle(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys/{deviceId}/bundle")] HttpRequest req, string deviceId, CancellationToken ct) =>

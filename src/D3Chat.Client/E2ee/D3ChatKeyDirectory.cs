@@ -13,8 +13,12 @@ public sealed class D3ChatKeyDirectory(D3ChatClient client) : IKeyDirectory
         (await client.AddOneTimeKeysAsync(deviceId, keys, ct)).Count;
 
     public async Task<IReadOnlyList<DeviceIdentity>> ListDevicesAsync(Guid userId, CancellationToken ct = default) =>
-        (await client.GetUserDevicesAsync(userId, ct))
-            .Select(d => new DeviceIdentity(d.DeviceId, d.IdentityKey, d.SigningKey, d.SignedPreKey, d.SignedPreKeySignature)).ToList();
+        (await client.GetUserDevicesAsync(userId, ct)).Select(IdentityOf).ToList();
+
+    public async Task<IReadOnlyList<MemberDevices>> ChannelDevicesAsync(Guid channelId, CancellationToken ct = default) =>
+        (await client.GetChannelDevicesAsync(channelId, ct)).Select(m => new MemberDevices(m.UserId, m.Devices.Select(IdentityOf).ToList())).ToList();
+
+    private static DeviceIdentity IdentityOf(DeviceKeys d) => new(d.DeviceId, d.IdentityKey, d.SigningKey, d.SignedPreKey, d.SignedPreKeySignature);
 
     public async Task<ClaimedPreKeyBundle?> ClaimBundleAsync(Guid userId, Guid deviceId, CancellationToken ct = default)
     {
@@ -28,9 +32,6 @@ public sealed class D3ChatKeyDirectory(D3ChatClient client) : IKeyDirectory
             return null;
         }
     }
-
-    public async Task<IReadOnlyList<Guid>> ChannelMemberIdsAsync(Guid channelId, CancellationToken ct = default) =>
-        (await client.ListMembersAsync(channelId, ct)).Select(m => m.UserId).ToList();
 
     public Task PostSenderKeyEnvelopesAsync(Guid channelId, Guid deviceId, string chainId, IReadOnlyList<RecipientEnvelope> envelopes, CancellationToken ct = default) =>
         client.UploadSenderKeyAsync(channelId, deviceId, chainId, envelopes.Select(e => new SenderKeyEnvelope(e.RecipientDeviceId, e.Envelope)).ToList(), ct);

@@ -324,14 +324,14 @@ public sealed class E2eeClient
     private async Task<List<(Guid UserId, DeviceIdentity Device)>> RecipientDevicesAsync(Guid channelId, CancellationToken ct)
     {
         var recipients = new List<(Guid, DeviceIdentity)>();
-        var memberIds = (await _directory.ChannelMemberIdsAsync(channelId, ct)).Distinct().ToList();
-        if (!memberIds.Contains(UserId))
+        var members = (await _directory.ChannelDevicesAsync(channelId, ct)).DistinctBy(m => m.UserId).ToList();
+        if (!members.Any(m => m.UserId == UserId))
         {
             throw new EncryptionUnavailableException("not_a_member", $"user {UserId} is not a member of channel {channelId}");
         }
-        foreach (var memberId in memberIds)
+        foreach (var (memberId, listed) in members)
         {
-            var devices = await FreshDevicesAsync(memberId, ct);
+            var devices = await RememberDevicesAsync(memberId, listed, ct);
             if (devices.Count == 0)
             {
                 throw new EncryptionUnavailableException("no_devices", $"user {memberId} has no device with keys to encrypt for");
@@ -352,9 +352,12 @@ public sealed class E2eeClient
         return recipients;
     }
 
-    private async Task<IReadOnlyList<DeviceIdentity>> FreshDevicesAsync(Guid userId, CancellationToken ct)
+    private async Task<IReadOnlyList<DeviceIdentity>> FreshDevicesAsync(Guid userId, CancellationToken ct) =>
+        await RememberDevicesAsync(userId, await _directory.ListDevicesAsync(userId, ct), ct);
+
+    // The user's devices as the server just listed them: kept for reading, and checked against the contact's safety digest.
+    private async Task<IReadOnlyList<DeviceIdentity>> RememberDevicesAsync(Guid userId, IReadOnlyList<DeviceIdentity> devices, CancellationToken ct)
     {
-        var devices = await _directory.ListDevicesAsync(userId, ct);
         _knownDevices[userId] = devices;
         if (userId != UserId)
         {

@@ -7,6 +7,9 @@ public sealed record DeviceKeyUpload(
 /// <summary>One device of a user as <c>GET /keys/{user_id}/devices</c> lists it (claims nothing).</summary>
 public sealed record DeviceIdentity(Guid DeviceId, string IdentityKey, string? SigningKey, string? SignedPreKey, string? SignedPreKeySignature);
 
+/// <summary>A member of a channel and its devices.</summary>
+public sealed record MemberDevices(Guid UserId, IReadOnlyList<DeviceIdentity> Devices);
+
 /// <summary>A device's bundle with one claimed one-time pre-key when it had one left.</summary>
 public sealed record ClaimedPreKeyBundle(
     Guid DeviceId, string IdentityKey, string? SigningKey, string SignedPreKey, string SignedPreKeySignature, string? OneTimePreKey);
@@ -33,7 +36,8 @@ public interface IKeyDirectory
     /// <summary>Claims a bundle of one device; null when the device has none.</summary>
     Task<ClaimedPreKeyBundle?> ClaimBundleAsync(Guid userId, Guid deviceId, CancellationToken ct = default);
 
-    Task<IReadOnlyList<Guid>> ChannelMemberIdsAsync(Guid channelId, CancellationToken ct = default);
+    /// <summary>Every member of the channel with its devices, in one answer (what each send checks).</summary>
+    Task<IReadOnlyList<MemberDevices>> ChannelDevicesAsync(Guid channelId, CancellationToken ct = default);
 
     /// <summary>Replaces every envelope this device distributed in the channel with <paramref name="envelopes"/>.</summary>
     Task PostSenderKeyEnvelopesAsync(Guid channelId, Guid deviceId, string chainId, IReadOnlyList<RecipientEnvelope> envelopes, CancellationToken ct = default);

@@ -84,6 +84,9 @@ public sealed record DeviceKeysResponse(Guid DeviceId, string IdentityKey, strin
     public static DeviceKeysResponse From(KeyBundleResponse b) => new(b.DeviceId, b.IdentityKey, b.SigningKey, b.SignedPreKey, b.SignedPreKeySignature);
 }
 
+/// <summary>One member of a channel with its devices (<c>GET /api/v1/keys/channels/{channel_id}/devices</c>).</summary>
+public sealed record MemberDevicesResponse(Guid UserId, IReadOnlyList<DeviceKeysResponse> Devices);
+
 public sealed record X3dhSetupRequest(string? InitiatorIdentityKey, string? EphemeralPublicKey, bool UsedOneTimeKey = false) : IValidatable
 {
     public void Validate(Validator v)

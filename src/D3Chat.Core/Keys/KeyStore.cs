@@ -39,6 +39,13 @@ public sealed class KeyStore
         WHERE d.user_id = @UserId
         ORDER BY d.created_at, d.id
         """;
+    // The same published part for every local member of a channel at once (GET /api/v1/keys/channels/{channel_id}/devices).
+    private const string PublishedBundlesOfChannelSql = """
+        SELECT d.user_id AS owner_id, k.device_id, k.identity_key, k.signed_pre_key, k.signed_pre_key_signature, k.signing_key
+        FROM channel_members m JOIN devices d ON d.user_id = m.user_id JOIN device_keys k ON k.device_id = d.id
+        WHERE m.channel_id = @ChannelId
+        ORDER BY d.created_at, d.id
+        """;
     // The owner of a device hosted here, named by a peer as username@our-domain (POST /federation/key-claim).
     private const string LocalOwnerSql = """
         SELECT d.user_id FROM devices d JOIN users u ON u.id = d.user_id
@@ -118,6 +125,11 @@ public sealed class KeyStore
     public async Task<IReadOnlyList<KeyBundleResponse>> PublishedBundlesOfUserAsync(NpgsqlConnection connection, Guid userId, CancellationToken ct) =>
         (await connection.QueryAsync<ClaimedBundle>(new CommandDefinition(PublishedBundlesOfUserSql, new { UserId = userId }, cancellationToken: ct)))
         .Select(b => b.ToResponse()).ToList();
+
+    /// <summary>The published bundles of the devices hosted here of a channel's members, by owner, without one-time keys.</summary>
+    public async Task<ILookup<Guid, KeyBundleResponse>> PublishedBundlesOfChannelAsync(NpgsqlConnection connection, Guid channelId, CancellationToken ct) =>
+        (await connection.QueryAsync<ClaimedBundle>(new CommandDefinition(PublishedBundlesOfChannelSql, new { ChannelId = channelId }, cancellationToken: ct)))
+        .ToLookup(b => b.OwnerId, b => b.ToResponse());
 
     /// <summary>The device's bundle with one claimed one-time key (or none left); null when the device has no bundle.</summary>
     internal Task<ClaimedBundle?> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid deviceId, CancellationToken ct) =>

@@ -1,7 +1,16 @@
 import { api, ApiError } from './client';
-import type { DeviceKeys, KeyBundle, SenderKeyEnvelope } from './types';
-import { listMembers } from './channels';
-import type { KeyDirectory } from '../state/e2eeTypes';
+import type { DeviceKeys, KeyBundle, ChannelMemberDevices, SenderKeyEnvelope } from './types';
+import type { DeviceIdentity, KeyDirectory } from '../state/e2eeTypes';
+
+function identityOf(d: DeviceKeys): DeviceIdentity {
+  return {
+    deviceId: d.device_id,
+    identityKey: d.identity_key,
+    signingKey: d.signing_key,
+    signedPreKey: d.signed_pre_key,
+    signedPreKeySignature: d.signed_pre_key_signature,
+  };
+}
 
 /** The crypto module's KeyDirectory port (docs/crypto.md §8) over HTTP. Base64 strings pass through untouched. */
 export const keyDirectory: KeyDirectory = {
@@ -24,14 +33,11 @@ export const keyDirectory: KeyDirectory = {
     return res.count;
   },
   async listDevices(userId) {
-    const devices = await api.request<DeviceKeys[]>('GET', `/api/v1/keys/${userId}/devices`);
-    return devices.map((d) => ({
-      deviceId: d.device_id,
-      identityKey: d.identity_key,
-      signingKey: d.signing_key,
-      signedPreKey: d.signed_pre_key,
-      signedPreKeySignature: d.signed_pre_key_signature,
-    }));
+    return (await api.request<DeviceKeys[]>('GET', `/api/v1/keys/${userId}/devices`)).map(identityOf);
+  },
+  async channelDevices(channelId) {
+    const members = await api.request<ChannelMemberDevices[]>('GET', `/api/v1/keys/channels/${channelId}/devices`);
+    return members.map((m) => ({ userId: m.user_id, devices: m.devices.map(identityOf) }));
   },
   async claimBundle(_userId, deviceId) {
     try {
@@ -48,9 +54,6 @@ export const keyDirectory: KeyDirectory = {
       if (e instanceof ApiError && e.status === 404) return null;
       throw e;
     }
-  },
-  async channelMemberIds(channelId) {
-    return (await listMembers(channelId)).map((m) => m.user_id);
   },
   async postSenderKeyEnvelopes(channelId, deviceId, chainId, envelopes) {
     await api.request<unknown>('POST', `/api/v1/keys/channels/${channelId}/sender-keys`, {

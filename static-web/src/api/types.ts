@@ -128,6 +128,11 @@ export interface DeviceKeys {
   signed_pre_key_signature: string | null;
 }
 
+export interface ChannelMemberDevices {
+  user_id: string;
+  devices: DeviceKeys[];
+}
+
 export interface SenderKeyEnvelope {
   device_id: string;
   sender_user_id: string | null;

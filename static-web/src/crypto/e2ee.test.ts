@@ -51,6 +51,20 @@ describe('E2ee: channel messages', () => {
     for (const c of [a1, a2, b1]) expect(await read(c, reply)).toBe('reply');
   });
 
+  it('a send asks the server once for every member’s devices, not once per member', async () => {
+    const server = newServer();
+    const members = [];
+    for (const n of [0xa, 0xb, 0xd, 0xe]) members.push(await client(server, uuid(n)));
+    const channel = uuid(0xc);
+    server.setMembers(channel, members.map((m) => m.userId));
+    const [alice, ...others] = members as [(typeof members)[0], ...typeof members];
+    await send(alice, channel, 'first');
+    const before = { channel: server.channelListCalls, user: server.listCalls };
+    const m = await send(alice, channel, 'second');
+    expect({ channel: server.channelListCalls - before.channel, user: server.listCalls - before.user }).toEqual({ channel: 1, user: 0 });
+    for (const reader of others) expect(await read(reader, m)).toBe('second');
+  });
+
   it('out-of-order and duplicated delivery: each message once, a repeat is `duplicate`', async () => {
     const { alice, bob, channel } = await dm();
     const ms = [];

@@ -40,6 +40,12 @@ export interface DeviceIdentity {
   readonly signedPreKeySignature: string | null;
 }
 
+/** GET /keys/channels/{channel_id}/devices: one member of the channel with its devices. */
+export interface MemberDevices {
+  readonly userId: string;
+  readonly devices: readonly DeviceIdentity[];
+}
+
 /** GET /keys/{device_id}/bundle: one device's bundle with one claimed one-time pre-key if any was left. */
 export interface PreKeyBundle {
   readonly deviceId: string;
@@ -73,7 +79,8 @@ export interface KeyDirectory {
   listDevices(userId: string): Promise<readonly DeviceIdentity[]>;
   /** Claims one one-time pre-key; null when the device has no bundle. */
   claimBundle(userId: string, deviceId: string): Promise<PreKeyBundle | null>;
-  channelMemberIds(channelId: string): Promise<readonly string[]>;
+  /** Every member of the channel with its devices, in one answer (what each send checks). */
+  channelDevices(channelId: string): Promise<readonly MemberDevices[]>;
   /** Replaces every envelope this device distributed in the channel. */
   postSenderKeyEnvelopes(channelId: string, deviceId: string, chainId: string, envelopes: readonly RecipientEnvelope[]): Promise<void>;
   fetchSenderKeyEnvelopes(channelId: string, deviceId: string): Promise<readonly ReceivedEnvelope[]>;
@@ -272,11 +279,16 @@ export class E2ee {
 
   // ---- directory reads, verified ----
 
-  /** A user's devices whose signing key signed IK ‖ SPK; any other device makes the user untrusted. */
+  /** A user's devices as the server lists them now, verified (verifyListed). */
   private async verifiedDevices(userId: string): Promise<{ devices: Recipient[]; untrusted: DeviceIdentity[] }> {
+    return this.verifyListed(userId, await this.directory.listDevices(userId));
+  }
+
+  /** The listed devices whose signing key signed IK ‖ SPK; any other device makes the user untrusted. */
+  private async verifyListed(userId: string, listed: readonly DeviceIdentity[]): Promise<{ devices: Recipient[]; untrusted: DeviceIdentity[] }> {
     const devices: Recipient[] = [];
     const untrusted: DeviceIdentity[] = [];
-    for (const device of await this.directory.listDevices(userId)) {
+    for (const device of listed) {
       const listing = listingOf(device);
       const identityKey = this.verifiedListings.get(listing) ?? (await this.verifyListing(device));
       if (identityKey && this.verifiedListings.size < 10_000) this.verifiedListings.set(listing, identityKey);
@@ -412,11 +424,11 @@ export class E2ee {
   encryptMessage(channelId: string, payload: MessagePayload): Promise<EncryptedMessage> {
     return this.queue.run(`own:${channelId}`, async () => {
       await this.requireDevice();
-      const members = await this.directory.channelMemberIds(channelId);
-      if (!members.includes(this.userId)) throw new EncryptionUnavailableError('not_a_member', this.userId);
+      const members = await this.directory.channelDevices(channelId);
+      if (!members.some((m) => m.userId === this.userId)) throw new EncryptionUnavailableError('not_a_member', this.userId);
       const recipients: Recipient[] = [];
-      for (const userId of members) {
-        const { devices, untrusted } = await this.verifiedDevices(userId);
+      for (const { userId, devices: listed } of members) {
+        const { devices, untrusted } = await this.verifyListed(userId, listed);
         if (untrusted.length > 0) throw new EncryptionUnavailableError('untrusted_identity', userId, untrusted[0]!.deviceId);
         if (userId !== this.userId) {
           if (devices.length === 0) throw new EncryptionUnavailableError('no_devices', userId);

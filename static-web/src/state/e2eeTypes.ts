@@ -10,6 +10,7 @@ export type {
   DeviceKeyUpload,
   EncryptFailureReason,
   KeyDirectory,
+  MemberDevices,
   MessagePayload,
   PreKeyBundle,
   ReceivedEnvelope,

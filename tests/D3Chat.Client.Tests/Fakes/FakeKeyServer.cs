@@ -20,6 +20,11 @@ public sealed class FakeKeyServer
 
     public int EnvelopePosts { get; private set; }
 
+    /// <summary>Device-list requests clients made: one user's, and a whole channel's.</summary>
+    public int UserDeviceLists { get; private set; }
+
+    public int ChannelDeviceLists { get; private set; }
+
     /// <summary>Lets a test play a malicious server that alters bundles it hands out.</summary>
     public Func<ClaimedPreKeyBundle, ClaimedPreKeyBundle>? TamperBundle { get; set; }
 
@@ -46,6 +51,11 @@ public sealed class FakeKeyServer
 
     public IKeyDirectory DirectoryFor(Guid userId) => new Directory(this, userId);
 
+    private IReadOnlyList<DeviceIdentity> DevicesOf(Guid userId) =>
+        _devices.Where(d => d.Value.UserId == userId)
+            .Select(d => new DeviceIdentity(d.Key, d.Value.Keys.IdentityKey, d.Value.Keys.SigningKey, d.Value.Keys.SignedPreKey, d.Value.Keys.SignedPreKeySignature))
+            .ToList();
+
     private sealed class Directory(FakeKeyServer server, Guid userId) : IKeyDirectory
     {
         public Task UploadDeviceKeysAsync(DeviceKeyUpload upload, CancellationToken ct = default)
@@ -67,10 +77,11 @@ public sealed class FakeKeyServer
             return Task.FromResult(queue.Count);
         }
 
-        public Task<IReadOnlyList<DeviceIdentity>> ListDevicesAsync(Guid user, CancellationToken ct = default) =>
-            Task.FromResult<IReadOnlyList<DeviceIdentity>>(server._devices.Where(d => d.Value.UserId == user)
-                .Select(d => new DeviceIdentity(d.Key, d.Value.Keys.IdentityKey, d.Value.Keys.SigningKey, d.Value.Keys.SignedPreKey, d.Value.Keys.SignedPreKeySignature))
-                .ToList());
+        public Task<IReadOnlyList<DeviceIdentity>> ListDevicesAsync(Guid user, CancellationToken ct = default)
+        {
+            server.UserDeviceLists++;
+            return Task.FromResult(server.DevicesOf(user));
+        }
 
         public Task<ClaimedPreKeyBundle?> ClaimBundleAsync(Guid user, Guid deviceId, CancellationToken ct = default)
         {
@@ -85,8 +96,12 @@ public sealed class FakeKeyServer
             return Task.FromResult<ClaimedPreKeyBundle?>(server.TamperBundle is { } tamper ? tamper(bundle) : bundle);
         }
 
-        public Task<IReadOnlyList<Guid>> ChannelMemberIdsAsync(Guid channelId, CancellationToken ct = default) =>
-            Task.FromResult<IReadOnlyList<Guid>>(server._members.GetValueOrDefault(channelId)?.ToList() ?? []);
+        public Task<IReadOnlyList<MemberDevices>> ChannelDevicesAsync(Guid channelId, CancellationToken ct = default)
+        {
+            server.ChannelDeviceLists++;
+            return Task.FromResult<IReadOnlyList<MemberDevices>>(
+                (server._members.GetValueOrDefault(channelId)?.ToList() ?? []).Select(u => new MemberDevices(u, server.DevicesOf(u))).ToList());
+        }
 
         public Task PostSenderKeyEnvelopesAsync(Guid channelId, Guid deviceId, string chainId, IReadOnlyList<RecipientEnvelope> list, CancellationToken ct = default)
         {

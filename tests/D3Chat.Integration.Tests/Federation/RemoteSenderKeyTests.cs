@@ -77,6 +77,11 @@ public sealed class RemoteSenderKeyTests : TwoPeerTest
 
         // The device list through A claims nothing; the bundle through A claims bob's first key on B.
         Assert.Equal(new DeviceKeys(bobTokens.DeviceId, "ik-bob", bobSigningKey, "spk-bob", "sig-bob"), Assert.Single(await alice.GetUserDevicesAsync(bobOnA)));
+        var members = await alice.GetChannelDevicesAsync(channel.Id);
+        Assert.Equal(2, members.Count);
+        Assert.Empty(members[0].Devices); // alice, the creator, has no bundle
+        Assert.Equal(bobOnA, members[1].UserId);
+        Assert.Equal(new DeviceKeys(bobTokens.DeviceId, "ik-bob", bobSigningKey, "spk-bob", "sig-bob"), Assert.Single(members[1].Devices));
         Assert.Equal(new KeyBundleResponse(bobTokens.DeviceId, "ik-bob", "spk-bob", "sig-bob", "otp-bob-1", 2, bobSigningKey),
             await alice.GetDeviceKeyBundleAsync(bobTokens.DeviceId));
         Assert.Equal("otp-bob-2", (await bob.GetDeviceKeyBundleAsync(bobTokens.DeviceId)).OneTimePreKey);

@@ -270,4 +270,42 @@ public sealed class KeyTests(ServerFixture fixture)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, await Expect.StatusAsync(alice.Client, HttpMethod.Get, "/api/v1/keys/nope/devices"));
         Assert.Equal(HttpStatusCode.Unauthorized, await Expect.StatusAsync(_server.CreateClient(), HttpMethod.Get, $"/api/v1/keys/{alice.Id}/devices"));
     }
+
+    [Fact]
+    public async Task ChannelDevices_EveryMemberInJoinOrderWithItsDevices_ClaimsNoOneTimeKey()
+    {
+        var alice = await TestUser.NewAsync(_server);
+        var bob = await TestUser.NewAsync(_server);
+        var carol = await TestUser.NewAsync(_server);
+        var laptop = await alice.Client.CreateDeviceAsync("laptop");
+        var keys = (Alice: SigningKey(), Laptop: SigningKey(), Bob: SigningKey());
+        await alice.Client.UploadKeyBundleAsync(alice.DeviceId, "ik-a", "spk-a", "sig-a", Otps(2), keys.Alice);
+        await alice.Client.UploadKeyBundleAsync(laptop.Id, "ik-l", "spk-l", "sig-l", Otps(2), keys.Laptop);
+        await bob.Client.UploadKeyBundleAsync(bob.DeviceId, "ik-b", "spk-b", "sig-b", Otps(2), keys.Bob);
+        var channel = await alice.Client.CreateChannelAsync("devices", isPublic: false);
+        await alice.Client.AddMemberAsync(channel.Id, bob.Id);
+        await alice.Client.AddMemberAsync(channel.Id, carol.Id);
+
+        var members = await bob.Client.GetChannelDevicesAsync(channel.Id);
+
+        Assert.Equal([alice.Id, bob.Id, carol.Id], members.Select(m => m.UserId));
+        Assert.Equal([new DeviceKeys(alice.DeviceId, "ik-a", keys.Alice, "spk-a", "sig-a"), new DeviceKeys(laptop.Id, "ik-l", keys.Laptop, "spk-l", "sig-l")], members[0].Devices);
+        Assert.Equal([new DeviceKeys(bob.DeviceId, "ik-b", keys.Bob, "spk-b", "sig-b")], members[1].Devices);
+        Assert.Empty(members[2].Devices); // carol uploaded no bundle
+        Assert.Equal(2, (await carol.Client.GetDeviceKeyBundleAsync(alice.DeviceId)).OneTimePreKeyCount);
+        Assert.Equal(members[0].Devices, await carol.Client.GetUserDevicesAsync(alice.Id));
+    }
+
+    [Fact]
+    public async Task ChannelDevices_NonMemberOrUnknownChannelOrMalformedIdOrAnonymous_Is403Or404Or422Or401()
+    {
+        var alice = await TestUser.NewAsync(_server);
+        var outsider = await TestUser.NewAsync(_server);
+        var channel = await alice.Client.CreateChannelAsync("closed", isPublic: false);
+
+        await Expect.FailsAsync(() => outsider.Client.GetChannelDevicesAsync(channel.Id), HttpStatusCode.Forbidden, "Not a member of this channel");
+        await Expect.FailsAsync(() => alice.Client.GetChannelDevicesAsync(Guid.NewGuid()), HttpStatusCode.NotFound, "Channel not found");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, await Expect.StatusAsync(alice.Client, HttpMethod.Get, "/api/v1/keys/channels/nope/devices"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Expect.StatusAsync(_server.CreateClient(), HttpMethod.Get, $"/api/v1/keys/channels/{channel.Id}/devices"));
+    }
 }

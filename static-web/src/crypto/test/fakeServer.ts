@@ -2,7 +2,7 @@
 // what clients upload, hands out one-time pre-keys once, and keeps one envelope set per
 // (channel, sending device) that each post replaces, as the server does.
 
-import type { DeviceIdentity, DeviceKeyUpload, KeyDirectory, PreKeyBundle, ReceivedEnvelope, RecipientEnvelope } from '../index';
+import type { DeviceIdentity, DeviceKeyUpload, KeyDirectory, MemberDevices, PreKeyBundle, ReceivedEnvelope, RecipientEnvelope } from '../index';
 
 interface ServerDevice {
   userId: string;
@@ -24,10 +24,24 @@ export class FakeServer {
   readonly envelopeSets = new Map<string, { senderUserId: string; chainId: string; envelopes: readonly RecipientEnvelope[] }>();
   readonly posts: PostedEnvelopes[] = [];
   claims = 0;
+  /** Requests a client made for device lists: one user's (listDevices) and a whole channel's (channelDevices). */
   listCalls = 0;
+  channelListCalls = 0;
 
   setMembers(channelId: string, userIds: string[]): void {
     this.members.set(channelId, new Set(userIds));
+  }
+
+  devicesOf(userId: string): DeviceIdentity[] {
+    return [...this.devices.entries()]
+      .filter(([, d]) => d.userId === userId)
+      .map(([deviceId, d]) => ({
+        deviceId,
+        identityKey: d.upload.identityKey,
+        signingKey: d.upload.signingKey,
+        signedPreKey: d.upload.signedPreKey,
+        signedPreKeySignature: d.upload.signedPreKeySignature,
+      }));
   }
 
   directoryFor(userId: string): KeyDirectory & { server: FakeServer } {
@@ -46,15 +60,7 @@ export class FakeServer {
       },
       async listDevices(of: string): Promise<DeviceIdentity[]> {
         server.listCalls++;
-        return [...server.devices.entries()]
-          .filter(([, d]) => d.userId === of)
-          .map(([deviceId, d]) => ({
-            deviceId,
-            identityKey: d.upload.identityKey,
-            signingKey: d.upload.signingKey,
-            signedPreKey: d.upload.signedPreKey,
-            signedPreKeySignature: d.upload.signedPreKeySignature,
-          }));
+        return server.devicesOf(of);
       },
       async claimBundle(of: string, deviceId: string): Promise<PreKeyBundle | null> {
         const d = server.devices.get(deviceId);
@@ -69,8 +75,9 @@ export class FakeServer {
           oneTimePreKey: d.oneTimePreKeys.shift() ?? null,
         };
       },
-      async channelMemberIds(channelId: string): Promise<string[]> {
-        return [...(server.members.get(channelId) ?? [])];
+      async channelDevices(channelId: string): Promise<MemberDevices[]> {
+        server.channelListCalls++;
+        return [...(server.members.get(channelId) ?? [])].map((member) => ({ userId: member, devices: server.devicesOf(member) }));
       },
       async postSenderKeyEnvelopes(channelId: string, deviceId: string, chainId: string, envelopes: readonly RecipientEnvelope[]): Promise<void> {
         server.posts.push({ channelId, deviceId, chainId, envelopes: [...envelopes] });
