@@ -119,29 +119,27 @@ public sealed class KeyService(
     /// <summary>
     /// Every member of the channel with its devices, each as <see cref="DevicesOfUserAsync"/> lists
     /// them, in member order: what a client needs before each send, in one request instead of one per
-    /// member. The caller must be a member (404/403 as every channel route).
+    /// member. The caller must be a member (404/403 as every channel route). Remote members' servers
+    /// are asked together (<see cref="RemoteKeyBundles.FetchAllAsync"/>), so one that hangs delays the
+    /// answer by one request timeout.
     /// </summary>
     public async Task<Outcome<IReadOnlyList<MemberDevicesResponse>>> DevicesOfChannelAsync(CurrentUser caller, Guid channelId, CancellationToken ct)
     {
-        var (members, problem) = await channels.MembersAsync(caller, channelId, ct);
+        var (listed, problem) = await channels.MembersAsync(caller, channelId, ct);
         if (problem is not null)
         {
             return problem;
         }
+        var members = listed!;
         ILookup<Guid, KeyBundleResponse> local;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
             local = await keys.PublishedBundlesOfChannelAsync(connection, channelId, ct);
         }
-        var answer = new List<MemberDevicesResponse>(members!.Count);
-        foreach (var member in members)
-        {
-            var bundles = member.IsLocal
-                ? local[member.UserId]
-                : await remoteBundles.FetchAsync(new User { Id = member.UserId, Username = member.Username, ServerDomain = member.ServerDomain, IsLocal = false }, ct);
-            answer.Add(new MemberDevicesResponse(member.UserId, bundles.Select(DeviceKeysResponse.From).ToList()));
-        }
-        return answer;
+        var remote = await remoteBundles.FetchAllAsync(members.Where(m => !m.IsLocal)
+            .Select(m => new User { Id = m.UserId, Username = m.Username, ServerDomain = m.ServerDomain, IsLocal = false }).ToList(), ct);
+        return members.Select(m => new MemberDevicesResponse(m.UserId,
+            (m.IsLocal ? local[m.UserId] : remote[m.UserId]).Select(DeviceKeysResponse.From).ToList())).ToList();
     }
 
     /// <summary>

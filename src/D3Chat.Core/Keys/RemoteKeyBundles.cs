@@ -67,7 +67,54 @@ public sealed partial class RemoteKeyBundles(
     /// Fetches the bundles of remote user <paramref name="user"/> from its server and records its
     /// devices; when the server cannot answer, the last known devices (possibly none).
     /// </summary>
-    public async Task<IReadOnlyList<KeyBundleResponse>> FetchAsync(User user, CancellationToken ct)
+    public async Task<IReadOnlyList<KeyBundleResponse>> FetchAsync(User user, CancellationToken ct) =>
+        (await TryFetchAsync(user, ct)).Bundles;
+
+    /// <summary>
+    /// <see cref="FetchAsync"/> for several remote users (a channel's remote members). Servers are asked
+    /// concurrently, each first about one of its users and then about the others; a server that did not
+    /// answer the first is not asked again in this call, and its other users get their last known
+    /// devices at once: a server that hangs costs one request timeout, not one per user. At most
+    /// <see cref="ConcurrentFetches"/> requests are in flight.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<KeyBundleResponse>>> FetchAllAsync(IReadOnlyCollection<User> users, CancellationToken ct)
+    {
+        var answers = new System.Collections.Concurrent.ConcurrentDictionary<Guid, IReadOnlyList<KeyBundleResponse>>();
+        using var slots = new SemaphoreSlim(ConcurrentFetches);
+        async Task<bool> FetchOneAsync(User user)
+        {
+            await slots.WaitAsync(ct);
+            try
+            {
+                var (bundles, answered) = await TryFetchAsync(user, ct);
+                answers[user.Id] = bundles;
+                return answered;
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+        await Task.WhenAll(users.GroupBy(u => u.ServerDomain).Select(async server =>
+        {
+            if (await FetchOneAsync(server.First()))
+            {
+                await Task.WhenAll(server.Skip(1).Select(FetchOneAsync));
+                return;
+            }
+            foreach (var user in server.Skip(1))
+            {
+                answers[user.Id] = await remoteDevices.OfUserAsync(user.Id, ct);
+            }
+        }));
+        return answers;
+    }
+
+    /// <summary>Most key-bundle requests <see cref="FetchAllAsync"/> has in flight at once.</summary>
+    public const int ConcurrentFetches = 4;
+
+    // The devices, and whether the user's server answered (else they are the last known ones).
+    private async Task<(IReadOnlyList<KeyBundleResponse> Bundles, bool Answered)> TryFetchAsync(User user, CancellationToken ct)
     {
         var answer = UserLookup.IsUsername(user.Username)
             ? await client.GetAsync<KeyBundlesLookupResponse>(user.ServerDomain, $"{KeyBundlesPath}?username={user.Username}", ct)
@@ -75,11 +122,11 @@ public sealed partial class RemoteKeyBundles(
         if (answer is not { Bundles: { } bundles } || answer.Username != user.Username || !IsValid(bundles))
         {
             LogFallback(user.ServerDomain);
-            return await remoteDevices.OfUserAsync(user.Id, ct);
+            return (await remoteDevices.OfUserAsync(user.Id, ct), false);
         }
         // Whatever the peer says about one-time keys is dropped: they are not federated.
         var published = bundles.Select(b => b with { OneTimePreKey = null, OneTimePreKeyCount = 0 }).ToList();
-        return await remoteDevices.ReplaceAsync(user.Id, published, time.GetUtcNow(), ct);
+        return (await remoteDevices.ReplaceAsync(user.Id, published, time.GetUtcNow(), ct), true);
     }
 
     /// <summary>

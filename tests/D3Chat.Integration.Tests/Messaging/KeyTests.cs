@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using D3Chat.Client;
+using Dapper;
 using D3Chat.Integration.Tests.Infrastructure;
 
 namespace D3Chat.Integration.Tests.Messaging;
@@ -307,5 +310,84 @@ public sealed class KeyTests(ServerFixture fixture)
         await Expect.FailsAsync(() => alice.Client.GetChannelDevicesAsync(Guid.NewGuid()), HttpStatusCode.NotFound, "Channel not found");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, await Expect.StatusAsync(alice.Client, HttpMethod.Get, "/api/v1/keys/channels/nope/devices"));
         Assert.Equal(HttpStatusCode.Unauthorized, await Expect.StatusAsync(_server.CreateClient(), HttpMethod.Get, $"/api/v1/keys/channels/{channel.Id}/devices"));
+    }
+
+    /// <summary>
+    /// Remote members are asked for through their server, which here answers 503 to everything: it is asked
+    /// once in the request (not once per member), and its members come back with their last known devices.
+    /// </summary>
+    [Fact]
+    public async Task ChannelDevices_RemoteServerThatDoesNotAnswer_IsAskedOnceAndItsMembersGetTheirLastKnownDevices()
+    {
+        using var peer = new RefusingPeer();
+        var alice = await TestUser.NewAsync(_server);
+        var channel = await alice.Client.CreateChannelAsync("with-remotes", isPublic: false);
+        var (first, second, lastKnown) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await using (var dataSource = _server.CreateDataSource())
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await connection.ExecuteAsync("""
+                INSERT INTO servers (id, domain, signing_key_public, api_base_url, is_local, verified, protocol_version)
+                VALUES (gen_random_uuid(), @Domain, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', @Url, false, true, 1);
+                INSERT INTO users (id, username, server_domain, is_local) VALUES (@First, 'remotefirst', @Domain, false), (@Second, 'remotesecond', @Domain, false);
+                INSERT INTO channel_members (channel_id, user_id, joined_at) VALUES (@Channel, @First, now()), (@Channel, @Second, now() + interval '1 second');
+                INSERT INTO remote_devices (device_id, user_id, identity_key, signed_pre_key, signed_pre_key_signature, fetched_at)
+                VALUES (@LastKnown, @First, 'ik-r', 'spk-r', 'sig-r', now());
+                """, new { peer.Domain, Url = $"http://{peer.Domain}", First = first, Second = second, Channel = channel.Id, LastKnown = lastKnown });
+        }
+
+        var members = await alice.Client.GetChannelDevicesAsync(channel.Id);
+
+        Assert.Equal([alice.Id, first, second], members.Select(m => m.UserId));
+        Assert.Equal(new DeviceKeys(lastKnown, "ik-r", null, "spk-r", "sig-r"), Assert.Single(members[1].Devices));
+        Assert.Empty(members[2].Devices);
+        Assert.Equal(["GET /federation/key-bundles?username=remotefirst"], peer.Requests);
+    }
+
+    /// <summary>An HTTP server on 127.0.0.1 that answers 503 to every request and records each request's method and target.</summary>
+    private sealed class RefusingPeer : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly List<string> _requests = [];
+
+        public RefusingPeer()
+        {
+            _listener.Start();
+            _ = Task.Run(AcceptAsync);
+        }
+
+        public string Domain => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+
+        public IReadOnlyList<string> Requests
+        {
+            get
+            {
+                lock (_requests)
+                {
+                    return [.. _requests];
+                }
+            }
+        }
+
+        public void Dispose() => _listener.Stop();
+
+        private async Task AcceptAsync()
+        {
+            while (true)
+            {
+                using var client = await _listener.AcceptTcpClientAsync();
+                var stream = client.GetStream();
+                using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
+                var requestLine = await reader.ReadLineAsync() ?? "";
+                while (!string.IsNullOrEmpty(await reader.ReadLineAsync()))
+                {
+                }
+                lock (_requests)
+                {
+                    _requests.Add(string.Join(' ', requestLine.Split(' ').Take(2)));
+                }
+                await stream.WriteAsync("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray());
+            }
+        }
     }
 }
