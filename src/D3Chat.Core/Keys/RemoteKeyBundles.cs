@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using D3Chat.Core.Federation;
 using D3Chat.Core.Hosting;
 using D3Chat.Core.Users;
@@ -53,6 +54,9 @@ public sealed partial class RemoteKeyBundles(
     public const string KeyBundlesPath = "/federation/key-bundles";
     public const string KeyClaimPath = "/federation/key-claim";
 
+    /// <summary>Most key-bundle requests <see cref="FetchAllAsync"/> has in flight at once.</summary>
+    public const int ConcurrentFetches = 4;
+
     /// <summary>Most devices accepted from one peer answer.</summary>
     public const int MaxRemoteDevices = 100;
 
@@ -79,7 +83,7 @@ public sealed partial class RemoteKeyBundles(
     /// </summary>
     public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<KeyBundleResponse>>> FetchAllAsync(IReadOnlyCollection<User> users, CancellationToken ct)
     {
-        var answers = new System.Collections.Concurrent.ConcurrentDictionary<Guid, IReadOnlyList<KeyBundleResponse>>();
+        var answers = new ConcurrentDictionary<Guid, IReadOnlyList<KeyBundleResponse>>();
         using var slots = new SemaphoreSlim(ConcurrentFetches);
         async Task<bool> FetchOneAsync(User user)
         {
@@ -97,21 +101,20 @@ public sealed partial class RemoteKeyBundles(
         }
         await Task.WhenAll(users.GroupBy(u => u.ServerDomain).Select(async server =>
         {
-            if (await FetchOneAsync(server.First()))
+            // The first question goes about a user the server can be asked about at all.
+            var ordered = server.OrderBy(u => UserLookup.IsUsername(u.Username) ? 0 : 1).ToList();
+            if (await FetchOneAsync(ordered[0]))
             {
-                await Task.WhenAll(server.Skip(1).Select(FetchOneAsync));
+                await Task.WhenAll(ordered.Skip(1).Select(FetchOneAsync));
                 return;
             }
-            foreach (var user in server.Skip(1))
+            foreach (var user in ordered.Skip(1))
             {
                 answers[user.Id] = await remoteDevices.OfUserAsync(user.Id, ct);
             }
         }));
         return answers;
     }
-
-    /// <summary>Most key-bundle requests <see cref="FetchAllAsync"/> has in flight at once.</summary>
-    public const int ConcurrentFetches = 4;
 
     // The devices, and whether the user's server answered (else they are the last known ones).
     private async Task<(IReadOnlyList<KeyBundleResponse> Bundles, bool Answered)> TryFetchAsync(User user, CancellationToken ct)
