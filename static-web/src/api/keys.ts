@@ -1,5 +1,5 @@
 import { api, ApiError } from './client';
-import type { DeviceKeys, KeyBundle, ChannelMemberDevices, SenderKeyEnvelope } from './types';
+import type { ChannelMemberDevices, DeviceKeys, KeyBundle, SenderKeyEnvelope } from './types';
 import type { DeviceIdentity, KeyDirectory } from '../state/e2eeTypes';
 
 function identityOf(d: DeviceKeys): DeviceIdentity {
