@@ -157,7 +157,7 @@ describe('primitives', () => {
       encoded[31] = (encoded[31] ?? 0) | 0x80;
       expect(isSmallOrderEd25519(encoded)).toBe(true);
     }
-    expect(isSmallOrderEd25519(le(2n))).toBe(false);
+    for (const y of [2n, P - 2n, P + 2n, ORDER_8_Y + 1n]) expect(isSmallOrderEd25519(le(y))).toBe(false);
   });
 
   it('split view: signatures Web Crypto accepts but libsodium (the C# client) refuses are refused here too', async () => {
