@@ -121,7 +121,7 @@ public sealed class KeyService(
     /// them, in member order: what a client needs before each send, in one request instead of one per
     /// member. The caller must be a member (404/403 as every channel route). Remote members' servers
     /// are asked together (<see cref="RemoteKeyBundles.FetchAllAsync"/>), so one that hangs delays the
-    /// answer by one request timeout.
+    /// answer by one request timeout, and then not again for a minute.
     /// </summary>
     public async Task<Outcome<IReadOnlyList<MemberDevicesResponse>>> DevicesOfChannelAsync(CurrentUser caller, Guid channelId, CancellationToken ct)
     {

@@ -60,6 +60,15 @@ public sealed partial class RemoteKeyBundles(
     /// <summary>Most devices accepted from one peer answer.</summary>
     public const int MaxRemoteDevices = 100;
 
+    /// <summary>
+    /// How long a server that did not answer a key-bundle request is not asked again: meanwhile its
+    /// users get their last known devices at once, so a peer that hangs costs one request timeout a
+    /// minute, not one per send (cf. <see cref="PeerDiscovery.FailureCacheTtl"/>).
+    /// </summary>
+    public static readonly TimeSpan UnansweredPause = TimeSpan.FromSeconds(60);
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _unanswered = new(StringComparer.Ordinal);
+
     /// <summary>Answers a verified peer: the published bundles of a LOCAL user; an unknown user has none.</summary>
     public async Task<KeyBundlesLookupResponse> FindLocalAsync(string username, CancellationToken ct)
     {
@@ -69,15 +78,41 @@ public sealed partial class RemoteKeyBundles(
 
     /// <summary>
     /// Fetches the bundles of remote user <paramref name="user"/> from its server and records its
-    /// devices; when the server cannot answer, the last known devices (possibly none).
+    /// devices; when the server cannot answer, the last known devices (possibly none). A server that
+    /// did not answer at all is not asked again for <see cref="UnansweredPause"/>.
     /// </summary>
-    public async Task<IReadOnlyList<KeyBundleResponse>> FetchAsync(User user, CancellationToken ct) =>
-        (await TryFetchAsync(user, ct)).Bundles;
+    public async Task<IReadOnlyList<KeyBundleResponse>> FetchAsync(User user, CancellationToken ct)
+    {
+        var domain = user.ServerDomain;
+        if ((_unanswered.TryGetValue(domain, out var since) && time.GetUtcNow() - since < UnansweredPause)
+            || !UserLookup.IsUsername(user.Username))
+        {
+            return await remoteDevices.OfUserAsync(user.Id, ct);
+        }
+        var answer = await client.GetAsync<KeyBundlesLookupResponse>(domain, $"{KeyBundlesPath}?username={user.Username}", ct);
+        if (answer is null)
+        {
+            _unanswered[domain] = time.GetUtcNow();
+        }
+        else
+        {
+            _unanswered.TryRemove(domain, out _);
+        }
+        // An answer that arrives but is not usable says nothing about the server's other users.
+        if (answer is not { Bundles: { } bundles } || answer.Username != user.Username || !IsValid(bundles))
+        {
+            LogFallback(domain);
+            return await remoteDevices.OfUserAsync(user.Id, ct);
+        }
+        // Whatever the peer says about one-time keys is dropped: they are not federated.
+        var published = bundles.Select(b => b with { OneTimePreKey = null, OneTimePreKeyCount = 0 }).ToList();
+        return await remoteDevices.ReplaceAsync(user.Id, published, time.GetUtcNow(), ct);
+    }
 
     /// <summary>
     /// <see cref="FetchAsync"/> for several remote users (a channel's remote members). Servers are asked
-    /// concurrently, each first about one of its users and then about the others; a server that did not
-    /// answer the first is not asked again in this call, and its other users get their last known
+    /// concurrently, each first about one of its users and only then about the others, so a server
+    /// that does not answer is asked once (then paused) and its other users get their last known
     /// devices at once: a server that hangs costs one request timeout, not one per user. At most
     /// <see cref="ConcurrentFetches"/> requests are in flight.
     /// </summary>
@@ -85,14 +120,12 @@ public sealed partial class RemoteKeyBundles(
     {
         var answers = new ConcurrentDictionary<Guid, IReadOnlyList<KeyBundleResponse>>();
         using var slots = new SemaphoreSlim(ConcurrentFetches);
-        async Task<bool> FetchOneAsync(User user)
+        async Task FetchOneAsync(User user)
         {
             await slots.WaitAsync(ct);
             try
             {
-                var (bundles, answered) = await TryFetchAsync(user, ct);
-                answers[user.Id] = bundles;
-                return answered;
+                answers[user.Id] = await FetchAsync(user, ct);
             }
             finally
             {
@@ -103,33 +136,10 @@ public sealed partial class RemoteKeyBundles(
         {
             // The first question goes about a user the server can be asked about at all.
             var ordered = server.OrderBy(u => UserLookup.IsUsername(u.Username) ? 0 : 1).ToList();
-            if (await FetchOneAsync(ordered[0]))
-            {
-                await Task.WhenAll(ordered.Skip(1).Select(FetchOneAsync));
-                return;
-            }
-            foreach (var user in ordered.Skip(1))
-            {
-                answers[user.Id] = await remoteDevices.OfUserAsync(user.Id, ct);
-            }
+            await FetchOneAsync(ordered[0]);
+            await Task.WhenAll(ordered.Skip(1).Select(FetchOneAsync));
         }));
         return answers;
-    }
-
-    // The devices, and whether the user's server answered (else they are the last known ones).
-    private async Task<(IReadOnlyList<KeyBundleResponse> Bundles, bool Answered)> TryFetchAsync(User user, CancellationToken ct)
-    {
-        var answer = UserLookup.IsUsername(user.Username)
-            ? await client.GetAsync<KeyBundlesLookupResponse>(user.ServerDomain, $"{KeyBundlesPath}?username={user.Username}", ct)
-            : null;
-        if (answer is not { Bundles: { } bundles } || answer.Username != user.Username || !IsValid(bundles))
-        {
-            LogFallback(user.ServerDomain);
-            return (await remoteDevices.OfUserAsync(user.Id, ct), false);
-        }
-        // Whatever the peer says about one-time keys is dropped: they are not federated.
-        var published = bundles.Select(b => b with { OneTimePreKey = null, OneTimePreKeyCount = 0 }).ToList();
-        return (await remoteDevices.ReplaceAsync(user.Id, published, time.GetUtcNow(), ct), true);
     }
 
     /// <summary>

@@ -314,7 +314,8 @@ public sealed class KeyTests(ServerFixture fixture)
 
     /// <summary>
     /// Remote members are asked for through their server, which here answers 503 to everything: it is asked
-    /// once in the request (not once per member), and its members come back with their last known devices.
+    /// once (not once per member, nor again within a minute), and its members come back with their last
+    /// known devices.
     /// </summary>
     [Fact]
     public async Task ChannelDevices_RemoteServerThatDoesNotAnswer_IsAskedOnceAndItsMembersGetTheirLastKnownDevices()
@@ -337,10 +338,15 @@ public sealed class KeyTests(ServerFixture fixture)
         }
 
         var members = await alice.Client.GetChannelDevicesAsync(channel.Id);
+        var again = await alice.Client.GetChannelDevicesAsync(channel.Id);
+        var secondAlone = await alice.Client.GetUserDevicesAsync(second);
 
         Assert.Equal([alice.Id, first, second], members.Select(m => m.UserId));
         Assert.Equal(new DeviceKeys(lastKnown, "ik-r", null, "spk-r", "sig-r"), Assert.Single(members[1].Devices));
         Assert.Empty(members[2].Devices);
+        Assert.Equal(members.Select(m => (m.UserId, m.Devices.Count)), again.Select(m => (m.UserId, m.Devices.Count)));
+        Assert.Empty(secondAlone);
+        // Asked once: neither the second list nor the single user's list (within a minute) asks again.
         Assert.Equal(["GET /federation/key-bundles?username=remotefirst"], peer.Requests);
     }
 
