@@ -119,9 +119,9 @@ public sealed class KeyService(
     /// <summary>
     /// Every member of the channel with its devices, each as <see cref="DevicesOfUserAsync"/> lists
     /// them, in member order: what a client needs before each send, in one request instead of one per
-    /// member. The caller must be a member (404/403 as every channel route). Remote members' servers
-    /// are asked together (<see cref="RemoteKeyBundles.FetchAllAsync"/>), so one that hangs delays the
-    /// answer by one request timeout, and then not again for a minute.
+    /// member. The caller must be a member (404/403 as every channel route). A remote member comes from
+    /// <c>remote_devices</c> while its list is recent, else from its server, asked together with the
+    /// others (<see cref="RemoteKeyBundles.FetchAllAsync"/>).
     /// </summary>
     public async Task<Outcome<IReadOnlyList<MemberDevicesResponse>>> DevicesOfChannelAsync(CurrentUser caller, Guid channelId, CancellationToken ct)
     {

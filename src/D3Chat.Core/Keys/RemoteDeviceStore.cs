@@ -3,7 +3,10 @@ using Npgsql;
 
 namespace D3Chat.Core.Keys;
 
-/// <summary>SQL of <c>remote_devices</c>: the last known devices (and bundle keys) of remote users.</summary>
+/// <summary>
+/// SQL of <c>remote_devices</c>, the last known devices (and bundle keys) of remote users, and of
+/// <c>remote_device_lists</c>, when each user's whole list was last fetched.
+/// </summary>
 public sealed class RemoteDeviceStore(NpgsqlDataSource dataSource)
 {
     // A device id already recorded for another user, or hosted here, is never taken over: a peer
@@ -23,6 +26,18 @@ public sealed class RemoteDeviceStore(NpgsqlDataSource dataSource)
         FROM remote_devices WHERE device_id = @DeviceId
         """;
     private const string DeleteSql = "DELETE FROM remote_devices WHERE device_id = @DeviceId AND user_id = @UserId";
+    private const string MarkListFetchedSql = """
+        INSERT INTO remote_device_lists (user_id, fetched_at) VALUES (@UserId, @Now)
+        ON CONFLICT (user_id) DO UPDATE SET fetched_at = EXCLUDED.fetched_at
+        """;
+    // The users among @UserIds whose list was fetched since @Since, then their devices: one round trip.
+    private const string ListsFetchedSinceSql = """
+        SELECT user_id FROM remote_device_lists WHERE user_id = ANY(@UserIds) AND fetched_at >= @Since;
+        SELECT d.device_id, d.user_id, d.identity_key, d.signed_pre_key, d.signed_pre_key_signature, d.signing_key
+        FROM remote_devices d JOIN remote_device_lists l ON l.user_id = d.user_id
+        WHERE l.user_id = ANY(@UserIds) AND l.fetched_at >= @Since
+        ORDER BY d.fetched_at, d.device_id
+        """;
     private const string OfUserSql = """
         SELECT device_id, identity_key, signed_pre_key, signed_pre_key_signature, signing_key
         FROM remote_devices WHERE user_id = @UserId ORDER BY fetched_at, device_id
@@ -43,8 +58,28 @@ public sealed class RemoteDeviceStore(NpgsqlDataSource dataSource)
         }
         await connection.ExecuteAsync(new CommandDefinition(DeleteOthersSql,
             new { UserId = userId, Keep = kept.Select(b => b.DeviceId).ToArray() }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(MarkListFetchedSql, new { UserId = userId, Now = now }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return kept;
+    }
+
+    /// <summary>
+    /// The known devices of those of <paramref name="userIds"/> whose whole list was fetched since
+    /// <paramref name="since"/> (possibly none each); the others are absent.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<KeyBundleResponse>>> ListsFetchedSinceAsync(
+        IReadOnlyCollection<Guid> userIds, DateTimeOffset since, CancellationToken ct)
+    {
+        if (userIds.Count == 0)
+        {
+            return new Dictionary<Guid, IReadOnlyList<KeyBundleResponse>>();
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(ListsFetchedSinceSql,
+            new { UserIds = userIds.ToArray(), Since = since }, cancellationToken: ct));
+        var fresh = await results.ReadAsync<Guid>();
+        var devices = (await results.ReadAsync<Row>()).ToLookup(r => r.UserId, r => r.ToBundle());
+        return fresh.ToDictionary(id => id, id => (IReadOnlyList<KeyBundleResponse>)devices[id].ToList());
     }
 
     /// <summary>Records one device of the user (the same take-over rule as <see cref="ReplaceAsync"/>); false when refused.</summary>

@@ -67,6 +67,13 @@ public sealed partial class RemoteKeyBundles(
     /// </summary>
     public static readonly TimeSpan UnansweredPause = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a remote user's fetched device list answers <see cref="FetchAllAsync"/> without asking
+    /// their server again. Announcements keep it current meanwhile; this bounds how long one that was
+    /// lost (a relay that gave up) can leave it stale.
+    /// </summary>
+    public static readonly TimeSpan ListTrustedFor = TimeSpan.FromMinutes(10);
+
     private readonly ConcurrentDictionary<string, DateTimeOffset> _unanswered = new(StringComparer.Ordinal);
 
     /// <summary>Answers a verified peer: the published bundles of a LOCAL user; an unknown user has none.</summary>
@@ -110,15 +117,18 @@ public sealed partial class RemoteKeyBundles(
     }
 
     /// <summary>
-    /// <see cref="FetchAsync"/> for several remote users (a channel's remote members). Servers are asked
-    /// concurrently, each first about one of its users and only then about the others, so a server
-    /// that does not answer is asked once (then paused) and its other users get their last known
-    /// devices at once: a server that hangs costs one request timeout, not one per user. At most
-    /// <see cref="ConcurrentFetches"/> requests are in flight.
+    /// The devices of several remote users (a channel's remote members, before each send). A user
+    /// whose whole list was fetched within <see cref="ListTrustedFor"/> is answered from
+    /// <c>remote_devices</c>, which <c>device.update</c> announcements keep current; the others are
+    /// fetched as by <see cref="FetchAsync"/>. Servers are asked concurrently, each first about one of
+    /// its users and only then about the others, so a server that does not answer is asked once (then
+    /// paused) and its other users get their last known devices at once: a server that hangs costs
+    /// one request timeout, not one per user. At most <see cref="ConcurrentFetches"/> requests are in flight.
     /// </summary>
     public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<KeyBundleResponse>>> FetchAllAsync(IReadOnlyCollection<User> users, CancellationToken ct)
     {
-        var answers = new ConcurrentDictionary<Guid, IReadOnlyList<KeyBundleResponse>>();
+        var known = await remoteDevices.ListsFetchedSinceAsync(users.Select(u => u.Id).ToList(), time.GetUtcNow() - ListTrustedFor, ct);
+        var answers = new ConcurrentDictionary<Guid, IReadOnlyList<KeyBundleResponse>>(known);
         using var slots = new SemaphoreSlim(ConcurrentFetches);
         async Task FetchOneAsync(User user)
         {
@@ -132,7 +142,7 @@ public sealed partial class RemoteKeyBundles(
                 slots.Release();
             }
         }
-        await Task.WhenAll(users.GroupBy(u => u.ServerDomain).Select(async server =>
+        await Task.WhenAll(users.Where(u => !known.ContainsKey(u.Id)).GroupBy(u => u.ServerDomain).Select(async server =>
         {
             // The first question goes about a user the server can be asked about at all.
             var ordered = server.OrderBy(u => UserLookup.IsUsername(u.Username) ? 0 : 1).ToList();

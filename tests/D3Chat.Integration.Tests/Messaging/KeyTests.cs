@@ -320,22 +320,15 @@ public sealed class KeyTests(ServerFixture fixture)
     [Fact]
     public async Task ChannelDevices_RemoteServerThatDoesNotAnswer_IsAskedOnceAndItsMembersGetTheirLastKnownDevices()
     {
-        using var peer = new RefusingPeer();
+        using var peer = new ScriptedPeer(_ => (503, ""));
         var alice = await TestUser.NewAsync(_server);
         var channel = await alice.Client.CreateChannelAsync("with-remotes", isPublic: false);
         var (first, second, lastKnown) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
-        await using (var dataSource = _server.CreateDataSource())
-        {
-            await using var connection = await dataSource.OpenConnectionAsync();
-            await connection.ExecuteAsync("""
-                INSERT INTO servers (id, domain, signing_key_public, api_base_url, is_local, verified, protocol_version)
-                VALUES (gen_random_uuid(), @Domain, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', @Url, false, true, 1);
-                INSERT INTO users (id, username, server_domain, is_local) VALUES (@First, 'remotefirst', @Domain, false), (@Second, 'remotesecond', @Domain, false);
-                INSERT INTO channel_members (channel_id, user_id, joined_at) VALUES (@Channel, @First, now()), (@Channel, @Second, now() + interval '1 second');
-                INSERT INTO remote_devices (device_id, user_id, identity_key, signed_pre_key, signed_pre_key_signature, fetched_at)
-                VALUES (@LastKnown, @First, 'ik-r', 'spk-r', 'sig-r', now());
-                """, new { peer.Domain, Url = $"http://{peer.Domain}", First = first, Second = second, Channel = channel.Id, LastKnown = lastKnown });
-        }
+        await AddRemoteMembersAsync(peer, channel.Id, (first, "remotefirst"), (second, "remotesecond"));
+        await ExecuteAsync("""
+            INSERT INTO remote_devices (device_id, user_id, identity_key, signed_pre_key, signed_pre_key_signature, fetched_at)
+            VALUES (@LastKnown, @First, 'ik-r', 'spk-r', 'sig-r', now())
+            """, new { LastKnown = lastKnown, First = first });
 
         var members = await alice.Client.GetChannelDevicesAsync(channel.Id);
         var again = await alice.Client.GetChannelDevicesAsync(channel.Id);
@@ -350,14 +343,70 @@ public sealed class KeyTests(ServerFixture fixture)
         Assert.Equal(["GET /federation/key-bundles?username=remotefirst"], peer.Requests);
     }
 
-    /// <summary>An HTTP server on 127.0.0.1 that answers 503 to every request and records each request's method and target.</summary>
-    private sealed class RefusingPeer : IDisposable
+    /// <summary>
+    /// A remote member's list fetched whole is answered locally for ten minutes (announcements keep it
+    /// current), so sends do not wait for the member's server; an older list is fetched again.
+    /// </summary>
+    [Fact]
+    public async Task ChannelDevices_RemoteListFetchedWithinTenMinutes_IsAnsweredWithoutAskingItsServer()
+    {
+        var device = Guid.NewGuid();
+        using var peer = new ScriptedPeer(_ => (200, $$"""
+            {"username": "remoteok", "bundles": [{"device_id": "{{device}}", "identity_key": "ik-r", "signed_pre_key": "spk-r",
+              "signed_pre_key_signature": "sig-r", "one_time_pre_key": null, "one_time_pre_key_count": 0, "signing_key": null}]}
+            """));
+        var alice = await TestUser.NewAsync(_server);
+        var channel = await alice.Client.CreateChannelAsync("with-a-remote", isPublic: false);
+        var remote = Guid.NewGuid();
+        await AddRemoteMembersAsync(peer, channel.Id, (remote, "remoteok"));
+        var expected = new DeviceKeys(device, "ik-r", null, "spk-r", "sig-r");
+
+        var fetched = await alice.Client.GetChannelDevicesAsync(channel.Id);
+        var fromStore = await alice.Client.GetChannelDevicesAsync(channel.Id);
+        var asked = peer.Requests.Count;
+        await ExecuteAsync("UPDATE remote_device_lists SET fetched_at = now() - interval '11 minutes' WHERE user_id = @Remote", new { Remote = remote });
+        var refetched = await alice.Client.GetChannelDevicesAsync(channel.Id);
+
+        Assert.Equal(expected, Assert.Single(fetched[1].Devices));
+        Assert.Equal(expected, Assert.Single(fromStore[1].Devices));
+        Assert.Equal(expected, Assert.Single(refetched[1].Devices));
+        Assert.Equal(1, asked);
+        Assert.Equal(2, peer.Requests.Count);
+    }
+
+    // A peer server at the scripted peer's address, known to the server (as discovery would have stored it), with the given remote users as members of the channel.
+    private async Task AddRemoteMembersAsync(ScriptedPeer peer, Guid channelId, params (Guid Id, string Username)[] users)
+    {
+        await ExecuteAsync("""
+            INSERT INTO servers (id, domain, signing_key_public, api_base_url, is_local, verified, protocol_version)
+            VALUES (gen_random_uuid(), @Domain, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', @Url, false, true, 1)
+            """, new { peer.Domain, Url = $"http://{peer.Domain}" });
+        for (var i = 0; i < users.Length; i++)
+        {
+            await ExecuteAsync("""
+                INSERT INTO users (id, username, server_domain, is_local) VALUES (@Id, @Username, @Domain, false);
+                INSERT INTO channel_members (channel_id, user_id, joined_at) VALUES (@ChannelId, @Id, now() + make_interval(secs => @Order));
+                """, new { users[i].Id, users[i].Username, peer.Domain, ChannelId = channelId, Order = i + 1 });
+        }
+    }
+
+    private async Task ExecuteAsync(string sql, object parameters)
+    {
+        await using var dataSource = _server.CreateDataSource();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync(sql, parameters);
+    }
+
+    /// <summary>An HTTP server on 127.0.0.1 that answers every request as scripted and records each request's method and target.</summary>
+    private sealed class ScriptedPeer : IDisposable
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly List<string> _requests = [];
+        private readonly Func<string, (int Status, string Body)> _answer;
 
-        public RefusingPeer()
+        public ScriptedPeer(Func<string, (int Status, string Body)> answer)
         {
+            _answer = answer;
             _listener.Start();
             _ = Task.Run(AcceptAsync);
         }
@@ -384,15 +433,18 @@ public sealed class KeyTests(ServerFixture fixture)
                 using var client = await _listener.AcceptTcpClientAsync();
                 var stream = client.GetStream();
                 using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
-                var requestLine = await reader.ReadLineAsync() ?? "";
+                var request = string.Join(' ', (await reader.ReadLineAsync() ?? "").Split(' ').Take(2));
                 while (!string.IsNullOrEmpty(await reader.ReadLineAsync()))
                 {
                 }
                 lock (_requests)
                 {
-                    _requests.Add(string.Join(' ', requestLine.Split(' ').Take(2)));
+                    _requests.Add(request);
                 }
-                await stream.WriteAsync("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray());
+                var (status, body) = _answer(request);
+                var bytes = Encoding.UTF8.GetBytes(body);
+                var head = $"HTTP/1.1 {status} Scripted\r\nContent-Type: application/json\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n";
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(head).Concat(bytes).ToArray());
             }
         }
     }
