@@ -30,6 +30,13 @@ describe('timeline merge', () => {
     expect(mergeNewestPage([m('a', 1)], [], false)).toEqual([]);
   });
 
+  it('keeps what arrived by event while the page was in flight, which the page may predate', () => {
+    const arrived = new Set(['new']);
+    expect(mergeNewestPage([m('new', 20)], [], false, undefined, arrived).map((x) => x.id)).toEqual(['new']);
+    const merged = mergeNewestPage([m('a', 10), m('gone', 11), m('new', 20)], [m('a', 10), m('b', 12)], false, undefined, arrived);
+    expect(merged.map((x) => x.id)).toEqual(['a', 'b', 'new']);
+  });
+
   it('removes by id', () => {
     expect(removeById([m('a', 1), m('b', 2)], 'a').map((x) => x.id)).toEqual(['b']);
   });

@@ -25,17 +25,22 @@ export function mergeById<T extends Ordered>(existing: readonly T[], incoming: r
 
 /**
  * Merge a freshly fetched newest page: messages inside the page's time range that the server no longer
- * returns were deleted while we were not listening, so they go too.
+ * returns were deleted while we were not listening, so they go too. Those in `arrived` came by event
+ * while the page was in flight: the page may predate them, so they stay whatever it says.
  */
-export function mergeNewestPage<T extends Ordered>(existing: readonly T[], page: readonly T[], hasMore: boolean, prefer?: (old: T, incoming: T) => T): T[] {
+export function mergeNewestPage<T extends Ordered>(
+  existing: readonly T[],
+  page: readonly T[],
+  hasMore: boolean,
+  prefer?: (old: T, incoming: T) => T,
+  arrived: ReadonlySet<string> = new Set(),
+): T[] {
   const first = page[0];
   const ids = new Set(page.map((m) => m.id));
   const kept =
-    first === undefined
-      ? hasMore
-        ? existing
-        : []
-      : existing.filter((m) => ids.has(m.id) || compare(m, first) < 0);
+    first === undefined && hasMore
+      ? existing
+      : existing.filter((m) => ids.has(m.id) || arrived.has(m.id) || (first !== undefined && compare(m, first) < 0));
   return mergeById(kept, page, prefer);
 }
 
