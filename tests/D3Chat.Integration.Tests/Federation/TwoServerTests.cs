@@ -2,7 +2,6 @@ using System.Net;
 using System.Security.Cryptography;
 using D3Chat.Client;
 using D3Chat.Integration.Tests.Infrastructure;
-using Dapper;
 
 namespace D3Chat.Integration.Tests.Federation;
 
@@ -98,7 +97,7 @@ public sealed class TwoServerTests : TwoPeerTest
         var carolName = Names.Username("carol");
         var carol = A.CreateClient();
         var carolId = (await carol.RegisterAsync(carolName, Names.Password)).UserId;
-        await ExecuteAsync(A, "INSERT INTO channel_members (channel_id, user_id) VALUES (@ChannelId, @UserId)", new { ChannelId = channel.Id, UserId = carolId });
+        await A.ExecuteSqlAsync("INSERT INTO channel_members (channel_id, user_id) VALUES (@ChannelId, @UserId)", new { ChannelId = channel.Id, UserId = carolId });
         var first = await carol.SendOpaqueAsync(channel.Id);
         var second = await carol.SendOpaqueAsync(channel.Id);
 
@@ -109,13 +108,6 @@ public sealed class TwoServerTests : TwoPeerTest
         await Eventually.TrueAsync(async () => await PendingDeliveriesAsync(A) == 0, Delivery, "A's queue for B to drain");
         Assert.Equal(expected, (await ContentsAsync(bob, channel.Id)).Order());
         Assert.Contains(await bob.ListMembersAsync(channel.Id), m => m.Username == carolName && m.ServerDomain == Domain(A));
-    }
-
-    private static async Task ExecuteAsync(D3ChatServer server, string sql, object args)
-    {
-        await using var dataSource = server.CreateDataSource();
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await connection.ExecuteAsync(sql, args);
     }
 
     private static async Task<long> PendingDeliveriesAsync(D3ChatServer server)

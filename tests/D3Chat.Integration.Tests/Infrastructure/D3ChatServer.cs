@@ -1,4 +1,5 @@
 using D3Chat.Client;
+using Dapper;
 using Npgsql;
 using StackExchange.Redis;
 using StackExchange.Redis.KeyspaceIsolation;
@@ -146,6 +147,14 @@ public sealed class D3ChatServer : IAsyncDisposable
     public D3ChatClient CreateClient() => new(new HttpClient { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) });
 
     public NpgsqlDataSource CreateDataSource() => NpgsqlDataSource.Create(PostgresConnectionString);
+
+    /// <summary>Runs <paramref name="sql"/> (Dapper parameters) on this server's database: a test setting up rows no route makes.</summary>
+    public async Task ExecuteSqlAsync(string sql, object? parameters = null)
+    {
+        await using var dataSource = CreateDataSource();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync(sql, parameters);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using D3Chat.Client;
-using Dapper;
 using D3Chat.Integration.Tests.Infrastructure;
 
 namespace D3Chat.Integration.Tests.Messaging;
@@ -325,7 +324,7 @@ public sealed class KeyTests(ServerFixture fixture)
         var channel = await alice.Client.CreateChannelAsync("with-remotes", isPublic: false);
         var (first, second, lastKnown) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         await AddRemoteMembersAsync(peer, channel.Id, (first, "remotefirst"), (second, "remotesecond"));
-        await ExecuteAsync("""
+        await _server.ExecuteSqlAsync("""
             INSERT INTO remote_devices (device_id, user_id, identity_key, signed_pre_key, signed_pre_key_signature, fetched_at)
             VALUES (@LastKnown, @First, 'ik-r', 'spk-r', 'sig-r', now())
             """, new { LastKnown = lastKnown, First = first });
@@ -364,7 +363,7 @@ public sealed class KeyTests(ServerFixture fixture)
         var fetched = await alice.Client.GetChannelDevicesAsync(channel.Id);
         var fromStore = await alice.Client.GetChannelDevicesAsync(channel.Id);
         var asked = peer.Requests.Count;
-        await ExecuteAsync("UPDATE remote_device_lists SET fetched_at = now() - interval '11 minutes' WHERE user_id = @Remote", new { Remote = remote });
+        await _server.ExecuteSqlAsync("UPDATE remote_device_lists SET fetched_at = now() - interval '11 minutes' WHERE user_id = @Remote", new { Remote = remote });
         var refetched = await alice.Client.GetChannelDevicesAsync(channel.Id);
 
         Assert.Equal(expected, Assert.Single(fetched[1].Devices));
@@ -377,24 +376,17 @@ public sealed class KeyTests(ServerFixture fixture)
     // A peer server at the scripted peer's address, known to the server (as discovery would have stored it), with the given remote users as members of the channel.
     private async Task AddRemoteMembersAsync(ScriptedPeer peer, Guid channelId, params (Guid Id, string Username)[] users)
     {
-        await ExecuteAsync("""
+        await _server.ExecuteSqlAsync("""
             INSERT INTO servers (id, domain, signing_key_public, api_base_url, is_local, verified, protocol_version)
             VALUES (gen_random_uuid(), @Domain, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', @Url, false, true, 1)
             """, new { peer.Domain, Url = $"http://{peer.Domain}" });
         for (var i = 0; i < users.Length; i++)
         {
-            await ExecuteAsync("""
+            await _server.ExecuteSqlAsync("""
                 INSERT INTO users (id, username, server_domain, is_local) VALUES (@Id, @Username, @Domain, false);
                 INSERT INTO channel_members (channel_id, user_id, joined_at) VALUES (@ChannelId, @Id, now() + make_interval(secs => @Order));
                 """, new { users[i].Id, users[i].Username, peer.Domain, ChannelId = channelId, Order = i + 1 });
         }
-    }
-
-    private async Task ExecuteAsync(string sql, object parameters)
-    {
-        await using var dataSource = _server.CreateDataSource();
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await connection.ExecuteAsync(sql, parameters);
     }
 
     /// <summary>An HTTP server on 127.0.0.1 that answers every request as scripted and records each request's method and target.</summary>

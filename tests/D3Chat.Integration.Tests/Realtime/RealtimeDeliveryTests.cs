@@ -44,7 +44,7 @@ public sealed class RealtimeDeliveryTests(ServerFixture fixture)
         await EnqueueAsync(Event(channel, """{"type":"test.joined"}""") with { Membership = new MembershipChange { ChannelId = channel, Joined = [bId] } });
         await bListener.WaitForAsync(RealtimeListener.OfType("test.joined"), "the event of the joined channel");
 
-        await ExecuteAsync("DELETE FROM channel_members WHERE channel_id = @ChannelId AND user_id = @UserId", new { ChannelId = channel, UserId = bId });
+        await _server.ExecuteSqlAsync("DELETE FROM channel_members WHERE channel_id = @ChannelId AND user_id = @UserId", new { ChannelId = channel, UserId = bId });
         await EnqueueAndWaitAsync(Event(channel, "null") with { Membership = new MembershipChange { ChannelId = channel, Left = [bId] } });
         await AssertChannelEventNotDeliveredAsync(bListener, bId, channel, "test.after_leave");
     }
@@ -55,7 +55,7 @@ public sealed class RealtimeDeliveryTests(ServerFixture fixture)
         var (b, bId) = await UserAsync();
         await using var bListener = await RealtimeListener.ConnectAsync(b);
         var channel = await RealtimeTestData.ChannelWithMembersAsync(_server, bId);
-        await ExecuteAsync("DELETE FROM channel_members WHERE channel_id = @ChannelId AND user_id = @UserId", new { ChannelId = channel, UserId = bId });
+        await _server.ExecuteSqlAsync("DELETE FROM channel_members WHERE channel_id = @ChannelId AND user_id = @UserId", new { ChannelId = channel, UserId = bId });
 
         // A join handled after the leave that followed it (a retry, or concurrent processing).
         await EnqueueAndWaitAsync(Event(channel, "null") with { Membership = new MembershipChange { ChannelId = channel, Joined = [bId] } });
@@ -159,13 +159,6 @@ public sealed class RealtimeDeliveryTests(ServerFixture fixture)
             }
             return true;
         }, Timeout, "fanout to deliver the channel's events");
-    }
-
-    private async Task ExecuteAsync(string sql, object args)
-    {
-        await using var dataSource = _server.CreateDataSource();
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await connection.ExecuteAsync(sql, args);
     }
 
     private async Task EnqueueAsync(ChannelEvent channelEvent)
